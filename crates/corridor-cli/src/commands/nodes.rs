@@ -1,0 +1,92 @@
+//! `corridor nodes`: list and search places.
+
+use std::io::Write;
+
+use corridor::io::{place_properties, write_places_csv};
+use corridor::{Country, PlaceId, PlaceKind};
+
+use super::network;
+use crate::args::{Global, ListFormat, NodesArgs};
+use crate::render::{self, Table};
+use crate::{Exit, Failure};
+
+pub(crate) fn run(
+    global: &Global,
+    args: &NodesArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let country = match &args.country {
+        None => None,
+        Some(text) => Some(Country::parse(text).filter(|_| text.trim().len() == 2).ok_or_else(|| {
+            Failure::usage(format!(
+                "error: --country: {text:?} is not a country code; expected an ISO 3166-1 alpha-2 code such as KZ"
+            ))
+        })?),
+    };
+    let kind = match &args.kind {
+        None => None,
+        Some(text) => Some(PlaceKind::parse(text).ok_or_else(|| {
+            Failure::usage(format!(
+                "error: --kind: unknown place kind {text:?}; expected one of {}",
+                PlaceKind::ALL.map(PlaceKind::as_str).join(", ")
+            ))
+        })?),
+    };
+    let network = network(global)?;
+    let query = args.query.as_deref().unwrap_or("");
+    let found: Vec<PlaceId> = network
+        .search(query)
+        .into_iter()
+        .filter(|&id| {
+            let place = network.place(id);
+            country.is_none_or(|c| place.country == Some(c)) && kind.is_none_or(|k| place.kind == k)
+        })
+        .collect();
+    if found.is_empty() && !query.is_empty() {
+        let suggestions: Vec<String> = network
+            .suggest(query, 3)
+            .into_iter()
+            .map(|id| network.describe(id))
+            .collect();
+        if !suggestions.is_empty() {
+            writeln!(
+                err,
+                "no place matches {query:?}; did you mean {}?",
+                suggestions.join(", ")
+            )?;
+        } else {
+            writeln!(err, "no place matches {query:?}")?;
+        }
+    }
+    match args.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = found
+                .iter()
+                .map(|&id| place_properties(network.place(id)))
+                .collect();
+            render::json(out, &list)?;
+        }
+        ListFormat::Csv => write_places_csv(&network, &found, out)?,
+        ListFormat::Table => {
+            let mut table =
+                Table::new(&["id", "name", "country", "kind", "lat>", "lon>", "aliases"]);
+            for &id in &found {
+                let place = network.place(id);
+                table.row(vec![
+                    place.id.clone(),
+                    place.name.clone(),
+                    place.country.map(|c| c.to_string()).unwrap_or_default(),
+                    place.kind.to_string(),
+                    render::number(place.coord.lat, 4),
+                    render::number(place.coord.lon, 4),
+                    place.aliases.join("; "),
+                ]);
+            }
+            if !table.is_empty() {
+                table.write(out)?;
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,226 @@
+//! Located messages about input data: errors that refuse it and warnings that do not.
+
+use std::fmt;
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The data is refused.
+    Error,
+    /// The data is accepted but looks suspicious.
+    Warning,
+}
+
+/// What is wrong, for programs that react to particular problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// A required file is missing.
+    MissingFile,
+    /// A file exists but cannot be read.
+    Unreadable,
+    /// A file has no header (or no content at all).
+    EmptyFile,
+    /// A cell or file is not valid UTF-8.
+    BadEncoding,
+    /// The CSV syntax is broken (e.g. an unterminated quote).
+    BadCsv,
+    /// A required column is missing from the header.
+    MissingColumn,
+    /// A column name appears twice in the header.
+    DuplicateColumn,
+    /// A column is not part of the format and is ignored (warning).
+    UnknownColumn,
+    /// A row has a different number of fields than the header.
+    RaggedRow,
+    /// A required cell is empty.
+    MissingValue,
+    /// A cell is not a number.
+    BadNumber,
+    /// A number is NaN or infinite.
+    NotFinite,
+    /// A number is negative (or zero where it must be positive).
+    Negative,
+    /// A number is outside its range (latitude, longitude, gauge, format version).
+    OutOfRange,
+    /// An id contains forbidden characters.
+    BadId,
+    /// An id is defined twice.
+    DuplicateId,
+    /// A leg names a place that does not exist.
+    DanglingEndpoint,
+    /// A leg starts and ends at the same place.
+    SelfLoop,
+    /// A leg is shorter than the great-circle distance between its ends.
+    ShorterThanGreatCircle,
+    /// Not one of the accepted modes.
+    UnknownMode,
+    /// Not one of the accepted statuses.
+    UnknownStatus,
+    /// Not one of the accepted place kinds.
+    UnknownKind,
+    /// Not an ISO 3166-1 alpha-2 code.
+    BadCountry,
+    /// Not a boolean.
+    BadBool,
+    /// The TOML file is malformed or has an unknown key.
+    BadToml,
+    /// The network falls apart in several pieces (warning).
+    Disconnected,
+    /// A leg has no source (warning).
+    NoSource,
+    /// A leg's speed is implausible for its mode (warning).
+    ImplausibleSpeed,
+    /// A name or alias names several places, so lookups by it are ambiguous (warning).
+    AmbiguousName,
+    /// A gauge is given on a leg that is not rail (warning).
+    GaugeNotRail,
+    /// An identical leg appears twice (warning).
+    DuplicateLeg,
+    /// A scenario names an unknown place, leg or tag.
+    UnknownReference,
+}
+
+/// One located message: file, line (as an editor shows it, header = 1), column, the bad
+/// value and what would be accepted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub kind: DiagnosticKind,
+    /// The file as given by the caller (path or a name such as `builtin:nodes.csv`).
+    pub file: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<u64>,
+    /// The column (CSV) or key (TOML), when the problem has one.
+    pub column: Option<String>,
+    /// The offending value as written.
+    pub value: Option<String>,
+    /// What is wrong, lowercase, without a final period.
+    pub message: String,
+    /// What would be accepted.
+    pub expected: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `file` with `message`; add the rest with the `at`/`column`/... methods.
+    pub fn error(kind: DiagnosticKind, file: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            file: file.to_owned(),
+            line: None,
+            column: None,
+            value: None,
+            message: message.into(),
+            expected: None,
+        }
+    }
+
+    /// A warning in `file` with `message`.
+    pub fn warning(kind: DiagnosticKind, file: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(kind, file, message)
+        }
+    }
+
+    /// Sets the line.
+    pub fn at(mut self, line: u64) -> Diagnostic {
+        self.line = Some(line);
+        self
+    }
+
+    /// Sets the column or key.
+    pub fn column(mut self, column: &str) -> Diagnostic {
+        self.column = Some(column.to_owned());
+        self
+    }
+
+    /// Sets the offending value.
+    pub fn value(mut self, value: &str) -> Diagnostic {
+        self.value = Some(value.to_owned());
+        self
+    }
+
+    /// Sets what would be accepted.
+    pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// `true` for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Renders as `file:line: column: message: got "value", expected ...`.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        f.write_str(": ")?;
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, "{column}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(value) = &self.value {
+            write!(f, ": got {value:?}")?;
+        }
+        if let Some(expected) = &self.expected {
+            let sep = if self.value.is_some() { "," } else { ":" };
+            write!(f, "{sep} expected {expected}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Loading refused the data: every error found in one pass, with the warnings.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}", render_errors(errors))]
+pub struct LoadError {
+    /// The errors, in file and line order.
+    pub errors: Vec<Diagnostic>,
+    /// The warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn render_errors(errors: &[Diagnostic]) -> String {
+    let mut text = match errors.len() {
+        1 => "invalid network data: 1 error".to_owned(),
+        n => format!("invalid network data: {n} errors"),
+    };
+    for error in errors {
+        text.push('\n');
+        text.push_str(&error.to_string());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_value_and_expectation() {
+        let d = Diagnostic::error(DiagnosticKind::BadNumber, "net/nodes.csv", "not a number")
+            .at(7)
+            .column("lat")
+            .value("4x")
+            .expected("a decimal number such as 41.3");
+        assert_eq!(
+            d.to_string(),
+            "net/nodes.csv:7: lat: not a number: got \"4x\", expected a decimal number such as 41.3"
+        );
+        let w =
+            Diagnostic::warning(DiagnosticKind::NoSource, "legs.csv", "leg has no source").at(3);
+        assert_eq!(w.to_string(), "legs.csv:3: warning: leg has no source");
+    }
+}

@@ -1,0 +1,201 @@
+//! Writing a network back out: the CSV + TOML folder format (lossless) and GeoJSON.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use super::load::{LEG_COLUMNS, NODE_COLUMNS};
+use super::meta_toml;
+use crate::model::{Leg, Network, Place, PlaceId, Transfers};
+
+/// Writes `nodes.csv`. Transfer cells equal to the network default are left empty, so the
+/// file reads back to the same network together with [`write_network_toml`]'s output.
+pub fn write_nodes_csv(network: &Network, out: impl Write) -> io::Result<()> {
+    let all: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+    write_places_csv(network, &all, out)
+}
+
+/// Writes the given places in the `nodes.csv` format, in the order given.
+pub fn write_places_csv(network: &Network, places: &[PlaceId], out: impl Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(NODE_COLUMNS)?;
+    let defaults = &network.meta().defaults.transfers;
+    for &id in places {
+        writer.write_record(node_record(network.place(id), defaults))?;
+    }
+    writer.flush()
+}
+
+fn node_record(place: &Place, defaults: &Transfers) -> Vec<String> {
+    let t = &place.transfers;
+    let mut record = vec![
+        place.id.clone(),
+        if place.name == place.id {
+            String::new()
+        } else {
+            place.name.clone()
+        },
+        place.aliases.join(";"),
+        place.country.map(|c| c.to_string()).unwrap_or_default(),
+        place.kind.to_string(),
+        place.coord.lat.to_string(),
+        place.coord.lon.to_string(),
+    ];
+    for (value, default) in [
+        (t.mode_change_h, defaults.mode_change_h),
+        (t.mode_change_usd, defaults.mode_change_usd),
+        (t.gauge_change_h, defaults.gauge_change_h),
+        (t.gauge_change_usd, defaults.gauge_change_usd),
+        (t.border_h, defaults.border_h),
+        (t.border_usd, defaults.border_usd),
+        (t.border_exit_h, defaults.border_exit_h),
+        (t.border_exit_usd, defaults.border_exit_usd),
+        (t.headway_h, defaults.headway_h),
+    ] {
+        record.push(if value == default {
+            String::new()
+        } else {
+            value.to_string()
+        });
+    }
+    record.push(optional(place.capacity_teu_per_year));
+    record.push(place.source.clone().unwrap_or_default());
+    record
+}
+
+fn optional(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Writes `legs.csv` with explicit `time_h` and `cost_usd` (defaults resolved).
+pub fn write_legs_csv(network: &Network, out: impl Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(LEG_COLUMNS)?;
+    for leg in network.legs() {
+        writer.write_record(leg_record(network, leg))?;
+    }
+    writer.flush()
+}
+
+fn leg_record(network: &Network, leg: &Leg) -> Vec<String> {
+    vec![
+        network.place(leg.from).id.clone(),
+        network.place(leg.to).id.clone(),
+        leg.mode.to_string(),
+        leg.corridors
+            .iter()
+            .map(|&c| network.corridor_name(c))
+            .collect::<Vec<_>>()
+            .join(";"),
+        leg.distance_km.to_string(),
+        leg.time_h.to_string(),
+        String::new(),
+        leg.cost_usd.to_string(),
+        optional(leg.capacity_teu_per_year),
+        leg.gauge_mm.map(|g| g.to_string()).unwrap_or_default(),
+        leg.status.to_string(),
+        if leg.one_way {
+            "true".into()
+        } else {
+            String::new()
+        },
+        optional(leg.headway_h),
+        optional(leg.co2_kg_per_teu_km),
+        leg.source.clone().unwrap_or_default(),
+    ]
+}
+
+/// Writes `network.toml` with every default spelled out.
+pub fn write_network_toml(network: &Network, mut out: impl Write) -> io::Result<()> {
+    out.write_all(meta_toml::write(network.meta()).as_bytes())
+}
+
+/// Writes the network as an RFC 7946 GeoJSON `FeatureCollection`: one `Point` per place
+/// and one `LineString` per leg, with their data as properties. Streams feature by
+/// feature, so memory stays flat for large networks.
+pub fn write_geojson(network: &Network, mut out: impl Write) -> io::Result<()> {
+    writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
+    let mut first = true;
+    for place in network.places() {
+        let feature = json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place.coord.lon, place.coord.lat]},
+            "properties": place_properties(place),
+        });
+        write_feature(&mut out, &feature, &mut first)?;
+    }
+    for leg in network.legs() {
+        let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
+        let feature = json!({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+            "properties": leg_properties(network, leg),
+        });
+        write_feature(&mut out, &feature, &mut first)?;
+    }
+    writeln!(out, "\n]}}")
+}
+
+fn write_feature(out: &mut impl Write, feature: &Value, first: &mut bool) -> io::Result<()> {
+    if !*first {
+        out.write_all(b",\n")?;
+    }
+    *first = false;
+    serde_json::to_writer(&mut *out, feature).map_err(io::Error::other)
+}
+
+/// The properties of a place as a JSON object (GeoJSON and JSON output).
+pub fn place_properties(place: &Place) -> Value {
+    let t = &place.transfers;
+    let mut map = Map::new();
+    map.insert("feature".into(), "place".into());
+    map.insert("id".into(), place.id.clone().into());
+    map.insert("name".into(), place.name.clone().into());
+    map.insert("aliases".into(), place.aliases.clone().into());
+    map.insert(
+        "country".into(),
+        place.country.map(|c| c.to_string()).into(),
+    );
+    map.insert("kind".into(), place.kind.as_str().into());
+    map.insert("lat".into(), place.coord.lat.into());
+    map.insert("lon".into(), place.coord.lon.into());
+    for (key, value) in [
+        ("mode_change_h", t.mode_change_h),
+        ("mode_change_usd", t.mode_change_usd),
+        ("gauge_change_h", t.gauge_change_h),
+        ("gauge_change_usd", t.gauge_change_usd),
+        ("border_h", t.border_h),
+        ("border_usd", t.border_usd),
+        ("border_exit_h", t.border_exit_h),
+        ("border_exit_usd", t.border_exit_usd),
+        ("headway_h", t.headway_h),
+    ] {
+        map.insert(key.into(), value.into());
+    }
+    map.insert(
+        "capacity_teu_per_year".into(),
+        place.capacity_teu_per_year.into(),
+    );
+    map.insert("source".into(), place.source.clone().into());
+    Value::Object(map)
+}
+
+fn leg_properties(network: &Network, leg: &Leg) -> Value {
+    json!({
+        "feature": "leg",
+        "from": network.place(leg.from).id,
+        "to": network.place(leg.to).id,
+        "mode": leg.mode.as_str(),
+        "corridors": leg.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
+        "distance_km": leg.distance_km,
+        "time_h": leg.time_h,
+        "cost_usd": leg.cost_usd,
+        "co2_kg": network.leg_co2_kg(leg),
+        "capacity_teu_per_year": leg.capacity_teu_per_year,
+        "gauge_mm": leg.gauge_mm,
+        "status": leg.status.as_str(),
+        "one_way": leg.one_way,
+        "headway_h": leg.headway_h,
+        "source": leg.source,
+    })
+}

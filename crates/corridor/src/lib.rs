@@ -1,0 +1,38 @@
+//! # corridor
+//!
+//! Route planning on Eurasian freight corridors: the Trans-Caspian (Middle Corridor),
+//! North–South (INSTC), Trans-Afghan, China–Kyrgyzstan–Uzbekistan and China–Iran–Türkiye
+//! routes, with the Northern route via Russia and the all-sea route via Suez as
+//! benchmarks, modelled as one weighted multimodal network.
+//!
+//! Data flows one way through the modules:
+//!
+//! 1. [`model`] — places, legs, modes, transfers and the validated, immutable
+//!    [`Network`]; place lookup by id, name, alias or coordinate.
+//! 2. [`io`] — CSV + TOML folders → [`Network`] with located errors; CSV and GeoJSON
+//!    export. [`builtin`] embeds the Eurasian network.
+//! 3. [`spatial`] — the R*-tree behind coordinate lookup.
+//!
+//! ```
+//! use corridor::{builtin, Mode};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let network = builtin::network()?.network;
+//! let almaty = network.resolve("Alma-Ata")?;
+//! assert_eq!(network.place(almaty).country.map(|c| c.to_string()), Some("KZ".into()));
+//! let rail_legs = network.legs().iter().filter(|leg| leg.mode == Mode::Rail).count();
+//! assert!(rail_legs > 0);
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+pub mod builtin;
+pub mod io;
+pub mod model;
+pub mod spatial;
+
+pub use model::{
+    Coord, CorridorId, Country, Leg, LegId, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status,
+    Transfers,
+};

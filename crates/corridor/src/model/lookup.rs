@@ -1,0 +1,245 @@
+//! Finding places by what people type: id, name or alias (case- and
+//! diacritics-insensitive), or a `lat,lon` coordinate snapped to the nearest place.
+
+use std::collections::HashMap;
+
+use super::{Coord, Network, Place, PlaceId};
+
+/// Why a place query could not be resolved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LookupError {
+    /// Nothing matches; `suggestions` lists up to three close places as `id (name)`.
+    #[error("unknown place {query:?}{}", did_you_mean(suggestions))]
+    Unknown {
+        /// What was asked for.
+        query: String,
+        /// Close matches, best first.
+        suggestions: Vec<String>,
+    },
+    /// Several places match equally well.
+    #[error("ambiguous place {query:?}: it matches {}; use an id", candidates.join(", "))]
+    Ambiguous {
+        /// What was asked for.
+        query: String,
+        /// The matching places as `id (name)`.
+        candidates: Vec<String>,
+    },
+    /// A coordinate was given but the network has no places.
+    #[error("cannot snap {query:?} to a place: the network is empty")]
+    EmptyNetwork {
+        /// What was asked for.
+        query: String,
+    },
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
+    }
+}
+
+/// Folds text for matching: transliterates to ASCII (`Türkiye` → `Turkiye`, `Kapıköy` →
+/// `Kapikoy`), lowercases and keeps only letters and digits (`Xi'an` → `xian`,
+/// `Alma-Ata` → `almaata`).
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// How a key names a place; lower is a stronger match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Id,
+    Name,
+    Alias,
+}
+
+/// Folded keys of every place (built on first use, then cached in the network).
+#[derive(Debug)]
+pub(crate) struct NameIndex {
+    by_key: HashMap<String, Vec<(Tier, PlaceId)>>,
+}
+
+impl NameIndex {
+    pub(crate) fn new(places: &[Place]) -> NameIndex {
+        let mut by_key: HashMap<String, Vec<(Tier, PlaceId)>> = HashMap::new();
+        for (index, place) in places.iter().enumerate() {
+            let id = PlaceId(index as u32);
+            let names = std::iter::once((Tier::Id, place.id.as_str()))
+                .chain(std::iter::once((Tier::Name, place.name.as_str())))
+                .chain(place.aliases.iter().map(|a| (Tier::Alias, a.as_str())));
+            for (tier, text) in names {
+                let key = fold(text);
+                if key.is_empty() {
+                    continue;
+                }
+                let entry = by_key.entry(key).or_default();
+                match entry.iter_mut().find(|(_, existing)| *existing == id) {
+                    Some(found) => found.0 = found.0.min(tier),
+                    None => entry.push((tier, id)),
+                }
+            }
+        }
+        NameIndex { by_key }
+    }
+}
+
+impl Network {
+    /// Resolves what a user typed to a place.
+    ///
+    /// In order: an exact id; a `lat,lon` coordinate (decimal degrees), snapped to the
+    /// nearest place by great-circle distance; an id, name or alias compared after
+    /// [`fold`]ing, preferring id over name over alias. Several places matching at the
+    /// same strength is [`LookupError::Ambiguous`]; no match is
+    /// [`LookupError::Unknown`] with up to three suggestions.
+    pub fn resolve(&self, query: &str) -> Result<PlaceId, LookupError> {
+        let query = query.trim();
+        if let Some(id) = self.place_by_id(query) {
+            return Ok(id);
+        }
+        if let Some(coord) = parse_coord(query) {
+            return self
+                .nearest(coord)
+                .ok_or_else(|| LookupError::EmptyNetwork {
+                    query: query.to_owned(),
+                });
+        }
+        let key = fold(query);
+        if let Some(matches) = self.names().by_key.get(&key) {
+            let best = matches.iter().map(|(tier, _)| *tier).min();
+            let mut strongest: Vec<PlaceId> = matches
+                .iter()
+                .filter(|(tier, _)| Some(*tier) == best)
+                .map(|(_, id)| *id)
+                .collect();
+            strongest.sort();
+            if let [only] = strongest[..] {
+                return Ok(only);
+            }
+            return Err(LookupError::Ambiguous {
+                query: query.to_owned(),
+                candidates: strongest.iter().map(|&id| self.describe(id)).collect(),
+            });
+        }
+        Err(LookupError::Unknown {
+            query: query.to_owned(),
+            suggestions: self
+                .suggest(query, 3)
+                .into_iter()
+                .map(|id| self.describe(id))
+                .collect(),
+        })
+    }
+
+    /// The place nearest to a coordinate (ties to the lowest id); `None` if empty.
+    pub fn nearest(&self, coord: Coord) -> Option<PlaceId> {
+        self.spatial().nearest(coord)
+    }
+
+    /// Places whose id, name or alias contains the folded query, strongest matches first
+    /// (exact, then prefix, then substring; file order within each). An empty query
+    /// lists every place in file order.
+    pub fn search(&self, query: &str) -> Vec<PlaceId> {
+        let key = fold(query);
+        if key.is_empty() {
+            return (0..self.places().len() as u32).map(PlaceId).collect();
+        }
+        let mut found: HashMap<PlaceId, u8> = HashMap::new();
+        for (name, ids) in &self.names().by_key {
+            let rank = if *name == key {
+                0
+            } else if name.starts_with(&key) {
+                1
+            } else if name.contains(&key) {
+                2
+            } else {
+                continue;
+            };
+            for &(_, id) in ids {
+                let best = found.entry(id).or_insert(rank);
+                *best = (*best).min(rank);
+            }
+        }
+        let mut ranked: Vec<(u8, PlaceId)> = found.into_iter().map(|(id, r)| (r, id)).collect();
+        ranked.sort();
+        ranked.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Up to `limit` places whose names are closest to `query` (Jaro–Winkler similarity
+    /// on folded keys, at least 0.7), best first, ties by id.
+    pub fn suggest(&self, query: &str, limit: usize) -> Vec<PlaceId> {
+        let key = fold(query);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut best: HashMap<PlaceId, f64> = HashMap::new();
+        for (name, ids) in &self.names().by_key {
+            let mut score = strsim::jaro_winkler(&key, name);
+            if name.contains(&key) || key.contains(name.as_str()) {
+                score = score.max(0.9);
+            }
+            if score < 0.7 {
+                continue;
+            }
+            for &(_, id) in ids {
+                let entry = best.entry(id).or_insert(score);
+                *entry = entry.max(score);
+            }
+        }
+        let mut ranked: Vec<(f64, PlaceId)> = best.into_iter().map(|(id, s)| (s, id)).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.into_iter().take(limit).map(|(_, id)| id).collect()
+    }
+
+    /// `id (name)`, or just the id when the name equals it.
+    pub fn describe(&self, id: PlaceId) -> String {
+        let place = self.place(id);
+        if place.name == place.id {
+            place.id.clone()
+        } else {
+            format!("{} ({})", place.id, place.name)
+        }
+    }
+}
+
+/// Parses `lat,lon` in decimal degrees (spaces allowed), within range.
+pub fn parse_coord(text: &str) -> Option<Coord> {
+    let (lat, lon) = text.split_once(',')?;
+    let lat: f64 = lat.trim().parse().ok()?;
+    let lon: f64 = lon.trim().parse().ok()?;
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some(Coord { lon, lat })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_strips_diacritics_case_and_punctuation() {
+        assert_eq!(fold("Türkiye"), "turkiye");
+        assert_eq!(fold("Kapıköy"), "kapikoy");
+        assert_eq!(fold("Xi'an"), "xian");
+        assert_eq!(fold("Alma-Ata"), "almaata");
+        assert_eq!(fold("Małaszewicze"), "malaszewicze");
+    }
+
+    #[test]
+    fn coordinates_parse_only_in_range() {
+        assert_eq!(
+            parse_coord("41.3, 69.2"),
+            Some(Coord {
+                lon: 69.2,
+                lat: 41.3
+            })
+        );
+        assert_eq!(parse_coord("91,0"), None);
+        assert_eq!(parse_coord("0,181"), None);
+        assert_eq!(parse_coord("NaN,0"), None);
+        assert_eq!(parse_coord("tashkent"), None);
+    }
+}

@@ -1,0 +1,332 @@
+//! The network model: places, legs, modes, transfers and the validated [`Network`].
+//!
+//! A [`Network`] is immutable once built: the loaders in [`crate::io`] validate the data
+//! and hand over only values whose invariants hold (ids unique, endpoints resolved,
+//! numbers finite and non-negative, coordinates in range).
+
+mod lookup;
+mod meta;
+mod network;
+
+pub use lookup::{LookupError, fold, parse_coord};
+pub use meta::{CustomsUnion, Defaults, Meta, ModeDefaults};
+pub use network::Network;
+
+use std::fmt;
+
+/// Index of a place in its [`Network`] (dense, `0..network.places().len()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PlaceId(pub u32);
+
+impl PlaceId {
+    /// The index as `usize`, for slices.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a leg in its [`Network`] (dense, `0..network.legs().len()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LegId(pub u32);
+
+impl LegId {
+    /// The index as `usize`, for slices.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a corridor tag in [`Network::corridors`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CorridorId(pub u16);
+
+/// How freight moves on a leg.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// Railway.
+    Rail,
+    /// Road (truck).
+    Road,
+    /// Ocean or sea shipping (container lines, feeders).
+    Sea,
+    /// Ferry: rail or truck ferries (Caspian, Lake Van, Black Sea).
+    Ferry,
+}
+
+impl Mode {
+    /// Every mode, in a fixed order (used for tables and defaults).
+    pub const ALL: [Mode; 4] = [Mode::Rail, Mode::Road, Mode::Sea, Mode::Ferry];
+
+    /// The name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Rail => "rail",
+            Mode::Road => "road",
+            Mode::Sea => "sea",
+            Mode::Ferry => "ferry",
+        }
+    }
+
+    /// Parses a mode name (case-insensitive).
+    pub fn parse(text: &str) -> Option<Mode> {
+        Mode::ALL
+            .into_iter()
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// Position in [`Mode::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a place is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PlaceKind {
+    /// A city or town (the default).
+    City,
+    /// A sea, lake or river port.
+    Port,
+    /// A freight terminal or logistics centre.
+    Terminal,
+    /// A border crossing point.
+    Border,
+    /// A dry port (inland terminal with customs, often at a break of gauge).
+    DryPort,
+    /// A railway or road junction.
+    Junction,
+    /// A sea waypoint (strait, canal, cape), usually without a country.
+    Waypoint,
+}
+
+impl PlaceKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [PlaceKind; 7] = [
+        PlaceKind::City,
+        PlaceKind::Port,
+        PlaceKind::Terminal,
+        PlaceKind::Border,
+        PlaceKind::DryPort,
+        PlaceKind::Junction,
+        PlaceKind::Waypoint,
+    ];
+
+    /// The name used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::City => "city",
+            PlaceKind::Port => "port",
+            PlaceKind::Terminal => "terminal",
+            PlaceKind::Border => "border",
+            PlaceKind::DryPort => "dry-port",
+            PlaceKind::Junction => "junction",
+            PlaceKind::Waypoint => "waypoint",
+        }
+    }
+
+    /// Parses a kind name (case-insensitive).
+    pub fn parse(text: &str) -> Option<PlaceKind> {
+        PlaceKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for PlaceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a leg exists today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// In service (the default).
+    Operational,
+    /// Being built.
+    UnderConstruction,
+    /// Announced or designed, not being built.
+    Planned,
+}
+
+impl Status {
+    /// Every status, in a fixed order.
+    pub const ALL: [Status; 3] = [
+        Status::Operational,
+        Status::UnderConstruction,
+        Status::Planned,
+    ];
+
+    /// The name used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Operational => "operational",
+            Status::UnderConstruction => "under-construction",
+            Status::Planned => "planned",
+        }
+    }
+
+    /// Parses a status name (case-insensitive; `_` accepted for `-`).
+    pub fn parse(text: &str) -> Option<Status> {
+        let text = text.trim().replace('_', "-");
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str().eq_ignore_ascii_case(&text))
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code (two uppercase ASCII letters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Country([u8; 2]);
+
+impl Country {
+    /// Parses a code; accepts two ASCII letters in any case and stores them uppercase.
+    pub fn parse(text: &str) -> Option<Country> {
+        let bytes = text.trim().as_bytes();
+        match bytes {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Some(Country([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+            }
+            _ => None,
+        }
+    }
+
+    /// The code as text, e.g. `"KZ"`.
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters by construction.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A WGS84 coordinate in degrees, stored (lon, lat) as in GeoJSON and `geo`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Coord {
+    /// Longitude, −180…180.
+    pub lon: f64,
+    /// Latitude, −90…90.
+    pub lat: f64,
+}
+
+impl Coord {
+    /// Great-circle (haversine) distance in km on the mean Earth radius.
+    pub fn distance_km(self, other: Coord) -> f64 {
+        use geo::{Distance, Haversine, Point};
+        Haversine.distance(
+            Point::new(self.lon, self.lat),
+            Point::new(other.lon, other.lat),
+        ) / 1000.0
+    }
+}
+
+/// Time and money charged at a place when freight changes mode, gauge or country there,
+/// or waits for a scheduled departure. Values are per TEU.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transfers {
+    /// Hours to move freight between two modes here.
+    pub mode_change_h: f64,
+    /// USD per TEU to move freight between two modes here.
+    pub mode_change_usd: f64,
+    /// Hours to change rail gauge here.
+    pub gauge_change_h: f64,
+    /// USD per TEU to change rail gauge here.
+    pub gauge_change_usd: f64,
+    /// Dwell hours when freight enters this place's country here.
+    pub border_h: f64,
+    /// Fees in USD per TEU when freight enters this place's country here.
+    pub border_usd: f64,
+    /// Dwell hours when freight leaves this place's country here.
+    pub border_exit_h: f64,
+    /// Fees in USD per TEU when freight leaves this place's country here.
+    pub border_exit_usd: f64,
+    /// Hours between scheduled departures from here (for legs without their own headway).
+    pub headway_h: f64,
+}
+
+impl Transfers {
+    /// All zero: nothing is charged.
+    pub const ZERO: Transfers = Transfers {
+        mode_change_h: 0.0,
+        mode_change_usd: 0.0,
+        gauge_change_h: 0.0,
+        gauge_change_usd: 0.0,
+        border_h: 0.0,
+        border_usd: 0.0,
+        border_exit_h: 0.0,
+        border_exit_usd: 0.0,
+        headway_h: 0.0,
+    };
+}
+
+/// A place: city, port, terminal, border crossing, dry port, junction or sea waypoint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// Stable identifier, unique in the network.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Other names and spellings people type.
+    pub aliases: Vec<String>,
+    /// Country, or `None` for international waters.
+    pub country: Option<Country>,
+    /// What the place is.
+    pub kind: PlaceKind,
+    /// Position (WGS84).
+    pub coord: Coord,
+    /// Transfer times and charges, with the network defaults filled in.
+    pub transfers: Transfers,
+    /// Throughput limit in TEU per year, `None` when unlimited.
+    pub capacity_teu_per_year: Option<f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}
+
+/// A link between two places with one mode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leg {
+    /// Start place.
+    pub from: PlaceId,
+    /// End place.
+    pub to: PlaceId,
+    /// Mode of transport.
+    pub mode: Mode,
+    /// Corridor tags (empty: a feeder usable by every corridor).
+    pub corridors: Vec<CorridorId>,
+    /// Length in km.
+    pub distance_km: f64,
+    /// Travel time in hours (border dwell, transfers and waits excluded).
+    pub time_h: f64,
+    /// Price in USD per TEU.
+    pub cost_usd: f64,
+    /// Capacity per direction in TEU per year, `None` when unlimited.
+    pub capacity_teu_per_year: Option<f64>,
+    /// Track gauge in mm for rail legs, `None` when not stated.
+    pub gauge_mm: Option<u16>,
+    /// Whether the leg exists today.
+    pub status: Status,
+    /// `true` if the leg may only be used from `from` to `to`.
+    pub one_way: bool,
+    /// Hours between departures of this service; `None` uses the departure place's.
+    pub headway_h: Option<f64>,
+    /// Emission factor override in kg CO2e per TEU-km; `None` uses the mode's.
+    pub co2_kg_per_teu_km: Option<f64>,
+    /// Where the figures come from.
+    pub source: Option<String>,
+}

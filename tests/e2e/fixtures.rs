@@ -1,0 +1,76 @@
+//! Loading the drawn fixture networks and running the CLI in-process.
+
+use std::path::{Path, PathBuf};
+
+use corridor::Network;
+use corridor::io::{self, LoadError, Source, Sources};
+use corridor_cli::Exit;
+
+/// The folder of a fixture network under `tests/fixtures/`.
+pub fn dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Loads a fixture network, failing the test on any error.
+pub fn network(name: &str) -> Network {
+    match io::load_dir(&dir(name)) {
+        Ok(loaded) => loaded.network,
+        Err(error) => panic!("fixture {name} does not load:\n{error}"),
+    }
+}
+
+/// Loads a network from inline file contents.
+pub fn load_text(nodes: &str, legs: &str, toml: Option<&str>) -> Result<io::Loaded, LoadError> {
+    io::load(Sources {
+        nodes: Source {
+            name: "nodes.csv",
+            bytes: nodes.as_bytes(),
+        },
+        legs: Source {
+            name: "legs.csv",
+            bytes: legs.as_bytes(),
+        },
+        network_toml: toml.map(|text| Source {
+            name: "network.toml",
+            bytes: text.as_bytes(),
+        }),
+    })
+}
+
+/// What a CLI run produced.
+pub struct Run {
+    pub exit: Exit,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `corridor ARGS...` in-process.
+pub fn run(args: &[&str]) -> Run {
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let exit = corridor_cli::run(
+        std::iter::once("corridor").chain(args.iter().copied()),
+        &mut stdout,
+        &mut stderr,
+    );
+    Run {
+        exit,
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs the CLI and fails the test unless it exits 0; returns stdout.
+pub fn run_ok(args: &[&str]) -> String {
+    let run = run(args);
+    assert_eq!(
+        run.exit,
+        Exit::Ok,
+        "corridor {} failed:\n{}",
+        args.join(" "),
+        run.stderr
+    );
+    run.stdout
+}

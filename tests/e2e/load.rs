@@ -1,0 +1,461 @@
+//! Loading: format details, every validation error with its location, warnings, export
+//! round trips.
+
+use corridor::io::{self, DiagnosticKind, Severity};
+use corridor::{Mode, Status, builtin};
+
+use crate::fixtures::{self, load_text};
+
+const NODES: &str = "id,name,country,lat,lon\na,Alpha,KZ,43,76\nb,Bravo,KZ,44,80\n";
+const LEGS: &str = "from,to,mode,distance_km,time_h\na,b,rail,400,10\n";
+
+/// Asserts that loading fails with an error of `kind` at `file:line` in `column`.
+fn assert_error(
+    nodes: &str,
+    legs: &str,
+    toml: Option<&str>,
+    kind: DiagnosticKind,
+    file: &str,
+    line: Option<u64>,
+    column: Option<&str>,
+) -> corridor::io::Diagnostic {
+    let error = load_text(nodes, legs, toml).expect_err("the data must be refused");
+    let found = error
+        .errors
+        .iter()
+        .find(|d| d.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} among:\n{error}"));
+    assert_eq!(found.severity, Severity::Error);
+    assert_eq!(found.file, file, "{found}");
+    assert_eq!(found.line, line, "{found}");
+    assert_eq!(found.column.as_deref(), column, "{found}");
+    found.clone()
+}
+
+#[test]
+fn minimal_network_loads_with_defaults() {
+    let loaded = load_text(NODES, LEGS, None).unwrap();
+    let network = loaded.network;
+    assert_eq!(network.places().len(), 2);
+    let leg = &network.legs()[0];
+    assert_eq!(leg.mode, Mode::Rail);
+    assert_eq!(leg.status, Status::Operational);
+    assert!(!leg.one_way);
+    assert_eq!(leg.time_h, 10.0);
+    // No cost column: distance x the mode's default USD per TEU-km.
+    let per_km = network.meta().mode(Mode::Rail).cost_usd_per_teu_km;
+    assert_eq!(leg.cost_usd, 400.0 * per_km);
+    // No source: accepted with a warning.
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.kind == DiagnosticKind::NoSource)
+    );
+}
+
+#[test]
+fn bom_crlf_and_quoted_fields_are_accepted() {
+    let nodes = "\u{feff}id,name,aliases,lat,lon\r\na,\"Alpha, the first\",\"A1;Alfa\",43,76\r\nb,Bravo,,44,80\r\n";
+    let legs =
+        "\u{feff}from,to,mode,distance_km,speed_kmh,source\r\na,b,rail,400,40,\"book, 2020\"\r\n";
+    let network = load_text(nodes, legs, None).unwrap().network;
+    assert_eq!(network.places()[0].name, "Alpha, the first");
+    assert_eq!(network.places()[0].aliases, ["A1", "Alfa"]);
+    assert_eq!(network.legs()[0].time_h, 10.0);
+    assert_eq!(network.legs()[0].source.as_deref(), Some("book, 2020"));
+}
+
+#[test]
+fn speed_gives_time_and_time_wins_over_speed() {
+    let legs = "from,to,mode,distance_km,time_h,speed_kmh\na,b,road,400,,50\nb,a,road,400,20,50\n";
+    let network = load_text(NODES, legs, None).unwrap().network;
+    assert_eq!(network.legs()[0].time_h, 8.0);
+    assert_eq!(network.legs()[1].time_h, 20.0);
+}
+
+#[test]
+fn missing_required_column() {
+    let d = assert_error(
+        "id,lat\na,43\n",
+        LEGS,
+        None,
+        DiagnosticKind::MissingColumn,
+        "nodes.csv",
+        Some(1),
+        Some("lon"),
+    );
+    assert!(
+        d.to_string()
+            .starts_with("nodes.csv:1: lon: required column is missing")
+    );
+    assert_error(
+        NODES,
+        "from,to,mode,distance_km\na,b,rail,400\n",
+        None,
+        DiagnosticKind::MissingColumn,
+        "legs.csv",
+        Some(1),
+        Some("time_h"),
+    );
+}
+
+#[test]
+fn missing_file_and_empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("nodes.csv"), NODES).unwrap();
+    let error = io::load_dir(dir.path()).unwrap_err();
+    assert_eq!(error.errors[0].kind, DiagnosticKind::MissingFile);
+    assert!(error.errors[0].file.ends_with("legs.csv"));
+    assert_error(
+        "",
+        LEGS,
+        None,
+        DiagnosticKind::EmptyFile,
+        "nodes.csv",
+        None,
+        None,
+    );
+}
+
+#[test]
+fn bad_numbers_are_located() {
+    let nodes = "id,lat,lon,border_h\na,43,76,\nb,4x,80,\nc,NaN,80,\nd,44,inf,\ne,44,80,-3\n";
+    let error = load_text(nodes, "from,to,mode,distance_km,time_h\n", None).unwrap_err();
+    type Found<'a> = (
+        DiagnosticKind,
+        Option<u64>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let found: Vec<Found> = error
+        .errors
+        .iter()
+        .map(|d| (d.kind, d.line, d.column.as_deref(), d.value.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (DiagnosticKind::BadNumber, Some(3), Some("lat"), Some("4x")),
+            (DiagnosticKind::NotFinite, Some(4), Some("lat"), Some("NaN")),
+            (DiagnosticKind::NotFinite, Some(5), Some("lon"), Some("inf")),
+            (
+                DiagnosticKind::Negative,
+                Some(6),
+                Some("border_h"),
+                Some("-3")
+            ),
+        ]
+    );
+    assert!(error.errors[0].expected.is_some());
+}
+
+#[test]
+fn coordinates_out_of_range() {
+    let d = assert_error(
+        "id,lat,lon\na,91,76\nb,44,80\n",
+        LEGS,
+        None,
+        DiagnosticKind::OutOfRange,
+        "nodes.csv",
+        Some(2),
+        Some("lat"),
+    );
+    assert_eq!(d.value.as_deref(), Some("91"));
+    assert_error(
+        "id,lat,lon\na,43,-181\nb,44,80\n",
+        LEGS,
+        None,
+        DiagnosticKind::OutOfRange,
+        "nodes.csv",
+        Some(2),
+        Some("lon"),
+    );
+}
+
+#[test]
+fn duplicate_id_names_the_first_definition() {
+    let d = assert_error(
+        "id,lat,lon\na,43,76\nb,44,80\na,45,80\n",
+        LEGS,
+        None,
+        DiagnosticKind::DuplicateId,
+        "nodes.csv",
+        Some(4),
+        Some("id"),
+    );
+    assert!(d.message.contains("line 2"), "{d}");
+}
+
+#[test]
+fn dangling_endpoint_suggests_ids() {
+    let d = assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h\na,bb,rail,400,10\n",
+        None,
+        DiagnosticKind::DanglingEndpoint,
+        "legs.csv",
+        Some(2),
+        Some("to"),
+    );
+    assert_eq!(d.value.as_deref(), Some("bb"));
+}
+
+#[test]
+fn unknown_mode_status_kind_and_bad_bool() {
+    assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h\na,b,plane,400,10\n",
+        None,
+        DiagnosticKind::UnknownMode,
+        "legs.csv",
+        Some(2),
+        Some("mode"),
+    );
+    assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h,status\na,b,rail,400,10,dreamed\n",
+        None,
+        DiagnosticKind::UnknownStatus,
+        "legs.csv",
+        Some(2),
+        Some("status"),
+    );
+    assert_error(
+        "id,lat,lon,kind\na,43,76,castle\nb,44,80,\n",
+        LEGS,
+        None,
+        DiagnosticKind::UnknownKind,
+        "nodes.csv",
+        Some(2),
+        Some("kind"),
+    );
+    assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h,one_way\na,b,rail,400,10,maybe\n",
+        None,
+        DiagnosticKind::BadBool,
+        "legs.csv",
+        Some(2),
+        Some("one_way"),
+    );
+    assert_error(
+        "id,lat,lon,country\na,43,76,Kazakhstan\nb,44,80,KZ\n",
+        LEGS,
+        None,
+        DiagnosticKind::BadCountry,
+        "nodes.csv",
+        Some(2),
+        Some("country"),
+    );
+}
+
+#[test]
+fn self_loop_and_short_leg() {
+    assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h\na,a,rail,10,1\n",
+        None,
+        DiagnosticKind::SelfLoop,
+        "legs.csv",
+        Some(2),
+        Some("to"),
+    );
+    // a-b is 341 km on the great circle.
+    let d = assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h\na,b,rail,300,10\n",
+        None,
+        DiagnosticKind::ShorterThanGreatCircle,
+        "legs.csv",
+        Some(2),
+        Some("distance_km"),
+    );
+    assert!(d.expected.unwrap().contains("341.2"));
+    // Within the 1 % + 1 km tolerance.
+    assert!(
+        load_text(
+            NODES,
+            "from,to,mode,distance_km,time_h\na,b,rail,337,10\n",
+            None
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn ragged_rows_are_refused_with_their_line() {
+    assert_error(
+        "id,lat,lon\na,43,76\nb,44\n",
+        LEGS,
+        None,
+        DiagnosticKind::RaggedRow,
+        "nodes.csv",
+        Some(3),
+        None,
+    );
+}
+
+#[test]
+fn all_errors_are_reported_in_one_pass() {
+    let nodes = "id,lat,lon\na,43,76\nb,95,80\nc,44,80\nc,44,81\n";
+    let legs = "from,to,mode,distance_km,time_h\na,c,rail,-5,10\na,x,ship,400,10\n";
+    let error = load_text(nodes, legs, Some("format_version = 2\n")).unwrap_err();
+    let kinds: Vec<DiagnosticKind> = error.errors.iter().map(|d| d.kind).collect();
+    for kind in [
+        DiagnosticKind::OutOfRange,
+        DiagnosticKind::DuplicateId,
+        DiagnosticKind::Negative,
+        DiagnosticKind::DanglingEndpoint,
+        DiagnosticKind::UnknownMode,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} missing from\n{error}");
+    }
+    assert!(error.errors.len() >= 6, "{error}");
+    // The rendering lists every error with file and line.
+    let text = error.to_string();
+    assert!(text.contains("nodes.csv:3: lat:"), "{text}");
+    assert!(text.contains("legs.csv:3: to:"), "{text}");
+    assert!(text.contains("network.toml:1: format_version:"), "{text}");
+}
+
+#[test]
+fn toml_errors_are_located() {
+    let error = load_text(
+        NODES,
+        LEGS,
+        Some(
+            "format_version = 1\n[modes.rail]\nspeed_kmh = -4\n[modes.hovercraft]\nspeed_kmh = 3\n",
+        ),
+    )
+    .unwrap_err();
+    let speed = error
+        .errors
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::Negative)
+        .unwrap();
+    assert_eq!(
+        (speed.line, speed.column.as_deref()),
+        (Some(3), Some("speed_kmh"))
+    );
+    let mode = error
+        .errors
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::UnknownMode)
+        .unwrap();
+    assert_eq!(mode.line, Some(4));
+    let typo = load_text(
+        NODES,
+        LEGS,
+        Some("format_version = 1\n[defaults]\nwait_factr = 1\n"),
+    )
+    .unwrap_err();
+    assert_eq!(typo.errors[0].kind, DiagnosticKind::BadToml);
+    assert_eq!(typo.errors[0].line, Some(3), "{typo}");
+}
+
+#[test]
+fn warnings_for_disconnected_parts_speeds_and_ambiguous_names() {
+    let nodes = "id,name,lat,lon\na,Same,43,76\nb,Same,44,80\nc,C,10,10\nd,D,10.5,10\n";
+    let legs = "from,to,mode,distance_km,time_h,source\na,b,rail,400,1,x\nc,d,road,60,1,x\n";
+    let loaded = load_text(nodes, legs, None).unwrap();
+    let kinds: Vec<DiagnosticKind> = loaded.warnings.iter().map(|d| d.kind).collect();
+    assert!(kinds.contains(&DiagnosticKind::Disconnected), "{kinds:?}");
+    assert!(
+        kinds.contains(&DiagnosticKind::ImplausibleSpeed),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&DiagnosticKind::AmbiguousName), "{kinds:?}");
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .all(|w| w.severity == Severity::Warning)
+    );
+}
+
+#[test]
+fn network_toml_sets_defaults_and_customs_unions() {
+    let toml = r#"
+format_version = 1
+name = "test"
+[defaults]
+border_h = 5
+value_of_time_usd_per_teu_h = 3.5
+[modes.road]
+speed_kmh = 60
+cost_usd_per_teu_km = 2
+source = "a survey, 2024"
+[[customs_unions]]
+id = "eaeu"
+countries = ["KZ", "RU"]
+dwell_factor = 0.1
+fee_factor = 0
+"#;
+    let legs = "from,to,mode,distance_km,time_h\na,b,road,420,\n";
+    let network = load_text(NODES, legs, Some(toml)).unwrap().network;
+    let meta = network.meta();
+    assert_eq!(meta.defaults.value_of_time_usd_per_teu_h, 3.5);
+    assert_eq!(network.places()[0].transfers.border_h, 5.0);
+    assert_eq!(network.legs()[0].time_h, 7.0);
+    assert_eq!(network.legs()[0].cost_usd, 840.0);
+    let kz = corridor::Country::parse("KZ").unwrap();
+    let ru = corridor::Country::parse("RU").unwrap();
+    assert_eq!(meta.customs_union(kz, ru).unwrap().dwell_factor, 0.1);
+}
+
+/// Export to CSV + TOML, load again: the same network.
+fn round_trip(network: &corridor::Network) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, f: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
+        let mut bytes = Vec::new();
+        f(&mut bytes).unwrap();
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    };
+    write("nodes.csv", &|out| io::write_nodes_csv(network, out));
+    write("legs.csv", &|out| io::write_legs_csv(network, out));
+    write("network.toml", &|out| io::write_network_toml(network, out));
+    let again = io::load_dir(dir.path()).unwrap().network;
+    assert!(
+        again == *network,
+        "the exported network loads back differently"
+    );
+}
+
+#[test]
+fn export_round_trip_fixture() {
+    round_trip(&fixtures::network("triangle"));
+}
+
+#[test]
+fn export_round_trip_builtin() {
+    round_trip(&builtin::network().unwrap().network);
+}
+
+#[test]
+fn geojson_export_is_a_feature_collection() {
+    let network = fixtures::network("triangle");
+    let mut bytes = Vec::new();
+    io::write_geojson(&network, &mut bytes).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(value["type"], "FeatureCollection");
+    let features = value["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3 + 3);
+    assert_eq!(features[0]["geometry"]["type"], "Point");
+    assert_eq!(
+        features[0]["geometry"]["coordinates"],
+        serde_json::json!([76.0, 43.0])
+    );
+    assert_eq!(features[0]["properties"]["id"], "a");
+    let leg = &features[3];
+    assert_eq!(leg["geometry"]["type"], "LineString");
+    assert_eq!(leg["properties"]["from"], "a");
+    assert_eq!(leg["properties"]["gauge_mm"], 1520);
+    assert_eq!(leg["properties"]["corridors"], serde_json::json!(["east"]));
+}
+
+#[test]
+fn builtin_network_is_valid() {
+    let loaded = builtin::network().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!loaded.network.places().is_empty());
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the corridor library and CLI, one module per topic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod fixtures;
+mod load;
+mod lookup;
+mod properties;
