@@ -45,6 +45,158 @@ pub enum Command {
     Nodes(NodesArgs),
     /// Write the network as CSV + TOML (loads back identically) or as GeoJSON
     Export(ExportArgs),
+    /// The best route between two places, with every leg, transfer and border crossing
+    Route(RouteArgs),
+    /// The best route within each corridor, side by side
+    Compare(RouteArgs),
+    /// The k best loopless routes
+    Alternatives(AlternativesArgs),
+    /// All routes not beaten on every criterion at once (e.g. time and cost)
+    Pareto(ParetoArgs),
+    /// Best-route metrics between many origins and destinations, computed in parallel
+    Matrix(MatrixArgs),
+}
+
+/// The objective a route minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    /// Kilometres
+    Distance,
+    /// Door-to-door hours (transfers, border dwell and waits included)
+    Time,
+    /// USD per TEU (transfers and border fees included)
+    Cost,
+    /// kg CO2e per TEU
+    Co2,
+    /// USD + value of time x hours
+    Generalized,
+}
+
+/// Objective and constraints shared by the routing commands.
+#[derive(Debug, Args)]
+pub struct RoutingArgs {
+    /// What to minimise
+    #[arg(long, value_enum, default_value_t = By::Time)]
+    pub by: By,
+    /// Value of time in USD per TEU-hour for --by generalized [default: the network's]
+    #[arg(long, value_name = "USD")]
+    pub value_of_time: Option<f64>,
+    /// Do not pass through this country (ISO code; repeat or separate with commas)
+    #[arg(long, value_name = "CC", value_delimiter = ',')]
+    pub avoid_country: Vec<String>,
+    /// Do not pass through this place (repeat or separate with commas)
+    #[arg(long, value_name = "PLACE")]
+    pub avoid: Vec<String>,
+    /// Only use these modes (comma-separated: rail, road, sea, ferry)
+    #[arg(long, value_name = "MODES", value_delimiter = ',')]
+    pub modes: Vec<String>,
+    /// Only use legs of this corridor plus untagged feeder legs (repeatable)
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    pub corridor: Vec<String>,
+    /// Do not use legs that belong only to this corridor (repeatable)
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    pub avoid_corridor: Vec<String>,
+    /// Pass through this place (repeat for several, in order)
+    #[arg(long, value_name = "PLACE")]
+    pub via: Vec<String>,
+    /// Also use legs that are planned or under construction
+    #[arg(long)]
+    pub include_planned: bool,
+    /// Only use legs and places with capacity for this volume (TEU per year)
+    #[arg(long, value_name = "TEU")]
+    pub volume: Option<f64>,
+}
+
+/// Output formats for routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RouteFormat {
+    /// Aligned text for people
+    Table,
+    /// JSON (the documented contract)
+    Json,
+    /// GeoJSON FeatureCollection of the legs and transfer points
+    Geojson,
+}
+
+/// `corridor route` and `corridor compare`.
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    /// Origin: id, name, alias or "lat,lon"
+    pub from: String,
+    /// Destination: id, name, alias or "lat,lon"
+    pub to: String,
+    /// Objective and constraints.
+    #[command(flatten)]
+    pub routing: RoutingArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RouteFormat::Table)]
+    pub format: RouteFormat,
+}
+
+/// `corridor alternatives`.
+#[derive(Debug, Args)]
+pub struct AlternativesArgs {
+    /// Origin and destination, objective, constraints, format.
+    #[command(flatten)]
+    pub route: RouteArgs,
+    /// How many routes
+    #[arg(short, long, default_value_t = 3)]
+    pub k: usize,
+}
+
+/// `corridor pareto`.
+#[derive(Debug, Args)]
+pub struct ParetoArgs {
+    /// Origin and destination, constraints, format (--by is ignored).
+    #[command(flatten)]
+    pub route: RouteArgs,
+    /// The criteria, 2 to 4 of distance, time, cost, co2
+    #[arg(long, value_delimiter = ',', default_value = "time,cost")]
+    pub criteria: Vec<String>,
+}
+
+/// Output formats for matrices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    /// CSV: from,to,distance_km,time_h,cost_usd,co2_kg (empty metrics: unreachable)
+    Csv,
+    /// JSON
+    Json,
+    /// Aligned text for people
+    Table,
+}
+
+/// `corridor matrix`.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Origins, comma-separated (ids, names or aliases)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "PLACES",
+        required_unless_present = "from_file"
+    )]
+    pub from: Vec<String>,
+    /// Destinations, comma-separated
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "PLACES",
+        required_unless_present = "to_file"
+    )]
+    pub to: Vec<String>,
+    /// Read more origins from a file, one per line (# starts a comment)
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+    /// Read more destinations from a file, one per line
+    #[arg(long, value_name = "FILE")]
+    pub to_file: Option<PathBuf>,
+    /// Objective and constraints (--via is not used).
+    #[command(flatten)]
+    pub routing: RoutingArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Csv)]
+    pub format: MatrixFormat,
 }
 
 /// `corridor validate`.

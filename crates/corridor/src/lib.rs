@@ -11,7 +11,12 @@
 //!    [`Network`]; place lookup by id, name, alias or coordinate.
 //! 2. [`io`] — CSV + TOML folders → [`Network`] with located errors; CSV and GeoJSON
 //!    export. [`builtin`] embeds the Eurasian network.
-//! 3. [`spatial`] — the R*-tree behind coordinate lookup.
+//! 3. [`graph`] — a [`Profile`] (objective + constraints) compiles a network into a
+//!    state-expanded CSR [`Graph`] where transfers are charged exactly where they happen.
+//! 4. [`route`] — shortest routes (A*), alternatives (Yen), Pareto sets, corridor
+//!    comparison, parallel matrices, and why a pair has no route.
+//!
+//! [`spatial`] holds the R*-tree behind coordinate lookup.
 //!
 //! ```
 //! use corridor::{builtin, Mode};
@@ -28,9 +33,14 @@
 #![warn(missing_docs)]
 
 pub mod builtin;
+pub mod graph;
 pub mod io;
 pub mod model;
+pub mod route;
 pub mod spatial;
+
+pub use graph::{Graph, Metrics, Objective, Profile};
+pub use route::{Query, Route};
 
 pub use model::{
     Coord, CorridorId, Country, Leg, LegId, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status,

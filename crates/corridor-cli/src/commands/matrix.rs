@@ -1,0 +1,148 @@
+//! `corridor matrix`: best-route metrics between many origins and destinations.
+
+use std::io::Write;
+use std::path::Path;
+
+use corridor::route::{self, Cell};
+use corridor::{Graph, Network, PlaceId};
+use serde_json::json;
+
+use super::routing::profile;
+use super::{Global, network, place};
+use crate::args::{MatrixArgs, MatrixFormat};
+use crate::render::{self, Table, number};
+use crate::{Exit, Failure};
+
+pub(crate) fn run(
+    global: &Global,
+    args: &MatrixArgs,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    if !args.routing.via.is_empty() {
+        return Err(Failure::usage("error: matrix does not take --via"));
+    }
+    let network = network(global)?;
+    let profile = profile(&network, &args.routing)?;
+    let from = places(&network, "--from", &args.from, args.from_file.as_deref())?;
+    let to = places(&network, "--to", &args.to, args.to_file.as_deref())?;
+    let graph = Graph::new(&network, &profile);
+    let matrix = super::parallel(global, || route::matrix(&graph, &from, &to))?;
+    let id = |p: PlaceId| network.place(p).id.as_str();
+    match args.format {
+        MatrixFormat::Csv => {
+            writeln!(out, "from,to,distance_km,time_h,cost_usd,co2_kg")?;
+            let mut writer = csv::Writer::from_writer(&mut *out);
+            for (i, &a) in matrix.from.iter().enumerate() {
+                for (j, &b) in matrix.to.iter().enumerate() {
+                    let metrics = cells(matrix.cell(i, j));
+                    writer
+                        .write_record([
+                            id(a),
+                            id(b),
+                            &metrics[0],
+                            &metrics[1],
+                            &metrics[2],
+                            &metrics[3],
+                        ])
+                        .map_err(std::io::Error::other)?;
+                }
+            }
+            writer.flush()?;
+        }
+        MatrixFormat::Json => {
+            let rows: Vec<serde_json::Value> = matrix
+                .from
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &a)| {
+                    matrix
+                        .to
+                        .iter()
+                        .enumerate()
+                        .map(move |(j, &b)| (i, a, j, b))
+                })
+                .map(|(i, a, j, b)| {
+                    let cell = matrix.cell(i, j);
+                    json!({
+                        "from": id(a),
+                        "to": id(b),
+                        "reachable": cell.is_some(),
+                        "distance_km": cell.map(|c| render::round(c.metrics.distance_km)),
+                        "time_h": cell.map(|c| render::round(c.metrics.time_h)),
+                        "cost_usd": cell.map(|c| render::round(c.metrics.cost_usd)),
+                        "co2_kg": cell.map(|c| render::round(c.metrics.co2_kg)),
+                    })
+                })
+                .collect();
+            render::json(
+                out,
+                &json!({ "objective": profile.objective.as_str(), "pairs": rows }),
+            )?;
+        }
+        MatrixFormat::Table => {
+            let mut table = Table::new(&["from", "to", "km>", "days>", "USD>", "kg CO2e>"]);
+            for (i, &a) in matrix.from.iter().enumerate() {
+                for (j, &b) in matrix.to.iter().enumerate() {
+                    let cell = matrix.cell(i, j);
+                    let show = |f: fn(&Cell) -> f64, d: usize| {
+                        cell.as_ref().map_or("-".to_owned(), |c| number(f(c), d))
+                    };
+                    table.row(vec![
+                        id(a).to_owned(),
+                        id(b).to_owned(),
+                        show(|c| c.metrics.distance_km, 0),
+                        show(|c| c.metrics.time_h / 24.0, 1),
+                        show(|c| c.metrics.cost_usd, 0),
+                        show(|c| c.metrics.co2_kg, 0),
+                    ]);
+                }
+            }
+            table.write(out)?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn cells(cell: Option<Cell>) -> [String; 4] {
+    match cell {
+        None => Default::default(),
+        Some(c) => [
+            c.metrics.distance_km,
+            c.metrics.time_h,
+            c.metrics.cost_usd,
+            c.metrics.co2_kg,
+        ]
+        .map(|v| render::plain(render::round(v))),
+    }
+}
+
+fn places(
+    network: &Network,
+    flag: &str,
+    listed: &[String],
+    file: Option<&Path>,
+) -> Result<Vec<PlaceId>, Failure> {
+    let mut queries: Vec<String> = listed
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(format!(
+                "error: {flag}-file: cannot read {}: {e}",
+                path.display()
+            ))
+        })?;
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if !line.is_empty() {
+                queries.push(line.to_owned());
+            }
+        }
+    }
+    if queries.is_empty() {
+        return Err(Failure::usage(format!("error: {flag}: no places given")));
+    }
+    queries.iter().map(|q| place(network, flag, q)).collect()
+}

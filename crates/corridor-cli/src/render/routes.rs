@@ -1,0 +1,368 @@
+//! Routes as JSON (the documented contract), GeoJSON and text tables.
+
+use std::io::{self, Write};
+
+use corridor::graph::TransferKind;
+use corridor::route::{CorridorRoute, RouteTransfer};
+use corridor::{Network, Route};
+use serde_json::{Value, json};
+
+use super::{Table, grouped, number, round};
+
+fn id(network: &Network, place: corridor::PlaceId) -> &str {
+    &network.place(place).id
+}
+
+fn transfer_detail(network: &Network, kind: &TransferKind) -> String {
+    match kind {
+        TransferKind::ModeChange { from, to } => format!("{from} to {to}"),
+        TransferKind::GaugeChange { from_mm, to_mm } => format!("{from_mm} mm to {to_mm} mm"),
+        TransferKind::Wait { headway_h } => format!("service every {} h", number(*headway_h, 1)),
+        TransferKind::BorderExit { country, union } => match union {
+            Some(i) => format!(
+                "leave {country} ({} internal border)",
+                network.meta().customs_unions[*i].name
+            ),
+            None => format!("leave {country}"),
+        },
+        TransferKind::BorderEntry { country, union } => match union {
+            Some(i) => format!(
+                "enter {country} ({} internal border)",
+                network.meta().customs_unions[*i].name
+            ),
+            None => format!("enter {country}"),
+        },
+    }
+}
+
+/// One route in the contract shape: `from, to, objective, totals, legs, transfers,
+/// countries, corridors` (plus extensions).
+pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
+    let legs: Vec<Value> = route
+        .legs
+        .iter()
+        .map(|leg| {
+            let data = network.leg(leg.leg.leg());
+            json!({
+                "from": id(network, leg.from),
+                "to": id(network, leg.to),
+                "mode": data.mode.as_str(),
+                "corridors": data.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
+                "distance_km": round(leg.metrics.distance_km),
+                "time_h": round(leg.metrics.time_h),
+                "cost_usd": round(leg.metrics.cost_usd),
+                "co2_kg": round(leg.metrics.co2_kg),
+                "status": data.status.as_str(),
+                "gauge_mm": data.gauge_mm,
+                "capacity_teu_per_year": data.capacity_teu_per_year,
+                "source": data.source,
+            })
+        })
+        .collect();
+    let transfers: Vec<Value> = route
+        .transfers
+        .iter()
+        .map(|t: &RouteTransfer| {
+            json!({
+                "place": id(network, t.transfer.place),
+                "kind": t.transfer.kind.as_str(),
+                "detail": transfer_detail(network, &t.transfer.kind),
+                "time_h": round(t.transfer.time_h),
+                "cost_usd": round(t.transfer.cost_usd),
+                "after_legs": t.after_legs,
+            })
+        })
+        .collect();
+    json!({
+        "from": id(network, route.from),
+        "to": id(network, route.to),
+        "via": route.via.iter().map(|&v| id(network, v)).collect::<Vec<_>>(),
+        "objective": route.objective.as_str(),
+        "objective_value": round(route.weight),
+        "value_of_time_usd_per_teu_h": route.value_of_time_usd_per_teu_h,
+        "totals": {
+            "distance_km": round(route.totals.distance_km),
+            "time_h": round(route.totals.time_h),
+            "time_days": round(route.totals.time_h / 24.0),
+            "cost_usd": round(route.totals.cost_usd),
+            "co2_kg": round(route.totals.co2_kg),
+        },
+        "legs": legs,
+        "transfers": transfers,
+        "countries": route.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "corridors": route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
+    })
+}
+
+/// `{"routes": [route, ...]}`.
+pub(crate) fn routes_json(network: &Network, routes: &[Route]) -> Value {
+    json!({ "routes": routes.iter().map(|r| route_json(network, r)).collect::<Vec<_>>() })
+}
+
+/// `{"corridors": [{"corridor", "route"}, ...]}`, best first.
+pub(crate) fn compare_json(network: &Network, found: &[CorridorRoute]) -> Value {
+    json!({
+        "corridors": found.iter().map(|c| json!({
+            "corridor": network.corridor_name(c.corridor),
+            "route": route_json(network, &c.route),
+        })).collect::<Vec<_>>()
+    })
+}
+
+/// A GeoJSON FeatureCollection: one LineString per leg and one Point per transfer, with
+/// `route` (index) and `label` (e.g. the corridor) properties.
+pub(crate) fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> Value {
+    let mut features = Vec::new();
+    for (index, (label, route)) in routes.iter().enumerate() {
+        for (i, leg) in route.legs.iter().enumerate() {
+            let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
+            let data = network.leg(leg.leg.leg());
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "properties": {
+                    "route": index, "label": label, "leg": i,
+                    "from": id(network, leg.from), "to": id(network, leg.to),
+                    "mode": data.mode.as_str(), "status": data.status.as_str(),
+                    "distance_km": round(leg.metrics.distance_km),
+                    "time_h": round(leg.metrics.time_h),
+                    "cost_usd": round(leg.metrics.cost_usd),
+                    "co2_kg": round(leg.metrics.co2_kg),
+                },
+            }));
+        }
+        for t in &route.transfers {
+            let c = network.place(t.transfer.place).coord;
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                "properties": {
+                    "route": index, "label": label,
+                    "place": id(network, t.transfer.place),
+                    "kind": t.transfer.kind.as_str(),
+                    "detail": transfer_detail(network, &t.transfer.kind),
+                    "time_h": round(t.transfer.time_h),
+                    "cost_usd": round(t.transfer.cost_usd),
+                },
+            }));
+        }
+    }
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+fn name(network: &Network, place: corridor::PlaceId) -> &str {
+    &network.place(place).name
+}
+
+fn days(hours: f64) -> String {
+    format!("{} d", number(hours / 24.0, 1))
+}
+
+/// The totals line: days, USD, CO2, km.
+fn totals_line(route: &Route) -> String {
+    let t = &route.totals;
+    format!(
+        "{} ({} h) · {} USD/TEU · {} kg CO2e/TEU · {} km",
+        days(t.time_h),
+        number(t.time_h, 1),
+        grouped(t.cost_usd),
+        grouped(t.co2_kg),
+        grouped(t.distance_km)
+    )
+}
+
+/// The places where something happens: origin, transfers, destination.
+fn key_places(network: &Network, route: &Route) -> String {
+    let mut places = vec![route.from];
+    for t in &route.transfers {
+        if matches!(t.transfer.kind, TransferKind::BorderExit { .. }) {
+            continue;
+        }
+        if places.last() != Some(&t.transfer.place) {
+            places.push(t.transfer.place);
+        }
+    }
+    if places.last() != Some(&route.to) {
+        places.push(route.to);
+    }
+    places
+        .iter()
+        .map(|&p| name(network, p))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// One route in detail: header, totals, then legs and transfers in order.
+pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} → {}   best by {}",
+        name(network, route.from),
+        name(network, route.to),
+        route.objective
+    )?;
+    writeln!(out, "door to door: {}", totals_line(route))?;
+    if !route.countries.is_empty() {
+        let countries: Vec<&str> = route.countries.iter().map(|c| c.as_str()).collect();
+        writeln!(out, "countries: {}", countries.join(" → "))?;
+    }
+    let corridors: Vec<&str> = route
+        .corridors
+        .iter()
+        .map(|&c| network.corridor_name(c))
+        .collect();
+    writeln!(
+        out,
+        "corridors: {}",
+        if corridors.is_empty() {
+            "none (feeder legs only)".to_owned()
+        } else {
+            corridors.join(", ")
+        }
+    )?;
+    writeln!(out)?;
+    let mut table = Table::new(&[
+        "step",
+        "from / at",
+        "to",
+        "what",
+        "km>",
+        "h>",
+        "USD>",
+        "kg CO2e>",
+    ]);
+    let mut step = 0;
+    let transfer_row = |t: &RouteTransfer, table: &mut Table| {
+        table.row(vec![
+            String::new(),
+            name(network, t.transfer.place).to_owned(),
+            String::new(),
+            format!(
+                "{}: {}",
+                t.transfer.kind.as_str(),
+                transfer_detail(network, &t.transfer.kind)
+            ),
+            String::new(),
+            number(t.transfer.time_h, 1),
+            number(t.transfer.cost_usd, 0),
+            String::new(),
+        ]);
+    };
+    for (i, leg) in route.legs.iter().enumerate() {
+        for t in route.transfers.iter().filter(|t| t.after_legs == i) {
+            transfer_row(t, &mut table);
+        }
+        step += 1;
+        let data = network.leg(leg.leg.leg());
+        let mut what = data.mode.to_string();
+        if let Some(gauge) = data.gauge_mm {
+            what.push_str(&format!(" {gauge}"));
+        }
+        if data.status != corridor::Status::Operational {
+            what.push_str(&format!(" ({})", data.status));
+        }
+        table.row(vec![
+            step.to_string(),
+            name(network, leg.from).to_owned(),
+            name(network, leg.to).to_owned(),
+            what,
+            number(leg.metrics.distance_km, 0),
+            number(leg.metrics.time_h, 1),
+            number(leg.metrics.cost_usd, 0),
+            number(leg.metrics.co2_kg, 0),
+        ]);
+    }
+    for t in route
+        .transfers
+        .iter()
+        .filter(|t| t.after_legs == route.legs.len())
+    {
+        transfer_row(t, &mut table);
+    }
+    let t = &route.totals;
+    table.row(vec![
+        String::new(),
+        "total".to_owned(),
+        String::new(),
+        String::new(),
+        number(t.distance_km, 0),
+        number(t.time_h, 1),
+        number(t.cost_usd, 0),
+        number(t.co2_kg, 0),
+    ]);
+    table.write(out)
+}
+
+fn summary_row(network: &Network, label: String, route: &Route) -> Vec<String> {
+    let t = &route.totals;
+    vec![
+        label,
+        number(t.time_h / 24.0, 1),
+        grouped(t.cost_usd),
+        grouped(t.co2_kg),
+        grouped(t.distance_km),
+        route.transfers.len().to_string(),
+        key_places(network, route),
+    ]
+}
+
+const SUMMARY: [&str; 7] = [
+    "route",
+    "days>",
+    "USD/TEU>",
+    "kg CO2e>",
+    "km>",
+    "transfers>",
+    "via",
+];
+
+/// The best route per corridor, one line each, best first.
+pub(crate) fn write_compare(
+    network: &Network,
+    found: &[CorridorRoute],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if let Some(first) = found.first() {
+        writeln!(
+            out,
+            "{} → {}   best route per corridor, by {}",
+            name(network, first.route.from),
+            name(network, first.route.to),
+            first.route.objective
+        )?;
+    }
+    let mut columns = SUMMARY;
+    columns[0] = "corridor";
+    let mut table = Table::new(&columns);
+    for c in found {
+        table.row(summary_row(
+            network,
+            network.corridor_name(c.corridor).to_owned(),
+            &c.route,
+        ));
+    }
+    table.write(out)
+}
+
+/// Several routes, one line each, in the order given.
+pub(crate) fn write_summary(
+    network: &Network,
+    routes: &[Route],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut table = Table::new(&SUMMARY);
+    for (i, route) in routes.iter().enumerate() {
+        let corridors: Vec<&str> = route
+            .corridors
+            .iter()
+            .map(|&c| network.corridor_name(c))
+            .collect();
+        let label = if corridors.is_empty() {
+            format!("{}", i + 1)
+        } else {
+            format!("{} {}", i + 1, corridors.join("+"))
+        };
+        table.row(summary_row(network, label, route));
+    }
+    table.write(out)
+}

@@ -1,0 +1,197 @@
+//! The one place where transfer rules live: what happens at a place when freight arrives
+//! one way and leaves another, and at the borders a leg crosses. The compiler sums these
+//! events into arc weights; route reports list them. Both call the same functions, so
+//! what is charged and what is reported cannot drift apart.
+
+use crate::model::{Country, Leg, Mode, Network, PlaceId, PlaceKind};
+
+/// How freight arrived at a place: the mode and (for rail) the gauge of the last leg.
+/// `None` at the origin, where nothing arrived yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Arrival {
+    /// Mode of the arriving leg.
+    pub mode: Mode,
+    /// Gauge of the arriving rail leg, when stated.
+    pub gauge_mm: Option<u16>,
+}
+
+impl Arrival {
+    /// The arrival class of a leg.
+    pub fn of(leg: &Leg) -> Arrival {
+        Arrival {
+            mode: leg.mode,
+            gauge_mm: leg.gauge_mm,
+        }
+    }
+}
+
+/// What kind of transfer happened.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TransferKind {
+    /// Freight moved between two modes (port handling, transshipment).
+    ModeChange {
+        /// Arriving mode.
+        from: Mode,
+        /// Departing mode.
+        to: Mode,
+    },
+    /// Rail gauge changed (bogie exchange or transshipment).
+    GaugeChange {
+        /// Arriving gauge in mm.
+        from_mm: u16,
+        /// Departing gauge in mm.
+        to_mm: u16,
+    },
+    /// Waiting for the departure of a scheduled service (ferry, ship).
+    Wait {
+        /// Hours between departures.
+        headway_h: f64,
+    },
+    /// Leaving a country (exit formalities).
+    BorderExit {
+        /// The country left.
+        country: Country,
+        /// Index in `Meta::customs_unions` of the union shared with the next country, if
+        /// any (its factors were applied).
+        union: Option<usize>,
+    },
+    /// Entering a country (entry formalities, customs).
+    BorderEntry {
+        /// The country entered.
+        country: Country,
+        /// Index in `Meta::customs_unions` of the union shared with the previous country.
+        union: Option<usize>,
+    },
+}
+
+impl TransferKind {
+    /// A short name for output: `mode-change`, `gauge-change`, `wait`, `border-exit`,
+    /// `border-entry`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TransferKind::ModeChange { .. } => "mode-change",
+            TransferKind::GaugeChange { .. } => "gauge-change",
+            TransferKind::Wait { .. } => "wait",
+            TransferKind::BorderExit { .. } => "border-exit",
+            TransferKind::BorderEntry { .. } => "border-entry",
+        }
+    }
+}
+
+/// A transfer charged on a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transfer {
+    /// Where it happens.
+    pub place: PlaceId,
+    /// What happens.
+    pub kind: TransferKind,
+    /// Hours spent.
+    pub time_h: f64,
+    /// USD per TEU paid.
+    pub cost_usd: f64,
+}
+
+/// Calls `emit` for each transfer at place `at` when freight that arrived as `arrival`
+/// (`None` at the origin) departs on `leg`, in the order they happen: mode change, gauge
+/// change (both rail legs state different gauges), waiting for the service (boarding a
+/// leg with a headway at the origin, from another mode, or at any place that is not a
+/// sea waypoint — continuing past a waypoint on the same mode is the same voyage).
+/// Events are emitted even when they cost nothing, so routes list every change they
+/// make.
+pub fn departure_transfers(
+    network: &Network,
+    at: PlaceId,
+    arrival: Option<Arrival>,
+    leg: &Leg,
+    mut emit: impl FnMut(Transfer),
+) {
+    let place = network.place(at);
+    let t = &place.transfers;
+    if let Some(arrival) = arrival {
+        if arrival.mode != leg.mode {
+            emit(Transfer {
+                place: at,
+                kind: TransferKind::ModeChange {
+                    from: arrival.mode,
+                    to: leg.mode,
+                },
+                time_h: t.mode_change_h,
+                cost_usd: t.mode_change_usd,
+            });
+        }
+        if arrival.mode == Mode::Rail
+            && leg.mode == Mode::Rail
+            && let (Some(from_mm), Some(to_mm)) = (arrival.gauge_mm, leg.gauge_mm)
+            && from_mm != to_mm
+        {
+            emit(Transfer {
+                place: at,
+                kind: TransferKind::GaugeChange { from_mm, to_mm },
+                time_h: t.gauge_change_h,
+                cost_usd: t.gauge_change_usd,
+            });
+        }
+    }
+    let boarding = arrival.is_none_or(|a| a.mode != leg.mode) || place.kind != PlaceKind::Waypoint;
+    let headway_h = leg.headway_h.unwrap_or(t.headway_h);
+    if boarding && headway_h > 0.0 {
+        emit(Transfer {
+            place: at,
+            kind: TransferKind::Wait { headway_h },
+            time_h: network.meta().defaults.wait_factor * headway_h,
+            cost_usd: 0.0,
+        });
+    }
+}
+
+/// Calls `emit` for the border formalities of travelling on a leg from `from` to `to`:
+/// the exit at `from` and the entry at `to`, when their countries differ (a place without
+/// a country is international waters). Between two members of one customs union the
+/// union's factors apply.
+pub fn border_transfers(
+    network: &Network,
+    from: PlaceId,
+    to: PlaceId,
+    mut emit: impl FnMut(Transfer),
+) {
+    let (a, b) = (network.place(from), network.place(to));
+    if a.country == b.country {
+        return;
+    }
+    let union = match (a.country, b.country) {
+        (Some(x), Some(y)) => network
+            .meta()
+            .customs_unions
+            .iter()
+            .position(|u| u.countries.contains(&x) && u.countries.contains(&y)),
+        _ => None,
+    };
+    let (dwell, fee) = union.map_or((1.0, 1.0), |i| {
+        let u = &network.meta().customs_unions[i];
+        (u.dwell_factor, u.fee_factor)
+    });
+    let mut charge = |id: PlaceId, kind: TransferKind, h: f64, usd: f64| {
+        emit(Transfer {
+            place: id,
+            kind,
+            time_h: h * dwell,
+            cost_usd: usd * fee,
+        });
+    };
+    if let Some(country) = a.country {
+        charge(
+            from,
+            TransferKind::BorderExit { country, union },
+            a.transfers.border_exit_h,
+            a.transfers.border_exit_usd,
+        );
+    }
+    if let Some(country) = b.country {
+        charge(
+            to,
+            TransferKind::BorderEntry { country, union },
+            b.transfers.border_h,
+            b.transfers.border_usd,
+        );
+    }
+}

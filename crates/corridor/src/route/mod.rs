@@ -1,0 +1,200 @@
+//! Routing on a compiled [`Graph`]: shortest routes (Dijkstra/A*), k best alternatives
+//! (Yen), Pareto sets, corridor comparison and parallel matrices.
+//!
+//! Every algorithm returns [`Route`]s built by one function from the sequence of legs
+//! travelled, so totals, legs and transfers are always consistent:
+//! `totals = Σ legs + Σ transfers`.
+
+mod alternatives;
+mod compare;
+mod diagnose;
+mod matrix;
+mod pareto;
+mod search;
+mod shortest;
+
+pub use alternatives::alternatives;
+pub use compare::{CorridorRoute, compare};
+pub use diagnose::{Blocker, diagnose};
+pub use matrix::{Cell, Matrix, matrix, one_to_all};
+pub use pareto::{ParetoError, pareto};
+pub use shortest::shortest;
+
+use crate::graph::{
+    Arrival, DirLeg, Graph, Metrics, Objective, Transfer, border_transfers, departure_transfers,
+};
+use crate::model::{CorridorId, Country, Network, PlaceId};
+
+/// A routing request: origin, destination and places to pass in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// Where the freight starts.
+    pub from: PlaceId,
+    /// Where it must arrive.
+    pub to: PlaceId,
+    /// Places to pass through, in this order.
+    pub via: Vec<PlaceId>,
+}
+
+impl Query {
+    /// From `from` to `to` without via places.
+    pub fn new(from: PlaceId, to: PlaceId) -> Query {
+        Query {
+            from,
+            to,
+            via: Vec::new(),
+        }
+    }
+}
+
+/// One leg of a route, in the direction travelled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteLeg {
+    /// The leg and its direction.
+    pub leg: DirLeg,
+    /// Start place (in the direction travelled).
+    pub from: PlaceId,
+    /// End place.
+    pub to: PlaceId,
+    /// The leg's own metrics (transfers excluded).
+    pub metrics: Metrics,
+}
+
+/// A transfer on a route and where it falls in the sequence of legs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteTransfer {
+    /// The transfer.
+    pub transfer: Transfer,
+    /// How many legs were completed when it happens (0 = at the origin).
+    pub after_legs: usize,
+}
+
+/// A route with everything a planner needs to check it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// Origin.
+    pub from: PlaceId,
+    /// Destination.
+    pub to: PlaceId,
+    /// Via places, in order.
+    pub via: Vec<PlaceId>,
+    /// What was minimised.
+    pub objective: Objective,
+    /// The value of time used (USD per TEU-hour).
+    pub value_of_time_usd_per_teu_h: f64,
+    /// The minimised quantity (in the objective's unit).
+    pub weight: f64,
+    /// Door-to-door totals: legs plus transfers.
+    pub totals: Metrics,
+    /// The legs, in order.
+    pub legs: Vec<RouteLeg>,
+    /// Transfers, border crossings and waits, in order.
+    pub transfers: Vec<RouteTransfer>,
+    /// Countries passed, in order (a country left and re-entered appears twice).
+    pub countries: Vec<Country>,
+    /// Corridor tags of the legs used, in order of first use.
+    pub corridors: Vec<CorridorId>,
+}
+
+impl Route {
+    /// Builds the route travelling `legs` from `query.from`, charging transfers exactly as
+    /// the compiled graph does. `legs` must be a connected sequence starting at
+    /// `query.from`.
+    pub fn from_legs(graph: &Graph<'_>, query: &Query, legs: &[DirLeg]) -> Route {
+        let network = graph.network();
+        let mut route = Route {
+            from: query.from,
+            to: query.to,
+            via: query.via.clone(),
+            objective: graph.profile().objective,
+            value_of_time_usd_per_teu_h: graph.value_of_time(),
+            weight: 0.0,
+            totals: Metrics::ZERO,
+            legs: Vec::with_capacity(legs.len()),
+            transfers: Vec::new(),
+            countries: Vec::new(),
+            corridors: Vec::new(),
+        };
+        push_country(&mut route.countries, network, query.from);
+        let mut arrival: Option<Arrival> = None;
+        for (i, &dir) in legs.iter().enumerate() {
+            let leg = network.leg(dir.leg());
+            let (tail, head) = dir.ends(network);
+            departure_transfers(network, tail, arrival, leg, |transfer| {
+                route.transfers.push(RouteTransfer {
+                    transfer,
+                    after_legs: i,
+                });
+            });
+            let mut entry = Vec::new();
+            border_transfers(network, tail, head, |transfer| {
+                if transfer.place == tail {
+                    route.transfers.push(RouteTransfer {
+                        transfer,
+                        after_legs: i,
+                    });
+                } else {
+                    entry.push(RouteTransfer {
+                        transfer,
+                        after_legs: i + 1,
+                    });
+                }
+            });
+            route.legs.push(RouteLeg {
+                leg: dir,
+                from: tail,
+                to: head,
+                metrics: Metrics {
+                    distance_km: leg.distance_km,
+                    time_h: leg.time_h,
+                    cost_usd: leg.cost_usd,
+                    co2_kg: network.leg_co2_kg(leg),
+                },
+            });
+            route.transfers.extend(entry);
+            for &corridor in &leg.corridors {
+                if !route.corridors.contains(&corridor) {
+                    route.corridors.push(corridor);
+                }
+            }
+            push_country(&mut route.countries, network, head);
+            arrival = Some(Arrival::of(leg));
+        }
+        let legs_total = route
+            .legs
+            .iter()
+            .fold(Metrics::ZERO, |sum, leg| sum + leg.metrics);
+        let transfers_total = route.transfers.iter().fold(Metrics::ZERO, |sum, t| {
+            sum + Metrics {
+                time_h: t.transfer.time_h,
+                cost_usd: t.transfer.cost_usd,
+                ..Metrics::ZERO
+            }
+        });
+        route.totals = legs_total + transfers_total;
+        route.weight = graph
+            .profile()
+            .weigh(&route.totals, route.value_of_time_usd_per_teu_h);
+        route
+    }
+
+    /// The places visited, origin first.
+    pub fn places(&self) -> Vec<PlaceId> {
+        std::iter::once(self.from)
+            .chain(self.legs.iter().map(|leg| leg.to))
+            .collect()
+    }
+
+    /// The directed legs travelled.
+    pub fn dir_legs(&self) -> Vec<DirLeg> {
+        self.legs.iter().map(|leg| leg.leg).collect()
+    }
+}
+
+fn push_country(countries: &mut Vec<Country>, network: &Network, place: PlaceId) {
+    if let Some(country) = network.place(place).country
+        && countries.last() != Some(&country)
+    {
+        countries.push(country);
+    }
+}

@@ -1,0 +1,21 @@
+//! The best route for one query.
+
+use super::search::{Bans, Layered, Start};
+use super::{Query, Route};
+use crate::graph::Graph;
+
+/// The route minimising the profile's objective from `query.from` to `query.to` through
+/// `query.via` in order; `None` if there is none.
+///
+/// A* on the state graph (Dijkstra when the lower bound is trivial), O((V + E) log V)
+/// per stage. Exact: transfers are charged on the arcs where they happen. Ties go to the
+/// path found first in node-index order, so the answer is deterministic.
+pub fn shortest(graph: &Graph<'_>, query: &Query) -> Option<Route> {
+    if query.from == query.to && query.via.iter().all(|&v| v == query.from) {
+        return graph
+            .allows_place(query.from)
+            .then(|| Route::from_legs(graph, query, &[]));
+    }
+    let (_, legs) = Layered::new(graph, query).search(Start::Origin, &Bans::default())?;
+    Some(Route::from_legs(graph, query, &legs))
+}
