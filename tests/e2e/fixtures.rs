@@ -74,3 +74,12 @@ pub fn run_ok(args: &[&str]) -> String {
     );
     run.stdout
 }
+
+/// `cases` proptest cases, or `PROPTEST_CASES` when set (for longer local runs).
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
+    proptest::test_runner::Config::with_cases(cases)
+}

@@ -5,4 +5,7 @@ mod cli;
 mod fixtures;
 mod load;
 mod lookup;
+mod oracle;
 mod properties;
+mod random;
+mod route;

@@ -35,7 +35,7 @@ fn rows(width: usize) -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::fixtures::proptest_config(256))]
 
     #[test]
     fn arbitrary_bytes_never_panic(

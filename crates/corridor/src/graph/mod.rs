@@ -142,21 +142,7 @@ impl<'n> Graph<'n> {
         }
         let out_base: Vec<Metrics> = out_leg
             .iter()
-            .map(|&dir| {
-                let leg = network.leg(dir.leg());
-                let (tail, head) = dir.ends(network);
-                let mut metrics = Metrics {
-                    distance_km: leg.distance_km,
-                    time_h: leg.time_h,
-                    cost_usd: leg.cost_usd,
-                    co2_kg: network.leg_co2_kg(leg),
-                };
-                border_transfers(network, tail, head, |t| {
-                    metrics.time_h += t.time_h;
-                    metrics.cost_usd += t.cost_usd;
-                });
-                metrics
-            })
+            .map(|&dir| base_metrics(network, dir))
             .collect();
 
         let corridor_required = !profile.only_corridors.is_empty();
@@ -278,14 +264,11 @@ impl<'n> Graph<'n> {
         self.arc_metrics = arc_metrics;
     }
 
-    /// Metrics of departing `place` (arrived as `arrival`) along out-leg `j`.
+    /// Metrics of departing `place` (arrived as `arrival`) along out-leg `j`; the same
+    /// arithmetic, in the same order, as [`step_metrics`].
     fn charge(&self, place: PlaceId, arrival: Option<Arrival>, j: usize) -> Metrics {
         let mut metrics = self.out_base[j];
-        let leg = self.network.leg(self.out_leg[j].leg());
-        departure_transfers(self.network, place, arrival, leg, |t| {
-            metrics.time_h += t.time_h;
-            metrics.cost_usd += t.cost_usd;
-        });
+        add_departure(self.network, place, arrival, self.out_leg[j], &mut metrics);
         metrics
     }
 
@@ -362,6 +345,11 @@ impl<'n> Graph<'n> {
         self.state_start[place.index()]..self.state_start[place.index() + 1]
     }
 
+    /// Whether routes must use a leg of the profile's corridors.
+    pub fn corridor_required(&self) -> bool {
+        self.corridor_required
+    }
+
     /// Whether a route may end in `state`: always, except under a corridor restriction,
     /// where the route must have used a leg of the corridors.
     pub fn is_target(&self, state: StateId) -> bool {
@@ -421,6 +409,46 @@ impl<'n> Graph<'n> {
     pub fn has_lower_bounds(&self) -> bool {
         self.astar_ratio > 0.0
     }
+}
+
+/// The charges every departure along `dir` shares: the leg and the border formalities.
+fn base_metrics(network: &Network, dir: DirLeg) -> Metrics {
+    let leg = network.leg(dir.leg());
+    let (tail, head) = dir.ends(network);
+    let mut metrics = Metrics {
+        distance_km: leg.distance_km,
+        time_h: leg.time_h,
+        cost_usd: leg.cost_usd,
+        co2_kg: network.leg_co2_kg(leg),
+    };
+    border_transfers(network, tail, head, |t| {
+        metrics.time_h += t.time_h;
+        metrics.cost_usd += t.cost_usd;
+    });
+    metrics
+}
+
+fn add_departure(
+    network: &Network,
+    place: PlaceId,
+    arrival: Option<Arrival>,
+    dir: DirLeg,
+    metrics: &mut Metrics,
+) {
+    departure_transfers(network, place, arrival, network.leg(dir.leg()), |t| {
+        metrics.time_h += t.time_h;
+        metrics.cost_usd += t.cost_usd;
+    });
+}
+
+/// Everything charged for travelling `dir` after arriving at its start as `arrival`
+/// (`None` at the origin): leg, borders and departure transfers. Arc weights are built
+/// from exactly this sum, so a route's totals computed step by step equal the search's
+/// distances bit for bit.
+pub fn step_metrics(network: &Network, arrival: Option<Arrival>, dir: DirLeg) -> Metrics {
+    let mut metrics = base_metrics(network, dir);
+    add_departure(network, dir.ends(network).0, arrival, dir, &mut metrics);
+    metrics
 }
 
 fn prefix_sums(counts: &[u32]) -> Vec<u32> {

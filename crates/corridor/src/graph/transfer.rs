@@ -95,7 +95,8 @@ pub struct Transfer {
 /// (`None` at the origin) departs on `leg`, in the order they happen: mode change, gauge
 /// change (both rail legs state different gauges), waiting for the service (boarding a
 /// leg with a headway at the origin, from another mode, or at any place that is not a
-/// sea waypoint — continuing past a waypoint on the same mode is the same voyage).
+/// sea waypoint — continuing past a waypoint on the same mode is the same voyage). A
+/// leg's headway is its own, else its departure place's for sea and ferry legs.
 /// Events are emitted even when they cost nothing, so routes list every change they
 /// make.
 pub fn departure_transfers(
@@ -133,7 +134,12 @@ pub fn departure_transfers(
         }
     }
     let boarding = arrival.is_none_or(|a| a.mode != leg.mode) || place.kind != PlaceKind::Waypoint;
-    let headway_h = leg.headway_h.unwrap_or(t.headway_h);
+    let place_headway = if matches!(leg.mode, Mode::Sea | Mode::Ferry) {
+        t.headway_h
+    } else {
+        0.0
+    };
+    let headway_h = leg.headway_h.unwrap_or(place_headway);
     if boarding && headway_h > 0.0 {
         emit(Transfer {
             place: at,

@@ -6,14 +6,15 @@ use super::search::{Bans, Layered, Node, Start};
 use super::{Query, Route, shortest};
 use crate::graph::{DirLeg, Graph};
 
-/// Up to `k` best routes in order of the objective, each loopless: no state (place +
-/// arrival mode/gauge) is entered twice within one via stage, and the origin is never
-/// re-entered before the first via place. The first is [`shortest`]'s route.
+/// Up to `k` best routes in order of the objective, each loopless: no node of the
+/// search (via stage + place + arrival mode/gauge, + whether a restricting corridor was
+/// used) is entered twice, and the origin is never re-entered before the first via
+/// place. The first is [`shortest`]'s route.
 ///
 /// Yen's algorithm: each further route deviates from a previous one at some node (its
 /// spur), avoiding the legs other routes took there and the nodes of the shared prefix.
-/// O(k · n · search) where n is the number of legs of a route. Ties go to the smaller
-/// sequence of leg ids, so the answer is deterministic.
+/// O(k · n · search) where n is the number of legs of a route. Among equal-weight
+/// candidates the smaller sequence of leg ids comes first; the answer is deterministic.
 pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
     let mut found: Vec<Route> = Vec::new();
     if k == 0 {
@@ -46,7 +47,6 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
             }
             bans.nodes
                 .extend(walk[..spur].iter().map(|&(node, _)| node));
-            bans.nodes.extend(layered.origin_nodes());
             let start = if spur == 0 {
                 Start::Origin
             } else {

@@ -19,10 +19,11 @@ pub struct CorridorRoute {
 /// when that is empty), the best route restricted to that corridor's legs plus untagged
 /// feeder legs (first and last mile), keeping the profile's other constraints.
 ///
-/// Only corridors that connect the pair are listed, and only when their best route uses
-/// at least one leg of the corridor (a route made of feeders alone says nothing about
-/// the corridor). Sorted best first by the objective, ties by tag name. Corridors are
-/// compiled and searched in parallel; the result does not depend on the thread count.
+/// A corridor route must use at least one leg of its corridor (a route made of feeders
+/// alone says nothing about the corridor; see [`crate::graph`]), so only corridors that
+/// really connect the pair are listed. Sorted best first by the objective, ties by tag
+/// name. Corridors are compiled and searched in parallel; the result does not depend on
+/// the thread count.
 pub fn compare(network: &Network, profile: &Profile, query: &Query) -> Vec<CorridorRoute> {
     let tags: Vec<CorridorId> = if profile.only_corridors.is_empty() {
         (0..network.corridors().len() as u16)
@@ -40,10 +41,7 @@ pub fn compare(network: &Network, profile: &Profile, query: &Query) -> Vec<Corri
             };
             let graph = Graph::new(network, &restricted);
             let route = shortest(&graph, query)?;
-            route
-                .corridors
-                .contains(&corridor)
-                .then_some(CorridorRoute { corridor, route })
+            Some(CorridorRoute { corridor, route })
         })
         .collect();
     found.sort_by(|a, b| {

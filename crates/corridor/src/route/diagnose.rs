@@ -88,8 +88,10 @@ pub fn diagnose(network: &Network, profile: &Profile, query: &Query) -> Vec<Bloc
         let mut open = Profile::new(profile.objective).include_planned();
         open.value_of_time_usd_per_teu_h = profile.value_of_time_usd_per_teu_h;
         let direct = Query::new(query.from, query.to);
-        blockers.push(if routable(&open, &direct) {
+        blockers.push(if routable(&open, query) {
             Blocker::Combination
+        } else if routable(&open, &direct) {
+            Blocker::Via
         } else {
             Blocker::Disconnected
         });

@@ -65,6 +65,8 @@ impl Scratch {
 /// The best route from `from` to every place: `result[place]` is `None` where no route
 /// exists. Dijkstra on the state graph, O((V + E) log V); a place's best state is the
 /// one with the smallest weight (ties: lowest state index). The origin itself costs 0.
+/// Among routes of equal weight the metrics are those of one of them, not necessarily
+/// the one [`super::shortest`] reports.
 pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
     let mut scratch = Scratch::new(graph.state_count());
     run(graph, from, &mut scratch);
@@ -100,7 +102,7 @@ pub fn matrix(graph: &Graph<'_>, from: &[PlaceId], to: &[PlaceId]) -> Matrix {
 
 fn best_at(graph: &Graph<'_>, from: PlaceId, place: PlaceId, scratch: &Scratch) -> Option<Cell> {
     if place == from {
-        return graph.allows_place(from).then_some(Cell {
+        return (graph.allows_place(from) && !graph.corridor_required()).then_some(Cell {
             weight: 0.0,
             metrics: Metrics::ZERO,
         });
@@ -120,7 +122,9 @@ fn best_at(graph: &Graph<'_>, from: PlaceId, place: PlaceId, scratch: &Scratch) 
 
 fn run(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
     for arc in graph.departures(from) {
-        relax(scratch, arc.head, arc.weight, arc.metrics);
+        if graph.state_place(arc.head) != from {
+            relax(scratch, arc.head, arc.weight, arc.metrics);
+        }
     }
     while let Some(Entry { cost, state }) = scratch.heap.pop() {
         if cost > scratch.dist[state as usize] {
@@ -128,7 +132,10 @@ fn run(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
         }
         let base = scratch.metrics[state as usize];
         for arc in graph.arcs(state) {
-            relax(scratch, arc.head, cost + arc.weight, base + arc.metrics);
+            // Routes never come back to their origin.
+            if graph.state_place(arc.head) != from {
+                relax(scratch, arc.head, cost + arc.weight, base + arc.metrics);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ pub use shortest::shortest;
 
 use crate::graph::{
     Arrival, DirLeg, Graph, Metrics, Objective, Transfer, border_transfers, departure_transfers,
+    step_metrics,
 };
 use crate::model::{CorridorId, Country, Network, PlaceId};
 
@@ -82,15 +83,17 @@ pub struct Route {
     pub objective: Objective,
     /// The value of time used (USD per TEU-hour).
     pub value_of_time_usd_per_teu_h: f64,
-    /// The minimised quantity (in the objective's unit).
+    /// The minimised quantity (in the objective's unit), summed step by step exactly as
+    /// the search sums it.
     pub weight: f64,
-    /// Door-to-door totals: legs plus transfers.
+    /// Door-to-door totals: legs plus transfers (equal to their sums up to rounding).
     pub totals: Metrics,
     /// The legs, in order.
     pub legs: Vec<RouteLeg>,
     /// Transfers, border crossings and waits, in order.
     pub transfers: Vec<RouteTransfer>,
-    /// Countries passed, in order (a country left and re-entered appears twice).
+    /// Countries passed, in order (a country left and re-entered, even through
+    /// international waters, appears twice).
     pub countries: Vec<Country>,
     /// Corridor tags of the legs used, in order of first use.
     pub corridors: Vec<CorridorId>,
@@ -115,7 +118,8 @@ impl Route {
             countries: Vec::new(),
             corridors: Vec::new(),
         };
-        push_country(&mut route.countries, network, query.from);
+        let mut last_country = None;
+        push_country(&mut route.countries, &mut last_country, network, query.from);
         let mut arrival: Option<Arrival> = None;
         for (i, &dir) in legs.iter().enumerate() {
             let leg = network.leg(dir.leg());
@@ -152,29 +156,19 @@ impl Route {
                 },
             });
             route.transfers.extend(entry);
+            let step = step_metrics(network, arrival, dir);
+            route.totals = route.totals + step;
+            route.weight += graph
+                .profile()
+                .weigh(&step, route.value_of_time_usd_per_teu_h);
             for &corridor in &leg.corridors {
                 if !route.corridors.contains(&corridor) {
                     route.corridors.push(corridor);
                 }
             }
-            push_country(&mut route.countries, network, head);
+            push_country(&mut route.countries, &mut last_country, network, head);
             arrival = Some(Arrival::of(leg));
         }
-        let legs_total = route
-            .legs
-            .iter()
-            .fold(Metrics::ZERO, |sum, leg| sum + leg.metrics);
-        let transfers_total = route.transfers.iter().fold(Metrics::ZERO, |sum, t| {
-            sum + Metrics {
-                time_h: t.transfer.time_h,
-                cost_usd: t.transfer.cost_usd,
-                ..Metrics::ZERO
-            }
-        });
-        route.totals = legs_total + transfers_total;
-        route.weight = graph
-            .profile()
-            .weigh(&route.totals, route.value_of_time_usd_per_teu_h);
         route
     }
 
@@ -191,10 +185,19 @@ impl Route {
     }
 }
 
-fn push_country(countries: &mut Vec<Country>, network: &Network, place: PlaceId) {
-    if let Some(country) = network.place(place).country
-        && countries.last() != Some(&country)
+/// Appends the place's country when it differs from the last place's (international
+/// waters in between count as leaving).
+fn push_country(
+    countries: &mut Vec<Country>,
+    last: &mut Option<Country>,
+    network: &Network,
+    place: PlaceId,
+) {
+    let country = network.place(place).country;
+    if let Some(c) = country
+        && *last != Some(c)
     {
-        countries.push(country);
+        countries.push(c);
     }
+    *last = country;
 }

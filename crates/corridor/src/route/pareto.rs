@@ -24,7 +24,7 @@ pub enum ParetoError {
 }
 
 struct Label {
-    values: [f64; 4],
+    values: [i64; 4],
     node: Node,
     parent: u32,
     leg: DirLeg,
@@ -36,11 +36,12 @@ const ROOT: u32 = u32::MAX;
 /// `criteria`, one route per distinct point, sorted by the criteria lexicographically.
 ///
 /// A route is listed unless another is at least as good in every criterion and better in
-/// one. Martins' label-setting algorithm on the layered state graph: labels leave a
+/// one. Criteria are compared in millionths of their unit (summed as integers), so two
+/// routes whose totals differ only by floating-point rounding count as the same point. Martins' label-setting algorithm on the layered state graph: labels leave a
 /// priority queue in lexicographic order, so a label that is not dominated by the
 /// settled labels at its node (or by a destination label) when it leaves is
-/// non-dominated. Arc metrics are non-negative, so routes are loopless. The profile's
-/// constraints apply; its objective is ignored.
+/// non-dominated. Arc metrics are non-negative, so no (stage, state) node repeats
+/// within a route. The profile's constraints apply; its objective is ignored.
 pub fn pareto(
     graph: &Graph<'_>,
     query: &Query,
@@ -50,7 +51,10 @@ pub fn pareto(
     if !(2..=4).contains(&n) || (0..n).any(|i| criteria[i + 1..].contains(&criteria[i])) {
         return Err(ParetoError::BadCriteria);
     }
-    if query.from == query.to && query.via.iter().all(|&v| v == query.from) {
+    if query.from == query.to
+        && query.via.iter().all(|&v| v == query.from)
+        && !graph.corridor_required()
+    {
         return Ok(graph
             .allows_place(query.from)
             .then(|| Route::from_legs(graph, query, &[]))
@@ -67,7 +71,7 @@ pub fn pareto(
     };
     let origin_stage = search.layered.origin_stage();
     for arc in graph.departures(query.from) {
-        search.extend(origin_stage, [0.0; 4], ROOT, arc)?;
+        search.extend(origin_stage, [0; 4], ROOT, arc)?;
     }
     while let Some(Entry { index, .. }) = search.heap.pop() {
         let label = &search.labels[index as usize];
@@ -114,7 +118,7 @@ struct LabelSearch<'g, 'n, 'c> {
 impl LabelSearch<'_, '_, '_> {
     /// Whether a destination label or a settled label at `node` is at least as good as
     /// `values` in every criterion.
-    fn dominated(&self, node: Node, values: &[f64; 4]) -> bool {
+    fn dominated(&self, node: Node, values: &[i64; 4]) -> bool {
         let n = self.criteria.len();
         let covered = |list: &[u32]| {
             list.iter()
@@ -127,16 +131,20 @@ impl LabelSearch<'_, '_, '_> {
     fn extend(
         &mut self,
         stage: usize,
-        base: [f64; 4],
+        base: [i64; 4],
         parent: u32,
         arc: Arc,
     ) -> Result<(), ParetoError> {
         let mut values = base;
         for (value, &criterion) in values.iter_mut().zip(self.criteria) {
-            *value += arc.metrics.get(criterion);
+            *value = value.saturating_add(micros(arc.metrics.get(criterion)));
         }
         let graph = self.layered.graph;
-        let next_stage = self.layered.advance(stage, graph.state_place(arc.head));
+        let place = graph.state_place(arc.head);
+        let next_stage = self.layered.advance(stage, place);
+        if self.layered.is_origin(next_stage, place) {
+            return Ok(());
+        }
         let node = self.layered.node(next_stage, arc.head);
         if self.dominated(node, &values) {
             return Ok(());
@@ -160,14 +168,20 @@ impl LabelSearch<'_, '_, '_> {
     }
 }
 
+/// A quantity in millionths of its unit, so sums are exact and equal points compare
+/// equal whatever the order of the legs.
+fn micros(value: f64) -> i64 {
+    (value * 1e6).round() as i64
+}
+
 /// `a` is at least as good as `b` in each of the first `n` values.
-fn covers(a: &[f64; 4], b: &[f64; 4], n: usize) -> bool {
+fn covers(a: &[i64; 4], b: &[i64; 4], n: usize) -> bool {
     (0..n).all(|i| a[i] <= b[i])
 }
 
 /// Heap entry: smallest values first (lexicographic), then oldest label.
 struct Entry {
-    values: [f64; 4],
+    values: [i64; 4],
     n: usize,
     index: u32,
 }
@@ -189,7 +203,7 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
         for i in 0..self.n {
-            match other.values[i].total_cmp(&self.values[i]) {
+            match other.values[i].cmp(&self.values[i]) {
                 Ordering::Equal => {}
                 unequal => return unequal,
             }

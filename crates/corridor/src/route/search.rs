@@ -8,6 +8,8 @@
 //! place + great-circle km along the remaining via places to the destination)`, which is
 //! consistent, so the first time the target is popped its cost is optimal.
 //!
+//! A route never returns to its origin before passing the first via place.
+//!
 //! Ties between equal keys are broken by node index, so results are deterministic.
 
 use std::cmp::Ordering;
@@ -103,13 +105,10 @@ impl<'g, 'n> Layered<'g, 'n> {
             && self.graph.is_target(state)
     }
 
-    /// The nodes of the origin in the origin's stage: a loopless route never comes back
-    /// there.
-    pub(crate) fn origin_nodes(&self) -> impl Iterator<Item = Node> + '_ {
-        let stage = self.origin_stage();
-        self.graph
-            .states_of(self.query.from)
-            .map(move |state| self.node(stage, state))
+    /// Whether `(stage, place)` is the origin before any via place was passed: no route
+    /// comes back there (it would only add legs, or exploit the origin's transfer rules).
+    pub(crate) fn is_origin(&self, stage: usize, place: PlaceId) -> bool {
+        place == self.query.from && stage == self.origin_stage()
     }
 
     /// The arcs out of a start: the origin's departures or a node's arcs.
@@ -139,7 +138,7 @@ impl<'g, 'n> Layered<'g, 'n> {
             if bans.first_legs.contains(&arc.leg) {
                 continue;
             }
-            self.relax(stage0, cost0, ROOT, arc, bans, &mut dist, &mut heap);
+            self.relax(stage0, cost0, ROOT, arc, bans, &done, &mut dist, &mut heap);
         }
         while let Some(Entry { cost, node, .. }) = heap.pop() {
             if dist.get(&node).is_some_and(|&(best, _, _)| cost > best) || !done.insert(node) {
@@ -158,7 +157,7 @@ impl<'g, 'n> Layered<'g, 'n> {
                 return Some((cost, legs));
             }
             for arc in self.graph.arcs(state) {
-                self.relax(stage, cost, node, arc, bans, &mut dist, &mut heap);
+                self.relax(stage, cost, node, arc, bans, &done, &mut dist, &mut heap);
             }
         }
         None
@@ -172,13 +171,14 @@ impl<'g, 'n> Layered<'g, 'n> {
         parent: Node,
         arc: Arc,
         bans: &Bans,
+        done: &HashSet<Node>,
         dist: &mut HashMap<Node, (f64, Node, DirLeg)>,
         heap: &mut BinaryHeap<Entry>,
     ) {
         let place = self.graph.state_place(arc.head);
         let next_stage = self.advance(stage, place);
         let node = self.node(next_stage, arc.head);
-        if bans.nodes.contains(&node) {
+        if bans.nodes.contains(&node) || done.contains(&node) || self.is_origin(next_stage, place) {
             return;
         }
         let next = cost + arc.weight;

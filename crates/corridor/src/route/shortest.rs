@@ -5,13 +5,17 @@ use super::{Query, Route};
 use crate::graph::Graph;
 
 /// The route minimising the profile's objective from `query.from` to `query.to` through
-/// `query.via` in order; `None` if there is none.
+/// `query.via` in order; `None` if there is none. From a place to itself the route is
+/// empty (except under a corridor restriction, which no empty route satisfies).
 ///
 /// A* on the state graph (Dijkstra when the lower bound is trivial), O((V + E) log V)
 /// per stage. Exact: transfers are charged on the arcs where they happen. Ties go to the
 /// path found first in node-index order, so the answer is deterministic.
 pub fn shortest(graph: &Graph<'_>, query: &Query) -> Option<Route> {
-    if query.from == query.to && query.via.iter().all(|&v| v == query.from) {
+    if query.from == query.to
+        && query.via.iter().all(|&v| v == query.from)
+        && !graph.corridor_required()
+    {
         return graph
             .allows_place(query.from)
             .then(|| Route::from_legs(graph, query, &[]));

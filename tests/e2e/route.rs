@@ -1,0 +1,463 @@
+//! Routing checked against independent references: petgraph on plain graphs, brute-force
+//! enumeration with a cost model written from the documentation on multimodal graphs,
+//! and hand-computed fixture routes for each transfer kind.
+
+use corridor::graph::{Criterion, TransferKind};
+use corridor::route::{self, Blocker, Query};
+use corridor::{Graph, Leg, Metrics, Network, Objective, PlaceId, Profile, Route};
+use petgraph::algo::{bellman_ford, dijkstra};
+use petgraph::graph::{DiGraph, NodeIndex};
+use proptest::prelude::*;
+
+use crate::fixtures;
+use crate::oracle::{self, close, covers, walk_metrics, walks};
+use crate::random::{self, Shape};
+
+const MULTIMODAL: Shape = Shape {
+    places: 3..=5,
+    legs: 2..=7,
+    plain: false,
+};
+const PLAIN: Shape = Shape {
+    places: 2..=25,
+    legs: 1..=60,
+    plain: true,
+};
+const WALK_LIMIT: usize = 200_000;
+
+fn place(network: &Network, id: &str) -> PlaceId {
+    network.place_by_id(id).unwrap()
+}
+
+fn operational(leg: &Leg) -> bool {
+    leg.status == corridor::Status::Operational
+}
+
+/// Every route's invariants: connected legs from origin to destination, totals equal to
+/// legs plus transfers, weight equal to the objective of the totals, and metrics equal
+/// to the independent cost model.
+fn check_route(network: &Network, route: &Route, profile: &Profile) {
+    let mut at = route.from;
+    for leg in &route.legs {
+        assert_eq!(leg.from, at, "legs are not connected");
+        at = leg.to;
+    }
+    assert_eq!(at, route.to, "the route does not end at its destination");
+    let legs = route
+        .legs
+        .iter()
+        .fold(Metrics::default(), |s, l| s + l.metrics);
+    let transfers = route.transfers.iter().fold(Metrics::default(), |mut s, t| {
+        s.time_h += t.transfer.time_h;
+        s.cost_usd += t.transfer.cost_usd;
+        s
+    });
+    let sum = legs + transfers;
+    assert!(close(sum.time_h, route.totals.time_h));
+    assert!(close(sum.cost_usd, route.totals.cost_usd));
+    assert!(close(sum.distance_km, route.totals.distance_km));
+    assert!(close(sum.co2_kg, route.totals.co2_kg));
+    let steps: Vec<oracle::Step> = route
+        .legs
+        .iter()
+        .map(|l| (l.leg.leg(), l.leg.is_reverse()))
+        .collect();
+    let reference = walk_metrics(network, &steps);
+    assert!(
+        close(reference.time_h, route.totals.time_h),
+        "{reference:?} vs {:?}",
+        route.totals
+    );
+    assert!(
+        close(reference.cost_usd, route.totals.cost_usd),
+        "{reference:?} vs {:?}",
+        route.totals
+    );
+    let vot = profile.value_of_time(network);
+    assert!(close(
+        route.weight,
+        oracle::weigh(profile.objective, &route.totals, vot)
+    ));
+}
+
+fn pairs(network: &Network) -> Vec<(PlaceId, PlaceId)> {
+    let n = network.places().len() as u32;
+    (0..n)
+        .flat_map(|a| (0..n).map(move |b| (PlaceId(a), PlaceId(b))))
+        .filter(|(a, b)| a != b)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(crate::fixtures::proptest_config(96))]
+
+    /// Without transfers the state graph is the place graph: shortest routes and
+    /// one-to-all weights equal petgraph's Dijkstra and Bellman–Ford.
+    #[test]
+    fn plain_graphs_match_petgraph(network in random::network(PLAIN), objective in prop::sample::select(Objective::ALL.to_vec())) {
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        let vot = profile.value_of_time(&network);
+        let n = network.places().len();
+        let mut reference: DiGraph<(), f64> = DiGraph::new();
+        for _ in 0..n {
+            reference.add_node(());
+        }
+        for leg in network.legs() {
+            let m = Metrics { distance_km: leg.distance_km, time_h: leg.time_h, cost_usd: leg.cost_usd, co2_kg: network.leg_co2_kg(leg) };
+            let w = oracle::weigh(objective, &m, vot);
+            reference.add_edge(NodeIndex::new(leg.from.index()), NodeIndex::new(leg.to.index()), w);
+            if !leg.one_way {
+                reference.add_edge(NodeIndex::new(leg.to.index()), NodeIndex::new(leg.from.index()), w);
+            }
+        }
+        for source in [0, n / 2, n - 1] {
+            let expected = dijkstra(&reference, NodeIndex::new(source), None, |e| *e.weight());
+            let bf = bellman_ford(&reference, NodeIndex::new(source)).unwrap();
+            let all = route::one_to_all(&graph, PlaceId(source as u32));
+            for (target, cell) in all.iter().enumerate() {
+                let want = expected.get(&NodeIndex::new(target)).copied();
+                prop_assert_eq!(want.is_some(), bf.distances[target].is_finite());
+                if let Some(w) = want {
+                    prop_assert!(close(w, bf.distances[target]));
+                }
+                let got = cell.map(|c| c.weight);
+                prop_assert_eq!(got.is_some(), want.is_some(), "one-to-all reachability {}->{}", source, target);
+                if let (Some(g), Some(w)) = (got, want) {
+                    prop_assert!(close(g, w), "one-to-all {} vs petgraph {}", g, w);
+                }
+                if source != target {
+                    let query = Query::new(PlaceId(source as u32), PlaceId(target as u32));
+                    let found = route::shortest(&graph, &query);
+                    prop_assert_eq!(found.is_some(), want.is_some());
+                    if let (Some(route), Some(w)) = (found, want) {
+                        prop_assert!(close(route.weight, w), "shortest {} vs petgraph {}", route.weight, w);
+                        check_route(&network, &route, &profile);
+                    }
+                }
+            }
+        }
+    }
+
+    /// With transfers, borders, unions and waits: shortest equals the best enumerated
+    /// walk under the independent cost model, and the matrix agrees.
+    #[test]
+    fn shortest_matches_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec())) {
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        let vot = profile.value_of_time(&network);
+        let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+        let matrix = route::matrix(&graph, &places, &places);
+        for (from, to) in pairs(&network) {
+            let Some(all) = walks(&network, &operational, from, to, &[], WALK_LIMIT) else { continue };
+            let best = all.iter().map(|w| oracle::weigh(objective, &walk_metrics(&network, &w.steps), vot)).min_by(f64::total_cmp);
+            let found = route::shortest(&graph, &Query::new(from, to));
+            prop_assert_eq!(found.is_some(), best.is_some(), "reachability {:?}->{:?}", from, to);
+            if let (Some(route), Some(best)) = (&found, best) {
+                prop_assert!(close(route.weight, best), "shortest {} vs brute force {}", route.weight, best);
+                check_route(&network, route, &profile);
+            }
+            let cell = matrix.cell(from.index(), to.index());
+            prop_assert_eq!(cell.is_some(), best.is_some());
+            if let (Some(cell), Some(best)) = (cell, best) {
+                prop_assert!(close(cell.weight, best), "matrix {} vs brute force {}", cell.weight, best);
+            }
+        }
+    }
+
+    /// Via places: the best walk through them in order.
+    #[test]
+    fn via_matches_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec()), picks in prop::collection::vec(0usize..5, 3)) {
+        let n = network.places().len();
+        let (from, via, to) = (PlaceId((picks[0] % n) as u32), PlaceId((picks[1] % n) as u32), PlaceId((picks[2] % n) as u32));
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        let vot = profile.value_of_time(&network);
+        let Some(all) = walks(&network, &operational, from, to, &[via], WALK_LIMIT) else { return Ok(()) };
+        let best = all.iter().map(|w| oracle::weigh(objective, &walk_metrics(&network, &w.steps), vot)).min_by(f64::total_cmp);
+        let query = Query { from, to, via: vec![via] };
+        let found = route::shortest(&graph, &query);
+        if from == to && via == from {
+            return Ok(());
+        }
+        prop_assert_eq!(found.is_some(), best.is_some());
+        if let (Some(route), Some(best)) = (found, best) {
+            prop_assert!(close(route.weight, best), "via: {} vs brute force {}", route.weight, best);
+            check_route(&network, &route, &profile);
+            prop_assert!(route.places().contains(&via));
+        }
+    }
+
+    /// Yen: the k best loopless routes have exactly the k smallest weights among the
+    /// loopless walks, in order, and are distinct.
+    #[test]
+    fn alternatives_match_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec())) {
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        let vot = profile.value_of_time(&network);
+        for (from, to) in pairs(&network).into_iter().take(6) {
+            let Some(all) = walks(&network, &operational, from, to, &[], WALK_LIMIT) else { continue };
+            let mut expected: Vec<f64> = all.iter()
+                .map(|w| oracle::weigh(objective, &walk_metrics(&network, &w.steps), vot)).collect();
+            expected.sort_by(f64::total_cmp);
+            let k = 6;
+            let found = route::alternatives(&graph, &Query::new(from, to), k);
+            prop_assert_eq!(found.len(), expected.len().min(k));
+            for (route, want) in found.iter().zip(&expected) {
+                prop_assert!(close(route.weight, *want), "alternative {} vs brute force {}", route.weight, want);
+                check_route(&network, route, &profile);
+            }
+            let mut seen: Vec<Vec<corridor::graph::DirLeg>> = found.iter().map(Route::dir_legs).collect();
+            seen.sort();
+            seen.dedup();
+            prop_assert_eq!(seen.len(), found.len(), "duplicate alternatives");
+        }
+    }
+
+    /// Pareto: exactly the non-dominated points of all walks, one route per point.
+    #[test]
+    fn pareto_matches_brute_force(network in random::network(MULTIMODAL), three in any::<bool>()) {
+        let criteria: Vec<Criterion> = if three { vec![Criterion::Time, Criterion::Cost, Criterion::Co2] } else { vec![Criterion::Time, Criterion::Cost] };
+        let profile = Profile::new(Objective::Time);
+        let graph = Graph::new(&network, &profile);
+        for (from, to) in pairs(&network).into_iter().take(6) {
+            let Some(all) = walks(&network, &operational, from, to, &[], WALK_LIMIT) else { continue };
+            let points: Vec<Vec<f64>> = all.iter().map(|w| {
+                let m = walk_metrics(&network, &w.steps);
+                criteria.iter().map(|&c| oracle::criterion(&m, c)).collect()
+            }).collect();
+            let mut front: Vec<Vec<f64>> = Vec::new();
+            for p in &points {
+                let beaten = points.iter().any(|q| covers(q, p) && !covers(p, q));
+                if !beaten && !front.iter().any(|f| covers(f, p) && covers(p, f)) {
+                    front.push(p.clone());
+                }
+            }
+            let found = route::pareto(&graph, &Query::new(from, to), &criteria).unwrap();
+            let got: Vec<Vec<f64>> = found.iter().map(|r| criteria.iter().map(|&c| oracle::criterion(&r.totals, c)).collect()).collect();
+            prop_assert_eq!(got.len(), front.len(), "pareto {:?} vs brute force {:?}", got, front);
+            for p in &front {
+                prop_assert!(got.iter().any(|g| covers(g, p) && covers(p, g)), "missing point {:?} in {:?}", p, got);
+            }
+            for route in &found {
+                check_route(&network, route, &profile);
+            }
+        }
+    }
+}
+
+#[test]
+fn caspian_crossing_charges_each_transfer_where_it_happens() {
+    let network = fixtures::network("caspian");
+    let profile = Profile::new(Objective::Time);
+    let graph = Graph::new(&network, &profile);
+    let query = Query::new(place(&network, "ganja"), place(&network, "beyneu"));
+    let route = route::shortest(&graph, &query).unwrap();
+    // 12 rail + 20 handling + 24 wait (half of 48) + 2 exit + 22 ferry + 30 entry
+    // + 10 handling + 14 rail.
+    assert_eq!(route.totals.time_h, 134.0);
+    assert_eq!(
+        route.totals.cost_usd,
+        300.0 + 150.0 + 10.0 + 400.0 + 200.0 + 100.0 + 350.0
+    );
+    assert_eq!(route.totals.distance_km, 1250.0);
+    let events: Vec<(String, &str, f64, f64, usize)> = route
+        .transfers
+        .iter()
+        .map(|t| {
+            (
+                network.place(t.transfer.place).id.clone(),
+                t.transfer.kind.as_str(),
+                t.transfer.time_h,
+                t.transfer.cost_usd,
+                t.after_legs,
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("baku".to_owned(), "mode-change", 20.0, 150.0, 1),
+            ("baku".to_owned(), "wait", 24.0, 0.0, 1),
+            ("baku".to_owned(), "border-exit", 2.0, 10.0, 1),
+            ("aktau".to_owned(), "border-entry", 30.0, 200.0, 2),
+            ("aktau".to_owned(), "mode-change", 10.0, 100.0, 2),
+        ]
+    );
+    assert_eq!(
+        route
+            .countries
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>(),
+        ["AZ", "KZ"]
+    );
+    check_route(&network, &route, &profile);
+}
+
+#[test]
+fn customs_union_lowers_border_dwell_and_fees() {
+    let network = fixtures::network("caspian");
+    let graph = Graph::new(&network, &Profile::new(Objective::Time));
+    let query = Query::new(place(&network, "beyneu"), place(&network, "astrakhan"));
+    let route = route::shortest(&graph, &query).unwrap();
+    let entry = route
+        .transfers
+        .iter()
+        .find(|t| matches!(t.transfer.kind, TransferKind::BorderEntry { .. }))
+        .unwrap();
+    assert_eq!((entry.transfer.time_h, entry.transfer.cost_usd), (4.0, 0.0));
+    assert_eq!(route.totals.time_h, 14.0 + 4.0);
+}
+
+#[test]
+fn sea_voyage_past_a_waypoint_waits_once() {
+    let network = fixtures::network("caspian");
+    let graph = Graph::new(&network, &Profile::new(Objective::Time));
+    let query = Query::new(place(&network, "baku"), place(&network, "anzali"));
+    let route = route::shortest(&graph, &query).unwrap();
+    let waits: Vec<f64> = route
+        .transfers
+        .iter()
+        .filter(|t| t.transfer.kind.as_str() == "wait")
+        .map(|t| t.transfer.time_h)
+        .collect();
+    assert_eq!(waits, [48.0]);
+    // 48 wait + 2 exit + 6 + 12 sea + 12 entry; no mode change at the origin.
+    assert_eq!(route.totals.time_h, 80.0);
+    assert_eq!(route.totals.cost_usd, 250.0);
+}
+
+#[test]
+fn gauge_change_and_border_entry_on_the_triangle() {
+    let network = fixtures::network("triangle");
+    let graph = Graph::new(&network, &Profile::new(Objective::Cost));
+    let route = route::shortest(
+        &graph,
+        &Query::new(place(&network, "a"), place(&network, "c")),
+    )
+    .unwrap();
+    let kinds: Vec<&str> = route
+        .transfers
+        .iter()
+        .map(|t| t.transfer.kind.as_str())
+        .collect();
+    assert_eq!(kinds, ["gauge-change", "border-exit", "border-entry"]);
+    assert_eq!(route.totals.cost_usd, 400.0 + 300.0 + 100.0 + 100.0);
+    // By time the road is faster: 12 h + 20 h border against 10 + 10 + 3 + 20.
+    let fast = route::shortest(
+        &Graph::new(&network, &Profile::new(Objective::Time)),
+        &Query::new(place(&network, "a"), place(&network, "c")),
+    )
+    .unwrap();
+    assert_eq!(fast.totals.time_h, 32.0);
+    assert_eq!(fast.legs.len(), 1);
+}
+
+#[test]
+fn constraints_exclude_what_they_name() {
+    let network = fixtures::network("caspian");
+    let (ganja, beyneu) = (place(&network, "ganja"), place(&network, "beyneu"));
+    let query = Query::new(ganja, beyneu);
+    let mut profile = Profile::new(Objective::Time);
+    profile.avoid_modes = vec![corridor::Mode::Ferry];
+    assert!(route::shortest(&Graph::new(&network, &profile), &query).is_none());
+    assert_eq!(
+        route::diagnose(&network, &profile, &query),
+        [Blocker::AvoidedModes]
+    );
+    let mut profile = Profile::new(Objective::Time);
+    profile.avoid_countries = vec![corridor::Country::parse("AZ").unwrap()];
+    assert!(
+        route::shortest(
+            &Graph::new(&network, &profile),
+            &Query::new(place(&network, "aktau"), beyneu)
+        )
+        .is_some()
+    );
+    assert_eq!(
+        route::diagnose(&network, &profile, &query),
+        [Blocker::AvoidedCountries]
+    );
+    let mut profile = Profile::new(Objective::Time);
+    profile.avoid_places = vec![place(&network, "baku")];
+    assert_eq!(
+        route::diagnose(&network, &profile, &query),
+        [Blocker::AvoidedPlaces]
+    );
+    let disconnected = Query::new(ganja, place(&network, "anzali"));
+    assert!(
+        route::shortest(
+            &Graph::new(&network, &Profile::new(Objective::Time)),
+            &disconnected
+        )
+        .is_some()
+    );
+}
+
+#[test]
+fn corridor_restriction_requires_a_corridor_leg() {
+    let network = fixtures::network("triangle");
+    let east = network.corridor_id("east").unwrap();
+    let mut profile = Profile::new(Objective::Time);
+    profile.only_corridors = vec![east];
+    let query = Query::new(place(&network, "a"), place(&network, "c"));
+    let route = route::shortest(&Graph::new(&network, &profile), &query).unwrap();
+    // Unrestricted, the untagged road is fastest; restricted, the route must use the
+    // east rail line.
+    assert!(route.corridors.contains(&east));
+    assert_eq!(route.totals.time_h, 43.0);
+    let compared = route::compare(&network, &Profile::new(Objective::Time), &query);
+    assert_eq!(compared.len(), 1);
+    assert_eq!(compared[0].route, route);
+}
+
+#[test]
+fn planned_legs_only_when_included() {
+    let loaded = fixtures::load_text(
+        "id,lat,lon\na,40,60\nb,40,61\n",
+        "from,to,mode,distance_km,time_h,status\na,b,rail,90,2,planned\n",
+        None,
+    )
+    .unwrap();
+    let network = loaded.network;
+    let query = Query::new(PlaceId(0), PlaceId(1));
+    let profile = Profile::new(Objective::Time);
+    assert!(route::shortest(&Graph::new(&network, &profile), &query).is_none());
+    assert_eq!(
+        route::diagnose(&network, &profile, &query),
+        [Blocker::StatusExcluded]
+    );
+    assert!(route::shortest(&Graph::new(&network, &profile.include_planned()), &query).is_some());
+}
+
+#[test]
+fn one_way_legs_are_one_way() {
+    let loaded = fixtures::load_text(
+        "id,lat,lon\na,40,60\nb,40,61\n",
+        "from,to,mode,distance_km,time_h,one_way\na,b,road,90,2,true\n",
+        None,
+    )
+    .unwrap();
+    let graph = Graph::new(&loaded.network, &Profile::new(Objective::Time));
+    assert!(route::shortest(&graph, &Query::new(PlaceId(0), PlaceId(1))).is_some());
+    assert!(route::shortest(&graph, &Query::new(PlaceId(1), PlaceId(0))).is_none());
+}
+
+#[test]
+fn matrix_is_identical_with_one_and_two_threads() {
+    let network = corridor::builtin::network().unwrap().network;
+    let graph = Graph::new(&network, &Profile::new(Objective::Generalized));
+    let all: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+    let run = |threads: usize| rayon_pool(threads).install(|| route::matrix(&graph, &all, &all));
+    let one = run(1);
+    let two = run(2);
+    assert!(one == two, "matrix differs between 1 and 2 threads");
+}
+
+fn rayon_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+}
