@@ -126,3 +126,252 @@ fn export_geojson_to_stdout_and_file() {
         serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(written, value);
 }
+
+fn json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&run_ok(args)).unwrap()
+}
+
+#[test]
+fn route_json_follows_the_contract() {
+    let value = json(&[
+        "route", "Xian", "Duisburg", "--by", "cost", "--format", "json",
+    ]);
+    assert_eq!(value["from"], "xian");
+    assert_eq!(value["to"], "duisburg");
+    assert_eq!(value["objective"], "cost");
+    for key in ["distance_km", "time_h", "cost_usd", "co2_kg"] {
+        assert!(value["totals"][key].as_f64().unwrap() > 0.0, "totals.{key}");
+    }
+    let legs = value["legs"].as_array().unwrap();
+    assert!(!legs.is_empty());
+    for leg in legs {
+        for key in [
+            "from",
+            "to",
+            "mode",
+            "corridors",
+            "distance_km",
+            "time_h",
+            "cost_usd",
+            "co2_kg",
+        ] {
+            assert!(!leg[key].is_null(), "leg.{key}");
+        }
+    }
+    assert_eq!(legs[0]["from"], "xian");
+    assert_eq!(legs.last().unwrap()["to"], "duisburg");
+    assert!(value["transfers"].is_array());
+    assert!(
+        value["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "CN")
+    );
+    assert!(value["corridors"].is_array());
+    // Totals are legs plus transfers.
+    let sum = |list: &serde_json::Value, key: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x[key].as_f64().unwrap())
+            .sum::<f64>()
+    };
+    let cost = sum(&value["legs"], "cost_usd") + sum(&value["transfers"], "cost_usd");
+    assert!((cost - value["totals"]["cost_usd"].as_f64().unwrap()).abs() < 0.01);
+}
+
+#[test]
+fn compare_alternatives_and_pareto_json_shapes() {
+    let compare = json(&["compare", "xian", "duisburg", "--format", "json"]);
+    let corridors = compare["corridors"].as_array().unwrap();
+    assert!(corridors.len() >= 3);
+    let names: Vec<&str> = corridors
+        .iter()
+        .map(|c| c["corridor"].as_str().unwrap())
+        .collect();
+    for expected in ["northern", "trans-caspian", "maritime"] {
+        assert!(names.contains(&expected), "{names:?}");
+    }
+    assert_eq!(corridors[0]["route"]["from"], "xian");
+    let alternatives = json(&[
+        "alternatives",
+        "tashkent",
+        "almaty",
+        "-k",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let routes = alternatives["routes"].as_array().unwrap();
+    assert_eq!(routes.len(), 3);
+    let time = |r: &serde_json::Value| r["totals"]["time_h"].as_f64().unwrap();
+    assert!(time(&routes[0]) <= time(&routes[1]) && time(&routes[1]) <= time(&routes[2]));
+    let pareto = json(&[
+        "pareto",
+        "xian",
+        "duisburg",
+        "--criteria",
+        "time,cost",
+        "--format",
+        "json",
+    ]);
+    let routes = pareto["routes"].as_array().unwrap();
+    assert!(routes.len() >= 2);
+    for (i, a) in routes.iter().enumerate() {
+        for (j, b) in routes.iter().enumerate() {
+            let (ta, ca) = (time(a), a["totals"]["cost_usd"].as_f64().unwrap());
+            let (tb, cb) = (time(b), b["totals"]["cost_usd"].as_f64().unwrap());
+            assert!(
+                i == j || !(ta <= tb && ca <= cb),
+                "route {i} dominates route {j}"
+            );
+        }
+    }
+}
+
+#[test]
+fn matrix_csv_contract_and_thread_independence() {
+    let args = [
+        "matrix",
+        "--from",
+        "xian,tashkent,termez",
+        "--to",
+        "duisburg,istanbul,karachi",
+        "--by",
+        "cost",
+        "--format",
+        "csv",
+    ];
+    let one = run_ok(&[&["--threads", "1"][..], &args[..]].concat());
+    let two = run_ok(&[&["--threads", "2"][..], &args[..]].concat());
+    assert_eq!(one, two);
+    let mut lines = one.lines();
+    assert_eq!(
+        lines.next(),
+        Some("from,to,distance_km,time_h,cost_usd,co2_kg")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 9);
+    assert_eq!(rows[0][..2], ["xian", "duisburg"]);
+    assert!(rows.iter().all(|r| r.len() == 6));
+    // Termez → Karachi only by road today; Xi'an → Karachi is reachable by sea.
+    assert!(rows.iter().all(|r| !r[4].is_empty()));
+    // Same cost as `route --by cost`.
+    let route = json(&[
+        "route", "xian", "duisburg", "--by", "cost", "--format", "json",
+    ]);
+    let cost: f64 = rows[0][4].parse().unwrap();
+    assert!((cost - route["totals"]["cost_usd"].as_f64().unwrap()).abs() < 0.01);
+}
+
+#[test]
+fn matrix_reads_places_from_files_and_leaves_unreachable_cells_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("from.txt");
+    std::fs::write(&from, "# origins\na\nc  # the east end\n").unwrap();
+    let data = fixtures::dir("triangle");
+    let csv = run_ok(&[
+        "--data",
+        data.to_str().unwrap(),
+        "matrix",
+        "--from-file",
+        from.to_str().unwrap(),
+        "--to",
+        "b,c",
+        "--modes",
+        "road",
+    ]);
+    assert_eq!(
+        csv,
+        "from,to,distance_km,time_h,cost_usd,co2_kg\na,b,,,,\na,c,500,32,1600,475\nc,b,,,,\nc,c,0,0,0,0\n"
+    );
+}
+
+#[test]
+fn no_route_exits_4_and_names_the_constraint() {
+    let result = run(&[
+        "route",
+        "termez",
+        "karachi",
+        "--corridor",
+        "trans-afghan",
+        "--modes",
+        "rail",
+    ]);
+    assert_eq!(result.exit, Exit::NoRoute, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("--include-planned"),
+        "{}",
+        result.stderr
+    );
+    let result = run(&[
+        "route",
+        "xian",
+        "duisburg",
+        "--avoid-country",
+        "KZ,MN,RU",
+        "--modes",
+        "rail",
+    ]);
+    assert_eq!(result.exit, Exit::NoRoute);
+    assert!(
+        result.stderr.contains("avoided countries") || result.stderr.contains("excluded modes"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn unknown_places_and_tags_are_usage_errors() {
+    let result = run(&["route", "Tashknet", "Almaty"]);
+    assert_eq!(result.exit, Exit::Usage);
+    assert!(
+        result.stderr.contains("did you mean tashkent"),
+        "{}",
+        result.stderr
+    );
+    let result = run(&["route", "xian", "duisburg", "--corridor", "middle"]);
+    assert_eq!(result.exit, Exit::Usage);
+    assert!(result.stderr.contains("trans-caspian"), "{}", result.stderr);
+    assert_eq!(
+        run(&["route", "xian", "duisburg", "--modes", "plane"]).exit,
+        Exit::Usage
+    );
+    assert_eq!(
+        run(&["pareto", "xian", "duisburg", "--criteria", "time"]).exit,
+        Exit::Usage
+    );
+    assert_eq!(
+        run(&["alternatives", "xian", "duisburg", "-k", "0"]).exit,
+        Exit::Usage
+    );
+}
+
+#[test]
+fn via_and_coordinates_work_on_the_command_line() {
+    let value = json(&[
+        "route",
+        "43.2,76.9",
+        "Istanbul",
+        "--via",
+        "Baku",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(value["from"], "almaty");
+    let places: Vec<&str> = value["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["to"].as_str().unwrap())
+        .collect();
+    assert!(places.contains(&"baku"), "{places:?}");
+    let table = run_ok(&["route", "xian", "duisburg"]);
+    assert!(
+        table.contains("door to door:") && table.contains("total"),
+        "{table}"
+    );
+    let geojson = json(&["compare", "xian", "duisburg", "--format", "geojson"]);
+    assert_eq!(geojson["type"], "FeatureCollection");
+}

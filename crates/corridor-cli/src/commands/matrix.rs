@@ -44,7 +44,7 @@ pub(crate) fn run(
                             &metrics[2],
                             &metrics[3],
                         ])
-                        .map_err(std::io::Error::other)?;
+                        .map_err(corridor::io::csv_error)?;
                 }
             }
             writer.flush()?;

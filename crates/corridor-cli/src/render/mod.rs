@@ -11,7 +11,7 @@ use serde::Serialize;
 
 /// Writes a value as pretty JSON followed by a newline.
 pub(crate) fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)
 }
 

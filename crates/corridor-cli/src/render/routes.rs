@@ -91,6 +91,12 @@ pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
         "transfers": transfers,
         "countries": route.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "corridors": route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
+        "corridor_km": route
+            .corridors
+            .iter()
+            .zip(&route.corridor_km)
+            .map(|(&c, &km)| (network.corridor_name(c).to_owned(), Value::from(round(km))))
+            .collect::<serde_json::Map<_, _>>(),
     })
 }
 
@@ -206,10 +212,11 @@ pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write)
         let countries: Vec<&str> = route.countries.iter().map(|c| c.as_str()).collect();
         writeln!(out, "countries: {}", countries.join(" → "))?;
     }
-    let corridors: Vec<&str> = route
+    let corridors: Vec<String> = route
         .corridors
         .iter()
-        .map(|&c| network.corridor_name(c))
+        .zip(&route.corridor_km)
+        .map(|(&c, &km)| format!("{} ({} km)", network.corridor_name(c), grouped(km)))
         .collect();
     writeln!(
         out,
@@ -352,15 +359,10 @@ pub(crate) fn write_summary(
 ) -> io::Result<()> {
     let mut table = Table::new(&SUMMARY);
     for (i, route) in routes.iter().enumerate() {
-        let corridors: Vec<&str> = route
-            .corridors
-            .iter()
-            .map(|&c| network.corridor_name(c))
-            .collect();
-        let label = if corridors.is_empty() {
-            format!("{}", i + 1)
-        } else {
-            format!("{} {}", i + 1, corridors.join("+"))
+        // Label a route by the corridor covering most of its kilometres.
+        let label = match route.corridors.first() {
+            Some(&main) => format!("{} {}", i + 1, network.corridor_name(main)),
+            None => format!("{}", i + 1),
         };
         table.row(summary_row(network, label, route));
     }

@@ -18,10 +18,12 @@ pub fn write_nodes_csv(network: &Network, out: impl Write) -> io::Result<()> {
 /// Writes the given places in the `nodes.csv` format, in the order given.
 pub fn write_places_csv(network: &Network, places: &[PlaceId], out: impl Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(NODE_COLUMNS)?;
+    writer.write_record(NODE_COLUMNS).map_err(csv_error)?;
     let defaults = &network.meta().defaults.transfers;
     for &id in places {
-        writer.write_record(node_record(network.place(id), defaults))?;
+        writer
+            .write_record(node_record(network.place(id), defaults))
+            .map_err(csv_error)?;
     }
     writer.flush()
 }
@@ -63,6 +65,15 @@ fn node_record(place: &Place, defaults: &Transfers) -> Vec<String> {
     record
 }
 
+/// A CSV error as an I/O error, keeping the kind of an underlying I/O error (so a closed
+/// pipe stays `BrokenPipe`).
+pub fn csv_error(error: csv::Error) -> io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 fn optional(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -70,9 +81,11 @@ fn optional(value: Option<f64>) -> String {
 /// Writes `legs.csv` with explicit `time_h` and `cost_usd` (defaults resolved).
 pub fn write_legs_csv(network: &Network, out: impl Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(LEG_COLUMNS)?;
+    writer.write_record(LEG_COLUMNS).map_err(csv_error)?;
     for leg in network.legs() {
-        writer.write_record(leg_record(network, leg))?;
+        writer
+            .write_record(leg_record(network, leg))
+            .map_err(csv_error)?;
     }
     writer.flush()
 }
@@ -141,7 +154,7 @@ fn write_feature(out: &mut impl Write, feature: &Value, first: &mut bool) -> io:
         out.write_all(b",\n")?;
     }
     *first = false;
-    serde_json::to_writer(&mut *out, feature).map_err(io::Error::other)
+    serde_json::to_writer(&mut *out, feature).map_err(io::Error::from)
 }
 
 /// The properties of a place as a JSON object (GeoJSON and JSON output).

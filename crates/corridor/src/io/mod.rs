@@ -13,8 +13,8 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, Severity};
 pub use export::{
-    place_properties, write_geojson, write_legs_csv, write_network_toml, write_nodes_csv,
-    write_places_csv,
+    csv_error, place_properties, write_geojson, write_legs_csv, write_network_toml,
+    write_nodes_csv, write_places_csv,
 };
 pub use load::{
     GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM, LEG_COLUMNS, Loaded, NODE_COLUMNS, Source,

@@ -95,8 +95,12 @@ pub struct Route {
     /// Countries passed, in order (a country left and re-entered, even through
     /// international waters, appears twice).
     pub countries: Vec<Country>,
-    /// Corridor tags of the legs used, in order of first use.
+    /// Corridor tags of the legs used, the corridor covering most kilometres first (ties
+    /// in order of first use).
     pub corridors: Vec<CorridorId>,
+    /// Kilometres on legs of each corridor in `corridors` (a leg with several tags counts
+    /// for each).
+    pub corridor_km: Vec<f64>,
 }
 
 impl Route {
@@ -117,6 +121,7 @@ impl Route {
             transfers: Vec::new(),
             countries: Vec::new(),
             corridors: Vec::new(),
+            corridor_km: Vec::new(),
         };
         let mut last_country = None;
         push_country(&mut route.countries, &mut last_country, network, query.from);
@@ -162,13 +167,25 @@ impl Route {
                 .profile()
                 .weigh(&step, route.value_of_time_usd_per_teu_h);
             for &corridor in &leg.corridors {
-                if !route.corridors.contains(&corridor) {
-                    route.corridors.push(corridor);
+                match route.corridors.iter().position(|&c| c == corridor) {
+                    Some(i) => route.corridor_km[i] += leg.distance_km,
+                    None => {
+                        route.corridors.push(corridor);
+                        route.corridor_km.push(leg.distance_km);
+                    }
                 }
             }
             push_country(&mut route.countries, &mut last_country, network, head);
             arrival = Some(Arrival::of(leg));
         }
+        let mut order: Vec<usize> = (0..route.corridors.len()).collect();
+        order.sort_by(|&a, &b| {
+            route.corridor_km[b]
+                .total_cmp(&route.corridor_km[a])
+                .then(a.cmp(&b))
+        });
+        route.corridors = order.iter().map(|&i| route.corridors[i]).collect();
+        route.corridor_km = order.iter().map(|&i| route.corridor_km[i]).collect();
         route
     }
 
