@@ -17,7 +17,7 @@ pub use alternatives::alternatives;
 pub use compare::{CorridorRoute, compare};
 pub use diagnose::{Blocker, diagnose};
 pub use matrix::{Cell, Matrix, matrix, one_to_all};
-pub use pareto::{ParetoError, pareto};
+pub use pareto::{MAX_LABELS, ParetoError, pareto};
 pub use shortest::shortest;
 
 use crate::graph::{
