@@ -375,3 +375,103 @@ fn via_and_coordinates_work_on_the_command_line() {
     let geojson = json(&["compare", "xian", "duisburg", "--format", "geojson"]);
     assert_eq!(geojson["type"], "FeatureCollection");
 }
+
+#[test]
+fn flow_json_follows_the_contract_and_the_sample_saturates_the_caspian() {
+    let demand = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/demand/middle-corridor-2030.csv"
+    );
+    let value = json(&[
+        "flow",
+        "--demand",
+        demand,
+        "--by",
+        "generalized",
+        "--avoid-country",
+        "RU,BY",
+        "--format",
+        "json",
+    ]);
+    for key in [
+        "delivered_teu_per_year",
+        "unmet_teu_per_year",
+        "total_cost_usd",
+    ] {
+        assert!(value[key].is_number(), "{key}");
+    }
+    let flows = value["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 9);
+    let mut total = 0.0;
+    for flow in flows {
+        for key in [
+            "from",
+            "to",
+            "volume_teu_per_year",
+            "delivered_teu_per_year",
+            "routes",
+        ] {
+            assert!(!flow[key].is_null(), "{key}");
+        }
+        for r in flow["routes"].as_array().unwrap() {
+            assert!(r["path"].as_array().unwrap().len() >= 2);
+            total += r["volume_teu_per_year"].as_f64().unwrap()
+                * r["cost_usd_per_teu"].as_f64().unwrap();
+        }
+    }
+    let reported = value["total_cost_usd"].as_f64().unwrap();
+    assert!(
+        (total - reported).abs() <= 1e-6 * reported + 1.0,
+        "{total} vs {reported}"
+    );
+    let saturated = value["saturated_legs"].as_array().unwrap();
+    let caspian = saturated
+        .iter()
+        .find(|s| ["aktau", "kuryk"].contains(&s["from"].as_str().unwrap()))
+        .unwrap_or_else(|| panic!("no Caspian crossing saturated: {saturated:?}"));
+    assert_eq!(caspian["to"], "alat-port");
+    assert!(caspian["shadow_price_usd"].as_f64().unwrap() > 0.0);
+    assert!(caspian["capacity_teu_per_year"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn flow_reports_bad_demand_files_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demand.csv");
+    std::fs::write(
+        &file,
+        "from,to,volume_teu_per_year\nxian,duisburg,100\nxian,Duisbrug,5\nalmaty,tashkent,-3\n",
+    )
+    .unwrap();
+    let result = run(&["flow", "--demand", file.to_str().unwrap()]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result.stderr.contains("demand.csv:3: to:")
+            && result.stderr.contains("did you mean duisburg"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result
+            .stderr
+            .contains("demand.csv:4: volume_teu_per_year: number is negative"),
+        "{}",
+        result.stderr
+    );
+    let route = json(&[
+        "route",
+        "xian",
+        "duisburg",
+        "--corridor",
+        "trans-caspian",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(route["bottleneck"]["kind"], "leg");
+    assert!(
+        route["bottleneck"]["capacity_teu_per_year"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}

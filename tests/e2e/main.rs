@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod builtin;
+mod capacity;
 mod cli;
 mod fixtures;
 mod load;

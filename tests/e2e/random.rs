@@ -18,6 +18,7 @@ pub struct PlaceSpec {
     pub border: (u8, u16),
     pub border_exit: (u8, u16),
     pub headway: u8,
+    pub capacity: Option<u16>,
 }
 
 /// One generated leg (endpoints as indices).
@@ -33,6 +34,7 @@ pub struct LegSpec {
     pub one_way: bool,
     pub headway: u8,
     pub corridor: &'static str,
+    pub capacity: Option<u16>,
 }
 
 /// How rich the generated networks are.
@@ -52,34 +54,44 @@ fn place(plain: bool) -> impl Strategy<Value = PlaceSpec> {
         prop::sample::select(vec!["city", "port", "waypoint"]),
         (pair(), pair(), pair(), pair()),
         prop_oneof![Just(0u8), 1u8..60],
+        capacity(),
     )
-        .prop_map(move |((lat, lon), country, kind, (m, g, b, e), headway)| {
-            if plain {
-                PlaceSpec {
-                    lat,
-                    lon,
-                    country: "KZ",
-                    kind: "city",
-                    mode_change: (0, 0),
-                    gauge_change: (0, 0),
-                    border: (0, 0),
-                    border_exit: (0, 0),
-                    headway: 0,
+        .prop_map(
+            move |((lat, lon), country, kind, (m, g, b, e), headway, capacity)| {
+                if plain {
+                    PlaceSpec {
+                        lat,
+                        lon,
+                        country: "KZ",
+                        kind: "city",
+                        mode_change: (0, 0),
+                        gauge_change: (0, 0),
+                        border: (0, 0),
+                        border_exit: (0, 0),
+                        headway: 0,
+                        capacity,
+                    }
+                } else {
+                    PlaceSpec {
+                        lat,
+                        lon,
+                        country,
+                        kind,
+                        mode_change: m,
+                        gauge_change: g,
+                        border: b,
+                        border_exit: e,
+                        headway,
+                        capacity,
+                    }
                 }
-            } else {
-                PlaceSpec {
-                    lat,
-                    lon,
-                    country,
-                    kind,
-                    mode_change: m,
-                    gauge_change: g,
-                    border: b,
-                    border_exit: e,
-                    headway,
-                }
-            }
-        })
+            },
+        )
+}
+
+/// Mostly unlimited; sometimes a small capacity (zero included).
+fn capacity() -> impl Strategy<Value = Option<u16>> {
+    prop_oneof![2 => Just(None), 1 => (0u16..120).prop_map(Some)]
 }
 
 fn leg(places: usize, plain: bool) -> impl Strategy<Value = LegSpec> {
@@ -90,7 +102,7 @@ fn leg(places: usize, plain: bool) -> impl Strategy<Value = LegSpec> {
         (0u16..200, 1u16..40, 0u16..900),
         prop::bool::weighted(0.2),
         prop_oneof![3 => Just(0u8), 1 => 1u8..50],
-        prop::sample::select(vec!["", "east", "west"]),
+        (prop::sample::select(vec!["", "east", "west"]), capacity()),
     )
         .prop_map(
             move |(
@@ -100,7 +112,7 @@ fn leg(places: usize, plain: bool) -> impl Strategy<Value = LegSpec> {
                 (extra_km, time_h, cost_usd),
                 one_way,
                 headway,
-                corridor,
+                (corridor, capacity),
             )| {
                 let to = (from + shift) % places;
                 if plain {
@@ -115,6 +127,7 @@ fn leg(places: usize, plain: bool) -> impl Strategy<Value = LegSpec> {
                         one_way,
                         headway: 0,
                         corridor,
+                        capacity,
                     }
                 } else {
                     LegSpec {
@@ -128,6 +141,7 @@ fn leg(places: usize, plain: bool) -> impl Strategy<Value = LegSpec> {
                         one_way,
                         headway,
                         corridor,
+                        capacity,
                     }
                 }
             },
@@ -164,11 +178,11 @@ fn haversine_km(a: &PlaceSpec, b: &PlaceSpec) -> f64 {
 /// Writes the specs as CSV + TOML and loads them.
 pub fn build(places: &[PlaceSpec], legs: &[LegSpec], dwell: f64, fee: f64, vot: f64) -> Network {
     let mut nodes = String::from(
-        "id,country,kind,lat,lon,mode_change_h,mode_change_usd,gauge_change_h,gauge_change_usd,border_h,border_usd,border_exit_h,border_exit_usd,headway_h\n",
+        "id,country,kind,lat,lon,mode_change_h,mode_change_usd,gauge_change_h,gauge_change_usd,border_h,border_usd,border_exit_h,border_exit_usd,headway_h,capacity_teu_per_year\n",
     );
     for (i, p) in places.iter().enumerate() {
         nodes.push_str(&format!(
-            "p{i},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "p{i},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             p.country,
             p.kind,
             p.lat,
@@ -181,17 +195,18 @@ pub fn build(places: &[PlaceSpec], legs: &[LegSpec], dwell: f64, fee: f64, vot: 
             p.border.1,
             p.border_exit.0,
             p.border_exit.1,
-            p.headway
+            p.headway,
+            p.capacity.map(|c| c.to_string()).unwrap_or_default(),
         ));
     }
     let mut text = String::from(
-        "from,to,mode,corridors,distance_km,time_h,cost_usd,gauge_mm,one_way,headway_h,source\n",
+        "from,to,mode,corridors,distance_km,time_h,cost_usd,gauge_mm,one_way,headway_h,capacity_teu_per_year,source\n",
     );
     for l in legs {
         let km =
             (haversine_km(&places[l.from], &places[l.to]) * 1.01).ceil() + f64::from(l.extra_km);
         text.push_str(&format!(
-            "p{},p{},{},{},{km},{},{},{},{},{},test\n",
+            "p{},p{},{},{},{km},{},{},{},{},{},{},test\n",
             l.from,
             l.to,
             l.mode,
@@ -205,6 +220,7 @@ pub fn build(places: &[PlaceSpec], legs: &[LegSpec], dwell: f64, fee: f64, vot: 
             } else {
                 l.headway.to_string()
             },
+            l.capacity.map(|c| c.to_string()).unwrap_or_default(),
         ));
     }
     let toml = format!(

@@ -55,6 +55,23 @@ pub enum Command {
     Pareto(ParetoArgs),
     /// Best-route metrics between many origins and destinations, computed in parallel
     Matrix(MatrixArgs),
+    /// Allocate freight demand over capacity-limited corridors: most volume first, then
+    /// cheapest; shows saturated legs and places with their shadow prices
+    Flow(FlowArgs),
+}
+
+/// `corridor flow`.
+#[derive(Debug, Args)]
+pub struct FlowArgs {
+    /// CSV file with the columns from,to,volume_teu_per_year (places by id, name or alias)
+    #[arg(long, value_name = "FILE")]
+    pub demand: PathBuf,
+    /// Objective and constraints (--via and --volume are not used).
+    #[command(flatten)]
+    pub routing: RoutingArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 /// The objective a route minimises.
@@ -75,9 +92,9 @@ pub enum By {
 /// Objective and constraints shared by the routing commands.
 #[derive(Debug, Args)]
 pub struct RoutingArgs {
-    /// What to minimise
-    #[arg(long, value_enum, default_value_t = By::Time)]
-    pub by: By,
+    /// What to minimise [default: time; cost for flow]
+    #[arg(long, value_enum)]
+    pub by: Option<By>,
     /// Value of time in USD per TEU-hour for --by generalized [default: the network's]
     #[arg(long, value_name = "USD")]
     pub value_of_time: Option<f64>,

@@ -15,6 +15,8 @@
 //!    state-expanded CSR [`Graph`] where transfers are charged exactly where they happen.
 //! 4. [`route`] — shortest routes (A*), alternatives (Yen), Pareto sets, corridor
 //!    comparison, parallel matrices, and why a pair has no route.
+//! 5. [`capacity`] — route bottlenecks and the exact allocation of freight demand over
+//!    capacity-limited corridors (min-cost flow, multi-commodity LP), with shadow prices.
 //!
 //! [`spatial`] holds the R*-tree behind coordinate lookup.
 //!
@@ -33,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod builtin;
+pub mod capacity;
 pub mod graph;
 pub mod io;
 pub mod model;

@@ -1,6 +1,7 @@
 //! One module per subcommand: arguments → one library call → rendering.
 
 mod export;
+mod flow;
 mod matrix;
 mod nodes;
 mod route;
@@ -30,6 +31,7 @@ pub(crate) fn dispatch(
         Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout),
         Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout),
         Command::Matrix(args) => matrix::run(&cli.global, args, stdout),
+        Command::Flow(args) => flow::run(&cli.global, args, stdout),
     }
 }
 

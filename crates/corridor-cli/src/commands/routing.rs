@@ -20,7 +20,16 @@ pub(crate) fn objective(by: By) -> Objective {
 /// The profile the arguments describe; unknown countries, modes, places or corridor tags
 /// are usage errors.
 pub(crate) fn profile(network: &Network, args: &RoutingArgs) -> Result<Profile, Failure> {
-    let mut profile = Profile::new(objective(args.by));
+    profile_by(network, args, By::Time)
+}
+
+/// [`profile`] with the command's own default objective.
+pub(crate) fn profile_by(
+    network: &Network,
+    args: &RoutingArgs,
+    default: By,
+) -> Result<Profile, Failure> {
+    let mut profile = Profile::new(objective(args.by.unwrap_or(default)));
     if let Some(value) = args.value_of_time {
         if !(value.is_finite() && value >= 0.0) {
             return Err(Failure::usage(format!(

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use corridor::capacity::{self, Limit};
 use corridor::graph::TransferKind;
 use corridor::route::{CorridorRoute, RouteTransfer};
 use corridor::{Network, Route};
@@ -89,6 +90,7 @@ pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
         },
         "legs": legs,
         "transfers": transfers,
+        "bottleneck": bottleneck_json(network, route),
         "countries": route.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "corridors": route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
         "corridor_km": route
@@ -98,6 +100,54 @@ pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
             .map(|(&c, &km)| (network.corridor_name(c).to_owned(), Value::from(round(km))))
             .collect::<serde_json::Map<_, _>>(),
     })
+}
+
+/// The least capacity on the route: `{"kind": "leg", "from", "to", "mode",
+/// "capacity_teu_per_year"}` or `{"kind": "place", "place", "capacity_teu_per_year"}`;
+/// null when nothing on the route has a stated capacity.
+fn bottleneck_json(network: &Network, route: &Route) -> Value {
+    match capacity::bottleneck(network, route) {
+        None => Value::Null,
+        Some(b) => match b.at {
+            Limit::Leg(dir) => {
+                let (from, to) = dir.ends(network);
+                json!({
+                    "kind": "leg",
+                    "from": id(network, from),
+                    "to": id(network, to),
+                    "mode": network.leg(dir.leg()).mode.as_str(),
+                    "capacity_teu_per_year": b.capacity_teu_per_year,
+                })
+            }
+            Limit::Place(place) => json!({
+                "kind": "place",
+                "place": id(network, place),
+                "capacity_teu_per_year": b.capacity_teu_per_year,
+            }),
+        },
+    }
+}
+
+/// The bottleneck for people: `Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
+pub(crate) fn bottleneck_text(network: &Network, route: &Route) -> String {
+    match capacity::bottleneck(network, route) {
+        None => "none stated (no capacity data on this route)".to_owned(),
+        Some(b) => {
+            let at = match b.at {
+                Limit::Leg(dir) => {
+                    let (from, to) = dir.ends(network);
+                    format!(
+                        "{} → {} ({})",
+                        name(network, from),
+                        name(network, to),
+                        network.leg(dir.leg()).mode
+                    )
+                }
+                Limit::Place(place) => name(network, place).to_owned(),
+            };
+            format!("{at}, {} TEU/yr", grouped(b.capacity_teu_per_year))
+        }
+    }
 }
 
 /// `{"routes": [route, ...]}`.
@@ -227,6 +277,7 @@ pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write)
             corridors.join(", ")
         }
     )?;
+    writeln!(out, "bottleneck: {}", bottleneck_text(network, route))?;
     writeln!(out)?;
     let mut table = Table::new(&[
         "step",

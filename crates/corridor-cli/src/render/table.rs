@@ -12,7 +12,8 @@ pub(crate) struct Table {
 impl Table {
     /// A table with these column titles; titles ending in `>` align right (the `>` is
     /// dropped).
-    pub(crate) fn new(columns: &[&str]) -> Table {
+    pub(crate) fn new<S: AsRef<str>>(columns: &[S]) -> Table {
+        let columns: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
         Table {
             header: columns
                 .iter()

@@ -3,6 +3,7 @@
 //! The format is documented in `docs/data-format.md`. [`load`] works on bytes (the
 //! built-in network is embedded in the binary); [`load_dir`] reads a folder.
 
+mod demand;
 mod diagnostic;
 mod export;
 mod load;
@@ -11,6 +12,7 @@ mod table;
 
 use std::path::Path;
 
+pub use demand::{DEMAND_COLUMNS, read_demands};
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, Severity};
 pub use export::{
     csv_error, place_properties, write_geojson, write_legs_csv, write_network_toml,

@@ -330,3 +330,14 @@ pub struct Leg {
     /// Where the figures come from.
     pub source: Option<String>,
 }
+
+/// Freight to move between two places, in TEU per year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Demand {
+    /// Origin.
+    pub from: PlaceId,
+    /// Destination.
+    pub to: PlaceId,
+    /// Volume in TEU per year.
+    pub volume_teu_per_year: f64,
+}

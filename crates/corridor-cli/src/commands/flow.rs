@@ -1,0 +1,228 @@
+//! `corridor flow`: the optimal allocation of a demand file over capacity-limited
+//! corridors.
+
+use std::io::Write;
+
+use corridor::capacity::{self, Allocation, Limit, SolverKind};
+use corridor::io::{Source, read_demands};
+use corridor::{Graph, Network, Objective, PlaceId};
+use serde_json::{Value, json};
+
+use super::routing::profile_by;
+use super::{Global, network};
+use crate::args::{By, FlowArgs, ReportFormat};
+use crate::render::{self, Table, grouped, number, round};
+use crate::{Exit, Failure};
+
+pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
+    if !args.routing.via.is_empty() || args.routing.volume.is_some() {
+        return Err(Failure::usage(
+            "error: flow does not take --via or --volume (the demand file gives the volumes)",
+        ));
+    }
+    let bytes = std::fs::read(&args.demand).map_err(|e| {
+        Failure::usage(format!(
+            "error: --demand: cannot read {}: {e}",
+            args.demand.display()
+        ))
+    })?;
+    let network = network(global)?;
+    let profile = profile_by(&network, &args.routing, By::Cost)?;
+    let name = args.demand.display().to_string();
+    let demands = read_demands(
+        &network,
+        Source {
+            name: &name,
+            bytes: &bytes,
+        },
+    )
+    .map_err(|e| Failure::new(Exit::Data, format!("error: {e}")))?;
+    let graph = Graph::new(&network, &profile);
+    let allocation = capacity::allocate(&graph, &demands)
+        .map_err(|e| Failure::new(Exit::Failure, format!("error: {e}")))?;
+    match args.format {
+        ReportFormat::Json => render::json(
+            out,
+            &allocation_json(&network, &allocation, profile.objective),
+        )?,
+        ReportFormat::Table => write_table(&network, &allocation, profile.objective, out)?,
+    }
+    Ok(Exit::Ok)
+}
+
+fn id(network: &Network, place: PlaceId) -> &str {
+    &network.place(place).id
+}
+
+/// The shadow price in USD when the objective is measured in USD (cost, generalized).
+fn usd(objective: Objective, value: f64) -> Option<f64> {
+    matches!(objective, Objective::Cost | Objective::Generalized).then_some(round(value))
+}
+
+fn unit(objective: Objective) -> &'static str {
+    match objective {
+        Objective::Distance => "km",
+        Objective::Time => "h",
+        Objective::Cost | Objective::Generalized => "USD",
+        Objective::Co2 => "kg CO2e",
+    }
+}
+
+fn allocation_json(network: &Network, allocation: &Allocation, objective: Objective) -> Value {
+    let flows: Vec<Value> = allocation
+        .flows
+        .iter()
+        .map(|flow| {
+            json!({
+                "from": id(network, flow.demand.from),
+                "to": id(network, flow.demand.to),
+                "volume_teu_per_year": round(flow.demand.volume_teu_per_year),
+                "delivered_teu_per_year": round(flow.delivered_teu_per_year),
+                "unmet_teu_per_year": round((flow.demand.volume_teu_per_year - flow.delivered_teu_per_year).max(0.0)),
+                "routes": flow.routes.iter().map(|r| json!({
+                    "path": r.route.places().iter().map(|&p| id(network, p)).collect::<Vec<_>>(),
+                    "volume_teu_per_year": round(r.volume_teu_per_year),
+                    "cost_usd_per_teu": round(r.route.totals.cost_usd),
+                    "time_h_per_teu": round(r.route.totals.time_h),
+                    "co2_kg_per_teu": round(r.route.totals.co2_kg),
+                    "corridors": r.route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let saturated = |legs: bool| -> Vec<Value> {
+        allocation
+            .saturated
+            .iter()
+            .filter_map(|s| match (s.at, legs) {
+                (Limit::Leg(dir), true) => {
+                    let (from, to) = dir.ends(network);
+                    Some(json!({
+                        "from": id(network, from),
+                        "to": id(network, to),
+                        "mode": network.leg(dir.leg()).mode.as_str(),
+                        "capacity_teu_per_year": round(s.capacity_teu_per_year),
+                        "shadow_price_usd": usd(objective, s.shadow_price),
+                        "shadow_price": round(s.shadow_price),
+                        "shadow_price_unit": unit(objective),
+                        "extra_delivered_teu_per_year": round(s.extra_delivered_teu_per_year),
+                    }))
+                }
+                (Limit::Place(place), false) => Some(json!({
+                    "place": id(network, place),
+                    "capacity_teu_per_year": round(s.capacity_teu_per_year),
+                    "shadow_price_usd": usd(objective, s.shadow_price),
+                    "shadow_price": round(s.shadow_price),
+                    "shadow_price_unit": unit(objective),
+                    "extra_delivered_teu_per_year": round(s.extra_delivered_teu_per_year),
+                })),
+                _ => None,
+            })
+            .collect()
+    };
+    json!({
+        "objective": objective.as_str(),
+        "delivered_teu_per_year": round(allocation.delivered_teu_per_year),
+        "unmet_teu_per_year": round(allocation.unmet_teu_per_year),
+        "total_cost_usd": round(allocation.total_cost_usd),
+        "total_objective": round(allocation.total_objective),
+        "solver": match allocation.solver {
+            SolverKind::MinCostFlow => "min-cost-flow",
+            SolverKind::LinearProgram => "linear-program",
+        },
+        "flows": flows,
+        "saturated_legs": saturated(true),
+        "saturated_places": saturated(false),
+    })
+}
+
+fn write_table(
+    network: &Network,
+    allocation: &Allocation,
+    objective: Objective,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "delivered {} of {} TEU/yr ({} unmet) · total {} USD/yr · optimised by {objective}",
+        grouped(allocation.delivered_teu_per_year),
+        grouped(allocation.delivered_teu_per_year + allocation.unmet_teu_per_year),
+        grouped(allocation.unmet_teu_per_year),
+        grouped(allocation.total_cost_usd)
+    )?;
+    writeln!(out)?;
+    let mut table = Table::new(&[
+        "from", "to", "TEU/yr>", "USD/TEU>", "days>", "corridor", "via",
+    ]);
+    for flow in &allocation.flows {
+        let unmet = flow.demand.volume_teu_per_year - flow.delivered_teu_per_year;
+        if unmet > 1e-6 * flow.demand.volume_teu_per_year.max(1.0) {
+            table.row(vec![
+                network.place(flow.demand.from).name.clone(),
+                network.place(flow.demand.to).name.clone(),
+                grouped(unmet),
+                String::new(),
+                String::new(),
+                "unmet".to_owned(),
+                String::new(),
+            ]);
+        }
+        for r in &flow.routes {
+            let via: Vec<&str> = r
+                .route
+                .transfers
+                .iter()
+                .map(|t| network.place(t.transfer.place).name.as_str())
+                .fold(Vec::new(), |mut acc, name| {
+                    if acc.last() != Some(&name) {
+                        acc.push(name);
+                    }
+                    acc
+                });
+            table.row(vec![
+                network.place(flow.demand.from).name.clone(),
+                network.place(flow.demand.to).name.clone(),
+                grouped(r.volume_teu_per_year),
+                grouped(r.route.totals.cost_usd),
+                number(r.route.totals.time_h / 24.0, 1),
+                r.route
+                    .corridors
+                    .first()
+                    .map_or(String::new(), |&c| network.corridor_name(c).to_owned()),
+                via.join(" → "),
+            ]);
+        }
+    }
+    table.write(out)?;
+    if allocation.saturated.is_empty() {
+        return writeln!(out, "\nno capacity is saturated");
+    }
+    writeln!(out, "\nsaturated (what one more TEU/yr of capacity saves):")?;
+    let mut table = Table::new(&[
+        "leg or place",
+        "capacity TEU/yr>",
+        &format!("saves {}>", unit(objective)),
+        "more TEU/yr>",
+    ]);
+    for s in &allocation.saturated {
+        let label = match s.at {
+            Limit::Leg(dir) => {
+                let (from, to) = dir.ends(network);
+                format!(
+                    "{} → {} ({})",
+                    network.place(from).name,
+                    network.place(to).name,
+                    network.leg(dir.leg()).mode
+                )
+            }
+            Limit::Place(place) => network.place(place).name.clone(),
+        };
+        table.row(vec![
+            label,
+            grouped(s.capacity_teu_per_year),
+            number(s.shadow_price, 2),
+            number(s.extra_delivered_teu_per_year, 2),
+        ]);
+    }
+    table.write(out)
+}

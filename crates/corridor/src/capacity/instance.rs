@@ -1,0 +1,255 @@
+//! A flow instance: for each demand, the arcs of the state graph its freight may use,
+//! and the capacity groups (legs, places) those arcs share.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Demand, Limit};
+use crate::graph::{Arc, DirLeg, Graph, StateId};
+use crate::model::PlaceId;
+
+/// Index of a capacity constraint in an [`Instance`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Group(pub u32);
+
+/// An arc a commodity may use: from a state (or the origin) along a directed leg.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FlowArc {
+    /// `None` for a departure from the origin.
+    pub(crate) tail: Option<StateId>,
+    pub(crate) head: StateId,
+    pub(crate) leg: DirLeg,
+    pub(crate) weight: f64,
+    /// The leg's capacity group, if the leg has a capacity.
+    pub(crate) leg_group: Option<Group>,
+    /// The head place's capacity group, if the place has a capacity.
+    pub(crate) place_group: Option<Group>,
+    /// Whether the head is a target state of the destination (the flow ends there).
+    pub(crate) ends: bool,
+}
+
+/// One demand and the arcs its freight may use.
+#[derive(Clone, Debug)]
+pub(crate) struct Commodity {
+    pub(crate) demand: Demand,
+    pub(crate) arcs: Vec<FlowArc>,
+    /// The origin place's capacity group (freight starting there counts).
+    pub(crate) origin_group: Option<Group>,
+}
+
+/// A solution: flow on every commodity arc, the delivered volume and the objective.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    pub(crate) flows: Vec<Vec<f64>>,
+    /// TEU per year delivered.
+    pub delivered: f64,
+    /// Σ arc weight × flow.
+    pub objective: f64,
+}
+
+impl Solution {
+    /// A solution from arc flows: delivered volume and objective summed from them.
+    pub(crate) fn from_flows(instance: &Instance<'_, '_>, flows: Vec<Vec<f64>>) -> Solution {
+        let (mut delivered, mut objective) = (0.0, 0.0);
+        for (commodity, flow) in instance.commodities.iter().zip(&flows) {
+            for (arc, &x) in commodity.arcs.iter().zip(flow) {
+                objective += arc.weight * x;
+                if arc.ends {
+                    delivered += x;
+                }
+            }
+        }
+        Solution {
+            flows,
+            delivered,
+            objective,
+        }
+    }
+}
+
+/// The flow problem for a set of demands on a compiled graph.
+pub struct Instance<'g, 'n> {
+    pub(crate) graph: &'g Graph<'n>,
+    pub(crate) commodities: Vec<Commodity>,
+    limits: Vec<Limit>,
+    capacities: Vec<f64>,
+}
+
+impl<'g, 'n> Instance<'g, 'n> {
+    /// Builds the instance: each demand's arcs are those on some path from its origin to
+    /// its destination (never back into the origin, never on past the destination).
+    pub fn new(graph: &'g Graph<'n>, demands: &[Demand]) -> Instance<'g, 'n> {
+        let network = graph.network();
+        let mut instance = Instance {
+            graph,
+            commodities: Vec::with_capacity(demands.len()),
+            limits: Vec::new(),
+            capacities: Vec::new(),
+        };
+        let mut groups: HashMap<Limit, Group> = HashMap::new();
+        let mut group = |instance: &mut Instance<'_, '_>, limit: Limit, capacity: Option<f64>| {
+            let capacity = capacity?;
+            Some(*groups.entry(limit).or_insert_with(|| {
+                instance.limits.push(limit);
+                instance.capacities.push(capacity);
+                Group(instance.limits.len() as u32 - 1)
+            }))
+        };
+        for demand in demands {
+            let arcs = useful_arcs(graph, demand.from, demand.to);
+            let origin_group = group(
+                &mut instance,
+                Limit::Place(demand.from),
+                network.place(demand.from).capacity_teu_per_year,
+            );
+            let arcs = arcs
+                .into_iter()
+                .map(|(tail, arc)| {
+                    let head_place = graph.state_place(arc.head);
+                    FlowArc {
+                        tail,
+                        head: arc.head,
+                        leg: arc.leg,
+                        weight: arc.weight,
+                        leg_group: group(
+                            &mut instance,
+                            Limit::Leg(arc.leg),
+                            network.leg(arc.leg.leg()).capacity_teu_per_year,
+                        ),
+                        place_group: group(
+                            &mut instance,
+                            Limit::Place(head_place),
+                            network.place(head_place).capacity_teu_per_year,
+                        ),
+                        ends: head_place == demand.to && graph.is_target(arc.head),
+                    }
+                })
+                .collect();
+            instance.commodities.push(Commodity {
+                demand: *demand,
+                arcs,
+                origin_group,
+            });
+        }
+        instance
+    }
+
+    /// Number of capacity groups.
+    pub fn group_count(&self) -> usize {
+        self.limits.len()
+    }
+
+    /// The leg or place a group limits.
+    pub fn limit(&self, group: Group) -> Limit {
+        self.limits[group.0 as usize]
+    }
+
+    /// The group of a leg direction or place, if it has one.
+    pub fn group_of(&self, limit: Limit) -> Option<Group> {
+        self.limits
+            .iter()
+            .position(|&l| l == limit)
+            .map(|i| Group(i as u32))
+    }
+
+    /// A group's capacity in TEU per year.
+    pub fn capacity(&self, group: Group) -> f64 {
+        self.capacities[group.0 as usize]
+    }
+
+    /// The capacity of `group` with `overrides` applied.
+    pub(crate) fn capacity_with(&self, group: Group, overrides: &[(Group, f64)]) -> f64 {
+        overrides
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map_or(self.capacity(group), |(_, c)| *c)
+    }
+
+    /// The groups each unit of flow on `arc` of commodity `k` loads.
+    pub(crate) fn arc_groups(&self, arc: &FlowArc) -> impl Iterator<Item = Group> {
+        arc.leg_group.into_iter().chain(arc.place_group)
+    }
+
+    /// The load of every group under `solution`, in group order.
+    pub fn loads(&self, solution: &Solution) -> Vec<(Group, f64)> {
+        let mut loads = vec![0.0; self.limits.len()];
+        for (k, commodity) in self.commodities.iter().enumerate() {
+            let mut departed = 0.0;
+            for (arc, &flow) in commodity.arcs.iter().zip(&solution.flows[k]) {
+                for group in self.arc_groups(arc) {
+                    loads[group.0 as usize] += flow;
+                }
+                if arc.tail.is_none() {
+                    departed += flow;
+                }
+            }
+            if let Some(group) = commodity.origin_group {
+                loads[group.0 as usize] += departed;
+            }
+        }
+        loads
+            .into_iter()
+            .enumerate()
+            .map(|(i, load)| (Group(i as u32), load))
+            .collect()
+    }
+}
+
+/// The arcs on some path from `from` to a target state of `to`: forward reachable from
+/// the origin without re-entering it or leaving the destination, and able to reach a
+/// target.
+fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<StateId>, Arc)> {
+    if from == to || !graph.allows_place(from) || !graph.allows_place(to) {
+        return Vec::new();
+    }
+    let mut arcs: Vec<(Option<StateId>, Arc)> = Vec::new();
+    let mut seen: HashSet<StateId> = HashSet::new();
+    let mut stack: Vec<StateId> = Vec::new();
+    for arc in graph.departures(from) {
+        if graph.state_place(arc.head) == from {
+            continue;
+        }
+        arcs.push((None, arc));
+        if seen.insert(arc.head) {
+            stack.push(arc.head);
+        }
+    }
+    while let Some(state) = stack.pop() {
+        if graph.state_place(state) == to {
+            continue;
+        }
+        for arc in graph.arcs(state) {
+            if graph.state_place(arc.head) == from {
+                continue;
+            }
+            arcs.push((Some(state), arc));
+            if seen.insert(arc.head) {
+                stack.push(arc.head);
+            }
+        }
+    }
+    // States that can reach a target: a fixpoint over the reversed arcs.
+    let mut good: HashSet<StateId> = HashSet::new();
+    let mut reverse: HashMap<StateId, Vec<StateId>> = HashMap::new();
+    let mut queue = Vec::new();
+    for (tail, arc) in &arcs {
+        if let Some(tail) = tail {
+            reverse.entry(arc.head).or_default().push(*tail);
+        }
+        if graph.state_place(arc.head) == to && graph.is_target(arc.head) && good.insert(arc.head) {
+            queue.push(arc.head);
+        }
+    }
+    while let Some(state) = queue.pop() {
+        for &tail in reverse.get(&state).map(Vec::as_slice).unwrap_or(&[]) {
+            if good.insert(tail) {
+                queue.push(tail);
+            }
+        }
+    }
+    let mut useful: Vec<(Option<StateId>, Arc)> = arcs
+        .into_iter()
+        .filter(|(tail, arc)| good.contains(&arc.head) && tail.is_none_or(|t| good.contains(&t)))
+        .collect();
+    useful.sort_by_key(|(tail, arc)| (tail.map_or(-1, i64::from), arc.head, arc.leg));
+    useful
+}
