@@ -34,6 +34,10 @@ pub struct Global {
     /// Worker threads for parallel work [default: all cores]
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
+    /// Apply this scenario file (TOML, see docs/scenarios.md); repeat to apply several in
+    /// order
+    #[arg(long, global = true, value_name = "FILE")]
+    pub scenario: Vec<PathBuf>,
 }
 
 /// The subcommands.
@@ -58,6 +62,32 @@ pub enum Command {
     /// Allocate freight demand over capacity-limited corridors: most volume first, then
     /// cheapest; shows saturated legs and places with their shadow prices
     Flow(FlowArgs),
+    /// The best route without and with the --scenario files, side by side
+    Diff(RouteArgs),
+    /// Monte Carlo reliability: route many draws of the scenarios' uncertain quantities and
+    /// report the spread of door-to-door time and cost
+    Sweep(SweepArgs),
+}
+
+/// `corridor sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Origin: id, name, alias or "lat,lon"
+    pub from: String,
+    /// Destination: id, name, alias or "lat,lon"
+    pub to: String,
+    /// Number of draws
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    /// Seed of the random draws (same seed, same output, whatever --threads)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Objective and constraints.
+    #[command(flatten)]
+    pub routing: RoutingArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 /// `corridor flow`.

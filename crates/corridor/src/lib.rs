@@ -17,6 +17,8 @@
 //!    comparison, parallel matrices, and why a pair has no route.
 //! 5. [`capacity`] — route bottlenecks and the exact allocation of freight demand over
 //!    capacity-limited corridors (min-cost flow, multi-commodity LP), with shadow prices.
+//! 6. [`scenario`] — what-if files (close, open, scale, add, uncertain) applied to a
+//!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
 //!
 //! [`spatial`] holds the R*-tree behind coordinate lookup.
 //!
@@ -40,6 +42,7 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod route;
+pub mod scenario;
 pub mod spatial;
 
 pub use graph::{Graph, Metrics, Objective, Profile};

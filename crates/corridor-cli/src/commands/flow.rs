@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::routing::profile_by;
 use super::{Global, network};
 use crate::args::{By, FlowArgs, ReportFormat};
-use crate::render::{self, Table, grouped, number, round};
+use crate::render::{self, Table, grouped, number, round, routes};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
@@ -168,17 +168,7 @@ fn write_table(
             ]);
         }
         for r in &flow.routes {
-            let via: Vec<&str> = r
-                .route
-                .transfers
-                .iter()
-                .map(|t| network.place(t.transfer.place).name.as_str())
-                .fold(Vec::new(), |mut acc, name| {
-                    if acc.last() != Some(&name) {
-                        acc.push(name);
-                    }
-                    acc
-                });
+            let via = routes::key_places(network, &r.route);
             table.row(vec![
                 network.place(flow.demand.from).name.clone(),
                 network.place(flow.demand.to).name.clone(),
@@ -189,7 +179,7 @@ fn write_table(
                     .corridors
                     .first()
                     .map_or(String::new(), |&c| network.corridor_name(c).to_owned()),
-                via.join(" → "),
+                via,
             ]);
         }
     }

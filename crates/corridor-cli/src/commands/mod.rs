@@ -1,16 +1,19 @@
 //! One module per subcommand: arguments → one library call → rendering.
 
+mod diff;
 mod export;
 mod flow;
 mod matrix;
 mod nodes;
 mod route;
 mod routing;
+mod sweep;
 mod validate;
 
 use std::io::Write;
 
 use corridor::io::{self, LoadError, Loaded};
+use corridor::scenario::{self, Applied, ScenarioFile};
 use corridor::{Network, PlaceId, builtin};
 
 pub(crate) use crate::args::Global;
@@ -32,6 +35,8 @@ pub(crate) fn dispatch(
         Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout),
         Command::Matrix(args) => matrix::run(&cli.global, args, stdout),
         Command::Flow(args) => flow::run(&cli.global, args, stdout),
+        Command::Diff(args) => diff::run(&cli.global, args, stdout),
+        Command::Sweep(args) => sweep::run(&cli.global, args, stdout, stderr),
     }
 }
 
@@ -43,11 +48,56 @@ pub(crate) fn load(global: &Global) -> Result<Loaded, LoadError> {
     }
 }
 
-/// Loads the network, turning refusal into exit code 3 with every error listed.
-pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
+/// Loads the base network (without scenarios), turning refusal into exit code 3 with
+/// every error listed.
+pub(crate) fn base_network(global: &Global) -> Result<Network, Failure> {
     load(global)
         .map(|loaded| loaded.network)
         .map_err(|error| Failure::new(Exit::Data, format!("error: {error}")))
+}
+
+/// Reads and parses the `--scenario` files (unreadable: usage error; invalid: bad data).
+pub(crate) fn scenario_files(global: &Global) -> Result<Vec<ScenarioFile>, Failure> {
+    global
+        .scenario
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Failure::usage(format!(
+                    "error: --scenario: cannot read {}: {e}",
+                    path.display()
+                ))
+            })?;
+            scenario::parse(&path.display().to_string(), &bytes)
+                .map_err(|e| Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))))
+        })
+        .collect()
+}
+
+fn scenario_error(error: &LoadError) -> String {
+    error
+        .to_string()
+        .replacen("invalid network data", "invalid scenario", 1)
+}
+
+/// The network with the `--scenario` files applied, and their uncertain quantities.
+pub(crate) fn scenario_network(global: &Global) -> Result<Applied, Failure> {
+    let files = scenario_files(global)?;
+    let base = base_network(global)?;
+    if files.is_empty() {
+        return Ok(Applied {
+            network: base,
+            uncertain: Vec::new(),
+        });
+    }
+    scenario::apply(&base, &files)
+        .map_err(|e| Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))))
+}
+
+/// The network every command works on: `--data` or the built-in one, with the
+/// `--scenario` files applied.
+pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
+    scenario_network(global).map(|applied| applied.network)
 }
 
 /// Runs `work` on the worker pool the user asked for (`--threads N`), or on rayon's

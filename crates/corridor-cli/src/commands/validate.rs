@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use corridor::io::Diagnostic;
+use corridor::scenario;
 use corridor::{Mode, Network, Status};
 use serde_json::json;
 
@@ -17,10 +18,34 @@ pub(crate) fn run(
     args: &ValidateArgs,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let (network, errors, warnings) = match load(global) {
+    let (mut network, mut errors, warnings) = match load(global) {
         Ok(loaded) => (Some(loaded.network), Vec::new(), loaded.warnings),
         Err(error) => (None, error.errors, error.warnings),
     };
+    // With --scenario: the scenarios must parse and apply to the network too.
+    if let Some(base) = &network
+        && !global.scenario.is_empty()
+    {
+        let mut files = Vec::new();
+        for path in &global.scenario {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Failure::usage(format!(
+                    "error: --scenario: cannot read {}: {e}",
+                    path.display()
+                ))
+            })?;
+            match scenario::parse(&path.display().to_string(), &bytes) {
+                Ok(file) => files.push(file),
+                Err(error) => errors.extend(error.errors),
+            }
+        }
+        if errors.is_empty() {
+            match scenario::apply(base, &files) {
+                Ok(applied) => network = Some(applied.network),
+                Err(error) => errors.extend(error.errors),
+            }
+        }
+    }
     let summary = network.as_ref().map(summary);
     match args.format {
         ReportFormat::Json => {

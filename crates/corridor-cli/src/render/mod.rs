@@ -18,11 +18,12 @@ pub(crate) fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Resu
 /// Formats a number with at most `decimals` decimals, dropping trailing zeros.
 pub(crate) fn number(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
-    if text.contains('.') {
+    let text = if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
         text
-    }
+    };
+    if text == "-0" { "0".to_owned() } else { text }
 }
 
 /// Rounds a quantity for output (4 decimals: 0.1 m, 0.4 s, 0.01 cent, 0.1 g).

@@ -227,23 +227,30 @@ fn totals_line(route: &Route) -> String {
     )
 }
 
-/// The places where something happens: origin, transfers, destination.
-fn key_places(network: &Network, route: &Route) -> String {
-    let mut places = vec![route.from];
+/// The places where something happens — origin, transfers, destination — with the new
+/// mode after a mode change: `Xi'an → Dostyk → Aktau (sea) → Port of Baku (rail) → …`.
+pub(crate) fn key_places(network: &Network, route: &Route) -> String {
+    let mut stops: Vec<(corridor::PlaceId, Option<corridor::Mode>)> = vec![(route.from, None)];
     for t in &route.transfers {
-        if matches!(t.transfer.kind, TransferKind::BorderExit { .. }) {
-            continue;
-        }
-        if places.last() != Some(&t.transfer.place) {
-            places.push(t.transfer.place);
+        let mode = match t.transfer.kind {
+            TransferKind::BorderExit { .. } => continue,
+            TransferKind::ModeChange { to, .. } => Some(to),
+            _ => None,
+        };
+        match stops.last_mut() {
+            Some(last) if last.0 == t.transfer.place => last.1 = last.1.or(mode),
+            _ => stops.push((t.transfer.place, mode)),
         }
     }
-    if places.last() != Some(&route.to) {
-        places.push(route.to);
+    if stops.last().map(|s| s.0) != Some(route.to) {
+        stops.push((route.to, None));
     }
-    places
+    stops
         .iter()
-        .map(|&p| name(network, p))
+        .map(|&(p, mode)| match mode {
+            Some(mode) => format!("{} ({mode})", name(network, p)),
+            None => name(network, p).to_owned(),
+        })
         .collect::<Vec<_>>()
         .join(" → ")
 }

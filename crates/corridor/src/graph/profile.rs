@@ -160,7 +160,8 @@ pub struct Profile {
     /// If not empty: only legs tagged with one of these corridors, plus untagged feeder
     /// legs (first and last mile), are used.
     pub only_corridors: Vec<CorridorId>,
-    /// Leg statuses allowed; by default only [`Status::Operational`].
+    /// Leg statuses allowed; by default only [`Status::Operational`]. Listing
+    /// [`Status::Closed`] here lets routes use closed legs (not done by the CLI).
     pub statuses: Vec<Status>,
     /// Only legs and places with at least this capacity (TEU per year) are used.
     pub min_capacity_teu_per_year: Option<f64>,
@@ -182,9 +183,9 @@ impl Profile {
         }
     }
 
-    /// Also allow legs under construction and planned legs.
+    /// Also allow legs under construction and planned legs (closed legs stay out).
     pub fn include_planned(mut self) -> Profile {
-        self.statuses = Status::ALL.to_vec();
+        self.statuses = Status::OPEN.to_vec();
         self
     }
 

@@ -466,7 +466,9 @@ fn read_legs(
                         diagnostics.push(
                             row.error(DiagnosticKind::UnknownStatus, l::STATUS, "unknown status")
                                 .value(text)
-                                .expected("one of operational, under-construction, planned"),
+                                .expected(
+                                    "one of operational, under-construction, planned, closed",
+                                ),
                         );
                     }
                     status

@@ -24,6 +24,8 @@ pub use load::{
 };
 pub use meta_toml::FORMAT_VERSION;
 
+pub(crate) use meta_toml::line_of;
+
 /// Reads `nodes.csv`, `legs.csv` and (if present) `network.toml` from `dir` and loads
 /// them with [`load`]. Missing or unreadable files are reported like any other problem.
 pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {

@@ -153,11 +153,21 @@ pub enum Status {
     UnderConstruction,
     /// Announced or designed, not being built.
     Planned,
+    /// Built but not usable (closed by policy, sanctions, damage); never routed on.
+    Closed,
 }
 
 impl Status {
     /// Every status, in a fixed order.
-    pub const ALL: [Status; 3] = [
+    pub const ALL: [Status; 4] = [
+        Status::Operational,
+        Status::UnderConstruction,
+        Status::Planned,
+        Status::Closed,
+    ];
+
+    /// The statuses a route may use when planned legs are included.
+    pub const OPEN: [Status; 3] = [
         Status::Operational,
         Status::UnderConstruction,
         Status::Planned,
@@ -169,6 +179,7 @@ impl Status {
             Status::Operational => "operational",
             Status::UnderConstruction => "under-construction",
             Status::Planned => "planned",
+            Status::Closed => "closed",
         }
     }
 

@@ -72,7 +72,7 @@ pub fn diagnose(network: &Network, profile: &Profile, query: &Query) -> Vec<Bloc
     lifted(Blocker::AvoidedCorridors, &|p| p.avoid_corridors.clear());
     lifted(Blocker::OnlyCorridors, &|p| p.only_corridors.clear());
     lifted(Blocker::StatusExcluded, &|p| {
-        p.statuses = Status::ALL.to_vec()
+        p.statuses = Status::OPEN.to_vec()
     });
     lifted(Blocker::Capacity, &|p| p.min_capacity_teu_per_year = None);
     if !query.via.is_empty() {
