@@ -24,8 +24,15 @@ fn bench(c: &mut Criterion) {
     for _ in network.places() {
         reference.add_node(());
     }
-    for leg in network.legs().iter().filter(|l| l.status == corridor::Status::Operational) {
-        let (a, b) = (NodeIndex::new(leg.from.index()), NodeIndex::new(leg.to.index()));
+    for leg in network
+        .legs()
+        .iter()
+        .filter(|l| l.status == corridor::Status::Operational)
+    {
+        let (a, b) = (
+            NodeIndex::new(leg.from.index()),
+            NodeIndex::new(leg.to.index()),
+        );
         reference.add_edge(a, b, leg.time_h);
         if !leg.one_way {
             reference.add_edge(b, a, leg.time_h);
@@ -42,9 +49,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("one-to-all from xian (state graph)", |b| {
         b.iter(|| route::one_to_all(black_box(&graph), black_box(from)))
     });
-    group.bench_function("baseline: petgraph dijkstra one-to-all from xian (place graph)", |b| {
-        b.iter(|| dijkstra(black_box(&reference), NodeIndex::new(from.index()), None, |e| *e.weight()))
-    });
+    group.bench_function(
+        "baseline: petgraph dijkstra one-to-all from xian (place graph)",
+        |b| {
+            b.iter(|| {
+                dijkstra(
+                    black_box(&reference),
+                    NodeIndex::new(from.index()),
+                    None,
+                    |e| *e.weight(),
+                )
+            })
+        },
+    );
     let all: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
     group.bench_function("matrix all x all (250 x 250)", |b| {
         b.iter(|| route::matrix(black_box(&graph), black_box(&all), black_box(&all)))

@@ -10,10 +10,16 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let network = builtin::network().unwrap().network;
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/scenarios/uncertainty.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/scenarios/uncertainty.toml"
+    );
     let file = scenario::parse(path, &std::fs::read(path).unwrap()).unwrap();
     let applied = scenario::apply(&network, &[file]).unwrap();
-    let query = Query::new(network.resolve("xian").unwrap(), network.resolve("duisburg").unwrap());
+    let query = Query::new(
+        network.resolve("xian").unwrap(),
+        network.resolve("duisburg").unwrap(),
+    );
     let profile = Profile::new(Objective::Time);
     let draws = 200;
     let mut group = c.benchmark_group("sweep");

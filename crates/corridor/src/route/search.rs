@@ -13,7 +13,7 @@
 //! Ties between equal keys are broken by node index, so results are deterministic.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashSet};
 
 use super::Query;
 use crate::graph::{Arc, DirLeg, Graph, StateId};
@@ -129,27 +129,31 @@ impl<'g, 'n> Layered<'g, 'n> {
     /// The cheapest path from `start` to the target avoiding `bans`: its cost and legs.
     /// `None` if the target cannot be reached.
     pub(crate) fn search(&self, start: Start, bans: &Bans) -> Option<(f64, Vec<DirLeg>)> {
-        let mut dist: HashMap<Node, (f64, Node, DirLeg)> = HashMap::new();
-        let mut done: HashSet<Node> = HashSet::new();
-        let mut heap = BinaryHeap::new();
-        const ROOT: Node = Node::MAX;
+        let nodes = (self.last_stage() + 1) * self.states as usize;
+        let mut memory = Memory {
+            dist: vec![f64::INFINITY; nodes],
+            parent: vec![(ROOT, DirLeg(0)); nodes],
+            done: vec![false; nodes],
+            heap: BinaryHeap::new(),
+        };
         let (stage0, cost0, arcs) = self.start_arcs(start);
         for arc in arcs {
-            if bans.first_legs.contains(&arc.leg) {
-                continue;
+            if !bans.first_legs.contains(&arc.leg) {
+                self.relax(stage0, cost0, ROOT, arc, bans, &mut memory);
             }
-            self.relax(stage0, cost0, ROOT, arc, bans, &done, &mut dist, &mut heap);
         }
-        while let Some(Entry { cost, node, .. }) = heap.pop() {
-            if dist.get(&node).is_some_and(|&(best, _, _)| cost > best) || !done.insert(node) {
+        while let Some(Entry { cost, node, .. }) = memory.heap.pop() {
+            let i = node as usize;
+            if cost > memory.dist[i] || memory.done[i] {
                 continue;
             }
+            memory.done[i] = true;
             let (stage, state) = self.split(node);
             if self.is_target(stage, state) {
                 let mut legs = Vec::new();
                 let mut at = node;
                 while at != ROOT {
-                    let (_, parent, leg) = dist[&at];
+                    let (parent, leg) = memory.parent[at as usize];
                     legs.push(leg);
                     at = parent;
                 }
@@ -157,13 +161,12 @@ impl<'g, 'n> Layered<'g, 'n> {
                 return Some((cost, legs));
             }
             for arc in self.graph.arcs(state) {
-                self.relax(stage, cost, node, arc, bans, &done, &mut dist, &mut heap);
+                self.relax(stage, cost, node, arc, bans, &mut memory);
             }
         }
         None
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn relax(
         &self,
         stage: usize,
@@ -171,27 +174,37 @@ impl<'g, 'n> Layered<'g, 'n> {
         parent: Node,
         arc: Arc,
         bans: &Bans,
-        done: &HashSet<Node>,
-        dist: &mut HashMap<Node, (f64, Node, DirLeg)>,
-        heap: &mut BinaryHeap<Entry>,
+        memory: &mut Memory,
     ) {
         let place = self.graph.state_place(arc.head);
         let next_stage = self.advance(stage, place);
         let node = self.node(next_stage, arc.head);
-        if bans.nodes.contains(&node) || done.contains(&node) || self.is_origin(next_stage, place) {
+        let i = node as usize;
+        if memory.done[i] || self.is_origin(next_stage, place) || bans.nodes.contains(&node) {
             return;
         }
         let next = cost + arc.weight;
-        let better = dist.get(&node).is_none_or(|&(best, _, _)| next < best);
-        if better {
-            dist.insert(node, (next, parent, arc.leg));
-            heap.push(Entry {
+        if next < memory.dist[i] {
+            memory.dist[i] = next;
+            memory.parent[i] = (parent, arc.leg);
+            memory.heap.push(Entry {
                 key: next + self.bound(next_stage, place),
                 cost: next,
                 node,
             });
         }
     }
+}
+
+/// The root of the search tree (the start).
+const ROOT: Node = Node::MAX;
+
+/// Per-search memory, indexed by node.
+struct Memory {
+    dist: Vec<f64>,
+    parent: Vec<(Node, DirLeg)>,
+    done: Vec<bool>,
+    heap: BinaryHeap<Entry>,
 }
 
 /// A heap entry ordered by smallest key, then smallest node.

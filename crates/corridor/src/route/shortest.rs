@@ -8,8 +8,8 @@ use crate::graph::Graph;
 /// `query.via` in order; `None` if there is none. From a place to itself the route is
 /// empty (except under a corridor restriction, which no empty route satisfies).
 ///
-/// A* on the state graph (Dijkstra when the lower bound is trivial), O((V + E) log V)
-/// per stage. Exact: transfers are charged on the arcs where they happen. Ties go to the
+/// A* on the state graph for the distance objective (a tight geodesic bound), Dijkstra
+/// for the others, O((V + E) log V) per stage. Exact: transfers are charged on the arcs where they happen. Ties go to the
 /// path found first in node-index order, so the answer is deterministic.
 pub fn shortest(graph: &Graph<'_>, query: &Query) -> Option<Route> {
     if query.from == query.to
