@@ -163,6 +163,8 @@ pub enum RouteFormat {
     Json,
     /// GeoJSON FeatureCollection of the legs and transfer points
     Geojson,
+    /// An SVG map of the routes over country outlines
+    Svg,
 }
 
 /// `corridor route` and `corridor compare`.
@@ -178,6 +180,12 @@ pub struct RouteArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = RouteFormat::Table)]
     pub format: RouteFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `corridor alternatives`.

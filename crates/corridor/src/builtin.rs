@@ -4,6 +4,7 @@
 //! `data/eurasia/SOURCES.md`.
 
 use crate::io::{self, LoadError, Loaded, Source, Sources};
+use crate::map::World;
 
 /// Name shown in messages for the embedded files.
 pub const NAME: &str = "builtin:eurasia";
@@ -11,6 +12,7 @@ pub const NAME: &str = "builtin:eurasia";
 const NODES: &[u8] = include_bytes!("../../../data/eurasia/nodes.csv");
 const LEGS: &[u8] = include_bytes!("../../../data/eurasia/legs.csv");
 const NETWORK_TOML: &[u8] = include_bytes!("../../../data/eurasia/network.toml");
+const COUNTRIES: &str = include_str!("../../../data/world/countries-110m.json");
 
 /// The embedded files, for [`io::load`] (or to export them verbatim).
 pub fn sources() -> Sources<'static> {
@@ -34,4 +36,10 @@ pub fn sources() -> Sources<'static> {
 /// if a build embedded broken data.
 pub fn network() -> Result<Loaded, LoadError> {
     io::load(sources())
+}
+
+/// Country outlines for maps: Natural Earth 1:110m admin-0 (public domain) for Europe,
+/// Africa and Asia, from `data/world/` (see its SOURCE.md).
+pub fn world() -> Result<World, serde_json::Error> {
+    World::parse(COUNTRIES)
 }

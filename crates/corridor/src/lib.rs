@@ -20,7 +20,8 @@
 //! 6. [`scenario`] — what-if files (close, open, scale, add, uncertain) applied to a
 //!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
 //!
-//! [`spatial`] holds the R*-tree behind coordinate lookup.
+//! [`map`] draws routes over country outlines as SVG; [`spatial`] holds the R*-tree
+//! behind coordinate lookup.
 //!
 //! ```
 //! use corridor::{builtin, Mode};
@@ -40,6 +41,7 @@ pub mod builtin;
 pub mod capacity;
 pub mod graph;
 pub mod io;
+pub mod map;
 pub mod model;
 pub mod route;
 pub mod scenario;

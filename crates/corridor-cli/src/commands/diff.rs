@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use corridor::map::MapRoute;
 use corridor::{Graph, Network, Query, Route, route};
 use serde_json::{Value, json};
 
@@ -67,6 +68,29 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
         }
         RouteFormat::Table => {
             write_table(&baseline, before.as_ref(), &changed, after.as_ref(), out)?
+        }
+        RouteFormat::Svg => {
+            // Places and legs keep their indices in the changed network (scenarios only
+            // append), so both routes draw on it.
+            let mut drawn = Vec::new();
+            if let Some(r) = &before {
+                drawn.push(MapRoute {
+                    label: "baseline".to_owned(),
+                    route: r,
+                });
+            }
+            if let Some(r) = &after {
+                drawn.push(MapRoute {
+                    label: "scenario".to_owned(),
+                    route: r,
+                });
+            }
+            let title = format!(
+                "{} → {}: without and with the scenario",
+                changed.place(scenario_query.from).name,
+                changed.place(scenario_query.to).name
+            );
+            super::route::svg(out, &changed, &drawn, title)?;
         }
     }
     Ok(Exit::Ok)

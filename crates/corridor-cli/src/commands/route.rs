@@ -3,8 +3,9 @@
 use std::io::Write;
 
 use corridor::graph::Criterion;
+use corridor::map::{self, MapOptions, MapRoute};
 use corridor::route::{self, CorridorRoute};
-use corridor::{Graph, Route};
+use corridor::{Graph, Network, Route};
 
 use super::routing::{no_route, profile, query};
 use super::{Global, network};
@@ -23,12 +24,64 @@ pub(crate) fn run_route(
     let graph = Graph::new(&network, &profile);
     let route =
         route::shortest(&graph, &query).ok_or_else(|| no_route(&network, &profile, &query))?;
-    match args.format {
-        RouteFormat::Json => render::json(out, &routes::route_json(&network, &route))?,
-        RouteFormat::Geojson => render::json(out, &routes::geojson(&network, &[(None, &route)]))?,
-        RouteFormat::Table => routes::write_route(&network, &route, out)?,
-    }
+    output(args, out, |out| match args.format {
+        RouteFormat::Json => render::json(out, &routes::route_json(&network, &route)),
+        RouteFormat::Geojson => render::json(out, &routes::geojson(&network, &[(None, &route)])),
+        RouteFormat::Table => routes::write_route(&network, &route, out),
+        RouteFormat::Svg => {
+            let label = route
+                .corridors
+                .first()
+                .map_or("route".to_owned(), |&c| network.corridor_name(c).to_owned());
+            let title = format!("{}, best by {}", pair(&network, &route), profile.objective);
+            svg(
+                out,
+                &network,
+                &[MapRoute {
+                    label,
+                    route: &route,
+                }],
+                title,
+            )
+        }
+    })?;
     Ok(Exit::Ok)
+}
+
+/// `Xi'an → Duisburg`.
+fn pair(network: &Network, route: &Route) -> String {
+    format!(
+        "{} → {}",
+        network.place(route.from).name,
+        network.place(route.to).name
+    )
+}
+
+/// Writes an SVG map of `routes` over the built-in country outlines.
+pub(crate) fn svg(
+    out: &mut dyn Write,
+    network: &Network,
+    routes: &[MapRoute<'_>],
+    title: String,
+) -> std::io::Result<()> {
+    let world = corridor::builtin::world().map_err(std::io::Error::other)?;
+    let options = MapOptions {
+        title,
+        width_px: 1000.0,
+    };
+    out.write_all(map::svg(network, &world, routes, &options).as_bytes())
+}
+
+/// Renders to `--output FILE` (never replacing a file without `--force`) or to `out`.
+fn output(
+    args: &RouteArgs,
+    out: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match &args.output {
+        None => Ok(render(out)?),
+        Some(path) => super::export::write_file(path, args.force, |file| render(file)),
+    }
 }
 
 pub(crate) fn run_compare(
@@ -44,19 +97,32 @@ pub(crate) fn run_compare(
     if found.is_empty() {
         return Err(no_route(&network, &profile, &query));
     }
-    match args.format {
-        RouteFormat::Json => render::json(out, &routes::compare_json(&network, &found))?,
+    let labelled: Vec<MapRoute<'_>> = found
+        .iter()
+        .map(|c| MapRoute {
+            label: network.corridor_name(c.corridor).to_owned(),
+            route: &c.route,
+        })
+        .collect();
+    output(args, out, |out| match args.format {
+        RouteFormat::Json => render::json(out, &routes::compare_json(&network, &found)),
         RouteFormat::Geojson => {
-            let labelled: Vec<(Option<String>, &Route)> = found
+            let refs: Vec<(Option<&str>, &Route)> = labelled
                 .iter()
-                .map(|c| (Some(network.corridor_name(c.corridor).to_owned()), &c.route))
+                .map(|m| (Some(m.label.as_str()), m.route))
                 .collect();
-            let refs: Vec<(Option<&str>, &Route)> =
-                labelled.iter().map(|(l, r)| (l.as_deref(), *r)).collect();
-            render::json(out, &routes::geojson(&network, &refs))?;
+            render::json(out, &routes::geojson(&network, &refs))
         }
-        RouteFormat::Table => routes::write_compare(&network, &found, out)?,
-    }
+        RouteFormat::Table => routes::write_compare(&network, &found, out),
+        RouteFormat::Svg => {
+            let title = format!(
+                "{}: best route per corridor, by {}",
+                pair(&network, &found[0].route),
+                profile.objective
+            );
+            svg(out, &network, &labelled, title)
+        }
+    })?;
     Ok(Exit::Ok)
 }
 
@@ -82,7 +148,13 @@ pub(crate) fn run_alternatives(
     if found.is_empty() {
         return Err(no_route(&network, &profile, &query));
     }
-    write_routes(&network, &found, args_route.format, out)
+    let title = format!(
+        "{}: the {} best routes by {}",
+        pair(&network, &found[0]),
+        found.len(),
+        profile.objective
+    );
+    write_routes(&network, &found, args_route, title, out)
 }
 
 pub(crate) fn run_pareto(
@@ -115,22 +187,43 @@ pub(crate) fn run_pareto(
     if found.is_empty() {
         return Err(no_route(&network, &profile, &query));
     }
-    write_routes(&network, &found, args_route.format, out)
+    let names: Vec<&str> = criteria.iter().map(|c| c.as_str()).collect();
+    let title = format!(
+        "{}: routes not beaten on {} at once",
+        pair(&network, &found[0]),
+        names.join(", ")
+    );
+    write_routes(&network, &found, args_route, title, out)
 }
 
 fn write_routes(
-    network: &corridor::Network,
+    network: &Network,
     found: &[Route],
-    format: RouteFormat,
+    args: &RouteArgs,
+    title: String,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    match format {
-        RouteFormat::Json => render::json(out, &routes::routes_json(network, found))?,
+    output(args, out, |out| match args.format {
+        RouteFormat::Json => render::json(out, &routes::routes_json(network, found)),
         RouteFormat::Geojson => {
             let refs: Vec<(Option<&str>, &Route)> = found.iter().map(|r| (None, r)).collect();
-            render::json(out, &routes::geojson(network, &refs))?;
+            render::json(out, &routes::geojson(network, &refs))
         }
-        RouteFormat::Table => routes::write_summary(network, found, out)?,
-    }
+        RouteFormat::Table => routes::write_summary(network, found, out),
+        RouteFormat::Svg => {
+            let labelled: Vec<MapRoute<'_>> = found
+                .iter()
+                .enumerate()
+                .map(|(i, route)| MapRoute {
+                    label: match route.corridors.first() {
+                        Some(&c) => format!("{} {}", i + 1, network.corridor_name(c)),
+                        None => format!("{}", i + 1),
+                    },
+                    route,
+                })
+                .collect();
+            svg(out, network, &labelled, title)
+        }
+    })?;
     Ok(Exit::Ok)
 }
