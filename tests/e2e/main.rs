@@ -7,6 +7,7 @@ mod cli;
 mod fixtures;
 mod load;
 mod lookup;
+mod maps;
 mod oracle;
 mod properties;
 mod random;

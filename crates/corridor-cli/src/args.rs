@@ -64,6 +64,10 @@ pub enum Command {
     Flow(FlowArgs),
     /// The best route without and with the --scenario files, side by side
     Diff(RouteArgs),
+    /// A self-contained HTML report comparing the corridors between two places: map,
+    /// comparison table, legs, transfers, bottlenecks, and reliability when the scenarios
+    /// declare uncertainty
+    Report(ReportArgs),
     /// Monte Carlo reliability: route many draws of the scenarios' uncertain quantities and
     /// report the spread of door-to-door time and cost
     Sweep(SweepArgs),
@@ -321,4 +325,28 @@ pub enum ExportFormat {
     Csv,
     /// RFC 7946 GeoJSON
     Geojson,
+}
+
+/// `corridor report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Origin: id, name, alias or "lat,lon"
+    pub from: String,
+    /// Destination: id, name, alias or "lat,lon"
+    pub to: String,
+    /// Objective and constraints.
+    #[command(flatten)]
+    pub routing: RoutingArgs,
+    /// The HTML file to write [default: corridor-report-FROM-TO.html]
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Draws per corridor for the reliability section (with [[uncertain]] scenarios)
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    /// Seed of the draws
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

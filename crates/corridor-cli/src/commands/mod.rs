@@ -5,6 +5,7 @@ mod export;
 mod flow;
 mod matrix;
 mod nodes;
+mod report;
 mod route;
 mod routing;
 mod sweep;
@@ -36,6 +37,7 @@ pub(crate) fn dispatch(
         Command::Matrix(args) => matrix::run(&cli.global, args, stdout),
         Command::Flow(args) => flow::run(&cli.global, args, stdout),
         Command::Diff(args) => diff::run(&cli.global, args, stdout),
+        Command::Report(args) => report::run(&cli.global, args, stderr),
         Command::Sweep(args) => sweep::run(&cli.global, args, stdout, stderr),
     }
 }

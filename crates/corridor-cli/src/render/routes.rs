@@ -255,6 +255,86 @@ pub(crate) fn key_places(network: &Network, route: &Route) -> String {
         .join(" → ")
 }
 
+/// Columns of [`step_rows`] (`>`: right-aligned).
+pub(crate) const STEP_COLUMNS: [&str; 8] = [
+    "step",
+    "from / at",
+    "to",
+    "what",
+    "km>",
+    "h>",
+    "USD>",
+    "kg CO2e>",
+];
+
+/// A route step by step: each leg, with the transfers before and after it in the order
+/// they happen, then the totals.
+pub(crate) fn step_rows(network: &Network, route: &Route) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let transfer_row = |t: &RouteTransfer| {
+        vec![
+            String::new(),
+            name(network, t.transfer.place).to_owned(),
+            String::new(),
+            format!(
+                "{}: {}",
+                t.transfer.kind.as_str(),
+                transfer_detail(network, &t.transfer.kind)
+            ),
+            String::new(),
+            number(t.transfer.time_h, 1),
+            number(t.transfer.cost_usd, 0),
+            String::new(),
+        ]
+    };
+    for (i, leg) in route.legs.iter().enumerate() {
+        rows.extend(
+            route
+                .transfers
+                .iter()
+                .filter(|t| t.after_legs == i)
+                .map(transfer_row),
+        );
+        let data = network.leg(leg.leg.leg());
+        let mut what = data.mode.to_string();
+        if let Some(gauge) = data.gauge_mm {
+            what.push_str(&format!(" {gauge}"));
+        }
+        if data.status != corridor::Status::Operational {
+            what.push_str(&format!(" ({})", data.status));
+        }
+        rows.push(vec![
+            (i + 1).to_string(),
+            name(network, leg.from).to_owned(),
+            name(network, leg.to).to_owned(),
+            what,
+            number(leg.metrics.distance_km, 0),
+            number(leg.metrics.time_h, 1),
+            number(leg.metrics.cost_usd, 0),
+            number(leg.metrics.co2_kg, 0),
+        ]);
+    }
+    rows.extend(
+        route
+            .transfers
+            .iter()
+            .filter(|t| t.after_legs == route.legs.len())
+            .map(transfer_row),
+    );
+    let t = &route.totals;
+    rows.push(vec![
+        String::new(),
+        "total".to_owned(),
+        String::new(),
+        String::new(),
+        number(t.distance_km, 0),
+        number(t.time_h, 1),
+        number(t.cost_usd, 0),
+        number(t.co2_kg, 0),
+    ]);
+    rows
+}
+
 /// One route in detail: header, totals, then legs and transfers in order.
 pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
@@ -286,75 +366,10 @@ pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write)
     )?;
     writeln!(out, "bottleneck: {}", bottleneck_text(network, route))?;
     writeln!(out)?;
-    let mut table = Table::new(&[
-        "step",
-        "from / at",
-        "to",
-        "what",
-        "km>",
-        "h>",
-        "USD>",
-        "kg CO2e>",
-    ]);
-    let mut step = 0;
-    let transfer_row = |t: &RouteTransfer, table: &mut Table| {
-        table.row(vec![
-            String::new(),
-            name(network, t.transfer.place).to_owned(),
-            String::new(),
-            format!(
-                "{}: {}",
-                t.transfer.kind.as_str(),
-                transfer_detail(network, &t.transfer.kind)
-            ),
-            String::new(),
-            number(t.transfer.time_h, 1),
-            number(t.transfer.cost_usd, 0),
-            String::new(),
-        ]);
-    };
-    for (i, leg) in route.legs.iter().enumerate() {
-        for t in route.transfers.iter().filter(|t| t.after_legs == i) {
-            transfer_row(t, &mut table);
-        }
-        step += 1;
-        let data = network.leg(leg.leg.leg());
-        let mut what = data.mode.to_string();
-        if let Some(gauge) = data.gauge_mm {
-            what.push_str(&format!(" {gauge}"));
-        }
-        if data.status != corridor::Status::Operational {
-            what.push_str(&format!(" ({})", data.status));
-        }
-        table.row(vec![
-            step.to_string(),
-            name(network, leg.from).to_owned(),
-            name(network, leg.to).to_owned(),
-            what,
-            number(leg.metrics.distance_km, 0),
-            number(leg.metrics.time_h, 1),
-            number(leg.metrics.cost_usd, 0),
-            number(leg.metrics.co2_kg, 0),
-        ]);
+    let mut table = Table::new(&STEP_COLUMNS);
+    for row in step_rows(network, route) {
+        table.row(row);
     }
-    for t in route
-        .transfers
-        .iter()
-        .filter(|t| t.after_legs == route.legs.len())
-    {
-        transfer_row(t, &mut table);
-    }
-    let t = &route.totals;
-    table.row(vec![
-        String::new(),
-        "total".to_owned(),
-        String::new(),
-        String::new(),
-        number(t.distance_km, 0),
-        number(t.time_h, 1),
-        number(t.cost_usd, 0),
-        number(t.co2_kg, 0),
-    ]);
     table.write(out)
 }
 

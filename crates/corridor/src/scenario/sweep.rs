@@ -78,6 +78,8 @@ pub struct Sweep {
     pub cost_usd: Option<Stats>,
     /// Routes chosen, most frequent first (ties: first chosen first).
     pub routes: Vec<SweepRoute>,
+    /// Door-to-door hours of every draw with a route, in draw order (for histograms).
+    pub time_h_draws: Vec<f64>,
 }
 
 /// Applies one draw of every uncertain quantity to a copy of `network`.
@@ -171,6 +173,7 @@ pub fn sweep(
         time_h: Stats::of(&times),
         cost_usd: Stats::of(&costs),
         routes: chosen,
+        time_h_draws: times,
     }
 }
 
