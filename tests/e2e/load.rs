@@ -459,3 +459,108 @@ fn builtin_network_is_valid() {
     let loaded = builtin::network().unwrap_or_else(|e| panic!("{e}"));
     assert!(!loaded.network.places().is_empty());
 }
+
+/// Large files are parsed in parallel chunks: errors keep their exact lines across chunk
+/// boundaries, and the result does not depend on the number of threads.
+#[test]
+fn chunked_parsing_keeps_lines_and_is_thread_independent() {
+    let network = corridor::synthetic::generate(corridor::synthetic::Synthetic {
+        places: 40_000,
+        seed: 3,
+    });
+    let mut nodes = Vec::new();
+    io::write_nodes_csv(&network, &mut nodes).unwrap();
+    let mut legs = Vec::new();
+    io::write_legs_csv(&network, &mut legs).unwrap();
+    assert!(
+        legs.len() > 3 << 20,
+        "the legs file must span several chunks"
+    );
+    // Break every 9,999th leg row's distance (line = row + 1).
+    let text = String::from_utf8(legs).unwrap();
+    let mut broken_lines = Vec::new();
+    let broken: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i > 0 && i % 9_999 == 0 {
+                broken_lines.push(i as u64 + 1);
+                let mut cells: Vec<&str> = line.split(',').collect();
+                cells[4] = "x";
+                cells.join(",")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    let broken = broken.join("\n") + "\n";
+    let load = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            io::load(io::Sources {
+                nodes: io::Source {
+                    name: "nodes.csv",
+                    bytes: &nodes,
+                },
+                legs: io::Source {
+                    name: "legs.csv",
+                    bytes: broken.as_bytes(),
+                },
+                network_toml: None,
+            })
+        })
+    };
+    let one = load(1).unwrap_err();
+    let two = load(2).unwrap_err();
+    assert_eq!(one, two);
+    let lines: Vec<u64> = one.errors.iter().map(|d| d.line.unwrap()).collect();
+    assert_eq!(lines, broken_lines);
+    assert!(
+        one.errors
+            .iter()
+            .all(|d| d.kind == DiagnosticKind::BadNumber && d.value.as_deref() == Some("x"))
+    );
+    // Without the breakage the network loads back equal, with one thread or two.
+    let clean = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            io::load(io::Sources {
+                nodes: io::Source {
+                    name: "nodes.csv",
+                    bytes: &nodes,
+                },
+                legs: io::Source {
+                    name: "legs.csv",
+                    bytes: text.as_bytes(),
+                },
+                network_toml: None,
+            })
+            .unwrap()
+        })
+    };
+    let (a, b) = (clean(1), clean(2));
+    // (No network.toml given, so compare places and legs.)
+    for loaded in [&a, &b] {
+        assert!(loaded.network.places() == network.places());
+        assert!(loaded.network.legs() == network.legs());
+    }
+    assert_eq!(a.warnings, b.warnings);
+    // No leg has a source: ten warnings are listed, the rest counted in one line.
+    let no_source: Vec<_> = a
+        .warnings
+        .iter()
+        .filter(|w| w.kind == DiagnosticKind::NoSource)
+        .collect();
+    assert_eq!(no_source.len(), 11);
+    assert!(
+        no_source[10]
+            .message
+            .ends_with("more warnings like the ones above")
+    );
+}

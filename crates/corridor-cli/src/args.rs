@@ -49,6 +49,8 @@ pub enum Command {
     Nodes(NodesArgs),
     /// Write the network as CSV + TOML (loads back identically) or as GeoJSON
     Export(ExportArgs),
+    /// Write a seeded synthetic road-like network (for benchmarks and experiments)
+    Generate(GenerateArgs),
     /// The best route between two places, with every leg, transfer and border crossing
     Route(RouteArgs),
     /// The best route within each corridor, side by side
@@ -349,4 +351,21 @@ pub struct ReportArgs {
     /// Seed of the draws
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+/// `corridor generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of places (rounded up to a full grid row)
+    #[arg(long, default_value_t = 10_000)]
+    pub places: usize,
+    /// Random seed (same seed, same network)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The folder to write nodes.csv, legs.csv and network.toml into
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Replace existing files
+    #[arg(long)]
+    pub force: bool,
 }

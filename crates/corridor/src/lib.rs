@@ -21,7 +21,7 @@
 //!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
 //!
 //! [`map`] draws routes over country outlines as SVG; [`spatial`] holds the R*-tree
-//! behind coordinate lookup.
+//! behind coordinate lookup; [`synthetic`] generates seeded road-like networks.
 //!
 //! ```
 //! use corridor::{builtin, Mode};
@@ -46,6 +46,7 @@ pub mod model;
 pub mod route;
 pub mod scenario;
 pub mod spatial;
+pub mod synthetic;
 
 pub use graph::{Graph, Metrics, Objective, Profile};
 pub use route::{Query, Route};

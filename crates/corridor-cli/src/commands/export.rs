@@ -40,7 +40,11 @@ pub(crate) fn run(
     Ok(Exit::Ok)
 }
 
-fn export_dir(network: &Network, dir: &Path, force: bool) -> Result<Vec<PathBuf>, Failure> {
+pub(crate) fn export_dir(
+    network: &Network,
+    dir: &Path,
+    force: bool,
+) -> Result<Vec<PathBuf>, Failure> {
     fs::create_dir_all(dir).map_err(|e| {
         Failure::new(
             Exit::Failure,

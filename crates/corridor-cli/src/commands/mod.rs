@@ -3,6 +3,7 @@
 mod diff;
 mod export;
 mod flow;
+mod generate;
 mod matrix;
 mod nodes;
 mod report;
@@ -30,6 +31,7 @@ pub(crate) fn dispatch(
         Command::Validate(args) => validate::run(&cli.global, args, stdout),
         Command::Nodes(args) => nodes::run(&cli.global, args, stdout, stderr),
         Command::Export(args) => export::run(&cli.global, args, stdout, stderr),
+        Command::Generate(args) => generate::run(args, stderr),
         Command::Route(args) => route::run_route(&cli.global, args, stdout),
         Command::Compare(args) => route::run_compare(&cli.global, args, stdout),
         Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout),

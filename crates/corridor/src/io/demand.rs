@@ -12,15 +12,18 @@ pub const DEMAND_COLUMNS: &[&str] = &["from", "to", "volume_teu_per_year", "sour
 /// missing column, an unknown place (with suggestions), a bad volume.
 pub fn read_demands(network: &Network, source: Source<'_>) -> Result<Vec<Demand>, LoadError> {
     let mut diagnostics = Vec::new();
-    let mut demands = Vec::new();
-    table::read(
-        source.name,
+    let spec = table::Spec {
+        file: source.name,
+        known: DEMAND_COLUMNS,
+        required: &[0, 1, 2],
+        one_of: &[],
+    };
+    let chunks = table::read_chunks(
+        spec,
         source.bytes,
-        DEMAND_COLUMNS,
-        &[0, 1, 2],
-        &[],
         &mut diagnostics,
-        |row, diagnostics| {
+        Vec::with_capacity,
+        |demands: &mut Vec<Demand>, row, diagnostics| {
             let place = |col: usize, diagnostics: &mut Vec<Diagnostic>| {
                 let text = row.required(col, diagnostics)?;
                 match network.resolve(text) {
@@ -53,6 +56,11 @@ pub fn read_demands(network: &Network, source: Source<'_>) -> Result<Vec<Demand>
             }
         },
     );
+    let mut demands = Vec::new();
+    for chunk in chunks.into_iter().flatten() {
+        diagnostics.extend(chunk.diagnostics);
+        demands.extend(chunk.value);
+    }
     let (errors, warnings): (Vec<_>, Vec<_>) =
         diagnostics.into_iter().partition(Diagnostic::is_error);
     if errors.is_empty() {

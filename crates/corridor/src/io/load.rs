@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use petgraph::unionfind::UnionFind;
+use rustc_hash::FxHashMap;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
 use super::meta_toml;
@@ -133,55 +134,35 @@ pub fn load(sources: Sources<'_>) -> Result<Loaded, LoadError> {
     let (errors, mut warnings): (Vec<_>, Vec<_>) =
         diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
-        return Err(LoadError {
-            errors,
-            warnings: cap_warnings(warnings),
-        });
+        return Err(LoadError { errors, warnings });
     }
-    let network = Network::from_validated(meta, nodes.places, legs.legs, legs.corridors);
-    warnings.extend(network_warnings(&network, sources.nodes.name, &nodes.lines));
-    Ok(Loaded {
-        network,
-        warnings: cap_warnings(warnings),
-    })
-}
-
-/// Keeps the first few warnings of each kind and counts the rest in one more warning.
-fn cap_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen: HashMap<DiagnosticKind, (usize, String)> = HashMap::new();
-    let mut kept = Vec::new();
-    for warning in warnings {
-        let entry = seen
-            .entry(warning.kind)
-            .or_insert((0, warning.file.clone()));
-        entry.0 += 1;
-        if entry.0 <= WARNINGS_PER_KIND {
-            kept.push(warning);
-        }
-    }
-    let mut extra: Vec<_> = seen
+    let ids = nodes
+        .ids
         .into_iter()
-        .filter(|(_, (count, _))| *count > WARNINGS_PER_KIND)
+        .filter_map(|(id, entry)| entry.place.map(|p| (id, p)))
         .collect();
-    extra.sort_by_key(|(_, (count, file))| (file.clone(), *count));
-    for (kind, (count, file)) in extra {
-        kept.push(Diagnostic::warning(
-            kind,
-            &file,
-            format!(
-                "{} more warnings like the ones above",
-                count - WARNINGS_PER_KIND
-            ),
-        ));
-    }
-    kept
+    let network =
+        Network::from_validated_with_ids(meta, nodes.places, legs.legs, legs.corridors, ids);
+    warnings.extend(network_warnings(&network, sources.nodes.name, &nodes.lines));
+    Ok(Loaded { network, warnings })
 }
 
 struct Nodes {
     places: Vec<Place>,
     lines: Vec<u64>,
-    /// Every id seen (even on rows with other errors) → its place, if the row was valid.
-    ids: HashMap<String, Option<PlaceId>>,
+    /// Every id seen (even on rows with other errors): its first line and its place, if
+    /// the row was valid.
+    ids: FxHashMap<String, IdEntry>,
+}
+
+struct IdEntry {
+    line: u64,
+    place: Option<PlaceId>,
+}
+
+/// Number of data rows a CSV file has at most (its line count), to reserve memory once.
+fn rows_hint(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Checks an id: non-empty, no commas, semicolons or control characters.
@@ -194,93 +175,180 @@ pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
 }
 
 fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>) -> Nodes {
+    let hint = rows_hint(source.bytes);
     let mut nodes = Nodes {
-        places: Vec::new(),
-        lines: Vec::new(),
-        ids: HashMap::new(),
+        places: Vec::with_capacity(hint),
+        lines: Vec::with_capacity(hint),
+        ids: FxHashMap::with_capacity_and_hasher(hint, Default::default()),
     };
-    let mut first_line: HashMap<String, u64> = HashMap::new();
-    table::read(
-        source.name,
+    // Rows are parsed in parallel chunks; ids are checked for duplicates in file order.
+    let spec = table::Spec {
+        file: source.name,
+        known: NODE_COLUMNS,
+        required: &[n::ID, n::LAT, n::LON],
+        one_of: &[],
+    };
+    let chunks = table::read_chunks(
+        spec,
         source.bytes,
-        NODE_COLUMNS,
-        &[n::ID, n::LAT, n::LON],
-        &[],
         diagnostics,
-        |row, diagnostics| {
-            let errors_before = count_errors(diagnostics);
-            let id = row.required(n::ID, diagnostics);
-            if let Some(id) = id {
-                if let Err(message) = check_id(id) {
-                    diagnostics.push(
-                        row.error(DiagnosticKind::BadId, n::ID, message)
-                            .value(id)
-                            .expected("an id without commas or semicolons, e.g. almaty"),
-                    );
-                } else if let Some(first) = first_line.get(id) {
-                    diagnostics.push(
-                        row.error(
-                            DiagnosticKind::DuplicateId,
-                            n::ID,
-                            &format!("duplicate id, first defined on line {first}"),
-                        )
-                        .value(id)
-                        .expected("ids that are unique in nodes.csv"),
-                    );
-                } else {
-                    first_line.insert(id.to_owned(), row.line);
-                    nodes.ids.insert(id.to_owned(), None);
+        |rows| NodeChunk {
+            places: Vec::with_capacity(rows),
+            lines: Vec::with_capacity(rows),
+            bad_ids: Vec::new(),
+        },
+        |chunk, row, diagnostics| {
+            let NodeRow { id, place } = parse_node(row, meta, diagnostics);
+            match place {
+                Some(place) => {
+                    chunk.places.push(place);
+                    chunk.lines.push(row.line);
                 }
-            }
-            let lat = required_number(row, n::LAT, NumberRange::Between(-90.0, 90.0), diagnostics);
-            let lon = required_number(
-                row,
-                n::LON,
-                NumberRange::Between(-180.0, 180.0),
-                diagnostics,
-            );
-            let country = row.text(n::COUNTRY, diagnostics).and_then(|text| {
-                let country = Country::parse(text).filter(|_| text.len() == 2);
-                if country.is_none() {
-                    diagnostics.push(
-                        row.error(DiagnosticKind::BadCountry, n::COUNTRY, "not a country code")
-                            .value(text)
-                            .expected("an ISO 3166-1 alpha-2 code such as KZ, or empty for international waters"),
-                    );
-                }
-                country
-            });
-            let kind = match row.text(n::KIND, diagnostics) {
-                None => Some(PlaceKind::City),
-                Some(text) => {
-                    let kind = PlaceKind::parse(text);
-                    if kind.is_none() {
-                        diagnostics.push(
-                            row.error(DiagnosticKind::UnknownKind, n::KIND, "unknown place kind")
-                                .value(text)
-                                .expected(format!(
-                                    "one of {}",
-                                    PlaceKind::ALL.map(PlaceKind::as_str).join(", ")
-                                )),
-                        );
+                None => {
+                    if let Some(id) = id {
+                        chunk.bad_ids.push((row.line, id));
                     }
-                    kind
                 }
-            };
-            let transfers = read_transfers(row, &meta.defaults.transfers, diagnostics);
-            let capacity = optional_number(row, n::CAPACITY, diagnostics);
-            let name = row.text(n::NAME, diagnostics).map(str::to_owned);
-            let aliases = split_list(row.text(n::ALIASES, diagnostics));
-            let source_text = row.text(n::SOURCE, diagnostics).map(str::to_owned);
-            if count_errors(diagnostics) > errors_before {
-                return;
             }
-            let (Some(id), Some(lat), Some(lon), Some(kind)) = (id, lat, lon, kind) else {
-                return;
-            };
-            let place_id = PlaceId(nodes.places.len() as u32);
-            nodes.ids.insert(id.to_owned(), Some(place_id));
-            nodes.places.push(Place {
+        },
+    );
+    let mut found = Vec::new();
+    for chunk in chunks.into_iter().flatten() {
+        found.extend(chunk.diagnostics);
+        let NodeChunk {
+            places,
+            lines,
+            bad_ids,
+        } = chunk.value;
+        // Places and ids of refused rows, merged back into line order.
+        let mut bad = bad_ids.into_iter().peekable();
+        for (place, line) in places.into_iter().zip(lines) {
+            while let Some((bad_line, id)) = bad.next_if(|(l, _)| *l < line) {
+                register(&mut nodes, &mut found, source.name, bad_line, id, None);
+            }
+            register(
+                &mut nodes,
+                &mut found,
+                source.name,
+                line,
+                place.id.clone(),
+                Some(place),
+            );
+        }
+        for (bad_line, id) in bad {
+            register(&mut nodes, &mut found, source.name, bad_line, id, None);
+        }
+    }
+    found.sort_by_key(|d| d.line);
+    diagnostics.extend(found);
+    nodes
+}
+
+/// What one chunk of nodes.csv produced: the valid places with their lines, and the ids
+/// of rows refused for other reasons (so legs naming them are not also reported).
+struct NodeChunk {
+    places: Vec<Place>,
+    lines: Vec<u64>,
+    bad_ids: Vec<(u64, String)>,
+}
+
+/// Records an id (and its place, if the row was valid); a second definition is an error.
+fn register(
+    nodes: &mut Nodes,
+    diagnostics: &mut Vec<Diagnostic>,
+    file: &str,
+    line: u64,
+    id: String,
+    place: Option<Place>,
+) {
+    if let Some(first) = nodes.ids.get(&id) {
+        diagnostics.push(
+            Diagnostic::error(
+                DiagnosticKind::DuplicateId,
+                file,
+                format!("duplicate id, first defined on line {}", first.line),
+            )
+            .at(line)
+            .column("id")
+            .value(&id)
+            .expected("ids that are unique in nodes.csv"),
+        );
+        return;
+    }
+    let place = place.map(|place| {
+        nodes.places.push(place);
+        nodes.lines.push(line);
+        PlaceId(nodes.places.len() as u32 - 1)
+    });
+    nodes.ids.insert(id, IdEntry { line, place });
+}
+
+/// A parsed row of nodes.csv: its id (if valid) and the place (if the row has no error).
+struct NodeRow {
+    id: Option<String>,
+    place: Option<Place>,
+}
+
+fn parse_node(row: &Row<'_, '_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>) -> NodeRow {
+    let before = diagnostics.len();
+    let id = row
+        .required(n::ID, diagnostics)
+        .and_then(|id| match check_id(id) {
+            Ok(()) => Some(id),
+            Err(message) => {
+                diagnostics.push(
+                    row.error(DiagnosticKind::BadId, n::ID, message)
+                        .value(id)
+                        .expected("an id without commas or semicolons, e.g. almaty"),
+                );
+                None
+            }
+        });
+    let lat = required_number(row, n::LAT, NumberRange::Between(-90.0, 90.0), diagnostics);
+    let lon = required_number(
+        row,
+        n::LON,
+        NumberRange::Between(-180.0, 180.0),
+        diagnostics,
+    );
+    let country = row.text(n::COUNTRY, diagnostics).and_then(|text| {
+        let country = Country::parse(text).filter(|_| text.len() == 2);
+        if country.is_none() {
+            diagnostics.push(
+                row.error(DiagnosticKind::BadCountry, n::COUNTRY, "not a country code")
+                    .value(text)
+                    .expected(
+                        "an ISO 3166-1 alpha-2 code such as KZ, or empty for international waters",
+                    ),
+            );
+        }
+        country
+    });
+    let kind = match row.text(n::KIND, diagnostics) {
+        None => Some(PlaceKind::City),
+        Some(text) => {
+            let kind = PlaceKind::parse(text);
+            if kind.is_none() {
+                diagnostics.push(
+                    row.error(DiagnosticKind::UnknownKind, n::KIND, "unknown place kind")
+                        .value(text)
+                        .expected(format!(
+                            "one of {}",
+                            PlaceKind::ALL.map(PlaceKind::as_str).join(", ")
+                        )),
+                );
+            }
+            kind
+        }
+    };
+    let transfers = read_transfers(row, &meta.defaults.transfers, diagnostics);
+    let capacity = optional_number(row, n::CAPACITY, diagnostics);
+    let name = row.text(n::NAME, diagnostics).map(str::to_owned);
+    let aliases = split_list(row.text(n::ALIASES, diagnostics));
+    let source_text = row.text(n::SOURCE, diagnostics).map(str::to_owned);
+    let place = match (id, lat, lon, kind) {
+        (Some(id), Some(lat), Some(lon), Some(kind)) if !has_errors(&diagnostics[before..]) => {
+            Some(Place {
                 id: id.to_owned(),
                 name: name.unwrap_or_else(|| id.to_owned()),
                 aliases,
@@ -290,15 +358,18 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
                 transfers,
                 capacity_teu_per_year: capacity,
                 source: source_text,
-            });
-            nodes.lines.push(row.line);
-        },
-    );
-    nodes
+            })
+        }
+        _ => None,
+    };
+    NodeRow {
+        id: id.map(str::to_owned),
+        place,
+    }
 }
 
-fn count_errors(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics.iter().filter(|d| d.is_error()).count()
+fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
 }
 
 fn required_number(
@@ -394,186 +465,295 @@ fn read_legs(
     nodes: &Nodes,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Legs {
-    let mut legs = Vec::new();
+    let mut legs: Vec<Leg> = Vec::with_capacity(rows_hint(source.bytes));
     let mut corridors = CorridorTable::default();
+    let mut budget = WarningBudget::default();
     let mut suggestions_left = 20;
-    table::read(
-        source.name,
+    // Rows are parsed in parallel chunks; corridor tags are interned, warnings capped and
+    // "did you mean" suggestions added in file order after.
+    let spec = table::Spec {
+        file: source.name,
+        known: LEG_COLUMNS,
+        required: &[l::FROM, l::TO, l::MODE, l::DISTANCE],
+        one_of: &[l::TIME, l::SPEED, l::COST],
+    };
+    let chunks = table::read_chunks(
+        spec,
         source.bytes,
-        LEG_COLUMNS,
-        &[l::FROM, l::TO, l::MODE, l::DISTANCE],
-        &[l::TIME, l::SPEED, l::COST],
         diagnostics,
-        |row, diagnostics| {
-            let errors_before = count_errors(diagnostics);
-            let from = endpoint(row, l::FROM, nodes, &mut suggestions_left, diagnostics);
-            let to = endpoint(row, l::TO, nodes, &mut suggestions_left, diagnostics);
-            if let (Some(a), Some(b)) =
-                (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
-                && a == b
-            {
-                diagnostics.push(
-                    row.error(
-                        DiagnosticKind::SelfLoop,
-                        l::TO,
-                        "leg starts and ends at the same place",
-                    )
-                    .value(b)
-                    .expected("two different places"),
-                );
+        |rows| LegChunk {
+            legs: Vec::with_capacity(rows),
+            tags: Vec::new(),
+            budget: WarningBudget::default(),
+        },
+        |chunk, row, diagnostics| {
+            if let Some((leg, tags)) = parse_leg(row, meta, nodes, &mut chunk.budget, diagnostics) {
+                if !tags.is_empty() {
+                    chunk.tags.push((chunk.legs.len(), row.line, tags));
+                }
+                chunk.legs.push(leg);
             }
-            let mode = row.required(l::MODE, diagnostics).and_then(|text| {
-                let mode = Mode::parse(text);
-                if mode.is_none() {
-                    diagnostics.push(
-                        row.error(DiagnosticKind::UnknownMode, l::MODE, "unknown mode")
-                            .value(text)
-                            .expected("one of rail, road, sea, ferry"),
-                    );
-                }
-                mode
-            });
-            let distance = required_number(row, l::DISTANCE, NumberRange::NonNegative, diagnostics);
-            let time = optional_number(row, l::TIME, diagnostics);
-            let speed = row
-                .number(l::SPEED, NumberRange::Positive, diagnostics)
-                .ok()
-                .flatten();
-            let cost = optional_number(row, l::COST, diagnostics);
-            let capacity = optional_number(row, l::CAPACITY, diagnostics);
-            let gauge = row.number(l::GAUGE, NumberRange::Between(300.0, 3000.0), diagnostics);
-            let gauge = match gauge {
-                Ok(Some(g)) if g.fract() != 0.0 => {
-                    diagnostics.push(
-                        row.error(
-                            DiagnosticKind::BadNumber,
-                            l::GAUGE,
-                            "gauge is not a whole number of mm",
-                        )
-                        .value(&g.to_string())
-                        .expected("a whole number of millimetres such as 1435 or 1520"),
-                    );
-                    None
-                }
-                Ok(g) => g.map(|g| g as u16),
-                Err(()) => None,
-            };
-            let status = match row.text(l::STATUS, diagnostics) {
-                None => Some(Status::Operational),
-                Some(text) => {
-                    let status = Status::parse(text);
-                    if status.is_none() {
-                        diagnostics.push(
-                            row.error(DiagnosticKind::UnknownStatus, l::STATUS, "unknown status")
-                                .value(text)
-                                .expected(
-                                    "one of operational, under-construction, planned, closed",
-                                ),
-                        );
-                    }
-                    status
-                }
-            };
-            let one_way = match row.text(l::ONE_WAY, diagnostics) {
-                None => Some(false),
-                Some(text) => {
-                    let value = parse_bool(text);
-                    if value.is_none() {
-                        diagnostics.push(
-                            row.error(DiagnosticKind::BadBool, l::ONE_WAY, "not a boolean")
-                                .value(text)
-                                .expected("true or false (also yes/no, 1/0)"),
-                        );
-                    }
-                    value
-                }
-            };
-            let headway = optional_number(row, l::HEADWAY, diagnostics);
-            let co2 = optional_number(row, l::CO2, diagnostics);
-            let tags = split_list(row.text(l::CORRIDORS, diagnostics));
-            let source_text = row.text(l::SOURCE, diagnostics).map(str::to_owned);
-            if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
-                let great_circle = nodes.places[from.index()]
-                    .coord
-                    .distance_km(nodes.places[to.index()].coord);
-                if distance
-                    < great_circle * (1.0 - GREAT_CIRCLE_TOLERANCE) - GREAT_CIRCLE_TOLERANCE_KM
-                {
-                    diagnostics.push(
-                        row.error(
-                            DiagnosticKind::ShorterThanGreatCircle,
-                            l::DISTANCE,
-                            "leg is shorter than the great-circle distance between its ends",
-                        )
-                        .value(&distance.to_string())
-                        .expected(format!(
-                            "at least {great_circle:.1} km between {} and {} (1% + 1 km tolerance)",
-                            nodes.places[from.index()].id,
-                            nodes.places[to.index()].id
-                        )),
-                    );
-                }
+        },
+    );
+    for chunk in chunks.into_iter().flatten() {
+        for mut d in chunk.diagnostics {
+            if d.kind == DiagnosticKind::DanglingEndpoint && suggestions_left > 0 {
+                suggestions_left -= 1;
+                d.expected = Some(suggest_ids(nodes, d.value.as_deref().unwrap_or("")));
             }
-            if count_errors(diagnostics) > errors_before {
-                return;
+            if d.is_error() {
+                diagnostics.push(d);
+            } else {
+                budget.push(diagnostics, d.kind, || d);
             }
-            let (Some(from), Some(to), Some(mode), Some(distance), Some(status), Some(one_way)) =
-                (from, to, mode, distance, status, one_way)
-            else {
-                return;
-            };
-            let defaults = meta.mode(mode);
-            let time_h = time.unwrap_or_else(|| distance / speed.unwrap_or(defaults.speed_kmh));
-            let cost_usd = cost.unwrap_or(distance * defaults.cost_usd_per_teu_km);
-            let mut corridor_ids = Vec::with_capacity(tags.len());
+        }
+        let LegChunk {
+            legs: mut chunk_legs,
+            tags,
+            budget: chunk_budget,
+        } = chunk.value;
+        // Warnings the chunk counted but did not write out.
+        budget.absorb_unwritten(chunk_budget);
+        for (i, line, tags) in tags {
             for tag in &tags {
                 match corridors.intern(tag) {
-                    Some(id) if !corridor_ids.contains(&id) => corridor_ids.push(id),
+                    Some(id) if !chunk_legs[i].corridors.contains(&id) => {
+                        chunk_legs[i].corridors.push(id);
+                    }
                     Some(_) => {}
                     None => diagnostics.push(
-                        row.error(
+                        Diagnostic::error(
                             DiagnosticKind::OutOfRange,
-                            l::CORRIDORS,
+                            source.name,
                             "too many distinct corridor tags",
                         )
+                        .at(line)
+                        .column("corridors")
                         .value(tag)
                         .expected("at most 65535 distinct tags"),
                     ),
                 }
             }
-            if source_text.is_none() {
-                diagnostics.push(row.warning(DiagnosticKind::NoSource, "leg has no source"));
-            }
-            if gauge.is_some() && mode != Mode::Rail {
-                diagnostics.push(row.warning(
-                    DiagnosticKind::GaugeNotRail,
-                    format!("gauge_mm is given on a {mode} leg and is ignored"),
-                ));
-            }
-            if let Some(message) = implausible_speed(mode, distance, time_h) {
-                diagnostics.push(row.warning(DiagnosticKind::ImplausibleSpeed, message));
-            }
-            legs.push(Leg {
-                from,
-                to,
-                mode,
-                corridors: corridor_ids,
-                distance_km: distance,
-                time_h,
-                cost_usd,
-                capacity_teu_per_year: capacity,
-                gauge_mm: if mode == Mode::Rail { gauge } else { None },
-                status,
-                one_way,
-                headway_h: headway,
-                co2_kg_per_teu_km: co2,
-                source: source_text,
-            });
-        },
-    );
+        }
+        legs.append(&mut chunk_legs);
+    }
+    budget.summarise(source.name, diagnostics);
     Legs {
         legs,
         corridors: corridors.names,
+    }
+}
+
+/// What one chunk of legs.csv produced: its valid legs and the corridor tags of those
+/// that have some (index in the chunk, line, tags).
+struct LegChunk {
+    legs: Vec<Leg>,
+    tags: Vec<(usize, u64, Vec<String>)>,
+    budget: WarningBudget,
+}
+
+/// Parses a row of legs.csv: the leg (corridor tags still as text) if the row has no
+/// error, with its warnings.
+fn parse_leg(
+    row: &Row<'_, '_>,
+    meta: &Meta,
+    nodes: &Nodes,
+    budget: &mut WarningBudget,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Leg, Vec<String>)> {
+    let before = diagnostics.len();
+    let from = endpoint(row, l::FROM, nodes, diagnostics);
+    let to = endpoint(row, l::TO, nodes, diagnostics);
+    if let (Some(a), Some(b)) = (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
+        && a == b
+    {
+        diagnostics.push(
+            row.error(
+                DiagnosticKind::SelfLoop,
+                l::TO,
+                "leg starts and ends at the same place",
+            )
+            .value(b)
+            .expected("two different places"),
+        );
+    }
+    let mode = row.required(l::MODE, diagnostics).and_then(|text| {
+        let mode = Mode::parse(text);
+        if mode.is_none() {
+            diagnostics.push(
+                row.error(DiagnosticKind::UnknownMode, l::MODE, "unknown mode")
+                    .value(text)
+                    .expected("one of rail, road, sea, ferry"),
+            );
+        }
+        mode
+    });
+    let distance = required_number(row, l::DISTANCE, NumberRange::NonNegative, diagnostics);
+    let time = optional_number(row, l::TIME, diagnostics);
+    let speed = row
+        .number(l::SPEED, NumberRange::Positive, diagnostics)
+        .ok()
+        .flatten();
+    let cost = optional_number(row, l::COST, diagnostics);
+    let capacity = optional_number(row, l::CAPACITY, diagnostics);
+    let gauge = match row.number(l::GAUGE, NumberRange::Between(300.0, 3000.0), diagnostics) {
+        Ok(Some(g)) if g.fract() != 0.0 => {
+            diagnostics.push(
+                row.error(
+                    DiagnosticKind::BadNumber,
+                    l::GAUGE,
+                    "gauge is not a whole number of mm",
+                )
+                .value(&g.to_string())
+                .expected("a whole number of millimetres such as 1435 or 1520"),
+            );
+            None
+        }
+        Ok(g) => g.map(|g| g as u16),
+        Err(()) => None,
+    };
+    let status = match row.text(l::STATUS, diagnostics) {
+        None => Some(Status::Operational),
+        Some(text) => {
+            let status = Status::parse(text);
+            if status.is_none() {
+                diagnostics.push(
+                    row.error(DiagnosticKind::UnknownStatus, l::STATUS, "unknown status")
+                        .value(text)
+                        .expected("one of operational, under-construction, planned, closed"),
+                );
+            }
+            status
+        }
+    };
+    let one_way = match row.text(l::ONE_WAY, diagnostics) {
+        None => Some(false),
+        Some(text) => {
+            let value = parse_bool(text);
+            if value.is_none() {
+                diagnostics.push(
+                    row.error(DiagnosticKind::BadBool, l::ONE_WAY, "not a boolean")
+                        .value(text)
+                        .expected("true or false (also yes/no, 1/0)"),
+                );
+            }
+            value
+        }
+    };
+    let headway = optional_number(row, l::HEADWAY, diagnostics);
+    let co2 = optional_number(row, l::CO2, diagnostics);
+    let tags = split_list(row.text(l::CORRIDORS, diagnostics));
+    let source_text = row.text(l::SOURCE, diagnostics).map(str::to_owned);
+    if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
+        let (a, b) = (&nodes.places[from.index()], &nodes.places[to.index()]);
+        let great_circle = a.coord.distance_km(b.coord);
+        if distance < great_circle * (1.0 - GREAT_CIRCLE_TOLERANCE) - GREAT_CIRCLE_TOLERANCE_KM {
+            diagnostics.push(
+                row.error(
+                    DiagnosticKind::ShorterThanGreatCircle,
+                    l::DISTANCE,
+                    "leg is shorter than the great-circle distance between its ends",
+                )
+                .value(&distance.to_string())
+                .expected(format!(
+                    "at least {great_circle:.1} km between {} and {} (1% + 1 km tolerance)",
+                    a.id, b.id
+                )),
+            );
+        }
+    }
+    if has_errors(&diagnostics[before..]) {
+        return None;
+    }
+    let (from, to, mode, distance, status, one_way) =
+        (from?, to?, mode?, distance?, status?, one_way?);
+    let defaults = meta.mode(mode);
+    let time_h = time.unwrap_or_else(|| distance / speed.unwrap_or(defaults.speed_kmh));
+    let cost_usd = cost.unwrap_or(distance * defaults.cost_usd_per_teu_km);
+    if source_text.is_none() {
+        budget.push(diagnostics, DiagnosticKind::NoSource, || {
+            row.warning(DiagnosticKind::NoSource, "leg has no source")
+        });
+    }
+    if gauge.is_some() && mode != Mode::Rail {
+        budget.push(diagnostics, DiagnosticKind::GaugeNotRail, || {
+            row.warning(
+                DiagnosticKind::GaugeNotRail,
+                format!("gauge_mm is given on a {mode} leg and is ignored"),
+            )
+        });
+    }
+    if let Some(message) = implausible_speed(mode, distance, time_h) {
+        budget.push(diagnostics, DiagnosticKind::ImplausibleSpeed, || {
+            row.warning(DiagnosticKind::ImplausibleSpeed, message)
+        });
+    }
+    Some((
+        Leg {
+            from,
+            to,
+            mode,
+            corridors: Vec::new(),
+            distance_km: distance,
+            time_h,
+            cost_usd,
+            capacity_teu_per_year: capacity,
+            gauge_mm: if mode == Mode::Rail { gauge } else { None },
+            status,
+            one_way,
+            headway_h: headway,
+            co2_kg_per_teu_km: co2,
+            source: source_text,
+        },
+        tags,
+    ))
+}
+
+/// Keeps the first few warnings of each kind (a network of a million legs without
+/// sources must not make a million messages) and counts the rest. Warnings beyond the
+/// budget are never built.
+#[derive(Default)]
+struct WarningBudget {
+    /// Warnings seen per kind.
+    counts: HashMap<DiagnosticKind, usize>,
+    /// Warnings counted but not written, per kind (chunk budgets hand these on).
+    unwritten: HashMap<DiagnosticKind, usize>,
+}
+
+impl WarningBudget {
+    fn push(
+        &mut self,
+        diagnostics: &mut Vec<Diagnostic>,
+        kind: DiagnosticKind,
+        make: impl FnOnce() -> Diagnostic,
+    ) {
+        let count = self.counts.entry(kind).or_insert(0);
+        *count += 1;
+        if *count <= WARNINGS_PER_KIND {
+            diagnostics.push(make());
+        } else {
+            *self.unwritten.entry(kind).or_insert(0) += 1;
+        }
+    }
+
+    /// Counts warnings a chunk's budget did not write out.
+    fn absorb_unwritten(&mut self, chunk: WarningBudget) {
+        for (kind, n) in chunk.unwritten {
+            *self.counts.entry(kind).or_insert(0) += n;
+            *self.unwritten.entry(kind).or_insert(0) += n;
+        }
+    }
+
+    fn summarise(self, file: &str, diagnostics: &mut Vec<Diagnostic>) {
+        let mut extra: Vec<(DiagnosticKind, usize)> = self.unwritten.into_iter().collect();
+        extra.sort_by_key(|(kind, _)| format!("{kind:?}"));
+        for (kind, count) in extra {
+            diagnostics.push(Diagnostic::warning(
+                kind,
+                file,
+                format!("{count} more warnings like the ones above"),
+            ));
+        }
     }
 }
 
@@ -581,13 +761,12 @@ fn endpoint(
     row: &Row<'_, '_>,
     col: usize,
     nodes: &Nodes,
-    suggestions_left: &mut usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
     match nodes.ids.get(id) {
-        Some(place) => *place,
-        None if *suggestions_left == 0 => {
+        Some(entry) => entry.place,
+        None => {
             diagnostics.push(
                 row.error(
                     DiagnosticKind::DanglingEndpoint,
@@ -599,40 +778,28 @@ fn endpoint(
             );
             None
         }
-        None => {
-            *suggestions_left -= 1;
-            let folded = fold(id);
-            let mut close: Vec<(f64, &str)> = nodes
-                .ids
-                .keys()
-                .map(|known| (strsim::jaro_winkler(&folded, &fold(known)), known.as_str()))
-                .filter(|(score, _)| *score >= 0.8)
-                .collect();
-            close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            let expected = if close.is_empty() {
-                "the id of a place in nodes.csv".to_owned()
-            } else {
-                format!(
-                    "the id of a place in nodes.csv (did you mean {}?)",
-                    close
-                        .iter()
-                        .take(3)
-                        .map(|(_, id)| *id)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            diagnostics.push(
-                row.error(
-                    DiagnosticKind::DanglingEndpoint,
-                    col,
-                    "no place has this id",
-                )
-                .value(id)
-                .expected(expected),
-            );
-            None
-        }
+    }
+}
+
+/// "the id of a place in nodes.csv (did you mean …?)" for an unknown id: up to three
+/// ids at Jaro–Winkler similarity ≥ 0.8 after folding. O(places).
+fn suggest_ids(nodes: &Nodes, id: &str) -> String {
+    let folded = fold(id);
+    let mut close: Vec<(f64, &str)> = nodes
+        .ids
+        .keys()
+        .map(|known| (strsim::jaro_winkler(&folded, &fold(known)), known.as_str()))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    if close.is_empty() {
+        "the id of a place in nodes.csv".to_owned()
+    } else {
+        let names: Vec<&str> = close.iter().take(3).map(|(_, id)| *id).collect();
+        format!(
+            "the id of a place in nodes.csv (did you mean {}?)",
+            names.join(", ")
+        )
     }
 }
 
@@ -720,6 +887,8 @@ fn network_warnings(network: &Network, nodes_file: &str, lines: &[u64]) -> Vec<D
         })
         .collect();
     ambiguous.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let more = ambiguous.len().saturating_sub(WARNINGS_PER_KIND);
+    ambiguous.truncate(WARNINGS_PER_KIND);
     for (key, owners) in ambiguous {
         warnings.push(
             Diagnostic::warning(
@@ -736,6 +905,13 @@ fn network_warnings(network: &Network, nodes_file: &str, lines: &[u64]) -> Vec<D
             )
             .at(lines[owners[0]]),
         );
+    }
+    if more > 0 {
+        warnings.push(Diagnostic::warning(
+            DiagnosticKind::AmbiguousName,
+            nodes_file,
+            format!("{more} more names that name several places"),
+        ));
     }
     warnings
 }

@@ -1,4 +1,5 @@
-//! A streaming CSV table reader that reports every problem with its location.
+//! A CSV table reader that reports every problem with its location, parsing large files
+//! in parallel chunks.
 //!
 //! Column names are matched case-insensitively after trimming; cells are trimmed and an
 //! empty cell means "use the default". Lines are counted as an editor shows them (the
@@ -30,18 +31,49 @@ pub(crate) struct Row<'h, 'a> {
     pub(crate) line: u64,
 }
 
-/// Reads `bytes` as CSV. Checks the header for `required` columns (names from `known`),
-/// then calls `each_row` for every row that has as many fields as the header. Returns
-/// `false` if the table could not be read at all (empty, unusable header).
-pub(crate) fn read(
-    file: &str,
+/// A table to read: its file name (for messages), the columns it knows, those it
+/// requires, and those of which it needs at least one (indices into the known ones).
+#[derive(Clone, Copy)]
+pub(crate) struct Spec<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) known: &'static [&'static str],
+    pub(crate) required: &'a [usize],
+    pub(crate) one_of: &'a [usize],
+}
+
+/// Bytes per parallel chunk, at least.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// What one chunk of a table produced: the accumulator filled by its rows and the
+/// problems found, in line order.
+pub(crate) struct Chunk<A> {
+    pub(crate) value: A,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `bytes` as CSV: checks the header for `required` columns (names from `known`)
+/// and for at least one of `one_of`, then feeds every row to `row`, which adds what it
+/// parsed to its chunk's accumulator (made by `start`, given the chunk's number of lines
+/// so it can reserve memory once) and reports problems. Large files
+/// without quoted fields (so that line breaks always end rows) are split into chunks
+/// parsed in parallel on the current rayon pool; chunks come back in file order, so the
+/// result does not depend on the thread count. `None` if the table could not be read at
+/// all (empty, unusable header).
+pub(crate) fn read_chunks<A: Send>(
+    spec: Spec<'_>,
     bytes: &[u8],
-    known: &'static [&'static str],
-    required: &[usize],
-    one_of: &[usize],
     diagnostics: &mut Vec<Diagnostic>,
-    mut each_row: impl FnMut(&Row<'_, '_>, &mut Vec<Diagnostic>),
-) -> bool {
+    start: impl Fn(usize) -> A + Sync,
+    row: impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync,
+) -> Option<Vec<Chunk<A>>> {
+    use rayon::prelude::*;
+
+    let Spec {
+        file,
+        known,
+        required,
+        one_of,
+    } = spec;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
@@ -56,7 +88,7 @@ pub(crate) fn read(
                     format!("a header line with the columns {}", known.join(",")),
                 ),
             );
-            return false;
+            return None;
         }
         Err(error) => {
             diagnostics.push(Diagnostic::error(
@@ -64,10 +96,10 @@ pub(crate) fn read(
                 file,
                 format!("cannot read the header: {error}"),
             ));
-            return false;
+            return None;
         }
     };
-    let Some(header) = parse_header(
+    let header = parse_header(
         file,
         &record,
         header_line,
@@ -75,27 +107,77 @@ pub(crate) fn read(
         required,
         one_of,
         diagnostics,
-    ) else {
-        return false;
+    )?;
+    let start_byte = (reader.position().byte() as usize).min(bytes.len());
+    let data = &bytes[start_byte..];
+    let lines_before = bytes[..start_byte].iter().filter(|&&b| b == b'\n').count() as u64;
+    // Chunk boundaries just after line breaks; one chunk if quotes could hide a break.
+    let mut bounds = vec![0];
+    if !data.contains(&b'"') {
+        let mut at = CHUNK_BYTES;
+        while at < data.len() {
+            match data[at..].iter().position(|&b| b == b'\n') {
+                Some(nl) => {
+                    bounds.push(at + nl + 1);
+                    at += nl + 1 + CHUNK_BYTES;
+                }
+                None => break,
+            }
+        }
+    }
+    bounds.push(data.len());
+    let mut pieces = Vec::with_capacity(bounds.len());
+    let mut lines = lines_before;
+    for pair in bounds.windows(2) {
+        let piece = &data[pair[0]..pair[1]];
+        let count = piece.iter().filter(|&&b| b == b'\n').count() as u64;
+        pieces.push((piece, lines, count as usize + 1));
+        lines += count;
+    }
+    Some(
+        pieces
+            .into_par_iter()
+            .map(|(piece, offset, rows)| read_chunk(&header, piece, offset, start(rows), &row))
+            .collect(),
+    )
+}
+
+/// Parses the rows of one chunk; `offset` is the number of lines before it.
+fn read_chunk<A>(
+    header: &Header<'_>,
+    chunk: &[u8],
+    offset: u64,
+    value: A,
+    parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
+) -> Chunk<A> {
+    let file = header.file;
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(chunk);
+    let mut record = ByteRecord::new();
+    let mut out = Chunk {
+        value,
+        diagnostics: Vec::new(),
     };
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                diagnostics.push(
+                let line = offset + error.position().map_or(0, |p| p.line());
+                out.diagnostics.push(
                     Diagnostic::error(DiagnosticKind::BadCsv, file, format!("{error}")).at(line),
                 );
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = offset + record.position().map_or(0, |p| p.line());
         if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         if record.len() != header.width {
-            diagnostics.push(
+            out.diagnostics.push(
                 Diagnostic::error(
                     DiagnosticKind::RaggedRow,
                     file,
@@ -114,13 +196,13 @@ pub(crate) fn read(
             continue;
         }
         let row = Row {
-            header: &header,
+            header,
             record: &record,
             line,
         };
-        each_row(&row, diagnostics);
+        parse(&mut out.value, &row, &mut out.diagnostics);
     }
-    true
+    out
 }
 
 fn parse_header<'a>(

@@ -1,7 +1,8 @@
 //! The validated, immutable network.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::lookup::NameIndex;
 use super::{CorridorId, Leg, LegId, Meta, Mode, Place, PlaceId};
@@ -20,7 +21,7 @@ pub struct Network {
     places: Vec<Place>,
     legs: Vec<Leg>,
     corridors: Vec<String>,
-    ids: HashMap<String, PlaceId>,
+    ids: FxHashMap<String, PlaceId>,
     names: OnceLock<NameIndex>,
     spatial: OnceLock<SpatialIndex>,
 }
@@ -39,6 +40,17 @@ impl Network {
             .enumerate()
             .map(|(index, place)| (place.id.clone(), PlaceId(index as u32)))
             .collect();
+        Network::from_validated_with_ids(meta, places, legs, corridors, ids)
+    }
+
+    /// [`Network::from_validated`] with the id index already built (by the loader).
+    pub(crate) fn from_validated_with_ids(
+        meta: Meta,
+        places: Vec<Place>,
+        legs: Vec<Leg>,
+        corridors: Vec<String>,
+        ids: FxHashMap<String, PlaceId>,
+    ) -> Network {
         Network {
             meta,
             places,
