@@ -74,19 +74,51 @@ pub struct Graph<'n> {
     out_leg: Vec<DirLeg>,
     out_head_state: Vec<[StateId; 2]>,
     out_base: Vec<Metrics>,
-    // States grouped by place (CSR), each with its arrival class.
-    state_start: Vec<u32>,
+    // States of each place are contiguous, places in Hilbert-curve order of their
+    // coordinates (so states near on the map are near in memory).
+    state_first: Vec<u32>,
+    state_count: Vec<u16>,
     state_place: Vec<u32>,
     state_arrival: Vec<Arrival>,
     state_used: Vec<bool>,
     corridor_required: bool,
-    // Arcs grouped by tail state (CSR).
+    // Arcs grouped by tail state (CSR): what searches read in their inner loop, packed,
+    // and the rest beside it.
     arc_start: Vec<u32>,
+    arc_hot: Vec<HotArc>,
     arc_out: Vec<u32>,
-    arc_head: Vec<StateId>,
-    arc_weight: Vec<f64>,
     arc_metrics: Vec<Metrics>,
     astar_ratio: f64,
+}
+
+/// The part of an arc a shortest-path search reads: head and weight, 16 bytes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HotArc {
+    pub(crate) head: StateId,
+    pub(crate) weight: f64,
+}
+
+/// Position of a coordinate on a Hilbert curve over a 2^16 × 2^16 grid of the globe.
+fn hilbert(lon: f64, lat: f64) -> u64 {
+    let side: u64 = 1 << 16;
+    let mut x = (((lon + 180.0) / 360.0 * side as f64) as u64).min(side - 1);
+    let mut y = (((lat + 90.0) / 180.0 * side as f64) as u64).min(side - 1);
+    let mut d = 0;
+    let mut s = side / 2;
+    while s > 0 {
+        let rx = u64::from(x & s > 0);
+        let ry = u64::from(y & s > 0);
+        d += s * s * ((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = side - 1 - x;
+                y = side - 1 - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s /= 2;
+    }
+    d
 }
 
 /// An arc of the state graph, as seen by algorithms.
@@ -174,22 +206,29 @@ impl<'n> Graph<'n> {
         } else {
             &[true]
         };
-        let mut state_start = Vec::with_capacity(places.len() + 1);
+        let mut order: Vec<u32> = (0..places.len() as u32).collect();
+        order.sort_by_cached_key(|&p| {
+            let c = places[p as usize].coord;
+            (hilbert(c.lon, c.lat), p)
+        });
+        let mut state_first = vec![0u32; places.len()];
+        let mut state_count = vec![0u16; places.len()];
         let mut state_place = Vec::new();
         let mut state_arrival = Vec::new();
         let mut state_used = Vec::new();
-        for (place, list) in arrivals.iter_mut().enumerate() {
+        for &place in &order {
+            let list = &mut arrivals[place as usize];
             list.sort();
-            state_start.push(state_place.len() as u32);
+            state_first[place as usize] = state_place.len() as u32;
+            state_count[place as usize] = (list.len() * flags.len()) as u16;
             for &used in flags {
                 for &arrival in list.iter() {
-                    state_place.push(place as u32);
+                    state_place.push(place);
                     state_arrival.push(arrival);
                     state_used.push(used);
                 }
             }
         }
-        state_start.push(state_place.len() as u32);
         let out_head_state: Vec<[StateId; 2]> = out_leg
             .iter()
             .enumerate()
@@ -198,7 +237,7 @@ impl<'n> Graph<'n> {
                 let arrival = Arrival::of(network.leg(dir.leg()));
                 let list = &arrivals[head];
                 let offset = list.iter().position(|&a| a == arrival).unwrap_or_default();
-                let first = state_start[head] as usize + offset;
+                let first = state_first[head] as usize + offset;
                 if corridor_required {
                     let used = first + list.len();
                     let unused = if out_in_corridor[j] { used } else { first };
@@ -219,15 +258,15 @@ impl<'n> Graph<'n> {
             out_leg,
             out_head_state,
             out_base,
-            state_start,
+            state_first,
+            state_count,
             state_place,
             state_arrival,
             state_used,
             corridor_required,
             arc_start: Vec::new(),
+            arc_hot: Vec::new(),
             arc_out: Vec::new(),
-            arc_head: Vec::new(),
-            arc_weight: Vec::new(),
             arc_metrics: Vec::new(),
             astar_ratio: 0.0,
         };
@@ -246,9 +285,8 @@ impl<'n> Graph<'n> {
     fn build_arcs(&mut self) {
         let states = self.state_place.len();
         let mut arc_start = Vec::with_capacity(states + 1);
+        let mut arc_hot = Vec::new();
         let mut arc_out = Vec::new();
-        let mut arc_head = Vec::new();
-        let mut arc_weight = Vec::new();
         let mut arc_metrics = Vec::new();
         for state in 0..states {
             arc_start.push(arc_out.len() as u32);
@@ -257,17 +295,18 @@ impl<'n> Graph<'n> {
             let used = usize::from(self.state_used[state]);
             for j in self.out_range(place) {
                 let metrics = self.charge(place, Some(arrival), j);
+                arc_hot.push(HotArc {
+                    head: self.out_head_state[j][used],
+                    weight: self.profile.weigh(&metrics, self.value_of_time),
+                });
                 arc_out.push(j as u32);
-                arc_head.push(self.out_head_state[j][used]);
-                arc_weight.push(self.profile.weigh(&metrics, self.value_of_time));
                 arc_metrics.push(metrics);
             }
         }
         arc_start.push(arc_out.len() as u32);
         self.arc_start = arc_start;
+        self.arc_hot = arc_hot;
         self.arc_out = arc_out;
-        self.arc_head = arc_head;
-        self.arc_weight = arc_weight;
         self.arc_metrics = arc_metrics;
     }
 
@@ -329,7 +368,25 @@ impl<'n> Graph<'n> {
 
     /// Number of arcs.
     pub fn arc_count(&self) -> usize {
-        self.arc_head.len()
+        self.arc_hot.len()
+    }
+
+    /// Heads and weights of the arcs leaving a state (the hot loop's view).
+    pub(crate) fn hot_arcs(&self, state: StateId) -> &[HotArc] {
+        &self.arc_hot
+            [self.arc_start[state as usize] as usize..self.arc_start[state as usize + 1] as usize]
+    }
+
+    /// The full arc at position `index` of a state's arcs (same order as
+    /// [`Graph::hot_arcs`]).
+    pub(crate) fn arc_at(&self, state: StateId, index: usize) -> Arc {
+        let a = self.arc_start[state as usize] as usize + index;
+        Arc {
+            head: self.arc_hot[a].head,
+            leg: self.out_leg[self.arc_out[a] as usize],
+            weight: self.arc_hot[a].weight,
+            metrics: self.arc_metrics[a],
+        }
     }
 
     /// Whether the profile lets routes use `place`.
@@ -349,7 +406,8 @@ impl<'n> Graph<'n> {
 
     /// The states of a place (one per arrival class, twice with a corridor restriction).
     pub fn states_of(&self, place: PlaceId) -> std::ops::Range<StateId> {
-        self.state_start[place.index()]..self.state_start[place.index() + 1]
+        let first = self.state_first[place.index()];
+        first..first + StateId::from(self.state_count[place.index()])
     }
 
     /// Whether routes must use a leg of the profile's corridors.
@@ -373,9 +431,9 @@ impl<'n> Graph<'n> {
         let range =
             self.arc_start[state as usize] as usize..self.arc_start[state as usize + 1] as usize;
         range.map(move |a| Arc {
-            head: self.arc_head[a],
+            head: self.arc_hot[a].head,
             leg: self.out_leg[self.arc_out[a] as usize],
-            weight: self.arc_weight[a],
+            weight: self.arc_hot[a].weight,
             metrics: self.arc_metrics[a],
         })
     }

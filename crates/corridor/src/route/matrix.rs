@@ -1,7 +1,8 @@
 //! One-to-all searches and many-to-many matrices in parallel (rayon).
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::cmp::Reverse;
+
+use radix_heap::RadixHeapMap;
 
 use rayon::prelude::*;
 
@@ -38,26 +39,37 @@ impl Matrix {
 /// Reusable per-thread search memory.
 struct Scratch {
     dist: Vec<f64>,
+    /// How each reached state was reached: (tail state, arc index in the tail's arcs),
+    /// or (`FROM_ORIGIN`, departure index).
+    parent: Vec<(StateId, u32)>,
+    /// States in the order they were settled (for metrics, parents first).
+    settled: Vec<StateId>,
+    /// Metrics per state, allocated on first use (searches for weights only skip it).
     metrics: Vec<Metrics>,
-    touched: Vec<StateId>,
-    heap: BinaryHeap<Entry>,
+    heap: RadixHeapMap<Reverse<u64>, StateId>,
 }
+
+const FROM_ORIGIN: StateId = StateId::MAX;
 
 impl Scratch {
     fn new(states: usize) -> Scratch {
         Scratch {
             dist: vec![f64::INFINITY; states],
-            metrics: vec![Metrics::ZERO; states],
-            touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            parent: vec![(FROM_ORIGIN, 0); states],
+            settled: Vec::new(),
+            metrics: Vec::new(),
+            heap: RadixHeapMap::new(),
         }
     }
 
     fn reset(&mut self) {
-        for &s in &self.touched {
+        for &s in &self.settled {
             self.dist[s as usize] = f64::INFINITY;
         }
-        self.touched.clear();
+
+        // States reached but never settled (none: every pushed state is settled when the
+        // search runs to the end).
+        self.settled.clear();
         self.heap.clear();
     }
 }
@@ -70,10 +82,70 @@ impl Scratch {
 pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
     let mut scratch = Scratch::new(graph.state_count());
     run(graph, from, &mut scratch);
+    add_metrics(graph, from, &mut scratch);
     let places = graph.network().places().len();
     (0..places as u32)
         .map(|p| best_at(graph, from, PlaceId(p), &scratch))
         .collect()
+}
+
+/// The objective weight of the best route from `from` to every place (`None`:
+/// unreachable), without the metrics: the plain search, as fast as it gets.
+pub fn one_to_all_weights(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<f64>> {
+    let mut search = OneToAll::new(graph);
+    search.run(from);
+    (0..graph.network().places().len() as u32)
+        .map(|p| search.weight(PlaceId(p)))
+        .collect()
+}
+
+/// Repeated one-to-all searches on one graph, reusing their memory (one per thread).
+///
+/// ```
+/// # use corridor::{builtin, Graph, Objective, Profile, route::OneToAll};
+/// # let network = builtin::network().unwrap().network;
+/// let graph = Graph::new(&network, &Profile::new(Objective::Time));
+/// let mut search = OneToAll::new(&graph);
+/// search.run(network.resolve("Almaty").unwrap());
+/// assert!(search.weight(network.resolve("Tashkent").unwrap()).is_some());
+/// ```
+pub struct OneToAll<'g, 'n> {
+    graph: &'g Graph<'n>,
+    scratch: Scratch,
+    from: Option<PlaceId>,
+}
+
+impl<'g, 'n> OneToAll<'g, 'n> {
+    /// Memory for searches on `graph`. O(states).
+    pub fn new(graph: &'g Graph<'n>) -> OneToAll<'g, 'n> {
+        OneToAll {
+            graph,
+            scratch: Scratch::new(graph.state_count()),
+            from: None,
+        }
+    }
+
+    /// Searches from `from` to everywhere (weights only), forgetting the previous search.
+    pub fn run(&mut self, from: PlaceId) {
+        self.scratch.reset();
+        search::<false>(self.graph, from, &mut self.scratch);
+        self.from = Some(from);
+    }
+
+    /// The best weight from the last origin to `place`; `None` if unreachable or before
+    /// any [`OneToAll::run`].
+    pub fn weight(&self, place: PlaceId) -> Option<f64> {
+        let from = self.from?;
+        if place == from {
+            return (self.graph.allows_place(from) && !self.graph.corridor_required())
+                .then_some(0.0);
+        }
+        self.graph
+            .targets(place)
+            .map(|s| self.scratch.dist[s as usize])
+            .filter(|d| d.is_finite())
+            .min_by(f64::total_cmp)
+    }
 }
 
 /// Best routes from every place of `from` to every place of `to`, in parallel over
@@ -87,6 +159,7 @@ pub fn matrix(graph: &Graph<'_>, from: &[PlaceId], to: &[PlaceId]) -> Matrix {
             |scratch, &origin| {
                 scratch.reset();
                 run(graph, origin, scratch);
+                add_metrics(graph, origin, scratch);
                 to.iter()
                     .map(|&target| best_at(graph, origin, target, scratch))
                     .collect()
@@ -120,63 +193,70 @@ fn best_at(graph: &Graph<'_>, from: PlaceId, place: PlaceId, scratch: &Scratch) 
     best
 }
 
+/// Dijkstra from `from` over the packed arcs (weights only); records parents and the
+/// settle order. Routes never come back to their origin.
 fn run(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
-    for arc in graph.departures(from) {
-        if graph.state_place(arc.head) != from {
-            relax(scratch, arc.head, arc.weight, arc.metrics);
+    search::<true>(graph, from, scratch);
+}
+
+/// The search itself; `PARENTS` says whether to record how states were reached (needed
+/// for metrics, not for weights).
+fn search<const PARENTS: bool>(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
+    // The origin's states can never be improved on, so they are never entered.
+    for s in graph.states_of(from) {
+        scratch.dist[s as usize] = f64::NEG_INFINITY;
+    }
+    for (i, arc) in graph.departures(from).enumerate() {
+        if arc.weight < scratch.dist[arc.head as usize] {
+            scratch.dist[arc.head as usize] = arc.weight;
+            if PARENTS {
+                scratch.parent[arc.head as usize] = (FROM_ORIGIN, i as u32);
+            }
+            scratch.heap.push(key(arc.weight), arc.head);
         }
     }
-    while let Some(Entry { cost, state }) = scratch.heap.pop() {
+    while let Some((Reverse(bits), state)) = scratch.heap.pop() {
+        let cost = f64::from_bits(bits);
         if cost > scratch.dist[state as usize] {
             continue;
         }
-        let base = scratch.metrics[state as usize];
-        for arc in graph.arcs(state) {
-            // Routes never come back to their origin.
-            if graph.state_place(arc.head) != from {
-                relax(scratch, arc.head, cost + arc.weight, base + arc.metrics);
+        scratch.settled.push(state);
+        for (i, arc) in graph.hot_arcs(state).iter().enumerate() {
+            let next = cost + arc.weight;
+            let slot = &mut scratch.dist[arc.head as usize];
+            if next < *slot {
+                *slot = next;
+                if PARENTS {
+                    scratch.parent[arc.head as usize] = (state, i as u32);
+                }
+                scratch.heap.push(key(next), arc.head);
             }
         }
     }
-}
-
-fn relax(scratch: &mut Scratch, state: StateId, cost: f64, metrics: Metrics) {
-    let slot = &mut scratch.dist[state as usize];
-    if cost < *slot {
-        if slot.is_infinite() {
-            scratch.touched.push(state);
-        }
-        *slot = cost;
-        scratch.metrics[state as usize] = metrics;
-        scratch.heap.push(Entry { cost, state });
+    for s in graph.states_of(from) {
+        scratch.dist[s as usize] = f64::INFINITY;
     }
 }
 
-#[derive(Debug)]
-struct Entry {
-    cost: f64,
-    state: StateId,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+/// The metrics of every settled state, parents before children.
+fn add_metrics(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
+    if scratch.metrics.is_empty() {
+        scratch.metrics = vec![Metrics::ZERO; graph.state_count()];
+    }
+    let departures: Vec<Metrics> = graph.departures(from).map(|a| a.metrics).collect();
+    for k in 0..scratch.settled.len() {
+        let state = scratch.settled[k];
+        let (tail, index) = scratch.parent[state as usize];
+        scratch.metrics[state as usize] = if tail == FROM_ORIGIN {
+            departures[index as usize]
+        } else {
+            scratch.metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics
+        };
     }
 }
 
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .cost
-            .total_cmp(&self.cost)
-            .then_with(|| other.state.cmp(&self.state))
-    }
+/// A radix-heap key for a non-negative weight: the bits of a non-negative `f64` order
+/// as the number does, and Dijkstra pops keys in increasing order, as a radix heap needs.
+fn key(weight: f64) -> Reverse<u64> {
+    Reverse(weight.to_bits())
 }

@@ -16,7 +16,7 @@ mod shortest;
 pub use alternatives::alternatives;
 pub use compare::{CorridorRoute, compare};
 pub use diagnose::{Blocker, diagnose};
-pub use matrix::{Cell, Matrix, matrix, one_to_all};
+pub use matrix::{Cell, Matrix, OneToAll, matrix, one_to_all, one_to_all_weights};
 pub use pareto::{MAX_LABELS, ParetoError, pareto};
 pub use shortest::shortest;
 
