@@ -4,6 +4,7 @@
 mod builtin;
 mod capacity;
 mod cli;
+mod fast;
 mod fixtures;
 mod load;
 mod lookup;

@@ -36,7 +36,7 @@ fn operational(leg: &Leg) -> bool {
 /// Every route's invariants: connected legs from origin to destination, totals equal to
 /// legs plus transfers, weight equal to the objective of the totals, and metrics equal
 /// to the independent cost model.
-fn check_route(network: &Network, route: &Route, profile: &Profile) {
+pub fn check_route(network: &Network, route: &Route, profile: &Profile) {
     let mut at = route.from;
     for leg in &route.legs {
         assert_eq!(leg.from, at, "legs are not connected");

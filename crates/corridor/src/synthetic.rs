@@ -57,10 +57,15 @@ pub fn generate(params: Synthetic) -> Network {
         }
     }
     let mut legs = Vec::with_capacity(n * 2);
-    let mut link = |rng: &mut ChaCha8Rng, a: usize, b: usize| {
+    let mut link = |rng: &mut ChaCha8Rng, a: usize, b: usize, highway: bool| {
         let great_circle = places[a].coord.distance_km(places[b].coord);
-        let distance_km = round(great_circle * rng.random_range(1.05..1.35) + 0.001, 1e3);
-        let speed = [50.0, 60.0, 80.0, 100.0][rng.random_range(0..4)];
+        let winding = if highway { 1.05..1.1 } else { 1.05..1.35 };
+        let distance_km = round(great_circle * rng.random_range(winding) + 0.001, 1e3);
+        let speed = if highway {
+            110.0
+        } else {
+            [30.0, 40.0, 50.0, 60.0][rng.random_range(0..4)]
+        };
         legs.push(Leg {
             from: PlaceId(a as u32),
             to: PlaceId(b as u32),
@@ -81,15 +86,18 @@ pub fn generate(params: Synthetic) -> Network {
     for r in 0..rows {
         for c in 0..side {
             let here = r * side + c;
+            // Every tenth row and column is a highway, as real road networks have a
+            // hierarchy of fast roads over slow local ones.
             if c + 1 < side {
-                link(&mut rng, here, here + 1);
+                link(&mut rng, here, here + 1, r % 10 == 0);
             }
-            // The first column always links south, so the grid is connected.
-            if r + 1 < rows && (c == 0 || rng.random_bool(0.7)) {
-                link(&mut rng, here, here + side);
+            // Highway columns (and so the first) always link south, so the grid is
+            // connected.
+            if r + 1 < rows && (c % 10 == 0 || rng.random_bool(0.7)) {
+                link(&mut rng, here, here + side, c % 10 == 0);
             }
             if r + 1 < rows && c + 1 < side && rng.random_bool(0.15) {
-                link(&mut rng, here, here + side + 1);
+                link(&mut rng, here, here + side + 1, false);
             }
         }
     }

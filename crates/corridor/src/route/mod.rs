@@ -6,6 +6,7 @@
 //! `totals = Σ legs + Σ transfers`.
 
 mod alternatives;
+pub mod ch;
 mod compare;
 mod diagnose;
 mod matrix;

@@ -1,0 +1,610 @@
+//! Contraction hierarchies on the compiled state graph: a one-off preprocessing after
+//! which point-to-point queries and many-to-many matrices settle a few hundred states
+//! instead of the whole graph.
+//!
+//! The hierarchy is built from a [`Graph`], so it carries every constraint of the
+//! graph's profile (avoided places, modes, corridors, capacities...): nothing is lost
+//! inside shortcuts. Queries with via places are not accelerated (use
+//! [`super::shortest`]).
+//!
+//! Preprocessing contracts states one by one, least important first (edge difference +
+//! contracted neighbours), adding a shortcut `u → w` when the path `u → v → w` through
+//! the contracted state `v` is not matched by a witness path found by a bounded
+//! Dijkstra. Witness searches are limited (settled states, hops), which can only add
+//! unneeded shortcuts, never lose a shortest path. A query runs Dijkstra upward from
+//! the origin's departures and upward (on reversed edges) from the destination's target
+//! states, and takes the best meeting state. Weights are the graph's `f64` arc weights;
+//! the answer equals Dijkstra's up to floating-point summation order, and the route is
+//! rebuilt from the original legs. Routes must not re-enter their origin or pass their
+//! destination; the rare query whose unpacked path does falls back to the plain search,
+//! so answers are always exactly [`super::shortest`]'s weight.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use super::{Cell, Matrix, Query, Route, shortest};
+use crate::graph::{Graph, Metrics, StateId};
+use crate::model::PlaceId;
+
+/// States settled by one witness search at most when contracting a state.
+const WITNESS_SETTLE_LIMIT: usize = 500;
+/// States settled by one witness search at most when only estimating a state's
+/// importance: a cheaper, rougher count is enough to order the contraction.
+const SIMULATION_SETTLE_LIMIT: usize = 40;
+
+/// Where an edge of the hierarchy comes from.
+#[derive(Clone, Copy, Debug)]
+enum Origin {
+    /// An arc of the graph: (tail state, index among its arcs).
+    Arc(StateId, u32),
+    /// A shortcut over two edges.
+    Shortcut(u32, u32),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    head: StateId,
+    weight: f64,
+    id: u32,
+}
+
+/// A contraction hierarchy over one compiled graph.
+#[derive(Debug)]
+pub struct Hierarchy {
+    states: usize,
+    /// Upward edges `u → w` (rank w > rank u), by `u`.
+    up_start: Vec<u32>,
+    up: Vec<Edge>,
+    /// Upward edges of the reversed graph: `u → w` with rank u > rank w, stored at `w`
+    /// with `head = u`.
+    down_start: Vec<u32>,
+    down: Vec<Edge>,
+    origins: Vec<Origin>,
+    /// Tail and head state of every edge.
+    ends: Vec<(StateId, StateId)>,
+    shortcuts: usize,
+}
+
+/// Per-query memory for [`Hierarchy`] searches (one per thread).
+pub struct ChQuery {
+    forward: Side,
+    backward: Side,
+}
+
+/// How a state was reached in a query.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// Along an edge of the hierarchy.
+    Edge(u32),
+    /// By the origin's departure with this index.
+    Departure(u32),
+    /// It is a target (backward search start).
+    Target,
+}
+
+struct Side {
+    dist: Vec<f64>,
+    parent: Vec<Step>,
+    touched: Vec<StateId>,
+    heap: BinaryHeap<(Reverse<Key>, StateId)>,
+}
+
+/// A heap key ordering `f64` weights totally.
+#[derive(Clone, Copy)]
+struct Key(f64);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Side {
+    fn new(states: usize) -> Side {
+        Side {
+            dist: vec![f64::INFINITY; states],
+            parent: vec![Step::Target; states],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        for &s in &self.touched {
+            self.dist[s as usize] = f64::INFINITY;
+        }
+        self.touched.clear();
+        self.heap.clear();
+    }
+
+    fn offer(&mut self, state: StateId, dist: f64, parent: Step) {
+        let slot = &mut self.dist[state as usize];
+        if dist < *slot {
+            if slot.is_infinite() {
+                self.touched.push(state);
+            }
+            *slot = dist;
+            self.parent[state as usize] = parent;
+            self.heap.push((Reverse(Key(dist)), state));
+        }
+    }
+}
+
+impl ChQuery {
+    /// Memory for queries on `hierarchy`.
+    pub fn new(hierarchy: &Hierarchy) -> ChQuery {
+        ChQuery {
+            forward: Side::new(hierarchy.states),
+            backward: Side::new(hierarchy.states),
+        }
+    }
+}
+
+/// The mutable graph during contraction.
+struct Dynamic {
+    out: Vec<Vec<Edge>>,
+    inn: Vec<Vec<Edge>>,
+    contracted: Vec<bool>,
+    origins: Vec<Origin>,
+    ends: Vec<(StateId, StateId)>,
+}
+
+impl Dynamic {
+    /// Adds or improves the edge `u → w`.
+    fn add(&mut self, u: StateId, w: StateId, weight: f64, origin: Origin) {
+        if let Some(e) = self.out[u as usize].iter_mut().find(|e| e.head == w) {
+            if weight < e.weight {
+                e.weight = weight;
+                let id = e.id;
+                self.origins[id as usize] = origin;
+                if let Some(r) = self.inn[w as usize].iter_mut().find(|e| e.head == u) {
+                    r.weight = weight;
+                }
+            }
+            return;
+        }
+        let id = self.origins.len() as u32;
+        self.origins.push(origin);
+        self.ends.push((u, w));
+        self.out[u as usize].push(Edge {
+            head: w,
+            weight,
+            id,
+        });
+        self.inn[w as usize].push(Edge {
+            head: u,
+            weight,
+            id,
+        });
+    }
+}
+
+/// Reusable memory of witness searches (distances stamped by search number).
+struct Witness {
+    dist: Vec<f64>,
+    stamp: Vec<u32>,
+    now: u32,
+    heap: BinaryHeap<(Reverse<Key>, StateId)>,
+}
+
+impl Witness {
+    fn new(states: usize) -> Witness {
+        Witness {
+            dist: vec![f64::INFINITY; states],
+            stamp: vec![0; states],
+            now: 0,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn get(&self, s: StateId) -> f64 {
+        if self.stamp[s as usize] == self.now {
+            self.dist[s as usize]
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Dijkstra from `from` avoiding `skip`, up to `limit` weight, a few settled
+    /// states, or until every state of `targets` is settled; afterwards `get` gives
+    /// the distances found.
+    fn run(
+        &mut self,
+        graph: &Dynamic,
+        from: StateId,
+        skip: StateId,
+        targets: &[Edge],
+        limit: f64,
+        settle_limit: usize,
+    ) {
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.now = 1;
+        }
+        self.heap.clear();
+        self.stamp[from as usize] = self.now;
+        self.dist[from as usize] = 0.0;
+        self.heap.push((Reverse(Key(0.0)), from));
+        let mut settled = 0;
+        let mut remaining = targets.iter().filter(|t| t.head != from).count();
+        while let Some((Reverse(Key(d)), u)) = self.heap.pop() {
+            if d > self.get(u) {
+                continue;
+            }
+            settled += 1;
+            if d > limit || settled > settle_limit {
+                break;
+            }
+            if u != from && targets.iter().any(|t| t.head == u) {
+                remaining -= 1;
+                if remaining == 0 {
+                    break;
+                }
+            }
+            for e in &graph.out[u as usize] {
+                if e.head == skip || graph.contracted[e.head as usize] {
+                    continue;
+                }
+                let next = d + e.weight;
+                if next < self.get(e.head) {
+                    self.stamp[e.head as usize] = self.now;
+                    self.dist[e.head as usize] = next;
+                    self.heap.push((Reverse(Key(next)), e.head));
+                }
+            }
+        }
+    }
+}
+
+/// The shortcuts contracting `v` needs: (u, w, weight, in-edge id, out-edge id).
+fn shortcuts_for(
+    graph: &Dynamic,
+    witness: &mut Witness,
+    v: StateId,
+    settle_limit: usize,
+) -> Vec<(StateId, StateId, f64, u32, u32)> {
+    let mut found = Vec::new();
+    let outs: Vec<Edge> = graph.out[v as usize]
+        .iter()
+        .filter(|e| !graph.contracted[e.head as usize])
+        .copied()
+        .collect();
+    if outs.is_empty() {
+        return found;
+    }
+    for inn in graph.inn[v as usize]
+        .iter()
+        .filter(|e| !graph.contracted[e.head as usize])
+    {
+        let u = inn.head;
+        let limit = outs
+            .iter()
+            .filter(|o| o.head != u)
+            .map(|o| inn.weight + o.weight)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if limit == f64::NEG_INFINITY {
+            continue;
+        }
+        witness.run(graph, u, v, &outs, limit, settle_limit);
+        for o in outs.iter().filter(|o| o.head != u) {
+            let via = inn.weight + o.weight;
+            if witness.get(o.head) > via {
+                found.push((u, o.head, via, inn.id, o.id));
+            }
+        }
+    }
+    found
+}
+
+impl Hierarchy {
+    /// Builds the hierarchy for `graph`. Roughly O(n log n) on road-like graphs; see
+    /// BENCHMARKS.md for measured times.
+    pub fn new(graph: &Graph<'_>) -> Hierarchy {
+        let n = graph.state_count();
+        let mut dynamic = Dynamic {
+            out: vec![Vec::new(); n],
+            inn: vec![Vec::new(); n],
+            contracted: vec![false; n],
+            origins: Vec::new(),
+            ends: Vec::new(),
+        };
+        for u in 0..n as StateId {
+            for (i, arc) in graph.hot_arcs(u).iter().enumerate() {
+                dynamic.add(u, arc.head, arc.weight, Origin::Arc(u, i as u32));
+            }
+        }
+        let original = dynamic.origins.len();
+        let mut witness = Witness::new(n);
+        // Importance: edge difference, contracted neighbours and depth (levels), the
+        // usual mix that spreads contraction evenly over the graph.
+        let mut neighbours_done = vec![0u32; n];
+        let mut level = vec![0u32; n];
+        let priority =
+            |dynamic: &Dynamic, witness: &mut Witness, v: StateId, done: u32, depth: u32| -> i64 {
+                let added =
+                    shortcuts_for(dynamic, witness, v, SIMULATION_SETTLE_LIMIT).len() as i64;
+                let removed =
+                    (dynamic.out[v as usize].len() + dynamic.inn[v as usize].len()) as i64;
+                2 * (added - removed) + i64::from(done) + i64::from(depth)
+            };
+        // One queue entry per state; a state whose neighbourhood changed since its
+        // priority was computed is re-evaluated when it comes out of the queue and
+        // put back if it is no longer the least important (lazy updates).
+        let mut stale = vec![false; n];
+        let mut queue: BinaryHeap<Reverse<(i64, StateId)>> = (0..n as StateId)
+            .map(|v| Reverse((priority(&dynamic, &mut witness, v, 0, 0), v)))
+            .collect();
+        let mut up: Vec<Vec<Edge>> = vec![Vec::new(); n];
+        let mut down: Vec<Vec<Edge>> = vec![Vec::new(); n];
+        let mut neighbours: Vec<StateId> = Vec::new();
+        while let Some(Reverse((_, v))) = queue.pop() {
+            if stale[v as usize] {
+                stale[v as usize] = false;
+                let p = priority(
+                    &dynamic,
+                    &mut witness,
+                    v,
+                    neighbours_done[v as usize],
+                    level[v as usize],
+                );
+                if queue.peek().is_some_and(|Reverse((next, _))| p > *next) {
+                    queue.push(Reverse((p, v)));
+                    continue;
+                }
+            }
+            for (u, w, weight, first, second) in
+                shortcuts_for(&dynamic, &mut witness, v, WITNESS_SETTLE_LIMIT)
+            {
+                dynamic.add(u, w, weight, Origin::Shortcut(first, second));
+            }
+            dynamic.contracted[v as usize] = true;
+            let outs = std::mem::take(&mut dynamic.out[v as usize]);
+            let inns = std::mem::take(&mut dynamic.inn[v as usize]);
+            neighbours.clear();
+            for e in outs.iter().filter(|e| !dynamic.contracted[e.head as usize]) {
+                up[v as usize].push(*e);
+                dynamic.inn[e.head as usize].retain(|r| r.head != v);
+                neighbours.push(e.head);
+            }
+            for e in inns.iter().filter(|e| !dynamic.contracted[e.head as usize]) {
+                down[v as usize].push(*e);
+                dynamic.out[e.head as usize].retain(|r| r.head != v);
+                neighbours.push(e.head);
+            }
+            neighbours.sort_unstable();
+            neighbours.dedup();
+            for &x in &neighbours {
+                neighbours_done[x as usize] += 1;
+                level[x as usize] = level[x as usize].max(level[v as usize] + 1);
+                stale[x as usize] = true;
+            }
+        }
+        let shortcuts = dynamic.origins.len() - original;
+        let flatten = |lists: Vec<Vec<Edge>>| {
+            let mut start = Vec::with_capacity(lists.len() + 1);
+            let mut all = Vec::new();
+            for list in lists {
+                start.push(all.len() as u32);
+                all.extend(list);
+            }
+            start.push(all.len() as u32);
+            (start, all)
+        };
+        let (up_start, up) = flatten(up);
+        let (down_start, down) = flatten(down);
+        Hierarchy {
+            states: n,
+            up_start,
+            up,
+            down_start,
+            down,
+            origins: dynamic.origins,
+            ends: dynamic.ends,
+            shortcuts,
+        }
+    }
+
+    /// Number of shortcuts added by the preprocessing.
+    pub fn shortcut_count(&self) -> usize {
+        self.shortcuts
+    }
+
+    fn up(&self, s: StateId) -> &[Edge] {
+        &self.up[self.up_start[s as usize] as usize..self.up_start[s as usize + 1] as usize]
+    }
+
+    fn down(&self, s: StateId) -> &[Edge] {
+        &self.down[self.down_start[s as usize] as usize..self.down_start[s as usize + 1] as usize]
+    }
+
+    /// The original arcs (tail state, index) an edge stands for, in order.
+    fn unpack(&self, edge: u32, out: &mut Vec<(StateId, u32)>) {
+        let mut stack = vec![edge];
+        while let Some(e) = stack.pop() {
+            match self.origins[e as usize] {
+                Origin::Arc(tail, index) => out.push((tail, index)),
+                Origin::Shortcut(first, second) => {
+                    stack.push(second);
+                    stack.push(first);
+                }
+            }
+        }
+    }
+
+    /// Runs the two upward searches; returns the best weight and the meeting state.
+    fn meet(
+        &self,
+        graph: &Graph<'_>,
+        memory: &mut ChQuery,
+        from: PlaceId,
+        to: PlaceId,
+    ) -> Option<(f64, StateId)> {
+        let (fw, bw) = (&mut memory.forward, &mut memory.backward);
+        fw.reset();
+        bw.reset();
+        for (i, arc) in graph.departures(from).enumerate() {
+            if graph.state_place(arc.head) != from {
+                fw.offer(arc.head, arc.weight, Step::Departure(i as u32));
+            }
+        }
+        for s in graph.targets(to) {
+            bw.offer(s, 0.0, Step::Target);
+        }
+        let mut best = f64::INFINITY;
+        let mut meeting = None;
+        loop {
+            let f_min = fw
+                .heap
+                .peek()
+                .map_or(f64::INFINITY, |(Reverse(Key(d)), _)| *d);
+            let b_min = bw
+                .heap
+                .peek()
+                .map_or(f64::INFINITY, |(Reverse(Key(d)), _)| *d);
+            if f_min.min(b_min) >= best {
+                break;
+            }
+            let forward = f_min <= b_min;
+            // `edges` lead upward in this search's direction; `stall` are the edges
+            // from higher states into `s` in this direction (stall-on-demand: a state
+            // reached more cheaply from above is not on a shortest up-path).
+            type Edges = fn(&Hierarchy, StateId) -> &[Edge];
+            let (side, other, edges, stall): (&mut Side, &Side, Edges, Edges) = if forward {
+                (fw, bw, Hierarchy::up, Hierarchy::down)
+            } else {
+                (bw, fw, Hierarchy::down, Hierarchy::up)
+            };
+            let Some((Reverse(Key(d)), s)) = side.heap.pop() else {
+                break;
+            };
+            if d > side.dist[s as usize] {
+                continue;
+            }
+            let total = d + other.dist[s as usize];
+            if total < best {
+                best = total;
+                meeting = Some(s);
+            }
+            if stall(self, s)
+                .iter()
+                .any(|e| side.dist[e.head as usize] + e.weight < d)
+            {
+                continue;
+            }
+            for e in edges(self, s) {
+                side.offer(e.head, d + e.weight, Step::Edge(e.id));
+            }
+        }
+        meeting.map(|m| (best, m))
+    }
+
+    /// The best route for `query` (no via places): the same weight as
+    /// [`super::shortest`]. Queries with via places, and the rare query whose path
+    /// would re-enter the origin or pass the destination, run the plain search.
+    pub fn shortest(
+        &self,
+        graph: &Graph<'_>,
+        memory: &mut ChQuery,
+        query: &Query,
+    ) -> Option<Route> {
+        if !query.via.is_empty() || query.from == query.to {
+            return shortest(graph, query);
+        }
+        let (_, meeting) = self.meet(graph, memory, query.from, query.to)?;
+        // Forward half, from the meeting state back to the origin's departure.
+        let mut up_edges = Vec::new();
+        let mut s = meeting;
+        let departure = loop {
+            match memory.forward.parent[s as usize] {
+                Step::Edge(id) => {
+                    up_edges.push(id);
+                    s = self.ends[id as usize].0;
+                }
+                Step::Departure(i) => break i,
+                Step::Target => return shortest(graph, query),
+            }
+        };
+        up_edges.reverse();
+        let mut arcs: Vec<(StateId, u32)> = Vec::new();
+        for &id in &up_edges {
+            self.unpack(id, &mut arcs);
+        }
+        // Backward half, from the meeting state down to a target state.
+        let mut s = meeting;
+        while let Step::Edge(id) = memory.backward.parent[s as usize] {
+            self.unpack(id, &mut arcs);
+            s = self.ends[id as usize].1;
+        }
+        let first = graph.departures(query.from).nth(departure as usize)?;
+        let mut legs = vec![first.leg];
+        legs.extend(
+            arcs.iter()
+                .map(|&(tail, index)| graph.arc_at(tail, index as usize).leg),
+        );
+        let route = Route::from_legs(graph, query, &legs);
+        let places = route.places();
+        let loops =
+            places[1..].contains(&query.from) || places[..places.len() - 1].contains(&query.to);
+        if loops {
+            return shortest(graph, query);
+        }
+        Some(route)
+    }
+}
+
+/// Weights and metrics of the best routes from every `from` to every `to` with the
+/// hierarchy, in parallel over origins; the same result as [`super::matrix`].
+pub fn matrix(
+    hierarchy: &Hierarchy,
+    graph: &Graph<'_>,
+    from: &[PlaceId],
+    to: &[PlaceId],
+) -> Matrix {
+    let rows: Vec<Vec<Option<Cell>>> = from
+        .par_iter()
+        .map_init(
+            || ChQuery::new(hierarchy),
+            |memory, &origin| {
+                to.iter()
+                    .map(|&target| {
+                        if origin == target {
+                            return (graph.allows_place(origin) && !graph.corridor_required())
+                                .then_some(Cell {
+                                    weight: 0.0,
+                                    metrics: Metrics::ZERO,
+                                });
+                        }
+                        let route =
+                            hierarchy.shortest(graph, memory, &Query::new(origin, target))?;
+                        Some(Cell {
+                            weight: route.weight,
+                            metrics: route.totals,
+                        })
+                    })
+                    .collect()
+            },
+        )
+        .collect();
+    Matrix {
+        from: from.to_vec(),
+        to: to.to_vec(),
+        cells: rows.into_iter().flatten().collect(),
+    }
+}

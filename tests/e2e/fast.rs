@@ -1,0 +1,191 @@
+//! Every fast path against the plain algorithm it replaces: contraction-hierarchy
+//! routes and matrices equal Dijkstra's on random multimodal networks (transfers,
+//! borders, waits, one-way legs, corridor restrictions), on plain random graphs, on
+//! synthetic road networks and on the built-in network.
+
+use corridor::route::ch::{self, ChQuery, Hierarchy};
+use corridor::route::{self, Query};
+use corridor::synthetic::{Synthetic, generate};
+use corridor::{Graph, Network, Objective, PlaceId, Profile};
+use proptest::prelude::*;
+
+use crate::oracle::{self, close};
+use crate::random::{self, Shape};
+use crate::route::check_route;
+
+const MULTIMODAL: Shape = Shape {
+    places: 3..=12,
+    legs: 2..=30,
+    plain: false,
+};
+const PLAIN: Shape = Shape {
+    places: 2..=40,
+    legs: 1..=120,
+    plain: true,
+};
+
+/// The profiles checked: each objective, alone or restricted to one corridor (which
+/// also requires a corridor leg on every route), or avoiding one place.
+fn profile(network: &Network, objective: Objective, variant: u8) -> Profile {
+    let mut profile = Profile::new(objective);
+    match variant {
+        1 => profile.only_corridors = network.corridor_id("east").into_iter().collect(),
+        2 => profile.avoid_places = vec![PlaceId(0)],
+        3 => profile = profile.include_planned(),
+        _ => {}
+    }
+    profile
+}
+
+/// CH answers for `pairs` equal the plain search: same reachability, same weight, a
+/// valid route with consistent totals.
+fn check_pairs(
+    network: &Network,
+    profile: &Profile,
+    pairs: impl Iterator<Item = (PlaceId, PlaceId)>,
+) -> Result<(), TestCaseError> {
+    let graph = Graph::new(network, profile);
+    let hierarchy = Hierarchy::new(&graph);
+    let mut memory = ChQuery::new(&hierarchy);
+    for (from, to) in pairs {
+        let query = Query::new(from, to);
+        let plain = route::shortest(&graph, &query);
+        let fast = hierarchy.shortest(&graph, &mut memory, &query);
+        prop_assert_eq!(
+            fast.is_some(),
+            plain.is_some(),
+            "reachability {:?}->{:?}",
+            from,
+            to
+        );
+        if let (Some(fast), Some(plain)) = (fast, plain) {
+            prop_assert!(
+                close(fast.weight, plain.weight),
+                "{:?}->{:?}: CH {} vs Dijkstra {}",
+                from,
+                to,
+                fast.weight,
+                plain.weight
+            );
+            check_route(network, &fast, profile);
+        }
+    }
+    Ok(())
+}
+
+fn all_pairs(network: &Network) -> impl Iterator<Item = (PlaceId, PlaceId)> + use<> {
+    let n = network.places().len() as u32;
+    (0..n).flat_map(move |a| {
+        (0..n)
+            .filter(move |&b| b != a)
+            .map(move |b| (PlaceId(a), PlaceId(b)))
+    })
+}
+
+fn matrices_agree(network: &Network, profile: &Profile) -> Result<(), TestCaseError> {
+    let graph = Graph::new(network, profile);
+    let hierarchy = Hierarchy::new(&graph);
+    let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+    let plain = route::matrix(&graph, &places, &places);
+    let fast = ch::matrix(&hierarchy, &graph, &places, &places);
+    for (i, (p, f)) in plain.cells.iter().zip(&fast.cells).enumerate() {
+        prop_assert_eq!(p.is_some(), f.is_some(), "cell {}", i);
+        if let (Some(p), Some(f)) = (p, f) {
+            prop_assert!(
+                close(p.weight, f.weight),
+                "cell {}: {} vs {}",
+                i,
+                p.weight,
+                f.weight
+            );
+            // Equal-weight routes may differ in their other metrics; the CH cell's
+            // metrics must give its weight.
+            let vot = profile.value_of_time(network);
+            prop_assert!(close(
+                oracle::weigh(profile.objective, &f.metrics, vot),
+                f.weight
+            ));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(crate::fixtures::proptest_config(64))]
+
+    #[test]
+    fn ch_matches_dijkstra_on_multimodal_networks(
+        network in random::network(MULTIMODAL),
+        objective in prop::sample::select(Objective::ALL.to_vec()),
+        variant in 0u8..4,
+    ) {
+        let profile = profile(&network, objective, variant);
+        check_pairs(&network, &profile, all_pairs(&network))?;
+        matrices_agree(&network, &profile)?;
+    }
+
+    #[test]
+    fn ch_matches_dijkstra_on_plain_graphs(
+        network in random::network(PLAIN),
+        objective in prop::sample::select(Objective::ALL.to_vec()),
+    ) {
+        check_pairs(&network, &Profile::new(objective), all_pairs(&network))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(crate::fixtures::proptest_config(6))]
+
+    /// Road-like synthetic networks big enough for deep hierarchies and many
+    /// shortcuts over shortcuts.
+    #[test]
+    fn ch_matches_dijkstra_on_synthetic_networks(
+        seed in any::<u64>(),
+        objective in prop::sample::select(vec![Objective::Time, Objective::Distance, Objective::Generalized]),
+        picks in prop::collection::vec((0u32..1500, 0u32..1500), 40),
+    ) {
+        let network = generate(Synthetic { places: 1500, seed });
+        let pairs = picks.into_iter().filter(|(a, b)| a != b).map(|(a, b)| (PlaceId(a), PlaceId(b)));
+        check_pairs(&network, &Profile::new(objective), pairs)?;
+    }
+}
+
+#[test]
+fn ch_matches_dijkstra_on_the_builtin_network() {
+    let network = corridor::builtin::network().unwrap().network;
+    let sample: Vec<PlaceId> = (0..network.places().len() as u32)
+        .step_by(9)
+        .map(PlaceId)
+        .collect();
+    for objective in Objective::ALL {
+        let pairs = sample.iter().flat_map(|&a| {
+            sample
+                .iter()
+                .filter(move |&&b| b != a)
+                .map(move |&b| (a, b))
+        });
+        check_pairs(&network, &Profile::new(objective), pairs).unwrap();
+    }
+}
+
+#[test]
+fn ch_matrix_is_identical_with_one_and_two_threads() {
+    let network = generate(Synthetic {
+        places: 2000,
+        seed: 7,
+    });
+    let graph = Graph::new(&network, &Profile::new(Objective::Time));
+    let hierarchy = Hierarchy::new(&graph);
+    let some: Vec<PlaceId> = (0..2000).step_by(50).map(PlaceId).collect();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| ch::matrix(&hierarchy, &graph, &some, &some))
+    };
+    assert!(
+        run(1) == run(2),
+        "CH matrix differs between 1 and 2 threads"
+    );
+}
