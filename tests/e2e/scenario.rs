@@ -4,7 +4,7 @@
 use corridor::io::DiagnosticKind;
 use corridor::route::{self, Query};
 use corridor::scenario::{self, Dist, ScenarioFile};
-use corridor::{Graph, Network, Objective, Profile, Status, builtin};
+use corridor::{Graph, Network, Objective, PlaceId, Profile, Status, builtin};
 use corridor_cli::Exit;
 
 use crate::fixtures::{self, load_text, run, run_ok};
@@ -354,6 +354,110 @@ fn sweeps_are_reproducible_across_thread_counts() {
     }
     // Uncertain waits make the spread real: p95 above the median.
     assert!(value["time_h"]["p95"].as_f64() > value["time_h"]["p50"].as_f64());
+}
+
+/// A sweep over all pairs equals single-pair sweeps pair by pair: the same draws
+/// reach, the same means, and percentiles within the stated accuracy of the exact
+/// nearest-rank ones; and it is the same on 1 and 2 threads.
+#[test]
+fn pair_sweeps_match_single_pair_sweeps() {
+    let network = builtin_network();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/scenarios/uncertainty.toml"
+    );
+    let file = scenario::parse(path, &std::fs::read(path).unwrap()).unwrap();
+    let applied = scenario::apply(&network, &[file]).unwrap();
+    let net = &applied.network;
+    let places: Vec<PlaceId> = ["xian", "duisburg", "tashkent", "mersin", "baku"]
+        .iter()
+        .map(|id| net.place_by_id(id).unwrap())
+        .collect();
+    let profile = Profile::new(Objective::Time);
+    let (samples, seed) = (120, 3);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                scenario::sweep_matrix(
+                    net,
+                    &applied.uncertain,
+                    &profile,
+                    &places,
+                    samples,
+                    seed,
+                    &|| {},
+                )
+            })
+    };
+    let matrix = run(2);
+    assert_eq!(matrix, run(1));
+    assert_eq!(matrix.pairs.len(), places.len() * (places.len() - 1));
+    let within =
+        |got: f64, want: f64| (got - want).abs() <= want * scenario::MATRIX_PERCENTILE_ACCURACY;
+    for pair in &matrix.pairs {
+        let single = scenario::sweep(
+            net,
+            &applied.uncertain,
+            &profile,
+            &Query::new(pair.from, pair.to),
+            samples,
+            seed,
+            &|| {},
+        );
+        assert_eq!(pair.reached, single.reached, "{:?}", pair);
+        for (got, want) in [
+            (pair.time_h, single.time_h),
+            (pair.cost_usd, single.cost_usd),
+        ] {
+            let (got, want) = (got.unwrap(), want.unwrap());
+            assert!(
+                (got.mean - want.mean).abs() <= 1e-6 * want.mean,
+                "{got:?} vs {want:?}"
+            );
+            assert!(
+                within(got.p50, want.p50) && within(got.p90, want.p90) && within(got.p95, want.p95),
+                "{got:?} vs {want:?}"
+            );
+        }
+    }
+}
+
+/// `--hubs` sweeps every ordered pair of cities, ports and dry ports.
+#[test]
+fn sweep_over_hubs_reports_every_pair() {
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/scenarios/uncertainty.toml"
+    );
+    let out = run_ok(&[
+        "--scenario",
+        scenario,
+        "sweep",
+        "--hubs",
+        "--samples",
+        "20",
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let network = builtin_network();
+    let hubs = network.places().iter().filter(|p| p.kind.is_hub()).count();
+    assert!(hubs > 50);
+    let pairs = value["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), hubs * (hubs - 1));
+    assert_eq!(value["places"].as_u64(), Some(hubs as u64));
+    let first = &pairs[0];
+    for key in ["from", "to", "reached", "time_h", "cost_usd"] {
+        assert!(!first[key].is_null(), "{key}");
+    }
+    let one = run(&["sweep", "--places", "xian", "--samples", "5"]);
+    assert_eq!(one.exit, Exit::Usage, "{}", one.stderr);
+    assert!(one.stderr.contains("at least 2"), "{}", one.stderr);
+    let both = run(&["sweep", "xian", "duisburg", "--hubs"]);
+    assert_eq!(both.exit, Exit::Usage, "{}", both.stderr);
 }
 
 fn shipped(name: &str) -> String {

@@ -78,10 +78,19 @@ pub enum Command {
 /// `corridor sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Origin: id, name, alias or "lat,lon"
-    pub from: String,
+    /// Origin: id, name, alias or "lat,lon" (not with --hubs or --places)
+    #[arg(required_unless_present_any = ["hubs", "places"])]
+    pub from: Option<String>,
     /// Destination: id, name, alias or "lat,lon"
-    pub to: String,
+    #[arg(required_unless_present_any = ["hubs", "places"])]
+    pub to: Option<String>,
+    /// Sweep every ordered pair of hubs (cities, ports and dry ports) instead of one
+    /// origin and destination: one matrix per draw, a row per pair
+    #[arg(long, conflicts_with_all = ["from", "to", "places"])]
+    pub hubs: bool,
+    /// Sweep every ordered pair of these places (comma-separated ids, names or aliases)
+    #[arg(long, value_delimiter = ',', value_name = "PLACES", conflicts_with_all = ["from", "to"])]
+    pub places: Vec<String>,
     /// Number of draws
     #[arg(long, default_value_t = 1000)]
     pub samples: usize,

@@ -3,13 +3,13 @@
 
 use std::io::Write;
 
-use corridor::Network;
-use corridor::scenario::{self, Stats, Sweep};
+use corridor::scenario::{self, Applied, MATRIX_PERCENTILE_ACCURACY, Stats, Sweep};
+use corridor::{Network, PlaceId, Profile};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 use super::routing::{no_route, profile, query};
-use super::{Global, scenario_network};
+use super::{Global, place, scenario_network};
 use crate::args::{ReportFormat, SweepArgs};
 use crate::render::{self, Table, number, round, routes};
 use crate::{Exit, Failure};
@@ -26,7 +26,6 @@ pub(crate) fn run(
     let applied = scenario_network(global)?;
     let network = &applied.network;
     let profile = profile(network, &args.routing)?;
-    let query = query(network, &args.from, &args.to, &args.routing.via)?;
     if applied.uncertain.is_empty() {
         writeln!(
             err,
@@ -43,6 +42,10 @@ pub(crate) fn run(
         ProgressStyle::with_template("{bar:40} {pos}/{len} draws {elapsed}/{duration}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let (Some(from), Some(to)) = (&args.from, &args.to) else {
+        return run_pairs(global, args, &applied, &profile, &bar, out);
+    };
+    let query = query(network, from, to, &args.routing.via)?;
     let result = super::parallel(global, || {
         scenario::sweep(
             network,
@@ -61,6 +64,127 @@ pub(crate) fn run(
     match args.format {
         ReportFormat::Json => render::json(out, &sweep_json(network, &result))?,
         ReportFormat::Table => write_table(network, &result, out)?,
+    }
+    Ok(Exit::Ok)
+}
+
+/// `--hubs` / `--places`: every ordered pair, one matrix per draw.
+fn run_pairs(
+    global: &Global,
+    args: &SweepArgs,
+    applied: &Applied,
+    profile: &Profile,
+    bar: &ProgressBar,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let network = &applied.network;
+    if !args.routing.via.is_empty() {
+        return Err(Failure::usage(
+            "error: --via is not used with --hubs or --places",
+        ));
+    }
+    let places: Vec<PlaceId> = if args.hubs {
+        (0..network.places().len() as u32)
+            .map(PlaceId)
+            .filter(|&p| network.place(p).kind.is_hub())
+            .collect()
+    } else {
+        let mut places = Vec::new();
+        for query in args
+            .places
+            .iter()
+            .map(|q| q.trim())
+            .filter(|q| !q.is_empty())
+        {
+            let id = place(network, "--places", query)?;
+            if !places.contains(&id) {
+                places.push(id);
+            }
+        }
+        places
+    };
+    if places.len() < 2 {
+        return Err(Failure::usage(format!(
+            "error: {} gives {} place(s); a sweep over pairs needs at least 2",
+            if args.hubs { "--hubs" } else { "--places" },
+            places.len()
+        )));
+    }
+    let result = super::parallel(global, || {
+        scenario::sweep_matrix(
+            network,
+            &applied.uncertain,
+            profile,
+            &places,
+            args.samples,
+            args.seed,
+            &|| bar.inc(1),
+        )
+    })?;
+    bar.finish_and_clear();
+    let id = |p: PlaceId| network.place(p).id.as_str();
+    match args.format {
+        ReportFormat::Json => render::json(
+            out,
+            &json!({
+                "samples": result.samples,
+                "seed": result.seed,
+                "places": places.len(),
+                "percentile_relative_accuracy": MATRIX_PERCENTILE_ACCURACY,
+                "pairs": result.pairs.iter().map(|p| json!({
+                    "from": id(p.from),
+                    "to": id(p.to),
+                    "reached": p.reached,
+                    "no_route_share": round((result.samples - p.reached) as f64 / result.samples as f64),
+                    "time_h": stats_json(p.time_h),
+                    "cost_usd": stats_json(p.cost_usd),
+                })).collect::<Vec<_>>(),
+            }),
+        )?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "{} draws (seed {}), {} places, {} ordered pairs; percentiles within {}%",
+                result.samples,
+                result.seed,
+                places.len(),
+                result.pairs.len(),
+                number(MATRIX_PERCENTILE_ACCURACY * 100.0, 2)
+            )?;
+            let mut table = Table::new(&[
+                "from",
+                "to",
+                "reached>",
+                "mean d>",
+                "p50 d>",
+                "p90 d>",
+                "p95 d>",
+                "mean USD>",
+                "p90 USD>",
+            ]);
+            for p in &result.pairs {
+                let days = |f: fn(&Stats) -> f64| {
+                    p.time_h.map_or("-".to_owned(), |t| number(f(&t) / 24.0, 1))
+                };
+                let usd =
+                    |f: fn(&Stats) -> f64| p.cost_usd.map_or("-".to_owned(), |c| number(f(&c), 0));
+                table.row(vec![
+                    id(p.from).to_owned(),
+                    id(p.to).to_owned(),
+                    format!(
+                        "{}%",
+                        number(p.reached as f64 / result.samples as f64 * 100.0, 1)
+                    ),
+                    days(|s| s.mean),
+                    days(|s| s.p50),
+                    days(|s| s.p90),
+                    days(|s| s.p95),
+                    usd(|s| s.mean),
+                    usd(|s| s.p90),
+                ]);
+            }
+            table.write(out)?;
+        }
     }
     Ok(Exit::Ok)
 }

@@ -106,6 +106,13 @@ pub enum PlaceKind {
 }
 
 impl PlaceKind {
+    /// Whether places of this kind are freight hubs, where cargo starts or ends:
+    /// cities, ports and dry ports (not terminals, borders, junctions or waypoints,
+    /// which routes pass through). Sweeps over "all hub pairs" use these.
+    pub fn is_hub(self) -> bool {
+        matches!(self, PlaceKind::City | PlaceKind::Port | PlaceKind::DryPort)
+    }
+
     /// Every kind, in a fixed order.
     pub const ALL: [PlaceKind; 7] = [
         PlaceKind::City,

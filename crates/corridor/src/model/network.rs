@@ -142,6 +142,13 @@ impl Network {
             .get_or_init(|| SpatialIndex::new(self.places.iter().map(|place| place.coord)))
     }
 
+    /// Mutable access to the numbers of places and legs, for the sweep's draws, which
+    /// change only times, headways and dwell times in a per-thread copy (ids, endpoints
+    /// and everything the indexes depend on stay as they are).
+    pub(crate) fn values_mut(&mut self) -> (&mut [Place], &mut [Leg]) {
+        (&mut self.places, &mut self.legs)
+    }
+
     /// Splits the network into owned parts (for the scenario engine, which builds a
     /// modified copy).
     pub(crate) fn to_parts(&self) -> (Meta, Vec<Place>, Vec<Leg>, Vec<String>) {

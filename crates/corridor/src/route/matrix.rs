@@ -1,11 +1,8 @@
 //! One-to-all searches and many-to-many matrices in parallel (rayon).
 
-use std::cmp::Reverse;
-
-use radix_heap::RadixHeapMap;
-
 use rayon::prelude::*;
 
+use super::heap::IndexedHeap;
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::PlaceId;
 
@@ -46,7 +43,10 @@ struct Scratch {
     settled: Vec<StateId>,
     /// Metrics per state, allocated on first use (searches for weights only skip it).
     metrics: Vec<Metrics>,
-    heap: RadixHeapMap<Reverse<u64>, StateId>,
+    heap: IndexedHeap,
+    /// States a matrix row waits for: those whose `wanted` equals `stamp`.
+    wanted: Vec<u32>,
+    stamp: u32,
 }
 
 const FROM_ORIGIN: StateId = StateId::MAX;
@@ -58,7 +58,9 @@ impl Scratch {
             parent: vec![(FROM_ORIGIN, 0); states],
             settled: Vec::new(),
             metrics: Vec::new(),
-            heap: RadixHeapMap::new(),
+            heap: IndexedHeap::new(states),
+            wanted: vec![0; states],
+            stamp: 0,
         }
     }
 
@@ -66,11 +68,32 @@ impl Scratch {
         for &s in &self.settled {
             self.dist[s as usize] = f64::INFINITY;
         }
-
-        // States reached but never settled (none: every pushed state is settled when the
-        // search runs to the end).
+        // States reached but not settled by a search that stopped early.
+        for s in self.heap.states() {
+            self.dist[s as usize] = f64::INFINITY;
+        }
         self.settled.clear();
         self.heap.clear();
+    }
+
+    /// Marks the states a route to one of `places` from `from` may end in, and returns
+    /// how many there are: a search may stop once it has settled them all.
+    fn want(&mut self, graph: &Graph<'_>, from: PlaceId, places: &[PlaceId]) -> usize {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.wanted.iter_mut().for_each(|w| *w = 0);
+            self.stamp = 1;
+        }
+        let mut count = 0;
+        for &place in places.iter().filter(|&&p| p != from) {
+            for s in graph.targets(place) {
+                if self.wanted[s as usize] != self.stamp {
+                    self.wanted[s as usize] = self.stamp;
+                    count += 1;
+                }
+            }
+        }
+        count
     }
 }
 
@@ -128,7 +151,7 @@ impl<'g, 'n> OneToAll<'g, 'n> {
     /// Searches from `from` to everywhere (weights only), forgetting the previous search.
     pub fn run(&mut self, from: PlaceId) {
         self.scratch.reset();
-        search::<false>(self.graph, from, &mut self.scratch);
+        search::<false>(self.graph, from, &mut self.scratch, None);
         self.from = Some(from);
     }
 
@@ -154,22 +177,49 @@ impl<'g, 'n> OneToAll<'g, 'n> {
 pub fn matrix(graph: &Graph<'_>, from: &[PlaceId], to: &[PlaceId]) -> Matrix {
     let rows: Vec<Vec<Option<Cell>>> = from
         .par_iter()
-        .map_init(
-            || Scratch::new(graph.state_count()),
-            |scratch, &origin| {
-                scratch.reset();
-                run(graph, origin, scratch);
-                add_metrics(graph, origin, scratch);
-                to.iter()
-                    .map(|&target| best_at(graph, origin, target, scratch))
-                    .collect()
-            },
-        )
+        .map_init(MatrixRows::default, |rows, &origin| {
+            let mut row = Vec::with_capacity(to.len());
+            rows.row(graph, origin, to, &mut row);
+            row
+        })
         .collect();
     Matrix {
         from: from.to_vec(),
         to: to.to_vec(),
         cells: rows.into_iter().flatten().collect(),
+    }
+}
+
+/// Matrix rows one origin at a time, reusing the search memory: for callers that run
+/// in parallel over something else (one per thread), such as sweeps over draws.
+#[derive(Default)]
+pub struct MatrixRows {
+    scratch: Option<Scratch>,
+}
+
+impl MatrixRows {
+    /// Appends to `out` the cells from `from` to each place of `to` on `graph` (the
+    /// cells [`matrix`] gives). Graphs may change between calls.
+    pub fn row(
+        &mut self,
+        graph: &Graph<'_>,
+        from: PlaceId,
+        to: &[PlaceId],
+        out: &mut Vec<Option<Cell>>,
+    ) {
+        let states = graph.state_count();
+        let scratch = match &mut self.scratch {
+            Some(scratch) if scratch.dist.len() == states => scratch,
+            slot => slot.insert(Scratch::new(states)),
+        };
+        scratch.reset();
+        let wanted = scratch.want(graph, from, to);
+        search::<true>(graph, from, scratch, Some(wanted));
+        add_metrics(graph, from, scratch);
+        out.extend(
+            to.iter()
+                .map(|&target| best_at(graph, from, target, scratch)),
+        );
     }
 }
 
@@ -196,12 +246,24 @@ fn best_at(graph: &Graph<'_>, from: PlaceId, place: PlaceId, scratch: &Scratch) 
 /// Dijkstra from `from` over the packed arcs (weights only); records parents and the
 /// settle order. Routes never come back to their origin.
 fn run(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
-    search::<true>(graph, from, scratch);
+    search::<true>(graph, from, scratch, None);
 }
 
 /// The search itself; `PARENTS` says whether to record how states were reached (needed
 /// for metrics, not for weights).
-fn search<const PARENTS: bool>(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
+///
+/// With `wanted = Some(n)`, stops once the `n` states marked by [`Scratch::want`] are
+/// settled (their weights and parents are final then).
+fn search<const PARENTS: bool>(
+    graph: &Graph<'_>,
+    from: PlaceId,
+    scratch: &mut Scratch,
+    wanted: Option<usize>,
+) {
+    let mut remaining = wanted.unwrap_or(usize::MAX);
+    if remaining == 0 {
+        return;
+    }
     // The origin's states can never be improved on, so they are never entered.
     for s in graph.states_of(from) {
         scratch.dist[s as usize] = f64::NEG_INFINITY;
@@ -212,15 +274,17 @@ fn search<const PARENTS: bool>(graph: &Graph<'_>, from: PlaceId, scratch: &mut S
             if PARENTS {
                 scratch.parent[arc.head as usize] = (FROM_ORIGIN, i as u32);
             }
-            scratch.heap.push(key(arc.weight), arc.head);
+            scratch.heap.push(arc.weight, arc.head);
         }
     }
-    while let Some((Reverse(bits), state)) = scratch.heap.pop() {
-        let cost = f64::from_bits(bits);
-        if cost > scratch.dist[state as usize] {
-            continue;
-        }
+    while let Some((cost, state)) = scratch.heap.pop() {
         scratch.settled.push(state);
+        if wanted.is_some() && scratch.wanted[state as usize] == scratch.stamp {
+            remaining -= 1;
+            if remaining == 0 {
+                break;
+            }
+        }
         for (i, arc) in graph.hot_arcs(state).iter().enumerate() {
             let next = cost + arc.weight;
             let slot = &mut scratch.dist[arc.head as usize];
@@ -229,7 +293,7 @@ fn search<const PARENTS: bool>(graph: &Graph<'_>, from: PlaceId, scratch: &mut S
                 if PARENTS {
                     scratch.parent[arc.head as usize] = (state, i as u32);
                 }
-                scratch.heap.push(key(next), arc.head);
+                scratch.heap.push(next, arc.head);
             }
         }
     }
@@ -253,10 +317,4 @@ fn add_metrics(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
             scratch.metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics
         };
     }
-}
-
-/// A radix-heap key for a non-negative weight: the bits of a non-negative `f64` order
-/// as the number does, and Dijkstra pops keys in increasing order, as a radix heap needs.
-fn key(weight: f64) -> Reverse<u64> {
-    Reverse(weight.to_bits())
 }

@@ -9,6 +9,7 @@ mod alternatives;
 pub mod ch;
 mod compare;
 mod diagnose;
+mod heap;
 mod matrix;
 mod pareto;
 mod search;
@@ -17,7 +18,7 @@ mod shortest;
 pub use alternatives::alternatives;
 pub use compare::{CorridorRoute, compare};
 pub use diagnose::{Blocker, diagnose};
-pub use matrix::{Cell, Matrix, OneToAll, matrix, one_to_all, one_to_all_weights};
+pub use matrix::{Cell, Matrix, MatrixRows, OneToAll, matrix, one_to_all, one_to_all_weights};
 pub use pareto::{MAX_LABELS, ParetoError, pareto};
 pub use shortest::shortest;
 

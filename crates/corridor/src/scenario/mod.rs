@@ -17,7 +17,10 @@ use std::collections::HashSet;
 
 pub use dist::Dist;
 pub use file::{Entry, Factors, Quantity, ScenarioFile, SelectorSpec, parse};
-pub use sweep::{Stats, Sweep, SweepRoute, sweep};
+pub use sweep::{
+    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, PairStats, Stats, Sweep, SweepRoute, draw, draw_into,
+    sweep, sweep_matrix,
+};
 
 use crate::io::{self, Diagnostic, DiagnosticKind, LoadError, Source, Sources};
 use crate::model::{CorridorId, Country, Leg, LegId, Mode, Network, Place, PlaceId, Status, fold};

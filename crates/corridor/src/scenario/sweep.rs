@@ -13,8 +13,8 @@ use rayon::prelude::*;
 
 use super::{Quantity, Uncertain};
 use crate::graph::{DirLeg, Graph, Profile};
-use crate::model::Network;
-use crate::route::{Query, Route, shortest};
+use crate::model::{Network, PlaceId};
+use crate::route::{MatrixRows, Query, Route, shortest};
 
 /// Mean and percentiles of a sample (nearest-rank percentiles).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -84,10 +84,34 @@ pub struct Sweep {
 
 /// Applies one draw of every uncertain quantity to a copy of `network`.
 pub fn draw(network: &Network, uncertain: &[Uncertain], seed: u64, index: u64) -> Network {
+    let mut drawn = network.clone();
+    draw_into(network, uncertain, seed, index, &mut drawn);
+    drawn
+}
+
+/// Makes `target`, a copy of `network` from an earlier draw (or [`Network::clone`]),
+/// the draw `index` of `uncertain`: the uncertain quantities are reset to `network`'s
+/// values, then drawn. Cheaper than [`draw`] in a loop: nothing is allocated.
+pub fn draw_into(
+    network: &Network,
+    uncertain: &[Uncertain],
+    seed: u64,
+    index: u64,
+    target: &mut Network,
+) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(index);
-    let (meta, mut places, mut legs, corridors) = network.to_parts();
-    let wait_factor = meta.defaults.wait_factor;
+    let wait_factor = network.meta().defaults.wait_factor;
+    let (places, legs) = target.values_mut();
+    for u in uncertain {
+        for id in &u.legs {
+            legs[id.index()].time_h = network.leg(*id).time_h;
+            legs[id.index()].headway_h = network.leg(*id).headway_h;
+        }
+        for id in &u.places {
+            places[id.index()].transfers.border_h = network.place(*id).transfers.border_h;
+        }
+    }
     for u in uncertain {
         let shared = u.correlated.then(|| u.dist.sample(&mut rng));
         let value = |rng: &mut ChaCha8Rng| shared.unwrap_or_else(|| u.dist.sample(rng));
@@ -110,7 +134,6 @@ pub fn draw(network: &Network, uncertain: &[Uncertain], seed: u64, index: u64) -
             }
         }
     }
-    Network::from_validated(meta, places, legs, corridors)
 }
 
 /// Routes `query` under `profile` in `samples` draws of `uncertain` (in parallel on the
@@ -127,13 +150,16 @@ pub fn sweep(
 ) -> Sweep {
     let results: Vec<Option<Route>> = (0..samples as u64)
         .into_par_iter()
-        .map(|i| {
-            let drawn = draw(network, uncertain, seed, i);
-            let graph = Graph::new(&drawn, profile);
-            let found = shortest(&graph, query);
-            progress();
-            found
-        })
+        .map_init(
+            || network.clone(),
+            |drawn, i| {
+                draw_into(network, uncertain, seed, i, drawn);
+                let graph = Graph::new(drawn, profile);
+                let found = shortest(&graph, query);
+                progress();
+                found
+            },
+        )
         .collect();
     let routes: Vec<&Route> = results.iter().flatten().collect();
     let times: Vec<f64> = routes.iter().map(|r| r.totals.time_h).collect();
@@ -177,6 +203,227 @@ pub fn sweep(
     }
 }
 
+/// Relative accuracy of the percentiles of a [`sweep_matrix`]: each is the nearest-rank
+/// percentile to within this share of its value.
+pub const MATRIX_PERCENTILE_ACCURACY: f64 = 1.0 / 2048.0;
+
+/// One origin–destination pair of a [`sweep_matrix`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PairStats {
+    /// Origin.
+    pub from: PlaceId,
+    /// Destination.
+    pub to: PlaceId,
+    /// Draws with a route.
+    pub reached: usize,
+    /// Door-to-door hours over the draws with a route.
+    pub time_h: Option<Stats>,
+    /// USD per TEU over the draws with a route.
+    pub cost_usd: Option<Stats>,
+}
+
+/// The result of a sweep over every ordered pair of a set of places.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixSweep {
+    /// Number of draws.
+    pub samples: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Every ordered pair of distinct places, row by row in the order given.
+    pub pairs: Vec<PairStats>,
+}
+
+/// Mantissa bits kept by [`Histogram`] buckets: 2^10 buckets per doubling, so a bucket
+/// spans a factor 1 + 2^-10 and its middle is within 2^-11 of any value in it.
+const BUCKET_BITS: u32 = 10;
+/// Fixed-point scale of the exact sums behind the means (2^20 per unit): integer sums
+/// add in any order to the same total, so results do not depend on the threads. Each
+/// value converts through `i64` (exact up to 8 × 10^12 hours or USD), sums are `i128`.
+const SUM_SCALE: f64 = (1u64 << 20) as f64;
+
+/// A compact log-bucket histogram of non-negative values (the bucket is the value's
+/// exponent and top mantissa bits), with exact count, sum, minimum and maximum. Buckets
+/// are dense between the smallest and largest seen, a few kB for the spread of one
+/// pair's draws. Hand-written because recording is the sweep's innermost loop: a
+/// DDSketch (logarithm per value) took a fifth of the run time, and HdrHistogram's
+/// preallocated range is megabytes per pair.
+#[derive(Clone, Debug, Default)]
+struct Histogram {
+    first: u64,
+    counts: Vec<u32>,
+    count: usize,
+    sum: i128,
+    min: f64,
+    max: f64,
+}
+
+impl Histogram {
+    fn bucket(value: f64) -> u64 {
+        value.to_bits() >> (52 - BUCKET_BITS)
+    }
+
+    /// The middle of a bucket.
+    fn middle(bucket: u64) -> f64 {
+        let low = f64::from_bits(bucket << (52 - BUCKET_BITS));
+        let high = f64::from_bits((bucket + 1) << (52 - BUCKET_BITS));
+        (low + high) / 2.0
+    }
+
+    fn add(&mut self, value: f64) {
+        let value = value.max(0.0);
+        let bucket = Histogram::bucket(value);
+        if self.counts.is_empty() {
+            self.first = bucket;
+            self.min = value;
+            self.max = value;
+        } else if bucket < self.first {
+            let grow = (self.first - bucket) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.first = bucket;
+        }
+        let index = (bucket - self.first) as usize;
+        if index >= self.counts.len() {
+            self.counts.resize(index + 1, 0);
+        }
+        self.counts[index] += 1;
+        self.count += 1;
+        // Non-negative: truncating x + 0.5 rounds to nearest.
+        self.sum += i128::from((value * SUM_SCALE + 0.5) as i64);
+        self.min = self.min.min(value);
+        self.max = self.max.max(value);
+    }
+
+    fn merge(&mut self, other: &Histogram) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = other.clone();
+            return;
+        }
+        let first = self.first.min(other.first);
+        let end =
+            (self.first + self.counts.len() as u64).max(other.first + other.counts.len() as u64);
+        let mut counts = vec![0u32; (end - first) as usize];
+        for (start, list) in [(self.first, &self.counts), (other.first, &other.counts)] {
+            for (k, &c) in list.iter().enumerate() {
+                counts[(start - first) as usize + k] += c;
+            }
+        }
+        self.first = first;
+        self.counts = counts;
+        self.count += other.count;
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    /// The nearest-rank percentile `p` (to within a bucket's half width).
+    fn percentile(&self, p: f64) -> f64 {
+        let rank = ((p * self.count as f64).ceil() as usize).clamp(1, self.count);
+        let mut seen = 0;
+        for (k, &c) in self.counts.iter().enumerate() {
+            seen += c as usize;
+            if seen >= rank {
+                return Histogram::middle(self.first + k as u64).clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+
+    fn stats(&self) -> Option<Stats> {
+        (self.count > 0).then(|| Stats {
+            mean: self.sum as f64 / SUM_SCALE / self.count as f64,
+            p50: self.percentile(0.5),
+            p90: self.percentile(0.9),
+            p95: self.percentile(0.95),
+        })
+    }
+}
+
+/// Routes every ordered pair of distinct `places` under `profile` in `samples` draws of
+/// `uncertain` (one matrix per draw, draws in parallel on the current rayon pool) and
+/// summarises each pair. Counts and means are exact; percentiles come from log-bucket
+/// histograms, within [`MATRIX_PERCENTILE_ACCURACY`] of the nearest-rank value, so
+/// memory stays O(pairs × spread), not O(pairs × samples). The result does not depend on the number of
+/// threads. `progress` is called once per finished draw. O(samples × (copy + compile +
+/// places × one-to-all search)).
+pub fn sweep_matrix(
+    network: &Network,
+    uncertain: &[Uncertain],
+    profile: &Profile,
+    places: &[PlaceId],
+    samples: usize,
+    seed: u64,
+    progress: &(dyn Fn() + Sync),
+) -> MatrixSweep {
+    let n = places.len();
+    let pair_of = |i: usize, j: usize| i * n + j;
+    // Enough draws per task that the per-task accumulators stay few.
+    let per_task = samples
+        .div_ceil(4 * rayon::current_num_threads().max(1))
+        .max(1);
+    let total = (0..samples)
+        .into_par_iter()
+        .with_min_len(per_task)
+        .fold(
+            || {
+                let histograms = vec![[Histogram::default(), Histogram::default()]; n * n];
+                (
+                    histograms,
+                    network.clone(),
+                    MatrixRows::default(),
+                    Vec::new(),
+                )
+            },
+            |(mut acc, mut drawn, mut rows, mut cells), i| {
+                draw_into(network, uncertain, seed, i as u64, &mut drawn);
+                let graph = Graph::new(&drawn, profile);
+                for (a, &origin) in places.iter().enumerate() {
+                    cells.clear();
+                    rows.row(&graph, origin, places, &mut cells);
+                    for (b, cell) in cells.iter().enumerate() {
+                        if let (true, Some(cell)) = (a != b, cell) {
+                            let [time, cost] = &mut acc[pair_of(a, b)];
+                            time.add(cell.metrics.time_h);
+                            cost.add(cell.metrics.cost_usd);
+                        }
+                    }
+                }
+                progress();
+                (acc, drawn, rows, cells)
+            },
+        )
+        .map(|(acc, _, _, _)| acc)
+        .reduce_with(|mut a, b| {
+            for ([t, c], [bt, bc]) in a.iter_mut().zip(&b) {
+                t.merge(bt);
+                c.merge(bc);
+            }
+            a
+        })
+        .unwrap_or_default();
+    let empty = [Histogram::default(), Histogram::default()];
+    let pairs = (0..n)
+        .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
+        .map(|(a, b)| {
+            let [time, cost] = total.get(pair_of(a, b)).unwrap_or(&empty);
+            PairStats {
+                from: places[a],
+                to: places[b],
+                reached: time.count,
+                time_h: time.stats(),
+                cost_usd: cost.stats(),
+            }
+        })
+        .collect();
+    MatrixSweep {
+        samples,
+        seed,
+        pairs,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +438,34 @@ mod tests {
         );
         assert_eq!(Stats::of(&[7.0]).unwrap().p95, 7.0);
         assert!(Stats::of(&[]).is_none());
+    }
+
+    proptest::proptest! {
+        /// Histogram percentiles are the exact nearest-rank ones to within the stated
+        /// accuracy, means are exact to the fixed-point step, and merging in any split
+        /// gives the same histogram as adding everything to one.
+        #[test]
+        fn histogram_matches_exact_statistics(
+            values in proptest::collection::vec(0.0f64..1e5, 1..400),
+            split in 0usize..400,
+        ) {
+            let mut whole = Histogram::default();
+            values.iter().for_each(|&v| whole.add(v));
+            let split = split.min(values.len());
+            let (mut left, mut right) = (Histogram::default(), Histogram::default());
+            values[..split].iter().for_each(|&v| left.add(v));
+            values[split..].iter().for_each(|&v| right.add(v));
+            right.merge(&left);
+            let exact = Stats::of(&values).unwrap();
+            for histogram in [&whole, &right] {
+                let got = histogram.stats().unwrap();
+                for (g, e) in [(got.p50, exact.p50), (got.p90, exact.p90), (got.p95, exact.p95)] {
+                    proptest::prop_assert!((g - e).abs() <= e * MATRIX_PERCENTILE_ACCURACY, "{} vs {}", g, e);
+                }
+                proptest::prop_assert!((got.mean - exact.mean).abs() <= 1e-6 * exact.mean.max(1.0));
+            }
+            proptest::prop_assert_eq!(&whole.counts, &right.counts);
+            proptest::prop_assert_eq!(whole.sum, right.sum);
+        }
     }
 }
