@@ -1,1 +1,81 @@
-//! Benchmark-only package: see the `[[bench]]` targets.
+//! Benchmark-only package: see the `[[bench]]` targets. Shared set-up lives here.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::path::PathBuf;
+
+use corridor::{Network, Status};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+/// The place graph of `network` for petgraph's Dijkstra, the baseline: operational legs
+/// (both ways unless one-way) weighted by `weight`, no transfers.
+pub fn petgraph_baseline(
+    network: &Network,
+    weight: impl Fn(&corridor::Leg) -> f64,
+) -> DiGraph<(), f64> {
+    let mut graph = DiGraph::with_capacity(network.places().len(), network.legs().len() * 2);
+    for _ in network.places() {
+        graph.add_node(());
+    }
+    for leg in network
+        .legs()
+        .iter()
+        .filter(|l| l.status == Status::Operational)
+    {
+        let (a, b) = (
+            NodeIndex::new(leg.from.index()),
+            NodeIndex::new(leg.to.index()),
+        );
+        graph.add_edge(a, b, weight(leg));
+        if !leg.one_way {
+            graph.add_edge(b, a, weight(leg));
+        }
+    }
+    graph
+}
+
+/// The synthetic network of `places` places (seed 1) as a network folder in the
+/// temporary directory, written once and reused by later runs.
+pub fn synthetic_dir(places: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("corridor-bench-synthetic-{places}-seed1-v2"));
+    if !dir.join("legs.csv").exists() {
+        let network =
+            corridor::synthetic::generate(corridor::synthetic::Synthetic { places, seed: 1 });
+        std::fs::create_dir_all(&dir).unwrap();
+        let file =
+            |name: &str| std::io::BufWriter::new(std::fs::File::create(dir.join(name)).unwrap());
+        corridor::io::write_nodes_csv(&network, file("nodes.csv")).unwrap();
+        corridor::io::write_network_toml(&network, file("network.toml")).unwrap();
+        // legs.csv last: its presence marks a complete folder.
+        corridor::io::write_legs_csv(&network, file("legs.csv.part")).unwrap();
+        std::fs::rename(dir.join("legs.csv.part"), dir.join("legs.csv")).unwrap();
+    }
+    dir
+}
+
+/// Sizes of the synthetic benchmarks: `CORRIDOR_BENCH_SIZES` (comma-separated), by
+/// default 10^4, 10^5 and 10^6 places.
+pub fn sizes() -> Vec<usize> {
+    std::env::var("CORRIDOR_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000])
+}
+
+/// `count` reproducible pseudo-random pairs of distinct indices below `n`.
+pub fn pairs(n: usize, count: usize) -> Vec<(u32, u32)> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as u32
+    };
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let (a, b) = (next(), next());
+        if a != b {
+            out.push((a, b));
+        }
+    }
+    out
+}

@@ -169,7 +169,7 @@ fn ch_matches_dijkstra_on_the_builtin_network() {
 }
 
 #[test]
-fn ch_matrix_is_identical_with_one_and_two_threads() {
+fn ch_matrix_equals_the_plain_matrix_on_1_and_2_threads() {
     let network = generate(Synthetic {
         places: 2000,
         seed: 7,
@@ -188,4 +188,35 @@ fn ch_matrix_is_identical_with_one_and_two_threads() {
         run(1) == run(2),
         "CH matrix differs between 1 and 2 threads"
     );
+}
+
+/// `corridor matrix --engine ch` gives the times `--engine dijkstra` gives.
+#[test]
+fn matrix_engines_agree_in_the_cli() {
+    let run = |engine: &str| {
+        crate::fixtures::run_ok(&[
+            "matrix",
+            "--from",
+            "xian,almaty,tashkent,baku,mersin",
+            "--to",
+            "duisburg,tehran,xian,karachi",
+            "--engine",
+            engine,
+        ])
+    };
+    let times = |csv: String| -> Vec<Option<f64>> {
+        csv.lines()
+            .skip(1)
+            .map(|line| line.split(',').nth(3).and_then(|t| t.parse().ok()))
+            .collect()
+    };
+    let (ch, plain) = (times(run("ch")), times(run("dijkstra")));
+    assert_eq!(ch.len(), 20);
+    assert_eq!(ch.len(), plain.len());
+    for (a, b) in ch.iter().zip(&plain) {
+        assert_eq!(a.is_some(), b.is_some());
+        if let (Some(a), Some(b)) = (a, b) {
+            assert!((a - b).abs() <= 1e-3 * b.max(1.0), "{a} vs {b}");
+        }
+    }
 }

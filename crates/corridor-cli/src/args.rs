@@ -267,6 +267,22 @@ pub struct MatrixArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = MatrixFormat::Csv)]
     pub format: MatrixFormat,
+    /// Search engine: one-to-all Dijkstra per origin, or contraction hierarchies
+    /// (preprocessing, then bucket many-to-many); auto picks contraction hierarchies
+    /// from 300 origins on, where their preprocessing pays off
+    #[arg(long, value_enum, default_value_t = Engine::Auto)]
+    pub engine: Engine,
+}
+
+/// How `corridor matrix` searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Contraction hierarchies from 300 origins on, else Dijkstra
+    Auto,
+    /// One-to-all Dijkstra per origin
+    Dijkstra,
+    /// Contraction hierarchies
+    Ch,
 }
 
 /// `corridor validate`.

@@ -3,11 +3,13 @@
 //!
 //! Places sit on a jittered square grid (about 5.5 km apart) starting at 35°N 40°E. Each
 //! place links by road to its east neighbour always, to its south neighbour with
-//! probability 0.7 (always in the first column) and to its south-east neighbour with
-//! probability 0.15, so the network is connected with about 1.85 two-way legs per place,
-//! like a sparse road network. Leg
-//! lengths are the great-circle distance × 1.05–1.35 (winding roads), speeds one of 50,
-//! 60, 80 or 100 km/h, prices 1 USD per TEU-km rounded to whole dollars, capacities
+//! probability 0.7 and to its south-east neighbour with probability 0.15, so the network
+//! has about 1.85 two-way legs per place, like a sparse road network. Every tenth row and
+//! column is a highway (110 km/h, great-circle distance × 1.05–1.1; highway columns always
+//! link south, so the network is connected); local roads are winding (× 1.05–1.35) at 30,
+//! 40, 50 or 60 km/h. Real road networks have this hierarchy of fast roads over slow ones,
+//! and speed-up techniques such as contraction hierarchies rely on it. Prices are 1 USD
+//! per TEU-km rounded to whole dollars, capacities
 //! 100–1,000 TEU per year in whole TEU. Values are rounded (km to 1 m, hours to 0.36 s)
 //! so that they survive a CSV round trip exactly. The same seed gives the same network.
 

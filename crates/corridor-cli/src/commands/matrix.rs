@@ -3,15 +3,21 @@
 use std::io::Write;
 use std::path::Path;
 
+use corridor::route::ch::Hierarchy;
 use corridor::route::{self, Cell};
 use corridor::{Graph, Network, PlaceId};
 use serde_json::json;
 
 use super::routing::profile;
 use super::{Global, network, place};
-use crate::args::{MatrixArgs, MatrixFormat};
+use crate::args::{Engine, MatrixArgs, MatrixFormat};
 use crate::render::{self, Table, number};
 use crate::{Exit, Failure};
+
+/// From this many origins on, `--engine auto` uses contraction hierarchies: one-to-all
+/// costs about 150 ns per state and origin, preprocessing about 40 µs per state
+/// (BENCHMARKS.md), so it pays off from roughly 270 origins.
+const CH_FROM_ORIGINS: usize = 300;
 
 pub(crate) fn run(
     global: &Global,
@@ -26,7 +32,19 @@ pub(crate) fn run(
     let from = places(&network, "--from", &args.from, args.from_file.as_deref())?;
     let to = places(&network, "--to", &args.to, args.to_file.as_deref())?;
     let graph = Graph::new(&network, &profile);
-    let matrix = super::parallel(global, || route::matrix(&graph, &from, &to))?;
+    let ch = match args.engine {
+        Engine::Ch => true,
+        Engine::Dijkstra => false,
+        Engine::Auto => from.len() >= CH_FROM_ORIGINS,
+    };
+    let matrix = super::parallel(global, || {
+        if ch {
+            let hierarchy = Hierarchy::new(&graph);
+            route::ch::matrix(&hierarchy, &graph, &from, &to)
+        } else {
+            route::matrix(&graph, &from, &to)
+        }
+    })?;
     let id = |p: PlaceId| network.place(p).id.as_str();
     match args.format {
         MatrixFormat::Csv => {

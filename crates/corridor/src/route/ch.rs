@@ -8,23 +8,25 @@
 //! [`super::shortest`]).
 //!
 //! Preprocessing contracts states one by one, least important first (edge difference +
-//! contracted neighbours), adding a shortcut `u → w` when the path `u → v → w` through
-//! the contracted state `v` is not matched by a witness path found by a bounded
-//! Dijkstra. Witness searches are limited (settled states, hops), which can only add
-//! unneeded shortcuts, never lose a shortest path. A query runs Dijkstra upward from
-//! the origin's departures and upward (on reversed edges) from the destination's target
-//! states, and takes the best meeting state. Weights are the graph's `f64` arc weights;
-//! the answer equals Dijkstra's up to floating-point summation order, and the route is
-//! rebuilt from the original legs. Routes must not re-enter their origin or pass their
-//! destination; the rare query whose unpacked path does falls back to the plain search,
-//! so answers are always exactly [`super::shortest`]'s weight.
+//! contracted neighbours + level, re-evaluated lazily when a state comes out of the
+//! queue), adding a shortcut `u → w` when the path `u → v → w` through the contracted
+//! state `v` is not matched by a witness path found by a bounded Dijkstra. Witness
+//! searches are limited (settled states), which can only add unneeded shortcuts, never
+//! lose a shortest path. A query runs Dijkstra upward from the origin's departures and
+//! upward (on reversed edges) from the destination's target states, with
+//! stall-on-demand, and takes the best meeting state. Weights are the graph's `f64` arc
+//! weights; the answer equals Dijkstra's up to floating-point summation order, and the
+//! route is rebuilt from the original legs. Routes must not re-enter their origin or
+//! pass their destination; the rare query whose unpacked path does falls back to the
+//! plain search, so answers are always exactly [`super::shortest`]'s weight.
+//! Many-to-many matrices use buckets ([`matrix`]).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use super::{Cell, Matrix, Query, Route, shortest};
+use super::{Cell, Matrix, MatrixRows, Query, Route, shortest};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::PlaceId;
 
@@ -50,6 +52,9 @@ struct Edge {
     id: u32,
 }
 
+/// The upward (or reversed upward) edges of a state.
+type EdgesOf = fn(&Hierarchy, StateId) -> &[Edge];
+
 /// A contraction hierarchy over one compiled graph.
 #[derive(Debug)]
 pub struct Hierarchy {
@@ -64,6 +69,8 @@ pub struct Hierarchy {
     origins: Vec<Origin>,
     /// Tail and head state of every edge.
     ends: Vec<(StateId, StateId)>,
+    /// Metrics of every edge (a shortcut's are the sum of its two edges').
+    metrics: Vec<Metrics>,
     shortcuts: usize,
 }
 
@@ -409,6 +416,46 @@ impl Hierarchy {
         };
         let (up_start, up) = flatten(up);
         let (down_start, down) = flatten(down);
+        // Edge metrics, children first (an improved edge may point at newer edges, so
+        // id order is not enough): an explicit stack, no recursion.
+        let origins = &dynamic.origins;
+        let mut metrics: Vec<Option<Metrics>> = vec![None; origins.len()];
+        let mut stack: Vec<u32> = Vec::new();
+        for id in 0..origins.len() as u32 {
+            stack.push(id);
+            while let Some(&e) = stack.last() {
+                if metrics[e as usize].is_some() {
+                    stack.pop();
+                    continue;
+                }
+                match origins[e as usize] {
+                    Origin::Arc(tail, index) => {
+                        metrics[e as usize] = Some(graph.arc_at(tail, index as usize).metrics);
+                        stack.pop();
+                    }
+                    Origin::Shortcut(first, second) => {
+                        match (metrics[first as usize], metrics[second as usize]) {
+                            (Some(a), Some(b)) => {
+                                metrics[e as usize] = Some(a + b);
+                                stack.pop();
+                            }
+                            (a, b) => {
+                                if a.is_none() {
+                                    stack.push(first);
+                                }
+                                if b.is_none() {
+                                    stack.push(second);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let metrics: Vec<Metrics> = metrics
+            .into_iter()
+            .map(|m| m.unwrap_or(Metrics::ZERO))
+            .collect();
         Hierarchy {
             states: n,
             up_start,
@@ -417,6 +464,7 @@ impl Hierarchy {
             down,
             origins: dynamic.origins,
             ends: dynamic.ends,
+            metrics,
             shortcuts,
         }
     }
@@ -485,8 +533,7 @@ impl Hierarchy {
             // `edges` lead upward in this search's direction; `stall` are the edges
             // from higher states into `s` in this direction (stall-on-demand: a state
             // reached more cheaply from above is not on a shortest up-path).
-            type Edges = fn(&Hierarchy, StateId) -> &[Edge];
-            let (side, other, edges, stall): (&mut Side, &Side, Edges, Edges) = if forward {
+            let (side, other, edges, stall): (&mut Side, &Side, EdgesOf, EdgesOf) = if forward {
                 (fw, bw, Hierarchy::up, Hierarchy::down)
             } else {
                 (bw, fw, Hierarchy::down, Hierarchy::up)
@@ -569,34 +616,196 @@ impl Hierarchy {
     }
 }
 
+/// One upward search of a many-to-many computation, with metrics along.
+struct Upward {
+    side: Side,
+    metrics: Vec<Metrics>,
+}
+
+impl Upward {
+    fn new(states: usize) -> Upward {
+        Upward {
+            side: Side::new(states),
+            metrics: vec![Metrics::ZERO; states],
+        }
+    }
+
+    /// Runs an upward search (`forward`: on upward edges from the starts; else on
+    /// the reversed graph) to exhaustion, calling `settle(state, weight, metrics)` for
+    /// every settled state that is not stalled.
+    fn run(
+        &mut self,
+        hierarchy: &Hierarchy,
+        forward: bool,
+        starts: impl Iterator<Item = (StateId, f64, Metrics)>,
+        mut settle: impl FnMut(StateId, f64, Metrics, Step),
+    ) {
+        let side = &mut self.side;
+        side.reset();
+        for (state, weight, metrics) in starts {
+            if weight < side.dist[state as usize] {
+                self.metrics[state as usize] = metrics;
+            }
+            side.offer(state, weight, Step::Target);
+        }
+        let (edges, stall): (EdgesOf, EdgesOf) = if forward {
+            (Hierarchy::up, Hierarchy::down)
+        } else {
+            (Hierarchy::down, Hierarchy::up)
+        };
+        while let Some((Reverse(Key(d)), s)) = side.heap.pop() {
+            if d > side.dist[s as usize] {
+                continue;
+            }
+            if stall(hierarchy, s)
+                .iter()
+                .any(|e| side.dist[e.head as usize] + e.weight < d)
+            {
+                continue;
+            }
+            let here = self.metrics[s as usize];
+            settle(s, d, here, side.parent[s as usize]);
+            for e in edges(hierarchy, s) {
+                let next = d + e.weight;
+                if next < side.dist[e.head as usize] {
+                    self.metrics[e.head as usize] = here + hierarchy.metrics[e.id as usize];
+                    side.offer(e.head, next, Step::Edge(e.id));
+                }
+            }
+        }
+    }
+}
+
+/// A bucket entry: a state settled by the backward search of destination `to`.
+#[derive(Clone, Copy)]
+struct Entry {
+    state: StateId,
+    to: u32,
+    weight: f64,
+    metrics: Metrics,
+    /// How the backward search reached `state` (toward the destination).
+    parent: Step,
+}
+
+/// The best cell found so far for one destination of a row, and where it met.
+#[derive(Clone, Copy)]
+struct Best {
+    cell: Cell,
+    meeting: StateId,
+    entry: u32,
+}
+
 /// Weights and metrics of the best routes from every `from` to every `to` with the
-/// hierarchy, in parallel over origins; the same result as [`super::matrix`].
+/// hierarchy (bucket many-to-many): one backward upward search per destination fills
+/// buckets at the states it settles, then one forward upward search per origin scans
+/// the buckets of the states it settles. O((|from| + |to|) × upward search + bucket
+/// entries scanned + length of the routes found), instead of |from| full one-to-all
+/// searches. Both phases run in parallel on the current rayon pool; the result is the
+/// same whatever the number of threads.
+///
+/// The cells are those of [`super::matrix`] (weights equal up to floating-point
+/// summation order; among routes of equal weight the metrics may be another's). The
+/// plain search never re-enters the origin, which can matter (a cheaper service into
+/// the origin and on); every route found is unpacked and checked, and an origin with
+/// such a route gets its row from the plain search. Under a corridor restriction the
+/// plain matrix is used.
 pub fn matrix(
     hierarchy: &Hierarchy,
     graph: &Graph<'_>,
     from: &[PlaceId],
     to: &[PlaceId],
 ) -> Matrix {
+    if graph.corridor_required() {
+        return super::matrix(graph, from, to);
+    }
+    // Backward phase.
+    let mut entries: Vec<Entry> = to
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || Upward::new(hierarchy.states),
+            |search, (j, &target)| {
+                let mut found = Vec::new();
+                let starts = graph.targets(target).map(|s| (s, 0.0, Metrics::ZERO));
+                search.run(hierarchy, false, starts, |s, d, m, parent| {
+                    found.push(Entry {
+                        state: s,
+                        to: j as u32,
+                        weight: d,
+                        metrics: m,
+                        parent,
+                    });
+                });
+                found
+            },
+        )
+        .flatten_iter()
+        .collect();
+    entries.par_sort_unstable_by_key(|e| (e.state, e.to));
+    let mut bucket_start = vec![0u32; hierarchy.states + 1];
+    for e in &entries {
+        bucket_start[e.state as usize + 1] += 1;
+    }
+    for s in 0..hierarchy.states {
+        bucket_start[s + 1] += bucket_start[s];
+    }
+    let bucket =
+        |s: StateId| bucket_start[s as usize] as usize..bucket_start[s as usize + 1] as usize;
+    // Forward phase: one row per origin.
     let rows: Vec<Vec<Option<Cell>>> = from
         .par_iter()
         .map_init(
-            || ChQuery::new(hierarchy),
-            |memory, &origin| {
-                to.iter()
-                    .map(|&target| {
-                        if origin == target {
-                            return (graph.allows_place(origin) && !graph.corridor_required())
-                                .then_some(Cell {
-                                    weight: 0.0,
-                                    metrics: Metrics::ZERO,
-                                });
+            || (Upward::new(hierarchy.states), MatrixRows::default()),
+            |(search, plain), &origin| {
+                let mut best: Vec<Option<Best>> = vec![None; to.len()];
+                let starts = graph
+                    .departures(origin)
+                    .filter(|arc| graph.state_place(arc.head) != origin)
+                    .map(|arc| (arc.head, arc.weight, arc.metrics));
+                search.run(hierarchy, true, starts, |s, d, m, _| {
+                    for k in bucket(s) {
+                        let entry = &entries[k];
+                        let weight = d + entry.weight;
+                        let slot = &mut best[entry.to as usize];
+                        if slot.is_none_or(|b| weight < b.cell.weight) {
+                            *slot = Some(Best {
+                                cell: Cell {
+                                    weight,
+                                    metrics: m + entry.metrics,
+                                },
+                                meeting: s,
+                                entry: k as u32,
+                            });
                         }
-                        let route =
-                            hierarchy.shortest(graph, memory, &Query::new(origin, target))?;
-                        Some(Cell {
-                            weight: route.weight,
-                            metrics: route.totals,
-                        })
+                    }
+                });
+                let reenters = best.iter().flatten().any(|b| {
+                    hierarchy.passes(
+                        graph,
+                        origin,
+                        &search.side,
+                        b.meeting,
+                        b.entry as usize,
+                        &entries,
+                        &bucket,
+                    )
+                });
+                if reenters {
+                    let mut row = Vec::with_capacity(to.len());
+                    plain.row(graph, origin, to, &mut row);
+                    return row;
+                }
+                to.iter()
+                    .zip(&best)
+                    .map(|(&target, b)| {
+                        if target == origin {
+                            graph.allows_place(origin).then_some(Cell {
+                                weight: 0.0,
+                                metrics: Metrics::ZERO,
+                            })
+                        } else {
+                            b.map(|b| b.cell)
+                        }
                     })
                     .collect()
             },
@@ -606,5 +815,56 @@ pub fn matrix(
         from: from.to_vec(),
         to: to.to_vec(),
         cells: rows.into_iter().flatten().collect(),
+    }
+}
+
+impl Hierarchy {
+    /// Whether the route that met at `meeting` (forward parents in `forward`, backward
+    /// parents in bucket `entries` from `entry` on) passes a state of `place`.
+    #[allow(clippy::too_many_arguments)]
+    fn passes(
+        &self,
+        graph: &Graph<'_>,
+        place: PlaceId,
+        forward: &Side,
+        meeting: StateId,
+        entry: usize,
+        entries: &[Entry],
+        bucket: &dyn Fn(StateId) -> std::ops::Range<usize>,
+    ) -> bool {
+        let at = |s: StateId| graph.state_place(s) == place;
+        let mut edges: Vec<u32> = Vec::new();
+        let mut s = meeting;
+        while let Step::Edge(id) = forward.parent[s as usize] {
+            edges.push(id);
+            s = self.ends[id as usize].0;
+        }
+        if at(s) {
+            return true;
+        }
+        let (mut k, to) = (entry, entries[entry].to);
+        while let Step::Edge(id) = entries[k].parent {
+            edges.push(id);
+            let next = self.ends[id as usize].1;
+            let range = bucket(next);
+            match entries[range.clone()].binary_search_by_key(&to, |e| e.to) {
+                Ok(offset) => k = range.start + offset,
+                // The backward search settled `next` (it is a parent), so its entry
+                // exists; be safe and call the route suspect.
+                Err(_) => return true,
+            }
+        }
+        // Every state inside the edges, shortcut middles included.
+        while let Some(id) = edges.pop() {
+            let (tail, head) = self.ends[id as usize];
+            if at(tail) || at(head) {
+                return true;
+            }
+            if let Origin::Shortcut(first, second) = self.origins[id as usize] {
+                edges.push(first);
+                edges.push(second);
+            }
+        }
+        false
     }
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Prints the latest criterion results (target/criterion) as a Markdown table, with the
+ratios BENCHMARKS.md quotes, each computed from two benchmarks of the same run.
+
+Usage: python3 benches/summary.py [target/criterion]
+"""
+
+import json
+import pathlib
+import sys
+
+root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/criterion")
+
+
+def mean_ns(path):
+    return json.loads((path / "new" / "estimates.json").read_text())["mean"]["point_estimate"]
+
+
+def human(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+results = {}
+for estimates in sorted(root.glob("**/new/estimates.json")):
+    bench = estimates.parent.parent
+    name = str(bench.relative_to(root))
+    if name.endswith("report") or "/report/" in name:
+        continue
+    results[name] = mean_ns(bench)
+
+print("| benchmark | mean |")
+print("|---|---|")
+for name, ns in results.items():
+    print(f"| {name} | {human(ns)} |")
+
+
+def ratio(label, slow, fast):
+    if slow in results and fast in results:
+        print(f"| {label} | {results[slow] / results[fast]:.2f}× |")
+
+
+print()
+print("| ratio (same run) | value |")
+print("|---|---|")
+groups = sorted({name.split("/")[0] for name in results})
+for group in groups:
+    g = group + "/"
+    ratio(f"{group}: one-to-all, petgraph ÷ ours", g + "one-to-all baseline_ petgraph dijkstra", g + "one-to-all (ours)")
+    ratio(f"{group}: point-to-point, our Dijkstra ÷ CH", g + "point-to-point (plain Dijkstra, ours)", g + "point-to-point (CH)")
+    ratio(f"{group}: point-to-point, petgraph to goal ÷ CH", g + "point-to-point baseline_ petgraph dijkstra to the goal", g + "point-to-point (CH)")
+    ratio(f"{group}: point-to-point, petgraph one-to-all ÷ CH", g + "one-to-all baseline_ petgraph dijkstra", g + "point-to-point (CH)")
+    for kind in ("one-to-all", "CH"):
+        ratio(f"{group}: matrix ({kind}) 2 threads speed-up", g + f"matrix 8x8 ({kind}), threads/1", g + f"matrix 8x8 ({kind}), threads/2")
