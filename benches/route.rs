@@ -4,8 +4,9 @@
 
 use std::hint::black_box;
 
+use corridor::graph::Criterion as Crit;
 use corridor::route::{self, Query};
-use corridor::{Graph, Objective, PlaceId, Profile, builtin};
+use corridor::{Graph, Objective, PlaceId, Profile, builtin, capacity, io};
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::algo::dijkstra;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -65,6 +66,38 @@ fn bench(c: &mut Criterion) {
     let all: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
     group.bench_function("matrix all x all (250 x 250)", |b| {
         b.iter(|| route::matrix(black_box(&graph), black_box(&all), black_box(&all)))
+    });
+    group.bench_function("pareto xian->duisburg (time x cost)", |b| {
+        b.iter(|| {
+            route::pareto(
+                black_box(&graph),
+                black_box(&query),
+                &[Crit::Time, Crit::Cost],
+            )
+            .unwrap()
+        })
+    });
+    // The shipped 2030 demand sample (several pairs: column generation) and its first
+    // pair alone (single-pair min-cost flow).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/demand/middle-corridor-2030.csv"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let demands = io::read_demands(
+        &network,
+        io::Source {
+            name: path,
+            bytes: &bytes,
+        },
+    )
+    .unwrap();
+    let cost_graph = Graph::new(&network, &Profile::new(Objective::Cost));
+    group.bench_function("flow: shipped 2030 demand sample (all pairs)", |b| {
+        b.iter(|| capacity::allocate(black_box(&cost_graph), black_box(&demands)).unwrap())
+    });
+    group.bench_function("flow: first pair of the sample alone", |b| {
+        b.iter(|| capacity::allocate(black_box(&cost_graph), black_box(&demands[..1])).unwrap())
     });
     group.finish();
 }

@@ -1,11 +1,11 @@
 //! Monte Carlo sweep throughput (draws routed per second) on the built-in network with
-//! the shipped uncertainty scenario.
+//! the shipped uncertainty scenario: one pair, and all hub pairs at once.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::hint::black_box;
 
 use corridor::route::Query;
-use corridor::{Objective, Profile, builtin, scenario};
+use corridor::{Objective, PlaceId, Profile, builtin, scenario};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
@@ -38,6 +38,33 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    // All ordered pairs of hubs (cities, ports, dry ports): one matrix per draw.
+    let hubs: Vec<PlaceId> = (0..network.places().len() as u32)
+        .map(PlaceId)
+        .filter(|&p| network.place(p).kind.is_hub())
+        .collect();
+    let hub_draws = 500;
+    group.throughput(Throughput::Elements(hub_draws as u64));
+    group.sample_size(10);
+    group.bench_function(
+        format!(
+            "all {} hub pairs, {hub_draws} draws (all threads)",
+            hubs.len() * (hubs.len() - 1)
+        ),
+        |b| {
+            b.iter(|| {
+                scenario::sweep_matrix(
+                    black_box(&applied.network),
+                    black_box(&applied.uncertain),
+                    &profile,
+                    &hubs,
+                    hub_draws,
+                    7,
+                    &|| {},
+                )
+            })
+        },
+    );
     group.finish();
 }
 
