@@ -6,7 +6,12 @@
 //!
 //! CH preprocessing is benchmarked up to 10^5 places; at 10^6 one build takes tens of
 //! seconds, so it is timed once (printed to stderr) rather than sampled ten times.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    missing_docs
+)]
 
 use std::hint::black_box;
 use std::time::Instant;

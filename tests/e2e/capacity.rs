@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
-use corridor::capacity::{self, Demand, Instance, Limit, SolverKind, lp, mcf};
+use corridor::capacity::dimacs::{DimacsError, write_dimacs};
+use corridor::capacity::{self, Demand, Group, Instance, Limit, SolverKind, lp, mcf};
 use corridor::graph::DirLeg;
+use corridor::synthetic::{self, Synthetic};
 use corridor::{Graph, Leg, Network, Objective, PlaceId, Profile};
 use good_lp::{Expression, ProblemVariables, Solution as _, SolverModel, microlp, variable};
 use proptest::prelude::*;
@@ -240,6 +242,161 @@ proptest! {
         prop_assert!(close(flow.objective, linear.objective), "objective {} vs {}", flow.objective, linear.objective);
         prop_assert_eq!(capacity::allocate(&graph, &demands).unwrap().solver, SolverKind::MinCostFlow);
     }
+}
+
+/// A DIMACS min-cost-flow file solved as a linear program, independently of corridor's
+/// solvers: (supply at the source, optimal cost). Checks the file's shape on the way.
+fn dimacs_lp(text: &str) -> (f64, f64) {
+    let mut nodes = 0;
+    let mut declared_arcs = 0;
+    let mut supply: HashMap<usize, f64> = HashMap::new();
+    let mut arcs: Vec<(usize, usize, f64, f64)> = Vec::new();
+    for line in text.lines() {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        match t[0] {
+            "c" => {}
+            "p" => {
+                assert_eq!(t[1], "min");
+                nodes = t[2].parse().unwrap();
+                declared_arcs = t[3].parse().unwrap();
+            }
+            "n" => {
+                supply.insert(t[1].parse().unwrap(), t[2].parse().unwrap());
+            }
+            "a" => {
+                assert_eq!(t.len(), 6, "{line}");
+                assert_eq!(t[3], "0", "lower bound: {line}");
+                let number = |s: &str| -> f64 {
+                    let v: i64 = s
+                        .parse()
+                        .unwrap_or_else(|_| panic!("not an integer: {line}"));
+                    v as f64
+                };
+                arcs.push((
+                    t[1].parse().unwrap(),
+                    t[2].parse().unwrap(),
+                    number(t[4]),
+                    number(t[5]),
+                ));
+            }
+            other => panic!("unknown line kind {other}: {line}"),
+        }
+    }
+    assert_eq!(arcs.len(), declared_arcs);
+    assert!(supply.values().sum::<f64>() == 0.0);
+    let mut vars = ProblemVariables::new();
+    let x: Vec<_> = arcs
+        .iter()
+        .map(|&(u, v, cap, _)| {
+            assert!((1..=nodes).contains(&u) && (1..=nodes).contains(&v));
+            vars.add(variable().min(0.0).max(cap))
+        })
+        .collect();
+    let cost: Expression = arcs.iter().zip(&x).map(|(a, &v)| a.3 * v).sum();
+    let mut problem = vars.minimise(cost.clone()).using(microlp);
+    for node in 1..=nodes {
+        let mut balance = Expression::from(0.0);
+        for (&(u, v, _, _), &var) in arcs.iter().zip(&x) {
+            if u == node {
+                balance += var;
+            }
+            if v == node {
+                balance -= var;
+            }
+        }
+        let b = supply.get(&node).copied().unwrap_or(0.0);
+        problem.add_constraint(balance.clone().leq(b));
+        problem.add_constraint(balance.geq(b));
+    }
+    let solution = problem.solve().unwrap();
+    (supply.get(&1).copied().unwrap_or(0.0), solution.eval(&cost))
+}
+
+proptest! {
+    #![proptest_config(crate::fixtures::proptest_config(48))]
+
+    /// On road grids (integer costs with many ties, every leg capacitated), the min-cost
+    /// flow equals the arc LP with and without a capacity override and a target volume,
+    /// and its DIMACS export, solved as a plain LP, has the delivered volume as supply and
+    /// the same optimal cost.
+    #[test]
+    fn road_grid_min_cost_flow_equals_the_lp_and_its_dimacs_export(
+        places in 4usize..=36,
+        seed in 0u64..1000,
+        (a, b) in (0usize..1000, 0usize..1000),
+        volume in 0u16..2500,
+        (pick, capacity) in (0usize..1000, 0u16..400),
+    ) {
+        let network = synthetic::generate(Synthetic { places, seed });
+        let n = network.places().len();
+        let (from, to) = (PlaceId((a % n) as u32), PlaceId((b % n) as u32));
+        prop_assume!(from != to);
+        let graph = Graph::new(&network, &Profile::new(Objective::Cost));
+        let demands = [Demand { from, to, volume_teu_per_year: f64::from(volume) }];
+        let instance = Instance::new(&graph, &demands);
+        prop_assert!(mcf::applies(&instance));
+        let flow = mcf::solve(&instance, &[], None);
+        let linear = lp::solve(&instance, &[], None).unwrap();
+        prop_assert!(close(flow.delivered, linear.delivered), "delivered {} vs {}", flow.delivered, linear.delivered);
+        prop_assert!(close(flow.objective, linear.objective), "objective {} vs {}", flow.objective, linear.objective);
+        // Integer data give an integer optimum.
+        prop_assert_eq!(flow.objective.fract(), 0.0);
+        prop_assert_eq!(flow.delivered.fract(), 0.0);
+        let overrides = [(Group((pick % instance.group_count()) as u32), f64::from(capacity))];
+        let most = mcf::solve(&instance, &overrides, None).delivered;
+        for target in [None, Some((most / 2.0).floor())] {
+            let flow = mcf::solve(&instance, &overrides, target);
+            let linear = lp::solve(&instance, &overrides, target).unwrap();
+            prop_assert!(close(flow.delivered, linear.delivered), "{overrides:?}, {target:?}: delivered {} vs {}", flow.delivered, linear.delivered);
+            prop_assert!(close(flow.objective, linear.objective), "{overrides:?}, {target:?}: objective {} vs {}", flow.objective, linear.objective);
+        }
+        let mut file = Vec::new();
+        let summary = write_dimacs(&instance, &mut file).unwrap();
+        let (supply, cost) = dimacs_lp(std::str::from_utf8(&file).unwrap());
+        prop_assert_eq!(supply, flow.delivered);
+        prop_assert_eq!(summary.supply as f64, flow.delivered);
+        prop_assert_eq!(summary.optimal_cost as f64, flow.objective);
+        prop_assert!(close(cost, flow.objective), "DIMACS LP cost {} vs {}", cost, flow.objective);
+    }
+}
+
+#[test]
+fn dimacs_export_refuses_fractional_values_and_several_pairs() {
+    let network = synthetic::generate(Synthetic {
+        places: 25,
+        seed: 3,
+    });
+    let demand = |volume| Demand {
+        from: PlaceId(0),
+        to: PlaceId(24),
+        volume_teu_per_year: volume,
+    };
+    let export = |objective, demands: &[Demand]| {
+        let graph = Graph::new(&network, &Profile::new(objective));
+        write_dimacs(&Instance::new(&graph, demands), &mut Vec::new())
+    };
+    // Hours are fractional.
+    let error = export(Objective::Time, &[demand(100.0)]).unwrap_err();
+    assert!(matches!(error, DimacsError::Cost { .. }), "{error}");
+    assert!(error.to_string().contains("is not an integer"), "{error}");
+    let error = export(Objective::Cost, &[demand(10.5)]).unwrap_err();
+    assert!(
+        matches!(error, DimacsError::Supply { value } if value == 10.5),
+        "{error}"
+    );
+    let error = export(Objective::Cost, &[demand(10.0), demand(20.0)]).unwrap_err();
+    assert!(matches!(error, DimacsError::NotMinCostFlow), "{error}");
+    // Whole numbers export, with the delivered volume as supply.
+    let mut file = Vec::new();
+    let graph = Graph::new(&network, &Profile::new(Objective::Cost));
+    let summary = write_dimacs(&Instance::new(&graph, &[demand(1e6)]), &mut file).unwrap();
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(&format!(
+        "\nn 1 {}\nn 2 -{}\n",
+        summary.supply, summary.supply
+    )));
+    assert!(summary.supply > 0 && (summary.supply as f64) < 1e6);
+    assert!(text.contains(&format!("\np min {} {}\n", summary.nodes, summary.arcs)));
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! A flow instance: for each demand, the arcs of the state graph its freight may use,
 //! and the capacity groups (legs, places) those arcs share.
 
-use std::collections::{HashMap, HashSet};
-
 use super::{Demand, Limit};
 use crate::graph::{Arc, DirLeg, Graph, StateId};
 use crate::model::PlaceId;
@@ -72,7 +70,13 @@ pub struct Instance<'g, 'n> {
     pub(crate) commodities: Vec<Commodity>,
     limits: Vec<Limit>,
     capacities: Vec<f64>,
+    /// The group of each directed leg and of each place (`NO_GROUP` if none).
+    leg_groups: Vec<u32>,
+    place_groups: Vec<u32>,
 }
+
+/// Marks a leg or place without a group in [`Instance`]'s lookup tables.
+const NO_GROUP: u32 = u32::MAX;
 
 impl<'g, 'n> Instance<'g, 'n> {
     /// Builds the instance: each demand's arcs are those on some path from its origin to
@@ -84,15 +88,21 @@ impl<'g, 'n> Instance<'g, 'n> {
             commodities: Vec::with_capacity(demands.len()),
             limits: Vec::new(),
             capacities: Vec::new(),
+            leg_groups: vec![NO_GROUP; 2 * network.legs().len()],
+            place_groups: vec![NO_GROUP; network.places().len()],
         };
-        let mut groups: HashMap<Limit, Group> = HashMap::new();
-        let mut group = |instance: &mut Instance<'_, '_>, limit: Limit, capacity: Option<f64>| {
+        let group = |instance: &mut Instance<'_, '_>, limit: Limit, capacity: Option<f64>| {
             let capacity = capacity?;
-            Some(*groups.entry(limit).or_insert_with(|| {
+            let slot = match limit {
+                Limit::Leg(dir) => &mut instance.leg_groups[dir.0 as usize],
+                Limit::Place(place) => &mut instance.place_groups[place.index()],
+            };
+            if *slot == NO_GROUP {
+                *slot = instance.limits.len() as u32;
                 instance.limits.push(limit);
                 instance.capacities.push(capacity);
-                Group(instance.limits.len() as u32 - 1)
-            }))
+            }
+            Some(Group(*slot))
         };
         for demand in demands {
             let arcs = useful_arcs(graph, demand.from, demand.to);
@@ -145,10 +155,11 @@ impl<'g, 'n> Instance<'g, 'n> {
 
     /// The group of a leg direction or place, if it has one.
     pub fn group_of(&self, limit: Limit) -> Option<Group> {
-        self.limits
-            .iter()
-            .position(|&l| l == limit)
-            .map(|i| Group(i as u32))
+        let slot = match limit {
+            Limit::Leg(dir) => self.leg_groups.get(dir.0 as usize),
+            Limit::Place(place) => self.place_groups.get(place.index()),
+        };
+        slot.filter(|&&g| g != NO_GROUP).map(|&g| Group(g))
     }
 
     /// A group's capacity in TEU per year.
@@ -196,20 +207,21 @@ impl<'g, 'n> Instance<'g, 'n> {
 
 /// The arcs on some path from `from` to a target state of `to`: forward reachable from
 /// the origin without re-entering it or leaving the destination, and able to reach a
-/// target.
+/// target. O(states + arcs), sorted by (tail, head, leg) with the origin's departures
+/// first.
 fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<StateId>, Arc)> {
     if from == to || !graph.allows_place(from) || !graph.allows_place(to) {
         return Vec::new();
     }
     let mut arcs: Vec<(Option<StateId>, Arc)> = Vec::new();
-    let mut seen: HashSet<StateId> = HashSet::new();
+    let mut seen = vec![false; graph.state_count()];
     let mut stack: Vec<StateId> = Vec::new();
     for arc in graph.departures(from) {
         if graph.state_place(arc.head) == from {
             continue;
         }
         arcs.push((None, arc));
-        if seen.insert(arc.head) {
+        if !std::mem::replace(&mut seen[arc.head as usize], true) {
             stack.push(arc.head);
         }
     }
@@ -222,34 +234,50 @@ fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<Sta
                 continue;
             }
             arcs.push((Some(state), arc));
-            if seen.insert(arc.head) {
+            if !std::mem::replace(&mut seen[arc.head as usize], true) {
                 stack.push(arc.head);
             }
         }
     }
-    // States that can reach a target: a fixpoint over the reversed arcs.
-    let mut good: HashSet<StateId> = HashSet::new();
-    let mut reverse: HashMap<StateId, Vec<StateId>> = HashMap::new();
+    // States that can reach a target: a fixpoint over the reversed arcs (CSR by head).
+    let mut first = vec![0u32; graph.state_count() + 1];
+    for (tail, arc) in &arcs {
+        if tail.is_some() {
+            first[arc.head as usize + 1] += 1;
+        }
+    }
+    for s in 0..graph.state_count() {
+        first[s + 1] += first[s];
+    }
+    let mut next: Vec<u32> = first[..graph.state_count()].to_vec();
+    let mut tails = vec![0 as StateId; first[graph.state_count()] as usize];
+    let mut good = vec![false; graph.state_count()];
     let mut queue = Vec::new();
     for (tail, arc) in &arcs {
         if let Some(tail) = tail {
-            reverse.entry(arc.head).or_default().push(*tail);
+            tails[next[arc.head as usize] as usize] = *tail;
+            next[arc.head as usize] += 1;
         }
-        if graph.state_place(arc.head) == to && graph.is_target(arc.head) && good.insert(arc.head) {
+        if graph.state_place(arc.head) == to
+            && graph.is_target(arc.head)
+            && !std::mem::replace(&mut good[arc.head as usize], true)
+        {
             queue.push(arc.head);
         }
     }
     while let Some(state) = queue.pop() {
-        for &tail in reverse.get(&state).map(Vec::as_slice).unwrap_or(&[]) {
-            if good.insert(tail) {
+        let s = state as usize;
+        for &tail in &tails[first[s] as usize..first[s + 1] as usize] {
+            if !std::mem::replace(&mut good[tail as usize], true) {
                 queue.push(tail);
             }
         }
     }
     let mut useful: Vec<(Option<StateId>, Arc)> = arcs
         .into_iter()
-        .filter(|(tail, arc)| good.contains(&arc.head) && tail.is_none_or(|t| good.contains(&t)))
+        .filter(|(tail, arc)| good[arc.head as usize] && tail.is_none_or(|t| good[t as usize]))
         .collect();
-    useful.sort_by_key(|(tail, arc)| (tail.map_or(-1, i64::from), arc.head, arc.leg));
+    // (tail, leg) is unique, so an unstable sort is deterministic.
+    useful.sort_unstable_by_key(|(tail, arc)| (tail.map_or(-1, i64::from), arc.head, arc.leg));
     useful
 }

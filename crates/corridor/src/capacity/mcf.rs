@@ -2,16 +2,38 @@
 //! Dijkstra on reduced costs (Johnson potentials), on the state graph transformed so that
 //! capacities sit on single arcs.
 //!
-//! Transformation: an arc of a capacitated leg goes tail → leg node (its weight, no
-//! limit) → head (the leg's capacity), so every arrival class sharing the leg shares its
-//! capacity. A capacitated place with a single state is split into in → out with the
-//! place's capacity. Origin and destination capacities cap the flow value. Each
-//! augmentation sends as much as the path allows; the flow after the last one is a
-//! min-cost flow of the largest feasible value (≤ the demand), and the final potentials
-//! certify it: no residual arc has a negative reduced cost.
+//! Transformation ([`FlowNetwork`]): an arc of a capacitated leg carries the leg's
+//! capacity itself when it is the leg's only arc; when several arrival classes share the
+//! leg, each goes tail → leg node (its weight, no limit) and one arc leg node → head
+//! carries the capacity, so they share it. A capacitated place with a single state is
+//! split into in → out with the place's capacity. Origin and destination capacities cap
+//! the flow value.
+//!
+//! Potentials first: one Dijkstra backwards from the sink, stopped when the source is
+//! settled at distance `H`, gives each settled node `H − h(v)` for its distance `h(v)` to
+//! the sink and the others 0 — the distances to the sink, capped at `H`, as potentials.
+//! With them every reduced cost is non-negative and a node's reduced distance from the
+//! source is the detour a path through it costs, so the forward searches are A* searches
+//! with an exact bound: they explore the nodes on near-shortest paths only.
+//!
+//! Then each round runs Dijkstra from the source on the residual network with reduced
+//! costs (radix heap) and stops as soon as the sink is settled, at reduced distance `D`.
+//! Settled nodes add `d(v) − D` to their potential and the others keep theirs (that is
+//! `min(d(v), D)` for all, shifted by the constant `D`), which keeps every reduced cost
+//! non-negative and costs only the nodes the round settled. The round sends as much as
+//! its path allows. The flow after the last round is a min-cost flow of the largest
+//! feasible value (≤ the demand), and the final potentials certify it: no residual arc
+//! has a negative reduced cost.
+//!
+//! Complexity: O(m) to build, then O(R · (m' + n' log C)) for R rounds (at most one per
+//! augmenting path), where n' and m' count the nodes a round settles and their arcs: those
+//! whose detour is at most the round's `D`, often a small part of the network. All
+//! arithmetic is in `f64`, exact when the weights, capacities and demand are integers
+//! below 2^53. Ties follow the arc order of the instance, so the result is deterministic.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::cmp::Reverse;
+
+use radix_heap::RadixHeapMap;
 
 use super::instance::{Group, Instance, Solution};
 use crate::graph::StateId;
@@ -23,11 +45,11 @@ pub fn applies(instance: &Instance<'_, '_>) -> bool {
         return false;
     }
     let commodity = &instance.commodities[0];
-    let mut classes: HashMap<Group, StateId> = HashMap::new();
+    let mut classes: Vec<Option<StateId>> = vec![None; instance.group_count()];
     for arc in &commodity.arcs {
         if let Some(group) = arc.place_group
             && !arc.ends
-            && *classes.entry(group).or_insert(arc.head) != arc.head
+            && *classes[group.0 as usize].get_or_insert(arc.head) != arc.head
         {
             return false;
         }
@@ -35,64 +57,426 @@ pub fn applies(instance: &Instance<'_, '_>) -> bool {
     true
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Edge {
-    to: usize,
-    capacity: f64,
-    cost: f64,
-    flow: f64,
+/// No node or arc (a sentinel inside this module).
+const NONE: u32 = u32::MAX;
+
+/// An arc of a [`FlowNetwork`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct FlowNetworkArc {
+    pub(crate) tail: u32,
+    pub(crate) head: u32,
+    /// TEU per year; `f64::INFINITY` when unlimited.
+    pub(crate) capacity: f64,
+    /// The objective's weight per TEU.
+    pub(crate) cost: f64,
 }
 
-/// A residual network with paired forward/backward edges (`e ^ 1` is the partner).
+/// The single-pair instance as a plain min-cost-flow network: send up to `value` from
+/// `source` to `sink` along `arcs`, as much as possible, then as cheaply as possible.
+/// What [`solve`] solves and [`super::dimacs`] exports.
+#[derive(Clone, Debug)]
+pub(crate) struct FlowNetwork {
+    pub(crate) node_count: usize,
+    pub(crate) source: u32,
+    pub(crate) sink: u32,
+    pub(crate) arcs: Vec<FlowNetworkArc>,
+    /// The demand, capped by the origin's and the destination's capacities and the
+    /// target volume.
+    pub(crate) value: f64,
+    /// The network arc that carries each commodity arc's flow (the tail → leg node arc
+    /// for a shared leg).
+    carrier: Vec<u32>,
+}
+
+impl FlowNetwork {
+    /// Builds the network of the instance's only commodity with capacity `overrides`;
+    /// `target` caps the value. O(arcs + states + groups).
+    pub(crate) fn new(
+        instance: &Instance<'_, '_>,
+        overrides: &[(Group, f64)],
+        target: Option<f64>,
+    ) -> FlowNetwork {
+        let commodity = &instance.commodities[0];
+        let state_count = instance.graph.state_count();
+        let group_count = instance.group_count();
+        let mut network = FlowNetwork {
+            node_count: 2,
+            source: 0,
+            sink: 1,
+            arcs: Vec::with_capacity(commodity.arcs.len()),
+            value: 0.0,
+            carrier: Vec::with_capacity(commodity.arcs.len()),
+        };
+        // The place group of each state (from the arcs arriving there), and how many
+        // arcs use each leg group.
+        let mut state_group: Vec<Option<Group>> = vec![None; state_count];
+        let mut leg_arcs: Vec<u32> = vec![0; group_count];
+        for arc in &commodity.arcs {
+            if !arc.ends {
+                state_group[arc.head as usize] = arc.place_group;
+            }
+            if let Some(group) = arc.leg_group {
+                leg_arcs[group.0 as usize] += 1;
+            }
+        }
+        // State nodes: arrivals come into `entry`, departures leave from `exit` (the same
+        // node unless the place is split for its capacity). Created on first use.
+        let mut entry: Vec<u32> = vec![NONE; state_count];
+        let mut exit: Vec<u32> = vec![NONE; state_count];
+        let mut leg_node: Vec<u32> = vec![NONE; group_count];
+        let mut state_node = |network: &mut FlowNetwork, state: StateId| -> (u32, u32) {
+            let s = state as usize;
+            if entry[s] == NONE {
+                let a = network.node();
+                entry[s] = a;
+                exit[s] = match state_group[s] {
+                    Some(group) => {
+                        let b = network.node();
+                        network.arc(a, b, instance.capacity_with(group, overrides), 0.0);
+                        b
+                    }
+                    None => a,
+                };
+            }
+            (entry[s], exit[s])
+        };
+        for arc in &commodity.arcs {
+            let tail = match arc.tail {
+                None => network.source,
+                Some(state) => state_node(&mut network, state).1,
+            };
+            let head = if arc.ends {
+                network.sink
+            } else {
+                state_node(&mut network, arc.head).0
+            };
+            let carrier = match arc.leg_group {
+                None => network.arc(tail, head, f64::INFINITY, arc.weight),
+                Some(group) if leg_arcs[group.0 as usize] == 1 => network.arc(
+                    tail,
+                    head,
+                    instance.capacity_with(group, overrides),
+                    arc.weight,
+                ),
+                Some(group) => {
+                    let g = group.0 as usize;
+                    if leg_node[g] == NONE {
+                        leg_node[g] = network.node();
+                        network.arc(
+                            leg_node[g],
+                            head,
+                            instance.capacity_with(group, overrides),
+                            0.0,
+                        );
+                    }
+                    network.arc(tail, leg_node[g], f64::INFINITY, arc.weight)
+                }
+            };
+            network.carrier.push(carrier);
+        }
+        let mut value = commodity.demand.volume_teu_per_year;
+        if let Some(group) = commodity.origin_group {
+            value = value.min(instance.capacity_with(group, overrides));
+        }
+        if let Some(&Some(group)) = commodity
+            .arcs
+            .iter()
+            .find(|a| a.ends)
+            .map(|a| &a.place_group)
+        {
+            value = value.min(instance.capacity_with(group, overrides));
+        }
+        if let Some(target) = target {
+            value = value.min(target);
+        }
+        network.value = value;
+        network
+    }
+
+    fn node(&mut self) -> u32 {
+        self.node_count += 1;
+        self.node_count as u32 - 1
+    }
+
+    fn arc(&mut self, tail: u32, head: u32, capacity: f64, cost: f64) -> u32 {
+        self.arcs.push(FlowNetworkArc {
+            tail,
+            head,
+            capacity,
+            cost,
+        });
+        self.arcs.len() as u32 - 1
+    }
+
+    /// A min-cost flow of the largest value up to `value`: the flow on every arc.
+    pub(crate) fn min_cost_flow(&self) -> Vec<f64> {
+        let mut residual = Residual::new(self);
+        let mut search = Search::new(self.node_count);
+        let (source, sink) = (self.source as usize, self.sink as usize);
+        let mut sent = 0.0;
+        if self.value > EPS && search.distances_to_sink(&residual, source, sink) {
+            while self.value - sent > EPS * self.value.max(1.0)
+                && search.shortest_paths(&residual, source, sink)
+            {
+                sent += search.augment(&mut residual, source, sink, self.value - sent);
+            }
+        }
+        residual.flows()
+    }
+}
+
+/// Residual capacities at or below this count as zero (rounding of fractional volumes).
+const EPS: f64 = 1e-9;
+
+/// A residual edge: 16 bytes of what Dijkstra reads, plus the head.
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    head: u32,
+    cost: f64,
+    residual: f64,
+}
+
+/// The residual network in CSR form: the edges leaving node `v` are
+/// `first[v]..first[v + 1]`, forward edges (an arc) and backward edges (undoing one)
+/// mixed in arc order; `partner[e]` is the opposite edge.
 struct Residual {
+    first: Vec<u32>,
     edges: Vec<Edge>,
-    out: Vec<Vec<usize>>,
+    partner: Vec<u32>,
+    /// The forward edge of each arc.
+    forward: Vec<u32>,
 }
 
 impl Residual {
-    fn node(&mut self) -> usize {
-        self.out.push(Vec::new());
-        self.out.len() - 1
-    }
-
-    fn edge(&mut self, from: usize, to: usize, capacity: f64, cost: f64) -> usize {
-        let id = self.edges.len();
-        self.edges.push(Edge {
-            to,
-            capacity,
-            cost,
-            flow: 0.0,
-        });
-        self.edges.push(Edge {
-            to: from,
-            capacity: 0.0,
-            cost: -cost,
-            flow: 0.0,
-        });
-        self.out[from].push(id);
-        self.out[to].push(id + 1);
-        id
-    }
-
-    fn residual(&self, e: usize) -> f64 {
-        let edge = &self.edges[e];
-        if e.is_multiple_of(2) {
-            edge.capacity - edge.flow
-        } else {
-            self.edges[e ^ 1].flow
+    fn new(network: &FlowNetwork) -> Residual {
+        let n = network.node_count;
+        let mut first = vec![0u32; n + 1];
+        for arc in &network.arcs {
+            first[arc.tail as usize + 1] += 1;
+            first[arc.head as usize + 1] += 1;
         }
+        for v in 0..n {
+            first[v + 1] += first[v];
+        }
+        let mut next: Vec<u32> = first[..n].to_vec();
+        let edge_count = 2 * network.arcs.len();
+        let mut edges = vec![
+            Edge {
+                head: 0,
+                cost: 0.0,
+                residual: 0.0,
+            };
+            edge_count
+        ];
+        let mut partner = vec![0u32; edge_count];
+        let mut forward = Vec::with_capacity(network.arcs.len());
+        for arc in &network.arcs {
+            let f = next[arc.tail as usize];
+            next[arc.tail as usize] += 1;
+            let b = next[arc.head as usize];
+            next[arc.head as usize] += 1;
+            edges[f as usize] = Edge {
+                head: arc.head,
+                cost: arc.cost,
+                residual: arc.capacity,
+            };
+            edges[b as usize] = Edge {
+                head: arc.tail,
+                cost: -arc.cost,
+                residual: 0.0,
+            };
+            partner[f as usize] = b;
+            partner[b as usize] = f;
+            forward.push(f);
+        }
+        Residual {
+            first,
+            edges,
+            partner,
+            forward,
+        }
+    }
+
+    fn out(&self, v: usize) -> std::ops::Range<usize> {
+        self.first[v] as usize..self.first[v + 1] as usize
     }
 
     fn push(&mut self, e: usize, amount: f64) {
-        if e.is_multiple_of(2) {
-            self.edges[e].flow += amount;
-        } else {
-            self.edges[e ^ 1].flow -= amount;
-        }
+        self.edges[e].residual -= amount;
+        self.edges[self.partner[e] as usize].residual += amount;
+    }
+
+    /// The flow on each arc: what its backward edge could undo.
+    fn flows(&self) -> Vec<f64> {
+        self.forward
+            .iter()
+            .map(|&f| {
+                self.edges[self.partner[f as usize] as usize]
+                    .residual
+                    .max(0.0)
+            })
+            .collect()
     }
 }
 
-const EPS: f64 = 1e-9;
+/// Dijkstra's scratch and the potentials, reused across rounds; only touched entries are
+/// reset.
+struct Search {
+    potential: Vec<f64>,
+    dist: Vec<f64>,
+    /// The edge a node was reached by in the current round.
+    via: Vec<u32>,
+    /// The round a node was settled in (0 = never).
+    settled_in: Vec<u32>,
+    round: u32,
+    touched: Vec<u32>,
+    settled: Vec<u32>,
+    heap: RadixHeapMap<Reverse<u64>, u32>,
+}
+
+impl Search {
+    fn new(n: usize) -> Search {
+        Search {
+            potential: vec![0.0; n],
+            dist: vec![f64::INFINITY; n],
+            via: vec![NONE; n],
+            settled_in: vec![0; n],
+            round: 0,
+            touched: Vec::new(),
+            settled: Vec::new(),
+            heap: RadixHeapMap::new(),
+        }
+    }
+
+    /// The first potentials: Dijkstra backwards from `sink` until `source` is settled
+    /// (at distance `H`); a settled node gets `H − h(v)` for its distance `h(v)` to the
+    /// sink, the others 0 (that is `−min(h(v), H)` shifted by `H`). Every reduced cost is
+    /// then non-negative and the first forward search only explores nodes on paths
+    /// at most `D` longer than the shortest (A* with an exact bound). Call before any
+    /// flow is sent. False when the source cannot reach the sink.
+    fn distances_to_sink(&mut self, residual: &Residual, source: usize, sink: usize) -> bool {
+        self.round += 1;
+        let round = self.round;
+        self.dist[sink] = 0.0;
+        self.touched.push(sink as u32);
+        self.heap.push(key(0.0), sink as u32);
+        while let Some((Reverse(bits), v)) = self.heap.pop() {
+            let d = f64::from_bits(bits);
+            let v = v as usize;
+            if d > self.dist[v] || self.settled_in[v] == round {
+                continue;
+            }
+            self.settled_in[v] = round;
+            self.settled.push(v as u32);
+            if v == source {
+                break;
+            }
+            // Arcs into `v` with capacity: the partners of its backward edges.
+            for e in residual.out(v) {
+                let arc = residual.edges[residual.partner[e] as usize];
+                if arc.residual <= EPS {
+                    continue;
+                }
+                let u = residual.edges[e].head as usize;
+                let next = d + arc.cost;
+                if next < self.dist[u] {
+                    if self.dist[u] == f64::INFINITY {
+                        self.touched.push(u as u32);
+                    }
+                    self.dist[u] = next;
+                    self.heap.push(key(next), u as u32);
+                }
+            }
+        }
+        if self.settled_in[source] != round {
+            return false;
+        }
+        let reach = self.dist[source];
+        for &v in &self.settled {
+            self.potential[v as usize] = reach - self.dist[v as usize];
+        }
+        true
+    }
+
+    /// Dijkstra on reduced costs from `source` until `sink` is settled, then the
+    /// potential update. False (and nothing changed) when the sink is unreachable.
+    fn shortest_paths(&mut self, residual: &Residual, source: usize, sink: usize) -> bool {
+        for &v in &self.touched {
+            self.dist[v as usize] = f64::INFINITY;
+        }
+        self.touched.clear();
+        self.settled.clear();
+        self.heap.clear();
+        self.round += 1;
+        let round = self.round;
+        self.dist[source] = 0.0;
+        self.via[source] = NONE;
+        self.touched.push(source as u32);
+        self.heap.push(key(0.0), source as u32);
+        while let Some((Reverse(bits), v)) = self.heap.pop() {
+            let d = f64::from_bits(bits);
+            let v = v as usize;
+            if d > self.dist[v] || self.settled_in[v] == round {
+                continue;
+            }
+            self.settled_in[v] = round;
+            self.settled.push(v as u32);
+            if v == sink {
+                break;
+            }
+            let p = self.potential[v];
+            for e in residual.out(v) {
+                let edge = residual.edges[e];
+                if edge.residual <= EPS {
+                    continue;
+                }
+                let w = edge.head as usize;
+                let next = d + (edge.cost + p - self.potential[w]).max(0.0);
+                if next < self.dist[w] {
+                    if self.dist[w] == f64::INFINITY {
+                        self.touched.push(w as u32);
+                    }
+                    self.dist[w] = next;
+                    self.via[w] = e as u32;
+                    self.heap.push(key(next), w as u32);
+                }
+            }
+        }
+        if self.settled_in[sink] != round {
+            return false;
+        }
+        let reach = self.dist[sink];
+        for &v in &self.settled {
+            self.potential[v as usize] += self.dist[v as usize] - reach;
+        }
+        true
+    }
+
+    /// Sends as much as the round's shortest path allows, at most `wanted`. Returns the
+    /// amount sent.
+    fn augment(&self, residual: &mut Residual, source: usize, sink: usize, wanted: f64) -> f64 {
+        let mut amount = wanted;
+        let mut v = sink;
+        while v != source {
+            let e = self.via[v] as usize;
+            amount = amount.min(residual.edges[e].residual);
+            v = residual.edges[residual.partner[e] as usize].head as usize;
+        }
+        let mut v = sink;
+        while v != source {
+            let e = self.via[v] as usize;
+            residual.push(e, amount);
+            v = residual.edges[residual.partner[e] as usize].head as usize;
+        }
+        amount
+    }
+}
+
+/// A radix-heap key for a non-negative distance: the bits of a non-negative `f64` order
+/// as the number does, and Dijkstra pops keys in increasing order, as a radix heap needs.
+fn key(dist: f64) -> Reverse<u64> {
+    Reverse(dist.to_bits())
+}
 
 /// Solves the single-pair instance; `target` caps the volume (for shadow prices at a
 /// fixed delivered volume). Call only when [`applies`] holds.
@@ -101,183 +485,8 @@ pub fn solve(
     overrides: &[(Group, f64)],
     target: Option<f64>,
 ) -> Solution {
-    let commodity = &instance.commodities[0];
-    let mut net = Residual {
-        edges: Vec::new(),
-        out: Vec::new(),
-    };
-    let source = net.node();
-    let sink = net.node();
-    // State nodes: arrivals come into `entry`, departures leave from `exit` (the same
-    // node unless the place is split for its capacity).
-    let mut entry: HashMap<StateId, usize> = HashMap::new();
-    let mut exit: HashMap<StateId, usize> = HashMap::new();
-    let mut state_node =
-        |net: &mut Residual, arc_place: Option<Group>, state: StateId| -> (usize, usize) {
-            if let (Some(&a), Some(&b)) = (entry.get(&state), exit.get(&state)) {
-                return (a, b);
-            }
-            let a = net.node();
-            let b = match arc_place {
-                Some(group) => {
-                    let b = net.node();
-                    net.edge(a, b, instance.capacity_with(group, overrides), 0.0);
-                    b
-                }
-                None => a,
-            };
-            entry.insert(state, a);
-            exit.insert(state, b);
-            (a, b)
-        };
-    // The place group of each state (from the arcs arriving there).
-    let mut state_group: HashMap<StateId, Option<Group>> = HashMap::new();
-    for arc in &commodity.arcs {
-        if !arc.ends {
-            state_group.insert(arc.head, arc.place_group);
-        }
-    }
-    let mut leg_nodes: HashMap<Group, (usize, usize)> = HashMap::new();
-    let mut arc_edges: Vec<usize> = Vec::with_capacity(commodity.arcs.len());
-    for arc in &commodity.arcs {
-        let tail = match arc.tail {
-            None => source,
-            Some(state) => {
-                state_node(&mut net, state_group.get(&state).copied().flatten(), state).1
-            }
-        };
-        let head = if arc.ends {
-            sink
-        } else {
-            state_node(
-                &mut net,
-                state_group.get(&arc.head).copied().flatten(),
-                arc.head,
-            )
-            .0
-        };
-        let edge = match arc.leg_group {
-            None => net.edge(tail, head, f64::INFINITY, arc.weight),
-            Some(group) => {
-                let (node, _) = *leg_nodes.entry(group).or_insert_with(|| {
-                    let node = net.node();
-                    let limit = net.edge(node, head, instance.capacity_with(group, overrides), 0.0);
-                    (node, limit)
-                });
-                net.edge(tail, node, f64::INFINITY, arc.weight)
-            }
-        };
-        arc_edges.push(edge);
-    }
-    let mut value = commodity.demand.volume_teu_per_year;
-    if let Some(group) = commodity.origin_group {
-        value = value.min(instance.capacity_with(group, overrides));
-    }
-    if let Some(&Some(group)) = commodity
-        .arcs
-        .iter()
-        .find(|a| a.ends)
-        .map(|a| &a.place_group)
-    {
-        value = value.min(instance.capacity_with(group, overrides));
-    }
-    if let Some(target) = target {
-        value = value.min(target);
-    }
-    augment(&mut net, source, sink, value);
-    let flows = vec![
-        arc_edges
-            .iter()
-            .map(|&e| net.edges[e].flow.max(0.0))
-            .collect(),
-    ];
+    let network = FlowNetwork::new(instance, overrides, target);
+    let flow = network.min_cost_flow();
+    let flows = vec![network.carrier.iter().map(|&a| flow[a as usize]).collect()];
     Solution::from_flows(instance, flows)
-}
-
-/// Successive shortest paths from `source` to `sink` until `value` is sent or no path is
-/// left. Costs are non-negative at the start, so zero potentials are feasible.
-fn augment(net: &mut Residual, source: usize, sink: usize, value: f64) {
-    let n = net.out.len();
-    let mut potential = vec![0.0f64; n];
-    let mut sent = 0.0;
-    while value - sent > EPS * value.max(1.0) {
-        let mut dist = vec![f64::INFINITY; n];
-        let mut via: Vec<Option<usize>> = vec![None; n];
-        let mut heap = BinaryHeap::new();
-        dist[source] = 0.0;
-        heap.push(Entry {
-            cost: 0.0,
-            node: source,
-        });
-        while let Some(Entry { cost, node }) = heap.pop() {
-            if cost > dist[node] {
-                continue;
-            }
-            for &e in &net.out[node] {
-                if net.residual(e) <= EPS {
-                    continue;
-                }
-                let edge = net.edges[e];
-                let reduced = (edge.cost + potential[node] - potential[edge.to]).max(0.0);
-                let next = cost + reduced;
-                if next < dist[edge.to] {
-                    dist[edge.to] = next;
-                    via[edge.to] = Some(e);
-                    heap.push(Entry {
-                        cost: next,
-                        node: edge.to,
-                    });
-                }
-            }
-        }
-        if !dist[sink].is_finite() {
-            break;
-        }
-        for (p, d) in potential.iter_mut().zip(&dist) {
-            if d.is_finite() {
-                *p += d;
-            }
-        }
-        let mut amount = value - sent;
-        let mut node = sink;
-        while let Some(e) = via[node] {
-            amount = amount.min(net.residual(e));
-            node = net.edges[e ^ 1].to;
-        }
-        let mut node = sink;
-        while let Some(e) = via[node] {
-            net.push(e, amount);
-            node = net.edges[e ^ 1].to;
-        }
-        sent += amount;
-    }
-}
-
-#[derive(Debug)]
-struct Entry {
-    cost: f64,
-    node: usize,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .cost
-            .total_cmp(&self.cost)
-            .then_with(|| other.node.cmp(&self.node))
-    }
 }

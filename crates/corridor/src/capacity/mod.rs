@@ -16,6 +16,7 @@
 
 pub mod colgen;
 mod decompose;
+pub mod dimacs;
 mod instance;
 pub mod lp;
 pub mod mcf;
