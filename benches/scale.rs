@@ -1,7 +1,8 @@
 //! Scale benchmarks on seeded synthetic road-like networks (`corridor generate`, seed 1)
 //! of 10^4, 10^5 and 10^6 places (`CORRIDOR_BENCH_SIZES` to choose): load, compile,
 //! one-to-all, point-to-point (contraction hierarchies and plain Dijkstra), matrix on 1
-//! and 2 threads, pareto and single-pair flow. Every shortest-path benchmark has
+//! and 2 threads, pareto and single-pair flow (the min-cost flow solve at every size, the
+//! whole allocation with shadow prices up to 10^4). Every shortest-path benchmark has
 //! petgraph's Dijkstra on the same places and legs in the same run as its baseline.
 //!
 //! CH preprocessing is benchmarked up to 10^5 places; at 10^6 one build takes tens of
@@ -16,7 +17,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use corridor::capacity::allocate;
+use corridor::capacity::{Instance, allocate, mcf};
 use corridor::graph::Criterion as Crit;
 use corridor::model::Demand;
 use corridor::route::ch::{self, ChQuery, Hierarchy};
@@ -140,16 +141,25 @@ fn bench(c: &mut Criterion) {
         });
 
         // Single-pair min-cost flow: 2,000 TEU/year (several legs' worth) across
-        // 60 grid columns, cheapest first.
+        // 60 grid columns, cheapest first. The solve alone (what benches/mcf_compare.sh
+        // compares with OR-Tools) at every size; the whole allocation with shadow prices
+        // (two more solves per saturated leg, as `corridor flow` reports them) up to 10^4.
         let cost_graph = Graph::new(&network, &Profile::new(Objective::Cost));
         let demand = Demand {
             from: source,
             to: PlaceId(source.0 + 60),
             volume_teu_per_year: 2000.0,
         };
-        group.bench_function("flow single pair 2000 TEU (60 columns apart)", |b| {
-            b.iter(|| allocate(&cost_graph, &[demand]).unwrap())
-        });
+        let instance = Instance::new(&cost_graph, std::slice::from_ref(&demand));
+        group.bench_function(
+            "min-cost flow solve, single pair 2000 TEU (60 columns apart)",
+            |b| b.iter(|| mcf::solve(black_box(&instance), &[], None)),
+        );
+        if n <= 10_000 {
+            group.bench_function("flow single pair 2000 TEU (60 columns apart)", |b| {
+                b.iter(|| allocate(&cost_graph, &[demand]).unwrap())
+            });
+        }
         group.finish();
     }
 }

@@ -184,10 +184,25 @@ fn ch_matrix_equals_the_plain_matrix_on_1_and_2_threads() {
             .unwrap()
             .install(|| ch::matrix(&hierarchy, &graph, &some, &some))
     };
-    assert!(
-        run(1) == run(2),
-        "CH matrix differs between 1 and 2 threads"
-    );
+    let fast = run(1);
+    assert!(fast == run(2), "CH matrix differs between 1 and 2 threads");
+    // Against the plain matrix, origins among the destinations and apart from them.
+    let others: Vec<PlaceId> = (25..2000).step_by(50).map(PlaceId).collect();
+    for to in [&some, &others] {
+        let fast = ch::matrix(&hierarchy, &graph, &some, to);
+        let plain = corridor::route::matrix(&graph, &some, to);
+        for (i, (f, p)) in fast.cells.iter().zip(&plain.cells).enumerate() {
+            assert_eq!(f.is_some(), p.is_some(), "cell {i}");
+            if let (Some(f), Some(p)) = (f, p) {
+                assert!(
+                    close(f.weight, p.weight),
+                    "cell {i}: {} vs {}",
+                    f.weight,
+                    p.weight
+                );
+            }
+        }
+    }
 }
 
 /// `corridor matrix --engine ch` gives the times `--engine dijkstra` gives.

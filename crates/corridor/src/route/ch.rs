@@ -676,6 +676,11 @@ impl Upward {
     }
 }
 
+/// Matrix rows computed by the plain search instead (counted in tests, which check the
+/// fallback stays rare).
+#[cfg(test)]
+static PLAIN_ROWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A bucket entry: a state settled by the backward search of destination `to`.
 #[derive(Clone, Copy)]
 struct Entry {
@@ -779,7 +784,12 @@ pub fn matrix(
                         }
                     }
                 });
-                let reenters = best.iter().flatten().any(|b| {
+                // The cell to the origin itself is zero and needs no route (a round
+                // trip found by the searches always passes the origin).
+                let reenters = to.iter().zip(&best).any(|(&target, b)| {
+                    let Some(b) = b.filter(|_| target != origin) else {
+                        return false;
+                    };
                     hierarchy.passes(
                         graph,
                         origin,
@@ -791,6 +801,8 @@ pub fn matrix(
                     )
                 });
                 if reenters {
+                    #[cfg(test)]
+                    PLAIN_ROWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let mut row = Vec::with_capacity(to.len());
                     plain.row(graph, origin, to, &mut row);
                     return row;
@@ -866,5 +878,37 @@ impl Hierarchy {
             }
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{Synthetic, generate};
+    use crate::{Objective, Profile};
+    use std::sync::atomic::Ordering;
+
+    /// On a road grid (one state per place, positive weights) no shortest route passes
+    /// its origin again, so every row comes from the hierarchy, including rows whose
+    /// origin is also a destination.
+    #[test]
+    fn matrix_rows_come_from_the_hierarchy() {
+        let network = generate(Synthetic {
+            places: 900,
+            seed: 5,
+        });
+        let graph = Graph::new(&network, &Profile::new(Objective::Time));
+        let hierarchy = Hierarchy::new(&graph);
+        let places: Vec<PlaceId> = (0..900).step_by(37).map(PlaceId).collect();
+        let before = PLAIN_ROWS.load(Ordering::Relaxed);
+        let fast = matrix(&hierarchy, &graph, &places, &places);
+        assert_eq!(PLAIN_ROWS.load(Ordering::Relaxed), before);
+        let plain = super::super::matrix(&graph, &places, &places);
+        for (f, p) in fast.cells.iter().zip(&plain.cells) {
+            assert_eq!(f.is_some(), p.is_some());
+            if let (Some(f), Some(p)) = (f, p) {
+                assert!((f.weight - p.weight).abs() <= 1e-9 * p.weight.max(1.0));
+            }
+        }
     }
 }
