@@ -115,12 +115,14 @@ fn bench(c: &mut Criterion) {
             },
         );
 
-        // Matrices: 8 origins x 8 destinations, one-to-all per origin and with CH, on
-        // 1 and 2 threads (throughput in origins per second).
+        // Matrices on 1 and 2 threads (throughput in origins per second): 8 x 8 with
+        // one-to-all per origin and with CH, and 256 x 256 with CH (the size CH
+        // matrices are for; plain rows would take minutes at 10^6).
         let spots: Vec<PlaceId> = pairs(n, 8).into_iter().map(|(a, _)| PlaceId(a)).collect();
-        group.throughput(Throughput::Elements(spots.len() as u64));
+        let many: Vec<PlaceId> = pairs(n, 256).into_iter().map(|(a, _)| PlaceId(a)).collect();
         for threads in [1, 2] {
             let pool = pool(threads);
+            group.throughput(Throughput::Elements(spots.len() as u64));
             group.bench_with_input(
                 BenchmarkId::new("matrix 8x8 (one-to-all), threads", threads),
                 &threads,
@@ -130,6 +132,12 @@ fn bench(c: &mut Criterion) {
                 BenchmarkId::new("matrix 8x8 (CH), threads", threads),
                 &threads,
                 |b, _| b.iter(|| pool.install(|| ch::matrix(&hierarchy, &graph, &spots, &spots))),
+            );
+            group.throughput(Throughput::Elements(many.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new("matrix 256x256 (CH), threads", threads),
+                &threads,
+                |b, _| b.iter(|| pool.install(|| ch::matrix(&hierarchy, &graph, &many, &many))),
             );
         }
         group.throughput(Throughput::Elements(1));

@@ -52,5 +52,6 @@ for group in groups:
     ratio(f"{group}: point-to-point, our Dijkstra ÷ CH", g + "point-to-point (plain Dijkstra, ours)", g + "point-to-point (CH)")
     ratio(f"{group}: point-to-point, petgraph to goal ÷ CH", g + "point-to-point baseline_ petgraph dijkstra to the goal", g + "point-to-point (CH)")
     ratio(f"{group}: point-to-point, petgraph one-to-all ÷ CH", g + "one-to-all baseline_ petgraph dijkstra", g + "point-to-point (CH)")
-    for kind in ("one-to-all", "CH"):
-        ratio(f"{group}: matrix ({kind}) 2 threads speed-up", g + f"matrix 8x8 ({kind}), threads/1", g + f"matrix 8x8 ({kind}), threads/2")
+    for size, kind in (("8x8", "one-to-all"), ("8x8", "CH"), ("256x256", "CH")):
+        ratio(f"{group}: matrix {size} ({kind}) 2 threads speed-up", g + f"matrix {size} ({kind}), threads/1", g + f"matrix {size} ({kind}), threads/2")
+    ratio(f"{group}: matrix 8x8, one-to-all rows ÷ CH", g + "matrix 8x8 (one-to-all), threads/1", g + "matrix 8x8 (CH), threads/1")

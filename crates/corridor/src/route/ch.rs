@@ -23,6 +23,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -72,6 +73,23 @@ pub struct Hierarchy {
     /// Metrics of every edge (a shortcut's are the sum of its two edges').
     metrics: Vec<Metrics>,
     shortcuts: usize,
+    /// Whether every arc weighs more than zero: then a shortest route cannot pass its
+    /// origin's state again (the rest of it would be a strictly shorter route).
+    positive: bool,
+    /// Search memory of finished matrix searches, reused by later ones: fresh memory
+    /// is O(states) to allocate and clear, more than a small matrix's searches cost.
+    pool: SearchPool,
+}
+
+/// Idle [`Upward`] searches of a hierarchy.
+#[derive(Default)]
+struct SearchPool(Mutex<Vec<Upward>>);
+
+impl std::fmt::Debug for SearchPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let idle = self.0.lock().map_or(0, |pool| pool.len());
+        write!(f, "SearchPool({idle} idle)")
+    }
 }
 
 /// Per-query memory for [`Hierarchy`] searches (one per thread).
@@ -332,8 +350,10 @@ impl Hierarchy {
             origins: Vec::new(),
             ends: Vec::new(),
         };
+        let mut positive = true;
         for u in 0..n as StateId {
             for (i, arc) in graph.hot_arcs(u).iter().enumerate() {
+                positive &= arc.weight > 0.0;
                 dynamic.add(u, arc.head, arc.weight, Origin::Arc(u, i as u32));
             }
         }
@@ -466,6 +486,8 @@ impl Hierarchy {
             ends: dynamic.ends,
             metrics,
             shortcuts,
+            positive,
+            pool: SearchPool::default(),
         }
     }
 
@@ -681,6 +703,38 @@ impl Upward {
 #[cfg(test)]
 static PLAIN_ROWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// An [`Upward`] search borrowed from a pool for one split of a parallel loop, returned
+/// when the split ends.
+struct Lease<'p> {
+    pool: &'p Mutex<Vec<Upward>>,
+    search: Upward,
+}
+
+impl<'p> Lease<'p> {
+    fn take(pool: &'p Mutex<Vec<Upward>>, states: usize) -> Lease<'p> {
+        let reused = pool.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        Lease {
+            pool,
+            search: reused.unwrap_or_else(|| Upward::new(states)),
+        }
+    }
+
+    fn get(&mut self) -> &mut Upward {
+        &mut self.search
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        // An empty search allocates nothing.
+        let search = std::mem::replace(&mut self.search, Upward::new(0));
+        self.pool
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(search);
+    }
+}
+
 /// A bucket entry: a state settled by the backward search of destination `to`.
 #[derive(Clone, Copy)]
 struct Entry {
@@ -723,13 +777,18 @@ pub fn matrix(
     if graph.corridor_required() {
         return super::matrix(graph, from, to);
     }
+    // Search memory from the hierarchy's pool: rayon calls `map_init`'s init once per
+    // split of the work, and fresh memory for every split would cost more than the
+    // searches of a small matrix.
+    let pool = &hierarchy.pool.0;
     // Backward phase.
     let mut entries: Vec<Entry> = to
         .par_iter()
         .enumerate()
         .map_init(
-            || Upward::new(hierarchy.states),
-            |search, (j, &target)| {
+            || Lease::take(pool, hierarchy.states),
+            |lease, (j, &target)| {
+                let search = lease.get();
                 let mut found = Vec::new();
                 let starts = graph.targets(target).map(|s| (s, 0.0, Metrics::ZERO));
                 search.run(hierarchy, false, starts, |s, d, m, parent| {
@@ -760,8 +819,9 @@ pub fn matrix(
     let rows: Vec<Vec<Option<Cell>>> = from
         .par_iter()
         .map_init(
-            || (Upward::new(hierarchy.states), MatrixRows::default()),
-            |(search, plain), &origin| {
+            || (Lease::take(pool, hierarchy.states), MatrixRows::default()),
+            |(lease, plain), &origin| {
+                let search = lease.get();
                 let mut best: Vec<Option<Best>> = vec![None; to.len()];
                 let starts = graph
                     .departures(origin)
@@ -785,21 +845,25 @@ pub fn matrix(
                     }
                 });
                 // The cell to the origin itself is zero and needs no route (a round
-                // trip found by the searches always passes the origin).
-                let reenters = to.iter().zip(&best).any(|(&target, b)| {
-                    let Some(b) = b.filter(|_| target != origin) else {
-                        return false;
-                    };
-                    hierarchy.passes(
-                        graph,
-                        origin,
-                        &search.side,
-                        b.meeting,
-                        b.entry as usize,
-                        &entries,
-                        &bucket,
-                    )
-                });
+                // trip found by the searches always passes the origin). An origin with
+                // one state and positive weights cannot be passed again (see
+                // `Hierarchy::positive`), which spares unpacking every route.
+                let single = hierarchy.positive && graph.states_of(origin).len() == 1;
+                let reenters = !single
+                    && to.iter().zip(&best).any(|(&target, b)| {
+                        let Some(b) = b.filter(|_| target != origin) else {
+                            return false;
+                        };
+                        hierarchy.passes(
+                            graph,
+                            origin,
+                            &search.side,
+                            b.meeting,
+                            b.entry as usize,
+                            &entries,
+                            &bucket,
+                        )
+                    });
                 if reenters {
                     #[cfg(test)]
                     PLAIN_ROWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
