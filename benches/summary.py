@@ -29,6 +29,10 @@ for estimates in sorted(root.glob("**/new/estimates.json")):
     name = str(bench.relative_to(root))
     if name.endswith("report") or "/report/" in name:
         continue
+    # criterion's own name for it (directory names replace characters such as > and *).
+    meta = bench / "new" / "benchmark.json"
+    if meta.exists():
+        name = json.loads(meta.read_text()).get("full_id", name)
     results[name] = mean_ns(bench)
 
 print("| benchmark | mean |")
@@ -48,10 +52,10 @@ print("|---|---|")
 groups = sorted({name.split("/")[0] for name in results})
 for group in groups:
     g = group + "/"
-    ratio(f"{group}: one-to-all, petgraph ÷ ours", g + "one-to-all baseline_ petgraph dijkstra", g + "one-to-all (ours)")
+    ratio(f"{group}: one-to-all, petgraph ÷ ours", g + "one-to-all baseline: petgraph dijkstra", g + "one-to-all (ours)")
     ratio(f"{group}: point-to-point, our Dijkstra ÷ CH", g + "point-to-point (plain Dijkstra, ours)", g + "point-to-point (CH)")
-    ratio(f"{group}: point-to-point, petgraph to goal ÷ CH", g + "point-to-point baseline_ petgraph dijkstra to the goal", g + "point-to-point (CH)")
-    ratio(f"{group}: point-to-point, petgraph one-to-all ÷ CH", g + "one-to-all baseline_ petgraph dijkstra", g + "point-to-point (CH)")
+    ratio(f"{group}: point-to-point, petgraph to goal ÷ CH", g + "point-to-point baseline: petgraph dijkstra to the goal", g + "point-to-point (CH)")
+    ratio(f"{group}: point-to-point, petgraph one-to-all ÷ CH", g + "one-to-all baseline: petgraph dijkstra", g + "point-to-point (CH)")
     for size, kind in (("8x8", "one-to-all"), ("8x8", "CH"), ("256x256", "CH")):
         ratio(f"{group}: matrix {size} ({kind}) 2 threads speed-up", g + f"matrix {size} ({kind}), threads/1", g + f"matrix {size} ({kind}), threads/2")
     ratio(f"{group}: matrix 8x8, one-to-all rows ÷ CH", g + "matrix 8x8 (one-to-all), threads/1", g + "matrix 8x8 (CH), threads/1")
