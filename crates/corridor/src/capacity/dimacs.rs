@@ -1,8 +1,8 @@
 //! A single-pair capacity problem as a DIMACS min-cost-flow file, so that other solvers
-//! can solve exactly the network [`mcf`](super::mcf) solves (`benches/mcf_compare.sh`
+//! can solve exactly the network [`mcf`] solves (`benches/mcf_compare.sh`
 //! runs OR-Tools on it).
 //!
-//! The file is the min-cost-flow network of [`mcf`](super::mcf) (leg nodes, split
+//! The file is the min-cost-flow network of [`mcf`] (leg nodes, split
 //! places, one source and one sink; see its module documentation) in the DIMACS format:
 //! `p min N A`, then `n 1 S` and `n 2 -S` for the source (node 1) and the sink (node 2),
 //! then one `a u v 0 capacity cost` line per arc, in the solver's arc order. Nodes are
@@ -10,7 +10,7 @@
 //! flow exceeds.
 //!
 //! The supply `S` is the largest volume the network can deliver up to the demand (found
-//! by solving the instance once with [`mcf`](super::mcf)), not the demand itself: a
+//! by solving the instance once with [`mcf`]), not the demand itself: a
 //! solver that must route its whole supply (such as OR-Tools' `SimpleMinCostFlow::Solve`)
 //! then faces a feasible problem whose optimal cost is the cost of the allocation
 //! `corridor` finds, since both deliver the same, largest, volume as cheaply as possible.
@@ -30,7 +30,7 @@ pub struct DimacsSummary {
     pub arcs: usize,
     /// The supply at the source: the largest deliverable volume, in TEU per year.
     pub supply: i64,
-    /// The optimal cost found by [`mcf`](super::mcf): Σ arc cost × flow, in the
+    /// The optimal cost found by [`mcf`]: Σ arc cost × flow, in the
     /// objective's unit per year.
     pub optimal_cost: i64,
 }

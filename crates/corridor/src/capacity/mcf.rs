@@ -2,7 +2,7 @@
 //! Dijkstra on reduced costs (Johnson potentials), on the state graph transformed so that
 //! capacities sit on single arcs.
 //!
-//! Transformation ([`FlowNetwork`]): an arc of a capacitated leg carries the leg's
+//! Transformation (`FlowNetwork`): an arc of a capacitated leg carries the leg's
 //! capacity itself when it is the leg's only arc; when several arrival classes share the
 //! leg, each goes tail → leg node (its weight, no limit) and one arc leg node → head
 //! carries the capacity, so they share it. A capacitated place with a single state is
