@@ -346,6 +346,29 @@ fn unknown_places_and_tags_are_usage_errors() {
         run(&["alternatives", "xian", "duisburg", "-k", "0"]).exit,
         Exit::Usage
     );
+    // Limits that keep a typo from running for minutes.
+    let result = run(&["alternatives", "xian", "duisburg", "-k", "1000000"]);
+    assert_eq!(result.exit, Exit::Usage);
+    assert!(
+        result.stderr.contains("expected 1 to 100"),
+        "{}",
+        result.stderr
+    );
+    let result = run(&[
+        "--threads",
+        "100000",
+        "matrix",
+        "--from",
+        "xian",
+        "--to",
+        "baku",
+    ]);
+    assert_eq!(result.exit, Exit::Usage);
+    assert!(
+        result.stderr.contains("expected 1 to 1024"),
+        "{}",
+        result.stderr
+    );
 }
 
 #[test]

@@ -69,3 +69,50 @@ fn search_ranks_exact_then_prefix_then_substring() {
     assert_eq!(network.search("").len(), 3);
     assert!(network.search("zzz").is_empty());
 }
+
+/// Country names (English, local, former; any case or diacritics) are not places: as a
+/// route end they name the country's hubs to choose from, and `search` (behind
+/// `corridor nodes`) lists the country's places.
+#[test]
+fn country_names_point_to_the_country_places() {
+    let network = corridor::builtin::network().unwrap().network;
+    for query in ["Turkey", "Türkiye", "turkiye", "TÜRKİYE"] {
+        match network.resolve(query) {
+            Err(LookupError::Country { code, places, .. }) => {
+                assert_eq!(code, "TR");
+                assert!(!places.is_empty() && places.len() <= 5, "{places:?}");
+                for place in &places {
+                    let id = place.split(' ').next().unwrap();
+                    let place = network.place(network.resolve(id).unwrap());
+                    assert_eq!(
+                        place.country.map(|c| c.as_str().to_owned()),
+                        Some("TR".into())
+                    );
+                    assert!(place.kind.is_hub());
+                }
+            }
+            other => panic!("{query}: expected a country, got {other:?}"),
+        }
+        let found = network.search(query);
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|&id| {
+            network
+                .place(id)
+                .country
+                .is_some_and(|c| c.as_str() == "TR")
+        }));
+    }
+    let message = network.resolve("Qazaqstan").unwrap_err().to_string();
+    assert!(
+        message.contains("is a country (KZ), not a place"),
+        "{message}"
+    );
+    // Georgia the country: searching it lists Georgian places too.
+    assert!(corridor::model::country_named("Georgia").is_some());
+    assert!(network.search("Georgia").iter().any(|&id| {
+        network
+            .place(id)
+            .country
+            .is_some_and(|c| c.as_str() == "GE")
+    }));
+}

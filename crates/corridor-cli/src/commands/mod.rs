@@ -106,6 +106,10 @@ pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
 
 /// Runs `work` on the worker pool the user asked for (`--threads N`), or on rayon's
 /// global pool (all cores) when `--threads` is not given.
+/// More worker threads than any machine this runs on has cores: starting them takes
+/// seconds and buys nothing.
+const MAX_THREADS: usize = 1024;
+
 pub(crate) fn parallel<R: Send>(
     global: &Global,
     work: impl FnOnce() -> R + Send,
@@ -115,6 +119,10 @@ pub(crate) fn parallel<R: Send>(
         Some(0) => Err(Failure::usage(
             "error: --threads must be at least 1 (leave it out to use all cores)",
         )),
+        Some(threads) if threads > MAX_THREADS => Err(Failure::usage(format!(
+            "error: --threads {threads} is more than {MAX_THREADS}; expected 1 to {MAX_THREADS} (this machine has {} cores)",
+            std::thread::available_parallelism().map_or(1, usize::from)
+        ))),
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

@@ -126,13 +126,20 @@ pub(crate) fn run_compare(
     Ok(Exit::Ok)
 }
 
+/// The most alternatives `alternatives -k` lists: Yen's algorithm runs one search per
+/// deviation of every route found, so a very large k takes minutes.
+const MAX_ALTERNATIVES: usize = 100;
+
 pub(crate) fn run_alternatives(
     global: &Global,
     args: &AlternativesArgs,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    if args.k == 0 {
-        return Err(Failure::usage("error: -k must be at least 1"));
+    if args.k == 0 || args.k > MAX_ALTERNATIVES {
+        return Err(Failure::usage(format!(
+            "error: -k {}: expected 1 to {MAX_ALTERNATIVES} routes",
+            args.k
+        )));
     }
     let args_route = &args.route;
     let network = network(global)?;

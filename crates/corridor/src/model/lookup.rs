@@ -24,12 +24,95 @@ pub enum LookupError {
         /// The matching places as `id (name)`.
         candidates: Vec<String>,
     },
+    /// The query names a country, not a place; `places` lists some of its hubs as
+    /// `id (name)`.
+    #[error(
+        "{query:?} is a country ({code}), not a place; name a place in it{}",
+        such_as(places)
+    )]
+    Country {
+        /// What was asked for.
+        query: String,
+        /// The country's ISO 3166-1 alpha-2 code.
+        code: String,
+        /// Up to five of its cities, ports and dry ports, in file order.
+        places: Vec<String>,
+    },
     /// A coordinate was given but the network has no places.
     #[error("cannot snap {query:?} to a place: the network is empty")]
     EmptyNetwork {
         /// What was asked for.
         query: String,
     },
+}
+
+fn such_as(places: &[String]) -> String {
+    if places.is_empty() {
+        String::new()
+    } else {
+        format!(", such as {}", places.join(", "))
+    }
+}
+
+/// Country names people type for the ISO 3166-1 alpha-2 codes of the Eurasian
+/// corridors (English, local and former names), so that `Turkey`, `Türkiye` or
+/// `Qazaqstan` find the country's places.
+const COUNTRY_NAMES: &[(&str, &[&str])] = &[
+    ("AF", &["Afghanistan"]),
+    ("AM", &["Armenia", "Hayastan"]),
+    ("AT", &["Austria", "Österreich"]),
+    ("AZ", &["Azerbaijan", "Azərbaycan"]),
+    ("BE", &["Belgium", "België", "Belgique"]),
+    ("BG", &["Bulgaria", "България"]),
+    ("BY", &["Belarus", "Byelorussia", "Беларусь"]),
+    ("CN", &["China", "PRC", "中国"]),
+    ("CZ", &["Czechia", "Czech Republic", "Česko"]),
+    ("DE", &["Germany", "Deutschland"]),
+    ("EG", &["Egypt", "Misr"]),
+    ("ES", &["Spain", "España"]),
+    ("FR", &["France"]),
+    ("GE", &["Georgia", "Sakartvelo", "საქართველო"]),
+    ("GR", &["Greece", "Hellas", "Ελλάδα"]),
+    ("HU", &["Hungary", "Magyarország"]),
+    ("IN", &["India", "Bharat"]),
+    ("IR", &["Iran", "Persia", "ایران"]),
+    ("IT", &["Italy", "Italia"]),
+    (
+        "KG",
+        &["Kyrgyzstan", "Kyrgyz Republic", "Kirghizia", "Кыргызстан"],
+    ),
+    ("KZ", &["Kazakhstan", "Qazaqstan", "Қазақстан"]),
+    ("MK", &["North Macedonia", "Macedonia"]),
+    ("NL", &["Netherlands", "Holland", "Nederland"]),
+    ("OM", &["Oman"]),
+    ("PK", &["Pakistan"]),
+    ("PL", &["Poland", "Polska"]),
+    ("RO", &["Romania", "România"]),
+    ("RS", &["Serbia", "Srbija", "Србија"]),
+    ("RU", &["Russia", "Russian Federation", "Россия"]),
+    ("SA", &["Saudi Arabia"]),
+    ("SG", &["Singapore"]),
+    ("SK", &["Slovakia", "Slovensko"]),
+    ("TJ", &["Tajikistan", "Тоҷикистон"]),
+    ("TM", &["Turkmenistan", "Türkmenistan"]),
+    ("TR", &["Türkiye", "Turkey", "Turkiye"]),
+    ("UA", &["Ukraine", "Україна"]),
+    ("AE", &["United Arab Emirates", "UAE", "Emirates"]),
+    ("UZ", &["Uzbekistan", "Oʻzbekiston", "Ўзбекистон"]),
+    ("ZA", &["South Africa"]),
+];
+
+/// The ISO 3166-1 alpha-2 code of the country a query names (English, local or former
+/// name of a country on the Eurasian corridors, compared after [`fold`]ing), if any.
+pub fn country_named(query: &str) -> Option<&'static str> {
+    let key = fold(query);
+    if key.is_empty() {
+        return None;
+    }
+    COUNTRY_NAMES
+        .iter()
+        .find(|(_, names)| names.iter().any(|name| fold(name) == key))
+        .map(|(code, _)| *code)
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -126,6 +209,18 @@ impl Network {
                 candidates: strongest.iter().map(|&id| self.describe(id)).collect(),
             });
         }
+        if let Some(code) = country_named(query) {
+            return Err(LookupError::Country {
+                query: query.to_owned(),
+                code: code.to_owned(),
+                places: self
+                    .places_in(code)
+                    .filter(|&id| self.place(id).kind.is_hub())
+                    .take(5)
+                    .map(|id| self.describe(id))
+                    .collect(),
+            });
+        }
         Err(LookupError::Unknown {
             query: query.to_owned(),
             suggestions: self
@@ -142,8 +237,9 @@ impl Network {
     }
 
     /// Places whose id, name or alias contains the folded query, strongest matches first
-    /// (exact, then prefix, then substring; file order within each). An empty query
-    /// lists every place in file order.
+    /// (exact, then prefix, then substring; file order within each), then, when the
+    /// query names a country (`Turkey`, `Türkiye`, `Qazaqstan`...), that country's
+    /// places. An empty query lists every place in file order.
     pub fn search(&self, query: &str) -> Vec<PlaceId> {
         let key = fold(query);
         if key.is_empty() {
@@ -165,9 +261,24 @@ impl Network {
                 *best = (*best).min(rank);
             }
         }
+        // A country name lists the country's places after any place named like it.
+        if let Some(code) = country_named(query) {
+            for id in self.places_in(code).collect::<Vec<_>>() {
+                found.entry(id).or_insert(3);
+            }
+        }
         let mut ranked: Vec<(u8, PlaceId)> = found.into_iter().map(|(id, r)| (r, id)).collect();
         ranked.sort();
         ranked.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The places of a country (ISO code), in file order.
+    fn places_in<'a>(&'a self, code: &'a str) -> impl Iterator<Item = PlaceId> + 'a {
+        self.places()
+            .iter()
+            .enumerate()
+            .filter(move |(_, place)| place.country.is_some_and(|c| c.as_str() == code))
+            .map(|(index, _)| PlaceId(index as u32))
     }
 
     /// Up to `limit` places whose names are closest to `query` (Jaro–Winkler similarity
