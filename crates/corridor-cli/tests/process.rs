@@ -81,3 +81,43 @@ fn every_format_ends_quietly_on_a_closed_pipe() {
         assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
     }
 }
+
+/// On a terminal, long sweeps draw a progress bar on standard error from worker threads;
+/// they must finish (they once deadlocked on a lock of standard error held by `main`).
+/// `script` (util-linux, part of every Debian system) gives the run a pseudo-terminal.
+#[test]
+fn a_sweep_with_a_progress_bar_finishes_on_a_terminal() {
+    let dir = std::env::temp_dir().join(format!("corridor-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("sweep.json");
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/scenarios/uncertainty.toml"
+    );
+    let command = format!(
+        "{} sweep xian duisburg --samples 600 --scenario {scenario} --format json > {}",
+        env!("CARGO_BIN_EXE_corridor"),
+        out.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux `script` runs the sweep on a pseudo-terminal");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the sweep did not finish in a minute on a terminal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let json = std::fs::read_to_string(&out).unwrap();
+    assert!(json.contains("\"samples\": 600"), "{json}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
