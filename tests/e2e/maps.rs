@@ -153,6 +153,9 @@ fn the_report_is_self_contained() {
     ] {
         assert!(html.contains(expected), "the report lacks {expected:?}");
     }
+    // Every route's detail is open, so a printout has all the per-leg tables.
+    assert!(html.contains("<details open>"));
+    assert!(!html.contains("<details>"));
     // It never overwrites a file without --force.
     let again = crate::fixtures::run(&[
         "report",

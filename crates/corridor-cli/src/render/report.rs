@@ -177,8 +177,9 @@ pub(crate) fn html(network: &Network, world: &World, report: &Report<'_>) -> Str
         let t = &c.route.totals;
         let _ = writeln!(
             out,
-            "<details{}><summary><span class=\"swatch\" style=\"background:{}\"></span>{} — {} days · {} USD/TEU · {} kg CO2e · {} km</summary>",
-            if i == 0 { " open" } else { "" },
+            // Open, so that printing shows every route's legs (closed details print
+            // nothing but their summary); readers fold away what they do not need.
+            "<details open><summary><span class=\"swatch\" style=\"background:{}\"></span>{} — {} days · {} USD/TEU · {} kg CO2e · {} km</summary>",
             PALETTE[i % PALETTE.len()],
             escape(network.corridor_name(c.corridor)),
             number(t.time_h / 24.0, 1),
