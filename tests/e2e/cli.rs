@@ -469,6 +469,13 @@ fn flow_reports_bad_demand_files_with_their_lines() {
     let result = run(&["flow", "--demand", file.to_str().unwrap()]);
     assert_eq!(result.exit, Exit::Data);
     assert!(
+        result
+            .stderr
+            .starts_with("error: invalid demand file: 2 errors"),
+        "{}",
+        result.stderr
+    );
+    assert!(
         result.stderr.contains("demand.csv:3: to:")
             && result.stderr.contains("did you mean duisburg"),
         "{}",
