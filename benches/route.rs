@@ -64,7 +64,8 @@ fn bench(c: &mut Criterion) {
         },
     );
     let all: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
-    group.bench_function("matrix all x all (250 x 250)", |b| {
+    let n = all.len();
+    group.bench_function(format!("matrix all x all ({n} x {n})"), |b| {
         b.iter(|| route::matrix(black_box(&graph), black_box(&all), black_box(&all)))
     });
     group.bench_function("pareto xian->duisburg (time x cost)", |b| {
