@@ -505,3 +505,39 @@ fn flow_reports_bad_demand_files_with_their_lines() {
             > 0.0
     );
 }
+
+/// `--avoid-country` takes names as well as codes; `--avoid` splits on commas except for
+/// one `lat,lon` coordinate.
+#[test]
+fn avoid_lists_take_names_and_comma_separated_places() {
+    let countries = |args: &[&str]| -> String {
+        let mut all = vec!["route", "xian", "duisburg", "--format", "json"];
+        all.extend_from_slice(args);
+        let value: serde_json::Value = serde_json::from_str(&run_ok(&all)).unwrap();
+        value["countries"].to_string()
+    };
+    let by_code = countries(&["--avoid-country", "RU"]);
+    assert!(!by_code.contains("\"RU\""), "{by_code}");
+    assert_eq!(countries(&["--avoid-country", "Russia"]), by_code);
+    let both = run_ok(&[
+        "route",
+        "xian",
+        "duisburg",
+        "--avoid",
+        "dostyk,khorgos-gateway",
+        "--format",
+        "json",
+    ]);
+    assert!(!both.contains("\"dostyk\"") && !both.contains("\"khorgos-gateway\""));
+    // 45.2,82.5 is one coordinate (it snaps to Dostyk), not two places.
+    let snapped = run_ok(&[
+        "route",
+        "xian",
+        "duisburg",
+        "--avoid",
+        "45.2,82.5",
+        "--format",
+        "json",
+    ]);
+    assert!(!snapped.contains("\"dostyk\""));
+}

@@ -143,10 +143,11 @@ pub struct RoutingArgs {
     /// Value of time in USD per TEU-hour for --by generalized [default: the network's]
     #[arg(long, value_name = "USD")]
     pub value_of_time: Option<f64>,
-    /// Do not pass through this country (ISO code; repeat or separate with commas)
+    /// Do not pass through this country (ISO code or name; repeat or separate with commas)
     #[arg(long, value_name = "CC", value_delimiter = ',')]
     pub avoid_country: Vec<String>,
-    /// Do not pass through this place (repeat or separate with commas)
+    /// Do not pass through this place (repeat or separate with commas; a `lat,lon` value is
+    /// one place)
     #[arg(long, value_name = "PLACE")]
     pub avoid: Vec<String>,
     /// Only use these modes (comma-separated: rail, road, sea, ferry)

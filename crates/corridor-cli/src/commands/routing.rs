@@ -1,5 +1,6 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
+use corridor::model::{country_named, parse_coord};
 use corridor::route::{Blocker, diagnose};
 use corridor::{CorridorId, Country, Mode, Network, Objective, PlaceId, Profile, Query};
 
@@ -39,17 +40,31 @@ pub(crate) fn profile_by(
         profile.value_of_time_usd_per_teu_h = Some(value);
     }
     for code in &args.avoid_country {
+        // A code (RU) or a country name (Russia, Türkiye).
         let country = Country::parse(code)
             .filter(|_| code.trim().len() == 2)
+            .or_else(|| country_named(code).and_then(Country::parse))
             .ok_or_else(|| {
                 Failure::usage(format!(
-                    "error: --avoid-country: {code:?} is not a country code; expected an ISO 3166-1 alpha-2 code such as RU"
+                    "error: --avoid-country: {code:?} is not a country code; expected an ISO 3166-1 alpha-2 code such as RU or a country name"
                 ))
             })?;
         profile.avoid_countries.push(country);
     }
-    for query in &args.avoid {
-        profile.avoid_places.push(place(network, "--avoid", query)?);
+    for value in &args.avoid {
+        // Comma-separated places, unless the value is one `lat,lon` coordinate.
+        let queries: Vec<&str> = if parse_coord(value).is_some() {
+            vec![value.as_str()]
+        } else {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .collect()
+        };
+        for query in queries {
+            profile.avoid_places.push(place(network, "--avoid", query)?);
+        }
     }
     if !args.modes.is_empty() {
         let mut allowed = Vec::new();
