@@ -18,7 +18,7 @@
 #                bottleneck; above the network's limit, both solvers send the most
 #                the network can deliver, see crates/corridor/src/capacity/dimacs.rs]
 #   --runs K     solves per solver, each from scratch; medians are compared [3]
-#   --work DIR   where the network, demand and DIMACS files go [target-mcf/mcf-bench]
+#   --work DIR   where the network, demand and DIMACS files go [target/mcf-bench]
 #   --cli        also run `corridor flow --format json` on the same demand and check
 #                that its total_objective is the same cost (it also computes shadow
 #                prices, two more solves per saturated leg, so it takes longer)
@@ -30,7 +30,7 @@
 # building (corridor) and file parsing and arc loading (OR-Tools) are reported apart.
 set -euo pipefail
 
-places=1000000 seed=1 from= to= volume=500 runs=3 work=target-mcf/mcf-bench cli=0
+places=1000000 seed=1 from= to= volume=500 runs=3 work=target/mcf-bench cli=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --places) places=$2; shift 2 ;;
@@ -46,14 +46,13 @@ while [[ $# -gt 0 ]]; do
 done
 
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target-mcf}
 python3 -c 'import ortools' 2>/dev/null || {
     echo "error: OR-Tools is not installed for python3; run: pip install ortools" >&2
     exit 1
 }
 cargo build --release --quiet -p corridor-cli
 cargo build --release --quiet -p corridor-benches --example mcf
-bin=$CARGO_TARGET_DIR/release
+bin=${CARGO_TARGET_DIR:-target}/release
 
 # The grid is side x rows places named n0, n1, ... row by row (corridor::synthetic).
 side=$(python3 -c "import math; print(math.ceil(math.sqrt(max($places, 2))))")
