@@ -104,12 +104,12 @@ pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
     scenario_network(global).map(|applied| applied.network)
 }
 
-/// Runs `work` on the worker pool the user asked for (`--threads N`), or on rayon's
-/// global pool (all cores) when `--threads` is not given.
 /// More worker threads than any machine this runs on has cores: starting them takes
 /// seconds and buys nothing.
 const MAX_THREADS: usize = 1024;
 
+/// Runs `work` on the worker pool the user asked for (`--threads N`), or on rayon's
+/// global pool (all cores) when `--threads` is not given.
 pub(crate) fn parallel<R: Send>(
     global: &Global,
     work: impl FnOnce() -> R + Send,
