@@ -1,5 +1,6 @@
 //! Times corridor's single-pair min-cost flow (the solver `corridor flow` uses for one
-//! demand) and exports the same problem as DIMACS for other solvers.
+//! demand when `capacity::mcf::applies`) and exports the same problem as DIMACS for other
+//! solvers.
 //!
 //! ```sh
 //! cargo run --release -p corridor-benches --example mcf -- \

@@ -494,7 +494,8 @@ fn chunked_parsing_keeps_lines_and_is_thread_independent() {
         })
         .collect();
     let broken = broken.join("\n") + "\n";
-    let load = |threads: usize| {
+    // The nodes with `legs`, loaded on a pool of `threads` workers.
+    let load = |threads: usize, legs: &[u8]| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -507,14 +508,14 @@ fn chunked_parsing_keeps_lines_and_is_thread_independent() {
                 },
                 legs: io::Source {
                     name: "legs.csv",
-                    bytes: broken.as_bytes(),
+                    bytes: legs,
                 },
                 network_toml: None,
             })
         })
     };
-    let one = load(1).unwrap_err();
-    let two = load(2).unwrap_err();
+    let one = load(1, broken.as_bytes()).unwrap_err();
+    let two = load(2, broken.as_bytes()).unwrap_err();
     assert_eq!(one, two);
     let lines: Vec<u64> = one.errors.iter().map(|d| d.line.unwrap()).collect();
     assert_eq!(lines, broken_lines);
@@ -524,26 +525,7 @@ fn chunked_parsing_keeps_lines_and_is_thread_independent() {
             .all(|d| d.kind == DiagnosticKind::BadNumber && d.value.as_deref() == Some("x"))
     );
     // Without the breakage the network loads back equal, with one thread or two.
-    let clean = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
-            io::load(io::Sources {
-                nodes: io::Source {
-                    name: "nodes.csv",
-                    bytes: &nodes,
-                },
-                legs: io::Source {
-                    name: "legs.csv",
-                    bytes: text.as_bytes(),
-                },
-                network_toml: None,
-            })
-            .unwrap()
-        })
-    };
+    let clean = |threads: usize| load(threads, text.as_bytes()).unwrap();
     let (a, b) = (clean(1), clean(2));
     // (No network.toml given, so compare places and legs.)
     for loaded in [&a, &b] {

@@ -36,12 +36,7 @@ pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Resu
             bytes: &bytes,
         },
     )
-    .map_err(|e| {
-        let message = e
-            .to_string()
-            .replacen("invalid network data", "invalid demand file", 1);
-        Failure::new(Exit::Data, format!("error: {message}"))
-    })?;
+    .map_err(|e| Failure::new(Exit::Data, format!("error: {}", e.report("demand file"))))?;
     let graph = Graph::new(&network, &profile);
     let allocation = capacity::allocate(&graph, &demands)
         .map_err(|e| Failure::new(Exit::Failure, format!("error: {e}")))?;

@@ -79,9 +79,7 @@ pub(crate) fn scenario_files(global: &Global) -> Result<Vec<ScenarioFile>, Failu
 }
 
 fn scenario_error(error: &LoadError) -> String {
-    error
-        .to_string()
-        .replacen("invalid network data", "invalid scenario", 1)
+    error.report("scenario")
 }
 
 /// The network with the `--scenario` files applied, and their uncertain quantities.

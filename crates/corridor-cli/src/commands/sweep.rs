@@ -151,42 +151,49 @@ fn run_pairs(
                 result.pairs.len(),
                 number(MATRIX_PERCENTILE_ACCURACY * 100.0, 2)
             )?;
-            let mut table = Table::new(&[
-                "from",
-                "to",
-                "reached>",
-                "mean d>",
-                "p50 d>",
-                "p90 d>",
-                "p95 d>",
-                "mean USD>",
-                "p90 USD>",
-            ]);
+            let mut table =
+                Table::new(&[&["from", "to", "reached>"][..], &SPREAD_COLUMNS].concat());
             for p in &result.pairs {
-                let days = |f: fn(&Stats) -> f64| {
-                    p.time_h.map_or("-".to_owned(), |t| number(f(&t) / 24.0, 1))
-                };
-                let usd =
-                    |f: fn(&Stats) -> f64| p.cost_usd.map_or("-".to_owned(), |c| number(f(&c), 0));
-                table.row(vec![
+                let mut row = vec![
                     id(p.from).to_owned(),
                     id(p.to).to_owned(),
                     format!(
                         "{}%",
                         number(p.reached as f64 / result.samples as f64 * 100.0, 1)
                     ),
-                    days(|s| s.mean),
-                    days(|s| s.p50),
-                    days(|s| s.p90),
-                    days(|s| s.p95),
-                    usd(|s| s.mean),
-                    usd(|s| s.p90),
-                ]);
+                ];
+                row.extend(spread_cells(p.time_h, p.cost_usd));
+                table.row(row);
             }
             table.write(out)?;
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The spread columns of both sweep tables: door-to-door days (mean, p50, p90, p95) and
+/// USD per TEU (mean, p90).
+const SPREAD_COLUMNS: [&str; 6] = [
+    "mean d>",
+    "p50 d>",
+    "p90 d>",
+    "p95 d>",
+    "mean USD>",
+    "p90 USD>",
+];
+
+/// The cells under [`SPREAD_COLUMNS`]; `-` where no draw had a route.
+fn spread_cells(time_h: Option<Stats>, cost_usd: Option<Stats>) -> [String; 6] {
+    let days = |f: fn(&Stats) -> f64| time_h.map_or("-".to_owned(), |t| number(f(&t) / 24.0, 1));
+    let usd = |f: fn(&Stats) -> f64| cost_usd.map_or("-".to_owned(), |c| number(f(&c), 0));
+    [
+        days(|s| s.mean),
+        days(|s| s.p50),
+        days(|s| s.p90),
+        days(|s| s.p95),
+        usd(|s| s.mean),
+        usd(|s| s.p90),
+    ]
 }
 
 fn stats_json(stats: Option<Stats>) -> Value {
@@ -220,29 +227,12 @@ fn write_table(network: &Network, sweep: &Sweep, out: &mut dyn Write) -> std::io
         "{} draws (seed {}), {} with a route",
         sweep.samples, sweep.seed, sweep.reached
     )?;
-    let mut table = Table::new(&[
-        "",
-        "share>",
-        "mean d>",
-        "p50 d>",
-        "p90 d>",
-        "p95 d>",
-        "mean USD>",
-        "p90 USD>",
-        "via",
-    ]);
+    let mut table = Table::new(&[&["", "share>"][..], &SPREAD_COLUMNS, &["via"]].concat());
     let row = |label: String, share: f64, t: Stats, c: Stats, via: String| {
-        vec![
-            label,
-            format!("{}%", number(share * 100.0, 1)),
-            number(t.mean / 24.0, 1),
-            number(t.p50 / 24.0, 1),
-            number(t.p90 / 24.0, 1),
-            number(t.p95 / 24.0, 1),
-            number(c.mean, 0),
-            number(c.p90, 0),
-            via,
-        ]
+        let mut cells = vec![label, format!("{}%", number(share * 100.0, 1))];
+        cells.extend(spread_cells(Some(t), Some(c)));
+        cells.push(via);
+        cells
     };
     if let (Some(t), Some(c)) = (sweep.time_h, sweep.cost_usd) {
         table.row(row(

@@ -355,40 +355,12 @@ impl Search {
     /// at most `D` longer than the shortest (A* with an exact bound). Call before any
     /// flow is sent. False when the source cannot reach the sink.
     fn distances_to_sink(&mut self, residual: &Residual, source: usize, sink: usize) -> bool {
-        self.round += 1;
-        let round = self.round;
-        self.dist[sink] = 0.0;
-        self.touched.push(sink as u32);
-        self.heap.push(key(0.0), sink as u32);
-        while let Some((Reverse(bits), v)) = self.heap.pop() {
-            let d = f64::from_bits(bits);
-            let v = v as usize;
-            if d > self.dist[v] || self.settled_in[v] == round {
-                continue;
-            }
-            self.settled_in[v] = round;
-            self.settled.push(v as u32);
-            if v == source {
-                break;
-            }
-            // Arcs into `v` with capacity: the partners of its backward edges.
-            for e in residual.out(v) {
-                let arc = residual.edges[residual.partner[e] as usize];
-                if arc.residual <= EPS {
-                    continue;
-                }
-                let u = residual.edges[e].head as usize;
-                let next = d + arc.cost;
-                if next < self.dist[u] {
-                    if self.dist[u] == f64::INFINITY {
-                        self.touched.push(u as u32);
-                    }
-                    self.dist[u] = next;
-                    self.heap.push(key(next), u as u32);
-                }
-            }
-        }
-        if self.settled_in[source] != round {
+        // Arcs into `v` with capacity: the partners of its backward edges.
+        let reached = self.settle(residual, sink, source, |residual, _, _, e| {
+            let arc = residual.edges[residual.partner[e] as usize];
+            (arc.residual > EPS).then_some((residual.edges[e].head as usize, arc.cost))
+        });
+        if !reached {
             return false;
         }
         let reach = self.dist[source];
@@ -401,6 +373,32 @@ impl Search {
     /// Dijkstra on reduced costs from `source` until `sink` is settled, then the
     /// potential update. False (and nothing changed) when the sink is unreachable.
     fn shortest_paths(&mut self, residual: &Residual, source: usize, sink: usize) -> bool {
+        let reached = self.settle(residual, source, sink, |residual, potential, v, e| {
+            let edge = residual.edges[e];
+            let w = edge.head as usize;
+            (edge.residual > EPS).then(|| (w, (edge.cost + potential[v] - potential[w]).max(0.0)))
+        });
+        if !reached {
+            return false;
+        }
+        let reach = self.dist[sink];
+        for &v in &self.settled {
+            self.potential[v as usize] += self.dist[v as usize] - reach;
+        }
+        true
+    }
+
+    /// Dijkstra from `start` until `stop` is settled (true) or nothing is left (false),
+    /// over the residual edges `e` of each settled node `v` for which `step(residual,
+    /// potentials, v, e)` gives the next node and the edge's weight. Records `dist`,
+    /// `via` and the settled nodes; first resets what the previous search touched.
+    fn settle(
+        &mut self,
+        residual: &Residual,
+        start: usize,
+        stop: usize,
+        step: impl Fn(&Residual, &[f64], usize, usize) -> Option<(usize, f64)>,
+    ) -> bool {
         for &v in &self.touched {
             self.dist[v as usize] = f64::INFINITY;
         }
@@ -409,10 +407,10 @@ impl Search {
         self.heap.clear();
         self.round += 1;
         let round = self.round;
-        self.dist[source] = 0.0;
-        self.via[source] = NONE;
-        self.touched.push(source as u32);
-        self.heap.push(key(0.0), source as u32);
+        self.dist[start] = 0.0;
+        self.via[start] = NONE;
+        self.touched.push(start as u32);
+        self.heap.push(key(0.0), start as u32);
         while let Some((Reverse(bits), v)) = self.heap.pop() {
             let d = f64::from_bits(bits);
             let v = v as usize;
@@ -421,17 +419,14 @@ impl Search {
             }
             self.settled_in[v] = round;
             self.settled.push(v as u32);
-            if v == sink {
-                break;
+            if v == stop {
+                return true;
             }
-            let p = self.potential[v];
             for e in residual.out(v) {
-                let edge = residual.edges[e];
-                if edge.residual <= EPS {
+                let Some((w, weight)) = step(residual, &self.potential, v, e) else {
                     continue;
-                }
-                let w = edge.head as usize;
-                let next = d + (edge.cost + p - self.potential[w]).max(0.0);
+                };
+                let next = d + weight;
                 if next < self.dist[w] {
                     if self.dist[w] == f64::INFINITY {
                         self.touched.push(w as u32);
@@ -442,14 +437,7 @@ impl Search {
                 }
             }
         }
-        if self.settled_in[sink] != round {
-            return false;
-        }
-        let reach = self.dist[sink];
-        for &v in &self.settled {
-            self.potential[v as usize] += self.dist[v as usize] - reach;
-        }
-        true
+        false
     }
 
     /// Sends as much as the round's shortest path allows, at most `wanted`. Returns the

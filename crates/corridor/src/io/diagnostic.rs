@@ -184,7 +184,7 @@ impl fmt::Display for Diagnostic {
 
 /// Loading refused the data: every error found in one pass, with the warnings.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}", render_errors(errors))]
+#[error("{}", self.report("network data"))]
 pub struct LoadError {
     /// The errors, in file and line order.
     pub errors: Vec<Diagnostic>,
@@ -192,10 +192,19 @@ pub struct LoadError {
     pub warnings: Vec<Diagnostic>,
 }
 
-fn render_errors(errors: &[Diagnostic]) -> String {
+impl LoadError {
+    /// The errors as text, headed by what was refused (`invalid {subject}: N errors`, then
+    /// one line per error); `Display` says `network data`, callers checking other input
+    /// (a scenario, a demand file) name it.
+    pub fn report(&self, subject: &str) -> String {
+        render_errors(subject, &self.errors)
+    }
+}
+
+fn render_errors(subject: &str, errors: &[Diagnostic]) -> String {
     let mut text = match errors.len() {
-        1 => "invalid network data: 1 error".to_owned(),
-        n => format!("invalid network data: {n} errors"),
+        1 => format!("invalid {subject}: 1 error"),
+        n => format!("invalid {subject}: {n} errors"),
     };
     for error in errors {
         text.push('\n');

@@ -47,10 +47,15 @@ pub enum LookupError {
 }
 
 fn such_as(places: &[String]) -> String {
-    if places.is_empty() {
+    listed(", such as ", places, "")
+}
+
+/// `items` joined by commas between `before` and `after`; nothing when there are none.
+fn listed(before: &str, items: &[String], after: &str) -> String {
+    if items.is_empty() {
         String::new()
     } else {
-        format!(", such as {}", places.join(", "))
+        format!("{before}{}{after}", items.join(", "))
     }
 }
 
@@ -95,7 +100,7 @@ const COUNTRY_NAMES: &[(&str, &[&str])] = &[
     ("SK", &["Slovakia", "Slovensko"]),
     ("TJ", &["Tajikistan", "Тоҷикистон"]),
     ("TM", &["Turkmenistan", "Türkmenistan"]),
-    ("TR", &["Türkiye", "Turkey", "Turkiye"]),
+    ("TR", &["Türkiye", "Turkey"]),
     ("UA", &["Ukraine", "Україна"]),
     ("AE", &["United Arab Emirates", "UAE", "Emirates"]),
     ("UZ", &["Uzbekistan", "Oʻzbekiston", "Ўзбекистон"]),
@@ -116,11 +121,7 @@ pub fn country_named(query: &str) -> Option<&'static str> {
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", suggestions.join(", "))
-    }
+    listed("; did you mean ", suggestions, "?")
 }
 
 /// Folds text for matching: transliterates to ASCII (`Türkiye` → `Turkiye`, `Kapıköy` →
@@ -263,7 +264,7 @@ impl Network {
         }
         // A country name lists the country's places after any place named like it.
         if let Some(code) = country_named(query) {
-            for id in self.places_in(code).collect::<Vec<_>>() {
+            for id in self.places_in(code) {
                 found.entry(id).or_insert(3);
             }
         }
