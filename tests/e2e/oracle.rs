@@ -30,7 +30,12 @@ pub fn walk_metrics(network: &Network, steps: &[Step]) -> Metrics {
         let here = network.place(a);
         let t = &here.transfers;
         if let Some(prev) = previous {
-            if prev.mode != leg.mode {
+            // A mode change, or a change of vessel (sea to sea, ferry to ferry) at a place
+            // that is not a waypoint: both cost the place's handling.
+            let vessel_change = prev.mode == leg.mode
+                && matches!(leg.mode, Mode::Sea | Mode::Ferry)
+                && here.kind != PlaceKind::Waypoint;
+            if prev.mode != leg.mode || vessel_change {
                 total.time_h += t.mode_change_h;
                 total.cost_usd += t.mode_change_usd;
             }

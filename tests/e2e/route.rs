@@ -295,6 +295,51 @@ fn caspian_crossing_charges_each_transfer_where_it_happens() {
     check_route(&network, &route, &profile);
 }
 
+/// Changing ship at a port is a transshipment charged the port's handling (besides the
+/// wait for the next sailing); sailing past a waypoint is neither.
+#[test]
+fn changing_ship_at_a_port_is_a_transshipment() {
+    let nodes = "id,name,country,kind,lat,lon,mode_change_h,mode_change_usd,source\n\
+        a,A,AA,port,10,60,,,t\n\
+        hub,Hub,AA,port,10,61,24,150,t\n\
+        strait,Strait,AA,waypoint,10,62,7,70,t\n\
+        b,B,AA,port,10,63,,,t\n";
+    let legs = "from,to,mode,distance_km,time_h,cost_usd,headway_h,source\n\
+        a,hub,sea,120,5,10,24,t\n\
+        hub,strait,sea,120,5,10,48,t\n\
+        strait,b,sea,120,5,10,,t\n";
+    let network = fixtures::load_text(nodes, legs, None).unwrap().network;
+    let graph = Graph::new(&network, &Profile::new(Objective::Time));
+    let route = route::shortest(
+        &graph,
+        &Query::new(place(&network, "a"), place(&network, "b")),
+    )
+    .unwrap();
+    let events: Vec<(&str, &str, f64, f64)> = route
+        .transfers
+        .iter()
+        .map(|t| {
+            (
+                network.place(t.transfer.place).id.as_str(),
+                t.transfer.kind.as_str(),
+                t.transfer.time_h,
+                t.transfer.cost_usd,
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("a", "wait", 12.0, 0.0),
+            ("hub", "transshipment", 24.0, 150.0),
+            ("hub", "wait", 24.0, 0.0),
+        ]
+    );
+    assert_eq!(route.totals.time_h, 15.0 + 12.0 + 24.0 + 24.0);
+    assert_eq!(route.totals.cost_usd, 30.0 + 150.0);
+    check_route(&network, &route, &Profile::new(Objective::Time));
+}
+
 #[test]
 fn customs_union_lowers_border_dwell_and_fees() {
     let network = fixtures::network("caspian");

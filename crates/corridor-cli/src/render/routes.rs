@@ -17,6 +17,7 @@ fn id(network: &Network, place: corridor::PlaceId) -> &str {
 fn transfer_detail(network: &Network, kind: &TransferKind) -> String {
     match kind {
         TransferKind::ModeChange { from, to } => format!("{from} to {to}"),
+        TransferKind::Transshipment { mode } => format!("{mode} to {mode}, another vessel"),
         TransferKind::GaugeChange { from_mm, to_mm } => format!("{from_mm} mm to {to_mm} mm"),
         TransferKind::Wait { headway_h } => format!("service every {} h", number(*headway_h, 1)),
         TransferKind::BorderExit { country, union } => match union {

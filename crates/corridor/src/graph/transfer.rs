@@ -35,6 +35,14 @@ pub enum TransferKind {
         /// Departing mode.
         to: Mode,
     },
+    /// Freight changed vessel at a port: it arrived by sea (or ferry) and leaves on
+    /// another sailing of the same mode (a feeder to a mainline ship, one liner service
+    /// to another). Charged like a mode change: the port lifts the box off one ship and
+    /// onto the next.
+    Transshipment {
+        /// The mode of both vessels.
+        mode: Mode,
+    },
     /// Rail gauge changed (bogie exchange or transshipment).
     GaugeChange {
         /// Arriving gauge in mm.
@@ -65,11 +73,12 @@ pub enum TransferKind {
 }
 
 impl TransferKind {
-    /// A short name for output: `mode-change`, `gauge-change`, `wait`, `border-exit`,
-    /// `border-entry`.
+    /// A short name for output: `mode-change`, `transshipment`, `gauge-change`, `wait`,
+    /// `border-exit`, `border-entry`.
     pub fn as_str(&self) -> &'static str {
         match self {
             TransferKind::ModeChange { .. } => "mode-change",
+            TransferKind::Transshipment { .. } => "transshipment",
             TransferKind::GaugeChange { .. } => "gauge-change",
             TransferKind::Wait { .. } => "wait",
             TransferKind::BorderExit { .. } => "border-exit",
@@ -92,11 +101,13 @@ pub struct Transfer {
 }
 
 /// Calls `emit` for each transfer at place `at` when freight that arrived as `arrival`
-/// (`None` at the origin) departs on `leg`, in the order they happen: mode change, gauge
-/// change (both rail legs state different gauges), waiting for the service (boarding a
-/// leg with a headway at the origin, from another mode, or at any place that is not a
-/// sea waypoint — continuing past a waypoint on the same mode is the same voyage). A
-/// leg's headway is its own, else its departure place's for sea and ferry legs.
+/// (`None` at the origin) departs on `leg`, in the order they happen: mode change,
+/// transshipment (sea to sea or ferry to ferry at a place that is not a waypoint: another
+/// vessel, charged the place's mode-change hours and fee), gauge change (both rail legs
+/// state different gauges), waiting for the service (boarding a leg with a headway at the
+/// origin, from another mode, or at any place that is not a sea waypoint — continuing
+/// past a waypoint on the same mode is the same voyage). A leg's headway is its own, else
+/// its departure place's for sea and ferry legs.
 /// Events are emitted even when they cost nothing, so routes list every change they
 /// make.
 pub fn departure_transfers(
@@ -116,6 +127,13 @@ pub fn departure_transfers(
                     from: arrival.mode,
                     to: leg.mode,
                 },
+                time_h: t.mode_change_h,
+                cost_usd: t.mode_change_usd,
+            });
+        } else if matches!(leg.mode, Mode::Sea | Mode::Ferry) && place.kind != PlaceKind::Waypoint {
+            emit(Transfer {
+                place: at,
+                kind: TransferKind::Transshipment { mode: leg.mode },
                 time_h: t.mode_change_h,
                 cost_usd: t.mode_change_usd,
             });

@@ -114,7 +114,7 @@ fn label_rank(route: &Route, place: PlaceId) -> Option<u8> {
         .iter()
         .filter(|t| t.transfer.place == place)
         .map(|t| match t.transfer.kind {
-            TransferKind::ModeChange { .. } => 1,
+            TransferKind::ModeChange { .. } | TransferKind::Transshipment { .. } => 1,
             TransferKind::GaugeChange { .. } => 2,
             TransferKind::Wait { .. } => 3,
             TransferKind::BorderEntry { .. } | TransferKind::BorderExit { .. } => 4,

@@ -44,7 +44,7 @@ pub struct Factors {
     pub capacity: Option<f64>,
     /// Multiplies border dwell hours (entry and exit) at places.
     pub dwell: Option<f64>,
-    /// Multiplies mode-change and gauge-change hours at places.
+    /// Multiplies mode-change (incl. transshipment) and gauge-change hours at places.
     pub handling: Option<f64>,
 }
 
