@@ -556,6 +556,22 @@ fn shipped_scenarios_change_what_they_should() {
         (Status::Closed, Status::Operational)
     );
 
+    // With container lines back in St Petersburg, the cheapest Almaty → Mumbai route goes
+    // by rail through Russia and by sea through Rotterdam again.
+    let baltic = shipped("baltic-feeder-reopened");
+    let v = diff(&["almaty", "mumbai", "--by", "cost", "--scenario", &baltic]);
+    let via = |side: &str| -> Vec<String> {
+        v[side]["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!via("baseline").contains(&"NL".to_owned()));
+    assert!(via("scenario").contains(&"NL".to_owned()));
+    assert!(delta(&v, "cost_usd") < 0.0);
+
     let doubled = shipped("caspian-ferry-capacity-doubled");
     let changed = scenario::apply(
         &network,
