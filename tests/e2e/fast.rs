@@ -1,10 +1,11 @@
 //! Every fast path against the plain algorithm it replaces: contraction-hierarchy
 //! routes and matrices equal Dijkstra's on random multimodal networks (transfers,
 //! borders, waits, one-way legs, corridor restrictions), on plain random graphs, on
-//! synthetic road networks and on the built-in network.
+//! synthetic road networks and on the built-in network; the sweep's reordered rows
+//! equal Dijkstra's matrices on random multimodal networks.
 
 use corridor::route::ch::{self, ChQuery, Hierarchy};
-use corridor::route::{self, Matrix, Query};
+use corridor::route::{self, Matrix, Query, ReorderScratch, ReorderedRows};
 use corridor::synthetic::{Synthetic, generate};
 use corridor::{Graph, Network, Objective, PlaceId, Profile};
 use proptest::prelude::*;
@@ -121,8 +122,47 @@ fn cells_agree(
     Ok(())
 }
 
+/// The sweep's reordered rows on `profile`'s graph, scanning in the order of
+/// `reference`'s graph (same profile but another objective, so the order is often wrong
+/// and the corrections run), against the plain matrix.
+fn reordered_rows_agree(
+    network: &Network,
+    reference: &Profile,
+    profile: &Profile,
+) -> Result<(), TestCaseError> {
+    let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+    let rows = ReorderedRows::new(&Graph::new(network, reference), &places);
+    let graph = Graph::new(network, profile);
+    let plain = route::matrix(&graph, &places, &places);
+    let mut scratch = ReorderScratch::default();
+    let mut cells = Vec::new();
+    for origin in 0..places.len() {
+        rows.row(&graph, origin, &places, &mut scratch, &mut cells);
+    }
+    let fast = Matrix {
+        from: places.clone(),
+        to: places,
+        cells,
+    };
+    cells_agree(network, profile, &plain, &fast)
+}
+
 proptest! {
     #![proptest_config(crate::fixtures::proptest_config(64))]
+
+    #[test]
+    fn reordered_rows_match_dijkstra_on_multimodal_networks(
+        network in random::network(MULTIMODAL),
+        objective in prop::sample::select(Objective::ALL.to_vec()),
+        scanned in prop::sample::select(Objective::ALL.to_vec()),
+        variant in 0u8..4,
+    ) {
+        reordered_rows_agree(
+            &network,
+            &profile(&network, scanned, variant),
+            &profile(&network, objective, variant),
+        )?;
+    }
 
     #[test]
     fn ch_matches_dijkstra_on_multimodal_networks(

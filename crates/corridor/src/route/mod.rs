@@ -12,6 +12,7 @@ mod diagnose;
 mod heap;
 mod matrix;
 mod pareto;
+mod reorder;
 mod search;
 mod shortest;
 
@@ -20,6 +21,7 @@ pub use compare::{CorridorRoute, compare};
 pub use diagnose::{Blocker, diagnose};
 pub use matrix::{Cell, Matrix, MatrixRows, OneToAll, matrix, one_to_all, one_to_all_weights};
 pub use pareto::{MAX_LABELS, ParetoError, pareto};
+pub use reorder::{ReorderScratch, ReorderedRows};
 pub use shortest::shortest;
 
 use crate::graph::{

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::{Quantity, Uncertain};
 use crate::graph::{DirLeg, Graph, Profile};
 use crate::model::{Network, PlaceId};
-use crate::route::{MatrixRows, Query, Route, shortest};
+use crate::route::{Query, ReorderScratch, ReorderedRows, Route, shortest};
 
 /// Mean and percentiles of a sample (nearest-rank percentiles).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -347,7 +347,9 @@ impl Histogram {
 /// histograms, within [`MATRIX_PERCENTILE_ACCURACY`] of the nearest-rank value, so
 /// memory stays O(pairs × spread), not O(pairs × samples). The result does not depend on the number of
 /// threads. `progress` is called once per finished draw. O(samples × (copy + compile +
-/// places × one-to-all search)).
+/// places × one-to-all search)); the searches are [`ReorderedRows`] scans in the order
+/// Dijkstra settles the states on the undrawn network, exact, and equal to Dijkstra's
+/// routes except possibly among routes of equal weight.
 pub fn sweep_matrix(
     network: &Network,
     uncertain: &[Uncertain],
@@ -359,6 +361,9 @@ pub fn sweep_matrix(
 ) -> MatrixSweep {
     let n = places.len();
     let pair_of = |i: usize, j: usize| i * n + j;
+    // Draws change weights only: every row scans the states in the order Dijkstra
+    // settles them on the undrawn network (see `route::ReorderedRows`).
+    let rows = ReorderedRows::new(&Graph::new(network, profile), places);
     // Enough draws per task that the per-task accumulators stay few.
     let per_task = samples
         .div_ceil(4 * rayon::current_num_threads().max(1))
@@ -372,16 +377,16 @@ pub fn sweep_matrix(
                 (
                     histograms,
                     network.clone(),
-                    MatrixRows::default(),
+                    ReorderScratch::default(),
                     Vec::new(),
                 )
             },
-            |(mut acc, mut drawn, mut rows, mut cells), i| {
+            |(mut acc, mut drawn, mut scratch, mut cells), i| {
                 draw_into(network, uncertain, seed, i as u64, &mut drawn);
                 let graph = Graph::new(&drawn, profile);
-                for (a, &origin) in places.iter().enumerate() {
+                for a in 0..n {
                     cells.clear();
-                    rows.row(&graph, origin, places, &mut cells);
+                    rows.row(&graph, a, places, &mut scratch, &mut cells);
                     for (b, cell) in cells.iter().enumerate() {
                         if let (true, Some(cell)) = (a != b, cell) {
                             let [time, cost] = &mut acc[pair_of(a, b)];
@@ -391,7 +396,7 @@ pub fn sweep_matrix(
                     }
                 }
                 progress();
-                (acc, drawn, rows, cells)
+                (acc, drawn, scratch, cells)
             },
         )
         .map(|(acc, _, _, _)| acc)
