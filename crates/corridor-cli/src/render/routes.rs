@@ -383,17 +383,22 @@ fn summary_row(network: &Network, label: String, route: &Route) -> Vec<String> {
         grouped(t.co2_kg),
         grouped(t.distance_km),
         route.transfers.len().to_string(),
+        capacity::bottleneck(network, route)
+            .map_or_else(|| "–".to_owned(), |b| grouped(b.capacity_teu_per_year)),
         key_places(network, route),
     ]
 }
 
-const SUMMARY: [&str; 7] = [
+/// Columns of the one-line-per-route tables; `TEU/yr` is the route's bottleneck
+/// capacity (`–` where no leg or place on it states one).
+const SUMMARY: [&str; 8] = [
     "route",
     "days>",
     "USD/TEU>",
     "kg CO2e>",
     "km>",
     "transfers>",
+    "TEU/yr>",
     "via",
 ];
 
