@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 use super::{Cell, Matrix, MatrixRows, Query, Route, shortest};
 use crate::graph::{Graph, Metrics, StateId};
-use crate::model::PlaceId;
+use crate::model::{PlaceId, PlaceKind};
 
 /// States settled by one witness search at most when contracting a state.
 const WITNESS_SETTLE_LIMIT: usize = 500;
@@ -74,7 +74,9 @@ pub struct Hierarchy {
     metrics: Vec<Metrics>,
     shortcuts: usize,
     /// Whether every arc weighs more than zero: then a shortest route cannot pass its
-    /// origin's state again (the rest of it would be a strictly shorter route).
+    /// origin's state again (the rest of it would be a strictly shorter route), unless
+    /// the origin is a sea waypoint (setting out waits for the service, sailing past
+    /// does not).
     positive: bool,
     /// Search memory of finished matrix searches, reused by later ones: fresh memory
     /// is O(states) to allocate and clear, more than a small matrix's searches cost.
@@ -847,8 +849,12 @@ pub fn matrix(
                 // The cell to the origin itself is zero and needs no route (a round
                 // trip found by the searches always passes the origin). An origin with
                 // one state and positive weights cannot be passed again (see
-                // `Hierarchy::positive`), which spares unpacking every route.
-                let single = hierarchy.positive && graph.states_of(origin).len() == 1;
+                // `Hierarchy::positive`), which spares unpacking every route; except a
+                // sea waypoint: sailing on past it waits for nothing, while setting out
+                // from it waits for the service, so a loop back through it can pay.
+                let single = hierarchy.positive
+                    && graph.states_of(origin).len() == 1
+                    && graph.network().place(origin).kind != PlaceKind::Waypoint;
                 let reenters = !single
                     && to.iter().zip(&best).any(|(&target, b)| {
                         let Some(b) = b.filter(|_| target != origin) else {
