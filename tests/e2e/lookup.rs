@@ -1,6 +1,6 @@
 //! Place lookup: ids, names, aliases, diacritics, coordinates, suggestions.
 
-use corridor::model::LookupError;
+use corridor::model::{LookupError, MAX_SNAP_KM};
 
 use crate::fixtures;
 
@@ -24,6 +24,64 @@ fn coordinates_snap_to_the_nearest_place() {
     let id = |q: &str| network.place(network.resolve(q).unwrap()).id.clone();
     assert_eq!(id("43.1,76.2"), "a");
     assert_eq!(id("44.0, 80.9"), "c");
+}
+
+/// A coordinate snaps to the nearest place, as a route end to one freight can start
+/// from (not a sea waypoint), and only within `MAX_SNAP_KM`: a point at sea or latitude and longitude swapped is an error
+/// that names the nearest place.
+#[test]
+fn coordinates_snap_to_ports_not_waypoints_and_not_too_far() {
+    let loaded = fixtures::load_text(
+        "id,name,kind,lat,lon\n\
+         port,Port,port,40.0,50.0\n\
+         strait,Strait,waypoint,40.0,51.0\n\
+         town,Town,city,41.0,52.0\n",
+        "from,to,mode,distance_km,time_h\n\
+         port,strait,sea,90,4\n\
+         strait,town,sea,150,6\n",
+        None,
+    )
+    .unwrap();
+    let network = loaded.network;
+    let end = |q: &str| {
+        network
+            .place(network.resolve_end(q).unwrap())
+            .id
+            .to_string()
+    };
+    let any = |q: &str| network.place(network.resolve(q).unwrap()).id.to_string();
+    // Nearest is the strait (9 km), the port is 77 km away: a route starts at the port,
+    // a via or avoided place may be the strait.
+    assert_eq!(end("40.0,50.9"), "port");
+    assert_eq!(any("40.0,50.9"), "strait");
+    assert_eq!(end("40.9,51.9"), "town");
+    match network.resolve("50.0,40.0") {
+        Err(LookupError::FarFromNetwork { nearest, km, .. }) => {
+            assert_eq!(nearest, "port (Port)");
+            assert!(km > MAX_SNAP_KM, "{km}");
+        }
+        other => panic!("expected a coordinate too far from the network, got {other:?}"),
+    }
+    let message = network.resolve("50.0,40.0").unwrap_err().to_string();
+    assert!(
+        message.contains("km from the nearest place, port (Port)"),
+        "{message}"
+    );
+    // A network of waypoints only still snaps (to the nearest waypoint).
+    let waypoints = fixtures::load_text(
+        "id,name,kind,lat,lon\nw1,W1,waypoint,0,0\nw2,W2,waypoint,0,1\n",
+        "from,to,mode,distance_km,time_h\nw1,w2,sea,120,5\n",
+        None,
+    )
+    .unwrap()
+    .network;
+    assert_eq!(
+        waypoints
+            .place(waypoints.resolve_end("0.1,0.9").unwrap())
+            .id
+            .to_string(),
+        "w2"
+    );
 }
 
 #[test]

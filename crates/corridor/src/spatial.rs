@@ -46,6 +46,24 @@ impl SpatialIndex {
         }
         Some(PlaceId(best))
     }
+
+    /// The place nearest to `coord` among those `keep` accepts (ties to the lowest id);
+    /// `None` if it accepts none. Visits places in order of distance until one is kept.
+    pub fn nearest_where(&self, coord: Coord, keep: impl Fn(PlaceId) -> bool) -> Option<PlaceId> {
+        let mut neighbours = self
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&unit_vector(coord))
+            .filter(|(entry, _)| keep(PlaceId(entry.data)));
+        let (first, best_distance) = neighbours.next()?;
+        let mut best = first.data;
+        for (entry, distance_2) in neighbours {
+            if distance_2 > best_distance {
+                break;
+            }
+            best = best.min(entry.data);
+        }
+        Some(PlaceId(best))
+    }
 }
 
 fn unit_vector(coord: Coord) -> [f64; 3] {

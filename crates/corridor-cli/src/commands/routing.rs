@@ -4,7 +4,7 @@ use corridor::model::{country_named, parse_coord};
 use corridor::route::{Blocker, diagnose};
 use corridor::{CorridorId, Country, Mode, Network, Objective, PlaceId, Profile, Query};
 
-use super::place;
+use super::{end, place};
 use crate::args::{By, RoutingArgs};
 use crate::{Exit, Failure};
 
@@ -117,8 +117,8 @@ pub(crate) fn query(
     via: &[String],
 ) -> Result<Query, Failure> {
     Ok(Query {
-        from: place(network, "origin", from)?,
-        to: place(network, "destination", to)?,
+        from: end(network, "origin", from)?,
+        to: end(network, "destination", to)?,
         via: via
             .iter()
             .map(|v| place(network, "--via", v))

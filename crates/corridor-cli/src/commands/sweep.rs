@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 use super::routing::{no_route, profile, query};
-use super::{Global, place, scenario_network};
+use super::{Global, end, scenario_network};
 use crate::args::{ReportFormat, SweepArgs};
 use crate::render::{self, Table, number, round, routes};
 use crate::{Exit, Failure};
@@ -96,7 +96,7 @@ fn run_pairs(
             .map(|q| q.trim())
             .filter(|q| !q.is_empty())
         {
-            let id = place(network, "--places", query)?;
+            let id = end(network, "--places", query)?;
             if !places.contains(&id) {
                 places.push(id);
             }

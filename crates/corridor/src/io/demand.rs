@@ -26,7 +26,7 @@ pub fn read_demands(network: &Network, source: Source<'_>) -> Result<Vec<Demand>
         |demands: &mut Vec<Demand>, row, diagnostics| {
             let place = |col: usize, diagnostics: &mut Vec<Diagnostic>| {
                 let text = row.required(col, diagnostics)?;
-                match network.resolve(text) {
+                match network.resolve_end(text) {
                     Ok(id) => Some(id),
                     Err(error) => {
                         diagnostics.push(

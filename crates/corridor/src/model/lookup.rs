@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Coord, Network, Place, PlaceId};
+use super::{Coord, Network, Place, PlaceId, PlaceKind};
 
 /// Why a place query could not be resolved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -44,7 +44,26 @@ pub enum LookupError {
         /// What was asked for.
         query: String,
     },
+    /// A coordinate lies farther than [`MAX_SNAP_KM`] from every place routes can start
+    /// or end at.
+    #[error(
+        "{query:?} is {km:.0} km from the nearest place, {nearest}; give a place, or a \
+         coordinate (latitude first, then longitude) within {MAX_SNAP_KM:.0} km of one"
+    )]
+    FarFromNetwork {
+        /// What was asked for.
+        query: String,
+        /// The nearest place, as `id (name)`.
+        nearest: String,
+        /// Its great-circle distance from the coordinate.
+        km: f64,
+    },
 }
+
+/// A `lat,lon` coordinate snaps to the nearest place within this many kilometres
+/// (great circle); farther is an error, which also catches latitude and longitude
+/// typed the wrong way round.
+pub const MAX_SNAP_KM: f64 = 300.0;
 
 fn such_as(places: &[String]) -> String {
     listed(", such as ", places, "")
@@ -177,21 +196,44 @@ impl Network {
     /// Resolves what a user typed to a place.
     ///
     /// In order: an exact id; a `lat,lon` coordinate (decimal degrees), snapped to the
-    /// nearest place by great-circle distance; an id, name or alias compared after
+    /// nearest place by great-circle distance, at most [`MAX_SNAP_KM`] away (else
+    /// [`LookupError::FarFromNetwork`]); an id, name or alias compared after
     /// [`fold`]ing, preferring id over name over alias. Several places matching at the
     /// same strength is [`LookupError::Ambiguous`]; no match is
     /// [`LookupError::Unknown`] with up to three suggestions.
     pub fn resolve(&self, query: &str) -> Result<PlaceId, LookupError> {
+        self.resolve_as(query, false)
+    }
+
+    /// [`Network::resolve`] for where a route starts or ends: a coordinate snaps to a
+    /// place freight can start from ([`Network::snap`]: not a sea waypoint).
+    pub fn resolve_end(&self, query: &str) -> Result<PlaceId, LookupError> {
+        self.resolve_as(query, true)
+    }
+
+    fn resolve_as(&self, query: &str, end: bool) -> Result<PlaceId, LookupError> {
         let query = query.trim();
         if let Some(id) = self.place_by_id(query) {
             return Ok(id);
         }
         if let Some(coord) = parse_coord(query) {
-            return self
-                .nearest(coord)
-                .ok_or_else(|| LookupError::EmptyNetwork {
+            let id = if end {
+                self.snap(coord)
+            } else {
+                self.nearest(coord)
+            };
+            let id = id.ok_or_else(|| LookupError::EmptyNetwork {
+                query: query.to_owned(),
+            })?;
+            let km = coord.distance_km(self.place(id).coord);
+            if km > MAX_SNAP_KM {
+                return Err(LookupError::FarFromNetwork {
                     query: query.to_owned(),
+                    nearest: self.describe(id),
+                    km,
                 });
+            }
+            return Ok(id);
         }
         let key = fold(query);
         if let Some(matches) = self.names().by_key.get(&key) {
@@ -235,6 +277,15 @@ impl Network {
     /// The place nearest to a coordinate (ties to the lowest id); `None` if empty.
     pub fn nearest(&self, coord: Coord) -> Option<PlaceId> {
         self.spatial().nearest(coord)
+    }
+
+    /// Where a coordinate typed as a route end snaps to: the nearest place that is not a
+    /// sea waypoint (freight starts and ends at ports, not in a strait), or the nearest
+    /// waypoint in a network of waypoints only; `None` if empty.
+    pub fn snap(&self, coord: Coord) -> Option<PlaceId> {
+        self.spatial()
+            .nearest_where(coord, |id| self.place(id).kind != PlaceKind::Waypoint)
+            .or_else(|| self.nearest(coord))
     }
 
     /// Places whose id, name or alias contains the folded query, strongest matches first

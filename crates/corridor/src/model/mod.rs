@@ -8,7 +8,7 @@ mod lookup;
 mod meta;
 mod network;
 
-pub use lookup::{LookupError, country_named, fold, parse_coord};
+pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
 pub use meta::{CustomsUnion, Defaults, Meta, ModeDefaults};
 pub use network::Network;
 
