@@ -320,7 +320,7 @@ fn changing_ship_at_a_port_is_a_transshipment() {
         .iter()
         .map(|t| {
             (
-                network.place(t.transfer.place).id.as_str(),
+                &*network.place(t.transfer.place).id,
                 t.transfer.kind.as_str(),
                 t.transfer.time_h,
                 t.transfer.cost_usd,
