@@ -60,8 +60,8 @@ fn bom_crlf_and_quoted_fields_are_accepted() {
     let legs =
         "\u{feff}from,to,mode,distance_km,speed_kmh,source\r\na,b,rail,400,40,\"book, 2020\"\r\n";
     let network = load_text(nodes, legs, None).unwrap().network;
-    assert_eq!(network.places()[0].name, "Alpha, the first");
-    assert_eq!(network.places()[0].aliases, ["A1", "Alfa"]);
+    assert_eq!(&*network.places()[0].name, "Alpha, the first");
+    assert_eq!(*network.places()[0].aliases, ["A1".into(), "Alfa".into()]);
     assert_eq!(network.legs()[0].time_h, 10.0);
     assert_eq!(network.legs()[0].source.as_deref(), Some("book, 2020"));
 }
@@ -185,6 +185,46 @@ fn duplicate_id_names_the_first_definition() {
         Some("id"),
     );
     assert!(d.message.contains("line 2"), "{d}");
+}
+
+/// An id on a refused row still counts: defining it again is a duplicate (whether the
+/// refused row comes first or second), and legs naming it are not also reported.
+#[test]
+fn ids_of_refused_rows_are_still_defined() {
+    let nodes = "id,lat,lon\na,43,76\nb,95,80\nb,44,80\nc,44,81\nc,44,xx\n";
+    let legs = "from,to,mode,distance_km,time_h\na,b,rail,1000,10\na,c,rail,1000,10\n";
+    let error = load_text(nodes, legs, None).unwrap_err();
+    let found: Vec<(DiagnosticKind, Option<u64>, String)> = error
+        .errors
+        .iter()
+        .map(|d| (d.kind, d.line, d.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                DiagnosticKind::OutOfRange,
+                Some(3),
+                "number is out of range".to_owned()
+            ),
+            (
+                DiagnosticKind::DuplicateId,
+                Some(4),
+                "duplicate id, first defined on line 3".to_owned()
+            ),
+            (
+                DiagnosticKind::BadNumber,
+                Some(6),
+                "not a number".to_owned()
+            ),
+            (
+                DiagnosticKind::DuplicateId,
+                Some(6),
+                "duplicate id, first defined on line 5".to_owned()
+            ),
+        ],
+        "{error}"
+    );
 }
 
 #[test]

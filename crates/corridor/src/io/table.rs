@@ -51,21 +51,27 @@ pub(crate) struct Chunk<A> {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+/// Chunks parsed at once per thread of the pool: enough to keep every thread busy, few
+/// enough that the rows parsed but not yet taken by the caller stay a small part of the
+/// file.
+const CHUNKS_PER_THREAD: usize = 2;
+
 /// Reads `bytes` as CSV: checks the header for `required` columns (names from `known`)
 /// and for at least one of `one_of`, then feeds every row to `row`, which adds what it
 /// parsed to its chunk's accumulator (made by `start`, given the chunk's number of lines
 /// so it can reserve memory once) and reports problems. Large files
 /// without quoted fields (so that line breaks always end rows) are split into chunks
-/// parsed in parallel on the current rayon pool; chunks come back in file order, so the
-/// result does not depend on the thread count. `None` if the table could not be read at
-/// all (empty, unusable header).
+/// parsed in parallel on the current rayon pool, a few at a time; `take` receives the
+/// chunks in file order, so the result does not depend on the thread count. `false` if
+/// the table could not be read at all (empty, unusable header).
 pub(crate) fn read_chunks<A: Send>(
     spec: Spec<'_>,
     bytes: &[u8],
     diagnostics: &mut Vec<Diagnostic>,
     start: impl Fn(usize) -> A + Sync,
     row: impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync,
-) -> Option<Vec<Chunk<A>>> {
+    mut take: impl FnMut(Chunk<A>),
+) -> bool {
     use rayon::prelude::*;
 
     let Spec {
@@ -88,7 +94,7 @@ pub(crate) fn read_chunks<A: Send>(
                     format!("a header line with the columns {}", known.join(",")),
                 ),
             );
-            return None;
+            return false;
         }
         Err(error) => {
             diagnostics.push(Diagnostic::error(
@@ -96,10 +102,10 @@ pub(crate) fn read_chunks<A: Send>(
                 file,
                 format!("cannot read the header: {error}"),
             ));
-            return None;
+            return false;
         }
     };
-    let header = parse_header(
+    let Some(header) = parse_header(
         file,
         &record,
         header_line,
@@ -107,7 +113,9 @@ pub(crate) fn read_chunks<A: Send>(
         required,
         one_of,
         diagnostics,
-    )?;
+    ) else {
+        return false;
+    };
     let start_byte = (reader.position().byte() as usize).min(bytes.len());
     let data = &bytes[start_byte..];
     let lines_before = bytes[..start_byte].iter().filter(|&&b| b == b'\n').count() as u64;
@@ -134,12 +142,15 @@ pub(crate) fn read_chunks<A: Send>(
         pieces.push((piece, lines, count as usize + 1));
         lines += count;
     }
-    Some(
-        pieces
-            .into_par_iter()
-            .map(|(piece, offset, rows)| read_chunk(&header, piece, offset, start(rows), &row))
-            .collect(),
-    )
+    let wave = rayon::current_num_threads().max(1) * CHUNKS_PER_THREAD;
+    for pieces in pieces.chunks(wave) {
+        let chunks: Vec<Chunk<A>> = pieces
+            .par_iter()
+            .map(|&(piece, offset, rows)| read_chunk(&header, piece, offset, start(rows), &row))
+            .collect();
+        chunks.into_iter().for_each(&mut take);
+    }
+    true
 }
 
 /// Parses the rows of one chunk; `offset` is the number of lines before it.

@@ -154,9 +154,9 @@ impl NameIndex {
         let mut by_key: HashMap<String, Vec<(Tier, PlaceId)>> = HashMap::new();
         for (index, place) in places.iter().enumerate() {
             let id = PlaceId(index as u32);
-            let names = std::iter::once((Tier::Id, place.id.as_str()))
-                .chain(std::iter::once((Tier::Name, place.name.as_str())))
-                .chain(place.aliases.iter().map(|a| (Tier::Alias, a.as_str())));
+            let names = std::iter::once((Tier::Id, &*place.id))
+                .chain(std::iter::once((Tier::Name, &*place.name)))
+                .chain(place.aliases.iter().map(|a| (Tier::Alias, &**a)));
             for (tier, text) in names {
                 let key = fold(text);
                 if key.is_empty() {
@@ -312,7 +312,7 @@ impl Network {
     pub fn describe(&self, id: PlaceId) -> String {
         let place = self.place(id);
         if place.name == place.id {
-            place.id.clone()
+            place.id.to_string()
         } else {
             format!("{} ({})", place.id, place.name)
         }

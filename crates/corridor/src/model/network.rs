@@ -1,8 +1,10 @@
 //! The validated, immutable network.
 
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use super::lookup::NameIndex;
 use super::{CorridorId, Leg, LegId, Meta, Mode, Place, PlaceId};
@@ -21,7 +23,7 @@ pub struct Network {
     places: Vec<Place>,
     legs: Vec<Leg>,
     corridors: Vec<String>,
-    ids: FxHashMap<String, PlaceId>,
+    ids: IdIndex,
     names: OnceLock<NameIndex>,
     spatial: OnceLock<SpatialIndex>,
 }
@@ -35,11 +37,11 @@ impl Network {
         legs: Vec<Leg>,
         corridors: Vec<String>,
     ) -> Network {
-        let ids = places
-            .iter()
-            .enumerate()
-            .map(|(index, place)| (place.id.clone(), PlaceId(index as u32)))
-            .collect();
+        let mut ids = IdIndex::with_capacity(places.len());
+        for index in 0..places.len() {
+            // Ids are unique: the caller validated them.
+            let _ = ids.insert(&places, PlaceId(index as u32));
+        }
         Network::from_validated_with_ids(meta, places, legs, corridors, ids)
     }
 
@@ -49,7 +51,7 @@ impl Network {
         places: Vec<Place>,
         legs: Vec<Leg>,
         corridors: Vec<String>,
-        ids: FxHashMap<String, PlaceId>,
+        ids: IdIndex,
     ) -> Network {
         Network {
             meta,
@@ -107,7 +109,7 @@ impl Network {
 
     /// The place with exactly this id.
     pub fn place_by_id(&self, id: &str) -> Option<PlaceId> {
-        self.ids.get(id).copied()
+        self.ids.get(&self.places, id)
     }
 
     /// Emission factor of a leg in kg CO2e per TEU-km (its own, else its mode's).
@@ -158,6 +160,46 @@ impl Network {
             self.legs.clone(),
             self.corridors.clone(),
         )
+    }
+}
+
+/// Places by id: a hash table of place indices whose keys are the places' own ids, so
+/// no id is stored twice.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdIndex {
+    table: HashTable<PlaceId>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        FxBuildHasher.hash_one(id)
+    }
+
+    /// An empty index with room for `places` places.
+    pub(crate) fn with_capacity(places: usize) -> IdIndex {
+        IdIndex {
+            table: HashTable::with_capacity(places),
+        }
+    }
+
+    /// The place of `places` with this id, if indexed.
+    pub(crate) fn get(&self, places: &[Place], id: &str) -> Option<PlaceId> {
+        self.table
+            .find(Self::hash(id), |p| &*places[p.index()].id == id)
+            .copied()
+    }
+
+    /// Indexes `places[place]` under its id; `Err` with the place already indexed under
+    /// that id, if any.
+    pub(crate) fn insert(&mut self, places: &[Place], place: PlaceId) -> Result<(), PlaceId> {
+        let id = &places[place.index()].id;
+        let hash = Self::hash(id);
+        if let Some(&first) = self.table.find(hash, |p| places[p.index()].id == *id) {
+            return Err(first);
+        }
+        self.table
+            .insert_unique(hash, place, |p| Self::hash(&places[p.index()].id));
+        Ok(())
     }
 }
 
