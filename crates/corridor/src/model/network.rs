@@ -4,6 +4,7 @@ use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rustc_hash::FxBuildHasher;
 
 use super::lookup::NameIndex;
@@ -193,13 +194,18 @@ impl IdIndex {
     /// that id, if any.
     pub(crate) fn insert(&mut self, places: &[Place], place: PlaceId) -> Result<(), PlaceId> {
         let id = &places[place.index()].id;
-        let hash = Self::hash(id);
-        if let Some(&first) = self.table.find(hash, |p| places[p.index()].id == *id) {
-            return Err(first);
+        let entry = self.table.entry(
+            Self::hash(id),
+            |p| places[p.index()].id == *id,
+            |p| Self::hash(&places[p.index()].id),
+        );
+        match entry {
+            Entry::Occupied(first) => Err(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(place);
+                Ok(())
+            }
         }
-        self.table
-            .insert_unique(hash, place, |p| Self::hash(&places[p.index()].id));
-        Ok(())
     }
 }
 
