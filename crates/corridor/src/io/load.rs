@@ -781,9 +781,9 @@ fn parse_leg(
 #[derive(Default)]
 struct WarningBudget {
     /// Warnings seen per kind.
-    counts: HashMap<DiagnosticKind, usize>,
+    counts: FxHashMap<DiagnosticKind, usize>,
     /// Warnings counted but not written, per kind (chunk budgets hand these on).
-    unwritten: HashMap<DiagnosticKind, usize>,
+    unwritten: FxHashMap<DiagnosticKind, usize>,
 }
 
 impl WarningBudget {

@@ -497,11 +497,12 @@ impl Row<'_, '_> {
     }
 }
 
-/// `text.trim()`, without looking further when both ends are visible ASCII (most cells).
+/// `text.trim()`, without looking further when the text is empty or both ends are
+/// visible ASCII (most cells).
 fn trim(text: &str) -> &str {
     let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
     let bytes = text.as_bytes();
-    if visible(bytes.first()) && visible(bytes.last()) {
+    if bytes.is_empty() || visible(bytes.first()) && visible(bytes.last()) {
         text
     } else {
         text.trim()
@@ -529,14 +530,45 @@ impl NumberRange {
     }
 }
 
+/// A number written as digits with at most one decimal point and at most 15 digits
+/// (most cells), without the general parser: the digits as an integer divided by a
+/// power of ten, both exact in `f64`, is the correctly rounded value `str::parse` gives.
+/// `None` for anything else.
+fn plain_decimal(text: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (mut mantissa, mut digits, mut decimals) = (0u64, 0usize, None);
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(byte - b'0');
+                digits += 1;
+                if digits > 15 {
+                    return None;
+                }
+            }
+            b'.' if decimals.is_none() => decimals = Some(text.len() - at - 1),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(mantissa as f64 / POWERS[decimals.unwrap_or(0)])
+}
+
 /// Parses a decimal number and checks it against `range`.
 pub(crate) fn parse_number(
     text: &str,
     range: NumberRange,
 ) -> Result<f64, (DiagnosticKind, &'static str)> {
-    let value: f64 = text
-        .parse()
-        .map_err(|_| (DiagnosticKind::BadNumber, "not a number"))?;
+    let value = match plain_decimal(text) {
+        Some(value) => value,
+        None => text
+            .parse()
+            .map_err(|_| (DiagnosticKind::BadNumber, "not a number"))?,
+    };
     if !value.is_finite() {
         return Err((DiagnosticKind::NotFinite, "number is not finite"));
     }
@@ -614,7 +646,53 @@ mod tests {
         }
     }
 
+    /// Plain decimals parse to the bits `str::parse` gives; anything else is left to it.
+    #[test]
+    fn plain_decimals_are_parsed_exactly() {
+        for text in [
+            "0",
+            "5.374",
+            "0.0489",
+            "844",
+            "123456789012345",
+            "0.00000000000001",
+            "9.99999999999999",
+            "35.00293",
+            "5.",
+            ".5",
+            "00.10",
+        ] {
+            let value = plain_decimal(text).unwrap();
+            assert_eq!(
+                value.to_bits(),
+                text.parse::<f64>().unwrap().to_bits(),
+                "{text}"
+            );
+        }
+        for text in [
+            "1234567890123456",
+            ".",
+            "",
+            "-1",
+            "+1",
+            "1e3",
+            "1.2.3",
+            "inf",
+            " 1",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
+    }
+
     proptest::proptest! {
+        /// The same for any digits with or without a decimal point.
+        #[test]
+        fn plain_decimals_equal_the_general_parser(text in "[0-9]{0,16}(\\.[0-9]{0,16})?") {
+            if let Some(value) = plain_decimal(&text) {
+                proptest::prop_assert_eq!(value.to_bits(), text.parse::<f64>().unwrap().to_bits());
+            }
+        }
+
         /// The same for any text made of cells, commas, spaces, tabs and line breaks.
         #[test]
         fn split_rows_equal_csv_rows_always(body in "[a1é \t\u{a0}\u{b},\n]{0,60}") {

@@ -329,6 +329,41 @@ pub fn parse_coord(text: &str) -> Option<Coord> {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Status;
+
+    /// Status names are matched ignoring ASCII case, with `_` for `-`, as before
+    /// parsing stopped allocating.
+    #[test]
+    fn status_names_ignore_case_and_underscores() {
+        let old = |text: &str| {
+            let text = text.trim().replace('_', "-");
+            Status::ALL
+                .into_iter()
+                .find(|status| status.as_str().eq_ignore_ascii_case(&text))
+        };
+        for text in [
+            "operational",
+            " Operational ",
+            "UNDER_CONSTRUCTION",
+            "under-construction",
+            "Under_construction",
+            "planned",
+            "closed",
+            "close",
+            "",
+            "plannedx",
+            "ﬂanned",
+            "operationaL\t",
+            "under construction",
+        ] {
+            assert_eq!(Status::parse(text), old(text), "{text:?}");
+        }
+        assert_eq!(
+            Status::parse("Under_Construction"),
+            Some(Status::UnderConstruction)
+        );
+    }
+
     use super::*;
 
     #[test]

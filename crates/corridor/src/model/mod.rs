@@ -71,9 +71,10 @@ impl Mode {
 
     /// Parses a mode name (case-insensitive).
     pub fn parse(text: &str) -> Option<Mode> {
+        let text = text.trim();
         Mode::ALL
             .into_iter()
-            .find(|mode| mode.as_str().eq_ignore_ascii_case(text.trim()))
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(text))
     }
 
     /// Position in [`Mode::ALL`].
@@ -141,9 +142,10 @@ impl PlaceKind {
 
     /// Parses a kind name (case-insensitive).
     pub fn parse(text: &str) -> Option<PlaceKind> {
+        let text = text.trim();
         PlaceKind::ALL
             .into_iter()
-            .find(|kind| kind.as_str().eq_ignore_ascii_case(text.trim()))
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -194,10 +196,18 @@ impl Status {
 
     /// Parses a status name (case-insensitive; `_` accepted for `-`).
     pub fn parse(text: &str) -> Option<Status> {
-        let text = text.trim().replace('_', "-");
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str().eq_ignore_ascii_case(&text))
+        let text = text.trim().as_bytes();
+        let same = |name: &str| {
+            name.len() == text.len()
+                && name.bytes().zip(text).all(|(a, &b)| {
+                    a == if b == b'_' {
+                        b'-'
+                    } else {
+                        b.to_ascii_lowercase()
+                    }
+                })
+        };
+        Status::ALL.into_iter().find(|status| same(status.as_str()))
     }
 }
 
