@@ -227,6 +227,35 @@ fn ids_of_refused_rows_are_still_defined() {
     );
 }
 
+/// Legs find their places whatever the ids' numbers say about where the places are
+/// (the loader guesses places of numbered ids from the ids it found before).
+#[test]
+fn numbered_ids_find_their_places() {
+    let nodes =
+        "id,lat,lon\nn2,40,70\nn1,40,70.1\nm1,40,70.2\nn0,40,70.3\nn01,40,70.4\n3,40,70.5\n";
+    let pairs = [
+        ("n0", "n1"),
+        ("n1", "n2"),
+        ("n2", "m1"),
+        ("m1", "n01"),
+        ("n01", "3"),
+        ("3", "n0"),
+        ("n1", "n0"),
+        ("n01", "n1"),
+    ];
+    let mut legs = "from,to,mode,distance_km,time_h\n".to_owned();
+    for (a, b) in pairs {
+        legs.push_str(&format!("{a},{b},road,100,2\n"));
+    }
+    let network = load_text(nodes, &legs, None).unwrap().network;
+    let found: Vec<(&str, &str)> = network
+        .legs()
+        .iter()
+        .map(|leg| (&*network.place(leg.from).id, &*network.place(leg.to).id))
+        .collect();
+    assert_eq!(found, pairs);
+}
+
 #[test]
 fn dangling_endpoint_suggests_ids() {
     let d = assert_error(

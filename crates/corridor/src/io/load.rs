@@ -139,7 +139,12 @@ pub fn load(sources: Sources<'_>) -> Result<Loaded, LoadError> {
     }
     let network =
         Network::from_validated_with_ids(meta, nodes.places, legs.legs, legs.corridors, nodes.ids);
-    warnings.extend(network_warnings(&network, sources.nodes.name, &nodes.lines));
+    warnings.extend(network_warnings(
+        &network,
+        sources.nodes.name,
+        &nodes.lines,
+        legs.parts,
+    ));
     Ok(Loaded { network, warnings })
 }
 
@@ -162,6 +167,54 @@ impl Nodes {
             None => self.refused.get(id).copied(),
         }
     }
+}
+
+/// Finds places by id for the legs of one chunk, guessing first where a numbered id
+/// sits. Large networks often number their places in file order (`n1`, `n2`, …) and a
+/// leg's ends are usually near each other in that order, so the place with id
+/// `prefix + k` is often at index `k + delta`, with the `delta` of the last numbered id
+/// found. A guess is checked against the place's id, so it never changes a result; it
+/// saves a lookup in the id index, which on large networks is a cache miss, while the
+/// guessed place is near the places just used. After a few wrong guesses in a row it
+/// stops guessing.
+#[derive(Default)]
+struct PlaceFinder {
+    delta: Option<i64>,
+    wrong: u32,
+}
+
+impl PlaceFinder {
+    const WRONG_GUESSES: u32 = 16;
+
+    fn find(&mut self, nodes: &Nodes, id: &str) -> Option<PlaceId> {
+        let number = trailing_number(id);
+        if let (Some(number), Some(delta)) = (number, self.delta)
+            && self.wrong < Self::WRONG_GUESSES
+        {
+            if let Ok(index) = usize::try_from(number + delta)
+                && let Some(place) = nodes.places.get(index)
+                && *place.id == *id
+            {
+                self.wrong = 0;
+                return Some(PlaceId(index as u32));
+            }
+            self.wrong += 1;
+        }
+        let found = nodes.ids.get(&nodes.places, id)?;
+        if let Some(number) = number {
+            self.delta = Some(i64::from(found.0) - number);
+        }
+        Some(found)
+    }
+}
+
+/// The number an id ends with (at most 15 digits), if any.
+fn trailing_number(id: &str) -> Option<i64> {
+    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    id[id.len() - digits..].parse().ok()
 }
 
 /// Shares repeated text (sources) between the rows of one chunk.
@@ -489,6 +542,8 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 struct Legs {
     legs: Vec<Leg>,
     corridors: Vec<String>,
+    /// The connected parts of the places, joined leg by leg as legs are read.
+    parts: UnionFind<u32>,
 }
 
 /// Interns corridor tags in order of first use.
@@ -518,6 +573,7 @@ fn read_legs(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Legs {
     let mut legs: Vec<Leg> = Vec::with_capacity(rows_hint(source.bytes));
+    let mut parts = UnionFind::new(nodes.places.len());
     let mut corridors = CorridorTable::default();
     let mut budget = WarningBudget::default();
     let mut suggestions_left = 20;
@@ -539,12 +595,14 @@ fn read_legs(
             tags: Vec::new(),
             budget: WarningBudget::default(),
             sources: Interner::default(),
+            finder: PlaceFinder::default(),
         },
         |chunk, row, diagnostics| {
             let parsed = parse_leg(
                 row,
                 meta,
                 nodes,
+                &mut chunk.finder,
                 &mut chunk.sources,
                 &mut chunk.budget,
                 diagnostics,
@@ -597,6 +655,9 @@ fn read_legs(
                 }
                 chunk_legs[i].corridors = ids.into_boxed_slice();
             }
+            for leg in &chunk_legs {
+                parts.union(leg.from.0, leg.to.0);
+            }
             legs.append(&mut chunk_legs);
         },
     );
@@ -605,6 +666,7 @@ fn read_legs(
     Legs {
         legs,
         corridors: corridors.names,
+        parts,
     }
 }
 
@@ -615,6 +677,7 @@ struct LegChunk {
     tags: Vec<(usize, u64, Vec<String>)>,
     budget: WarningBudget,
     sources: Interner,
+    finder: PlaceFinder,
 }
 
 /// Parses a row of legs.csv: the leg (corridor tags still as text) if the row has no
@@ -623,13 +686,14 @@ fn parse_leg(
     row: &Row<'_, '_>,
     meta: &Meta,
     nodes: &Nodes,
+    finder: &mut PlaceFinder,
     sources: &mut Interner,
     budget: &mut WarningBudget,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Leg, Vec<String>)> {
     let before = diagnostics.len();
-    let from = endpoint(row, l::FROM, nodes, diagnostics);
-    let to = endpoint(row, l::TO, nodes, diagnostics);
+    let from = endpoint(row, l::FROM, nodes, finder, diagnostics);
+    let to = endpoint(row, l::TO, nodes, finder, diagnostics);
     if let (Some(a), Some(b)) = (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
         && a == b
     {
@@ -827,10 +891,11 @@ fn endpoint(
     row: &Row<'_, '_>,
     col: usize,
     nodes: &Nodes,
+    finder: &mut PlaceFinder,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
-    match nodes.ids.get(&nodes.places, id) {
+    match finder.find(nodes, id) {
         Some(place) => Some(place),
         None if nodes.refused.contains_key(id) => None,
         None => {
@@ -895,22 +960,27 @@ fn implausible_speed(mode: Mode, distance_km: f64, time_h: f64) -> Option<String
     })
 }
 
-fn network_warnings(network: &Network, nodes_file: &str, lines: &[u64]) -> Vec<Diagnostic> {
+/// Warnings about the network as a whole; `parts` joins the ends of every leg.
+fn network_warnings(
+    network: &Network,
+    nodes_file: &str,
+    lines: &[u64],
+    parts: UnionFind<u32>,
+) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let places = network.places();
     if places.len() > 1 {
-        let mut parts = UnionFind::<usize>::new(places.len());
-        for leg in network.legs() {
-            parts.union(leg.from.index(), leg.to.index());
-        }
         let labels = parts.into_labeling();
-        let mut sizes: HashMap<usize, (usize, usize)> = HashMap::new();
+        // Per part (by its label): its size and its first place.
+        let mut sizes = vec![(0, usize::MAX); places.len()];
         for (index, &label) in labels.iter().enumerate() {
-            let entry = sizes.entry(label).or_insert((0, index));
+            let entry = &mut sizes[label as usize];
             entry.0 += 1;
+            entry.1 = entry.1.min(index);
         }
+        sizes.retain(|&(size, _)| size > 0);
         if sizes.len() > 1 {
-            let mut parts: Vec<(usize, usize)> = sizes.into_values().collect();
+            let mut parts: Vec<(usize, usize)> = sizes;
             parts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let (largest, _) = parts[0];
             let examples: Vec<String> = parts[1..]
