@@ -126,12 +126,60 @@ mod l {
 /// line order. Never panics, whatever the bytes.
 pub fn load(sources: Sources<'_>) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
-    let meta = match sources.network_toml {
-        Some(file) => meta_toml::parse(file.name, file.bytes, &mut diagnostics),
-        None => Meta::default(),
-    };
+    let meta = read_meta(sources.network_toml, &mut diagnostics);
     let nodes = read_nodes(sources.nodes, &meta, &mut diagnostics);
     let legs = read_legs(sources.legs, &meta, &nodes, &mut diagnostics);
+    finish(meta, nodes, legs, sources.nodes.name, diagnostics)
+}
+
+/// [`load`] for tables given as (name, bytes) that it may drop: each table's bytes are
+/// freed as soon as the table is read, since they are about as large as the network.
+pub(crate) fn load_owned(
+    network_toml: Option<Source<'_>>,
+    nodes: (String, Vec<u8>),
+    legs: (String, Vec<u8>),
+) -> Result<Loaded, LoadError> {
+    let mut diagnostics = Vec::new();
+    let meta = read_meta(network_toml, &mut diagnostics);
+    let (nodes_name, bytes) = nodes;
+    let nodes = read_nodes(
+        Source {
+            name: &nodes_name,
+            bytes: &bytes,
+        },
+        &meta,
+        &mut diagnostics,
+    );
+    drop(bytes);
+    let (legs_name, bytes) = legs;
+    let legs = read_legs(
+        Source {
+            name: &legs_name,
+            bytes: &bytes,
+        },
+        &meta,
+        &nodes,
+        &mut diagnostics,
+    );
+    drop(bytes);
+    finish(meta, nodes, legs, &nodes_name, diagnostics)
+}
+
+fn read_meta(network_toml: Option<Source<'_>>, diagnostics: &mut Vec<Diagnostic>) -> Meta {
+    match network_toml {
+        Some(file) => meta_toml::parse(file.name, file.bytes, diagnostics),
+        None => Meta::default(),
+    }
+}
+
+/// The network from its read tables, or every error found.
+fn finish(
+    meta: Meta,
+    nodes: Nodes,
+    legs: Legs,
+    nodes_file: &str,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<Loaded, LoadError> {
     let (errors, mut warnings): (Vec<_>, Vec<_>) =
         diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
@@ -141,7 +189,7 @@ pub fn load(sources: Sources<'_>) -> Result<Loaded, LoadError> {
         Network::from_validated_with_ids(meta, nodes.places, legs.legs, legs.corridors, nodes.ids);
     warnings.extend(network_warnings(
         &network,
-        sources.nodes.name,
+        nodes_file,
         &nodes.lines,
         legs.parts,
     ));

@@ -79,15 +79,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
             warnings: Vec::new(),
         });
     }
-    load(Sources {
-        nodes: Source {
-            name: &nodes.0,
-            bytes: &nodes.1,
-        },
-        legs: Source {
-            name: &legs.0,
-            bytes: &legs.1,
-        },
-        network_toml: toml.as_ref().map(|(name, bytes)| Source { name, bytes }),
-    })
+    load::load_owned(
+        toml.as_ref().map(|(name, bytes)| Source { name, bytes }),
+        nodes,
+        legs,
+    )
 }
