@@ -463,6 +463,12 @@ impl<'n> Graph<'n> {
         self.arc_hot.len()
     }
 
+    /// Whether arc metrics are stored (graphs of at most [`STORED_METRICS_ARCS`] arcs)
+    /// rather than recomputed when asked for.
+    pub(crate) fn stores_arc_metrics(&self) -> bool {
+        self.arc_metrics.len() == self.arc_hot.len()
+    }
+
     /// Heads and weights of the arcs leaving a state (the hot loop's view).
     pub(crate) fn hot_arcs(&self, state: StateId) -> &[HotArc] {
         &self.arc_hot
@@ -480,6 +486,17 @@ impl<'n> Graph<'n> {
             leg: self.out_leg[j],
             weight: self.arc_hot[a].weight,
             metrics: self.arc_metrics(a, place, self.state_arrival[state as usize], j),
+        }
+    }
+
+    /// The metrics of the arc at position `index` of a state's arcs (what
+    /// `arc_at(state, index).metrics` is, read directly where they are stored).
+    #[inline]
+    pub(crate) fn metrics_at(&self, state: StateId, index: usize) -> Metrics {
+        let a = self.arc_start[state as usize] as usize + index;
+        match self.arc_metrics.get(a) {
+            Some(&metrics) => metrics,
+            None => self.arc_at(state, index).metrics,
         }
     }
 
@@ -675,6 +692,8 @@ mod tests {
                     assert_eq!(a, b);
                     for (i, arc) in stored.arcs(state).enumerate() {
                         assert_eq!(recomputed.arc_at(state, i).metrics, arc.metrics);
+                        assert_eq!(recomputed.metrics_at(state, i), arc.metrics);
+                        assert_eq!(stored.metrics_at(state, i), arc.metrics);
                     }
                 }
                 let places: Vec<PlaceId> = (0..network.places().len() as u32)

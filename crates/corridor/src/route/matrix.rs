@@ -219,8 +219,18 @@ impl MatrixRows {
         scratch.reset();
         let wanted = scratch.want(graph, from, to);
         search::<true>(graph, from, scratch, Some(wanted));
-        // Metrics only for the routes asked for, each summed along its path in the
-        // order `add_metrics` sums them.
+        if graph.stores_arc_metrics() {
+            // A small graph: the metrics of every settled state, one addition each.
+            add_metrics(graph, from, scratch);
+            out.extend(to.iter().map(|&target| {
+                best_at(graph, from, target, scratch, |state| {
+                    scratch.metrics[state as usize]
+                })
+            }));
+            return;
+        }
+        // A large graph: metrics only for the routes asked for (no O(states) array),
+        // each summed along its path in the order `add_metrics` sums them.
         let departures: Vec<Metrics> = graph.departures(from).map(|a| a.metrics).collect();
         let mut path = Vec::new();
         out.extend(to.iter().map(|&target| {
@@ -280,7 +290,7 @@ fn path_metrics(
     };
     let mut metrics = departures[first as usize];
     for &(tail, index) in path.iter().rev() {
-        metrics = metrics + graph.arc_at(tail, index as usize).metrics;
+        metrics = metrics + graph.metrics_at(tail, index as usize);
     }
     metrics
 }
@@ -356,7 +366,7 @@ fn add_metrics(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
         scratch.metrics[state as usize] = if tail == FROM_ORIGIN {
             departures[index as usize]
         } else {
-            scratch.metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics
+            scratch.metrics[tail as usize] + graph.metrics_at(tail, index as usize)
         };
     }
 }
