@@ -60,8 +60,8 @@ fn bom_crlf_and_quoted_fields_are_accepted() {
     let legs =
         "\u{feff}from,to,mode,distance_km,speed_kmh,source\r\na,b,rail,400,40,\"book, 2020\"\r\n";
     let network = load_text(nodes, legs, None).unwrap().network;
-    assert_eq!(network.places()[0].name, "Alpha, the first");
-    assert_eq!(network.places()[0].aliases, ["A1", "Alfa"]);
+    assert_eq!(&*network.places()[0].name, "Alpha, the first");
+    assert_eq!(*network.places()[0].aliases, ["A1".into(), "Alfa".into()]);
     assert_eq!(network.legs()[0].time_h, 10.0);
     assert_eq!(network.legs()[0].source.as_deref(), Some("book, 2020"));
 }
@@ -185,6 +185,75 @@ fn duplicate_id_names_the_first_definition() {
         Some("id"),
     );
     assert!(d.message.contains("line 2"), "{d}");
+}
+
+/// An id on a refused row still counts: defining it again is a duplicate (whether the
+/// refused row comes first or second), and legs naming it are not also reported.
+#[test]
+fn ids_of_refused_rows_are_still_defined() {
+    let nodes = "id,lat,lon\na,43,76\nb,95,80\nb,44,80\nc,44,81\nc,44,xx\n";
+    let legs = "from,to,mode,distance_km,time_h\na,b,rail,1000,10\na,c,rail,1000,10\n";
+    let error = load_text(nodes, legs, None).unwrap_err();
+    let found: Vec<(DiagnosticKind, Option<u64>, String)> = error
+        .errors
+        .iter()
+        .map(|d| (d.kind, d.line, d.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                DiagnosticKind::OutOfRange,
+                Some(3),
+                "number is out of range".to_owned()
+            ),
+            (
+                DiagnosticKind::DuplicateId,
+                Some(4),
+                "duplicate id, first defined on line 3".to_owned()
+            ),
+            (
+                DiagnosticKind::BadNumber,
+                Some(6),
+                "not a number".to_owned()
+            ),
+            (
+                DiagnosticKind::DuplicateId,
+                Some(6),
+                "duplicate id, first defined on line 5".to_owned()
+            ),
+        ],
+        "{error}"
+    );
+}
+
+/// Legs find their places whatever the ids' numbers say about where the places are
+/// (the loader guesses places of numbered ids from the ids it found before).
+#[test]
+fn numbered_ids_find_their_places() {
+    let nodes =
+        "id,lat,lon\nn2,40,70\nn1,40,70.1\nm1,40,70.2\nn0,40,70.3\nn01,40,70.4\n3,40,70.5\n";
+    let pairs = [
+        ("n0", "n1"),
+        ("n1", "n2"),
+        ("n2", "m1"),
+        ("m1", "n01"),
+        ("n01", "3"),
+        ("3", "n0"),
+        ("n1", "n0"),
+        ("n01", "n1"),
+    ];
+    let mut legs = "from,to,mode,distance_km,time_h\n".to_owned();
+    for (a, b) in pairs {
+        legs.push_str(&format!("{a},{b},road,100,2\n"));
+    }
+    let network = load_text(nodes, &legs, None).unwrap().network;
+    let found: Vec<(&str, &str)> = network
+        .legs()
+        .iter()
+        .map(|leg| (&*network.place(leg.from).id, &*network.place(leg.to).id))
+        .collect();
+    assert_eq!(found, pairs);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::fixtures;
 #[test]
 fn by_id_name_and_alias_ignoring_case_and_diacritics() {
     let network = fixtures::network("triangle");
-    let id = |q: &str| network.place(network.resolve(q).unwrap()).id.clone();
+    let id = |q: &str| network.place(network.resolve(q).unwrap()).id.to_string();
     assert_eq!(id("a"), "a");
     assert_eq!(id("ALPHA"), "a");
     assert_eq!(id("alfa"), "a");
@@ -21,7 +21,7 @@ fn by_id_name_and_alias_ignoring_case_and_diacritics() {
 #[test]
 fn coordinates_snap_to_the_nearest_place() {
     let network = fixtures::network("triangle");
-    let id = |q: &str| network.place(network.resolve(q).unwrap()).id.clone();
+    let id = |q: &str| network.place(network.resolve(q).unwrap()).id.to_string();
     assert_eq!(id("43.1,76.2"), "a");
     assert_eq!(id("44.0, 80.9"), "c");
 }
@@ -120,7 +120,7 @@ fn search_ranks_exact_then_prefix_then_substring() {
     let ids: Vec<String> = network
         .search("a")
         .into_iter()
-        .map(|id| network.place(id).id.clone())
+        .map(|id| network.place(id).id.to_string())
         .collect();
     assert_eq!(ids[0], "a");
     assert!(ids.contains(&"b".to_owned()) && ids.contains(&"c".to_owned()));

@@ -266,7 +266,7 @@ fn caspian_crossing_charges_each_transfer_where_it_happens() {
         .iter()
         .map(|t| {
             (
-                network.place(t.transfer.place).id.clone(),
+                network.place(t.transfer.place).id.to_string(),
                 t.transfer.kind.as_str(),
                 t.transfer.time_h,
                 t.transfer.cost_usd,

@@ -13,6 +13,8 @@
 //! 100–1,000 TEU per year in whole TEU. Values are rounded (km to 1 m, hours to 0.36 s)
 //! so that they survive a CSV round trip exactly. The same seed gives the same network.
 
+use std::sync::Arc;
+
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -37,22 +39,23 @@ pub fn generate(params: Synthetic) -> Network {
     let rows = params.places.max(2).div_ceil(side);
     let n = rows * side;
     let mut places = Vec::with_capacity(n);
+    let transfers = Arc::new(Transfers::ZERO);
     for r in 0..rows {
         for c in 0..side {
             let jitter_lat = rng.random_range(-0.3..0.3) * SPACING_DEG;
             let jitter_lon = rng.random_range(-0.3..0.3) * SPACING_DEG;
-            let id = format!("n{}", places.len());
+            let id: Arc<str> = Arc::from(format!("n{}", places.len()));
             places.push(Place {
-                name: id.clone(),
+                name: Arc::clone(&id),
                 id,
-                aliases: Vec::new(),
+                aliases: Box::default(),
                 country: None,
                 kind: PlaceKind::Junction,
                 coord: Coord {
                     lat: round(35.0 + r as f64 * SPACING_DEG + jitter_lat, 1e5),
                     lon: round(40.0 + c as f64 * SPACING_DEG + jitter_lon, 1e5),
                 },
-                transfers: Transfers::ZERO,
+                transfers: Arc::clone(&transfers),
                 capacity_teu_per_year: None,
                 source: None,
             });
@@ -72,7 +75,7 @@ pub fn generate(params: Synthetic) -> Network {
             from: PlaceId(a as u32),
             to: PlaceId(b as u32),
             mode: Mode::Road,
-            corridors: Vec::new(),
+            corridors: Box::default(),
             distance_km,
             time_h: round(distance_km / speed, 1e4),
             cost_usd: distance_km.round().max(1.0),

@@ -126,7 +126,7 @@ fn write_table(
             let names: Vec<&str> = r
                 .places()
                 .iter()
-                .map(|&p| network.place(p).name.as_str())
+                .map(|&p| &*network.place(p).name)
                 .collect();
             format!(
                 "{} ({} legs)",

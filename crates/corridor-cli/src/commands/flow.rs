@@ -158,8 +158,8 @@ fn write_table(
         let unmet = flow.demand.volume_teu_per_year - flow.delivered_teu_per_year;
         if unmet > 1e-6 * flow.demand.volume_teu_per_year.max(1.0) {
             table.row(vec![
-                network.place(flow.demand.from).name.clone(),
-                network.place(flow.demand.to).name.clone(),
+                network.place(flow.demand.from).name.to_string(),
+                network.place(flow.demand.to).name.to_string(),
                 grouped(unmet),
                 String::new(),
                 String::new(),
@@ -170,8 +170,8 @@ fn write_table(
         for r in &flow.routes {
             let via = routes::key_places(network, &r.route);
             table.row(vec![
-                network.place(flow.demand.from).name.clone(),
-                network.place(flow.demand.to).name.clone(),
+                network.place(flow.demand.from).name.to_string(),
+                network.place(flow.demand.to).name.to_string(),
                 grouped(r.volume_teu_per_year),
                 grouped(r.route.totals.cost_usd),
                 number(r.route.totals.time_h / 24.0, 1),
@@ -205,7 +205,7 @@ fn write_table(
                     network.leg(dir.leg()).mode
                 )
             }
-            Limit::Place(place) => network.place(place).name.clone(),
+            Limit::Place(place) => network.place(place).name.to_string(),
         };
         table.row(vec![
             label,

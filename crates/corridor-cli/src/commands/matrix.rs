@@ -45,7 +45,7 @@ pub(crate) fn run(
             route::matrix(&graph, &from, &to)
         }
     })?;
-    let id = |p: PlaceId| network.place(p).id.as_str();
+    let id = |p: PlaceId| &*network.place(p).id;
     match args.format {
         MatrixFormat::Csv => {
             writeln!(out, "from,to,distance_km,time_h,cost_usd,co2_kg")?;

@@ -74,8 +74,8 @@ pub(crate) fn run(
             for &id in &found {
                 let place = network.place(id);
                 table.row(vec![
-                    place.id.clone(),
-                    place.name.clone(),
+                    place.id.to_string(),
+                    place.name.to_string(),
                     place.country.map(|c| c.to_string()).unwrap_or_default(),
                     place.kind.to_string(),
                     render::number(place.coord.lat, 4),

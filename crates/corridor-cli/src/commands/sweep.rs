@@ -122,7 +122,7 @@ fn run_pairs(
         )
     })?;
     bar.finish_and_clear();
-    let id = |p: PlaceId| network.place(p).id.as_str();
+    let id = |p: PlaceId| &*network.place(p).id;
     match args.format {
         ReportFormat::Json => render::json(
             out,
@@ -214,7 +214,7 @@ fn sweep_json(network: &Network, sweep: &Sweep) -> Value {
             "share": round(r.share),
             "draws": r.draws,
             "corridors": r.route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
-            "path": r.route.places().iter().map(|&p| network.place(p).id.as_str()).collect::<Vec<_>>(),
+            "path": r.route.places().iter().map(|&p| &*network.place(p).id).collect::<Vec<_>>(),
             "time_h": stats_json(Some(r.time_h)),
             "cost_usd": stats_json(Some(r.cost_usd)),
         })).collect::<Vec<_>>(),

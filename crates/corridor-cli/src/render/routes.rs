@@ -57,7 +57,7 @@ pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
                 "status": data.status.as_str(),
                 "gauge_mm": data.gauge_mm,
                 "capacity_teu_per_year": data.capacity_teu_per_year,
-                "source": data.source,
+                "source": data.source.as_deref(),
             })
         })
         .collect();

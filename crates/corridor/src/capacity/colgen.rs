@@ -22,7 +22,7 @@ use good_lp::{
 };
 
 use super::{Demand, FlowError, Limit};
-use crate::graph::{Arc, DirLeg, Graph, StateId};
+use crate::graph::{DirLeg, Graph, Link, StateId};
 use crate::model::PlaceId;
 
 /// Give up after this many rounds of pricing (each adds at least one route).
@@ -102,7 +102,7 @@ impl<'a> Capacities<'a> {
     }
 
     /// The groups an arc loads: its leg and the place it arrives at.
-    fn arc_groups(&self, arc: &Arc) -> impl Iterator<Item = usize> {
+    fn arc_groups(&self, arc: &Link) -> impl Iterator<Item = usize> {
         self.leg(arc.leg)
             .into_iter()
             .chain(self.place(self.graph.state_place(arc.head)))
@@ -409,7 +409,7 @@ fn price(
     if from == to || !graph.allows_place(from) {
         return None;
     }
-    let cost = |arc: &Arc| -> f64 {
+    let cost = |arc: &Link| -> f64 {
         prices.scale * arc.weight + caps.arc_groups(arc).map(|g| prices.group[g]).sum::<f64>()
     };
     let mut dist: HashMap<StateId, (f64, Option<StateId>, DirLeg)> = HashMap::new();
@@ -418,7 +418,7 @@ fn price(
                  dist: &mut HashMap<StateId, (f64, Option<StateId>, DirLeg)>,
                  parent: Option<StateId>,
                  base: f64,
-                 arc: Arc| {
+                 arc: Link| {
         if graph.state_place(arc.head) == from {
             return;
         }
@@ -431,7 +431,7 @@ fn price(
             });
         }
     };
-    for arc in graph.departures(from) {
+    for arc in graph.departures(from).map(Link::from) {
         relax(&mut heap, &mut dist, None, 0.0, arc);
     }
     let mut done: HashMap<StateId, ()> = HashMap::new();
@@ -455,7 +455,7 @@ fn price(
             }
             continue;
         }
-        for arc in graph.arcs(state) {
+        for arc in graph.links(state) {
             relax(&mut heap, &mut dist, Some(state), d, arc);
         }
     }

@@ -2,7 +2,7 @@
 //! and the capacity groups (legs, places) those arcs share.
 
 use super::{Demand, Limit};
-use crate::graph::{Arc, DirLeg, Graph, StateId};
+use crate::graph::{DirLeg, Graph, Link, StateId};
 use crate::model::PlaceId;
 
 /// Index of a capacity constraint in an [`Instance`].
@@ -209,14 +209,14 @@ impl<'g, 'n> Instance<'g, 'n> {
 /// the origin without re-entering it or leaving the destination, and able to reach a
 /// target. O(states + arcs), sorted by (tail, head, leg) with the origin's departures
 /// first.
-fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<StateId>, Arc)> {
+fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<StateId>, Link)> {
     if from == to || !graph.allows_place(from) || !graph.allows_place(to) {
         return Vec::new();
     }
-    let mut arcs: Vec<(Option<StateId>, Arc)> = Vec::new();
+    let mut arcs: Vec<(Option<StateId>, Link)> = Vec::new();
     let mut seen = vec![false; graph.state_count()];
     let mut stack: Vec<StateId> = Vec::new();
-    for arc in graph.departures(from) {
+    for arc in graph.departures(from).map(Link::from) {
         if graph.state_place(arc.head) == from {
             continue;
         }
@@ -229,7 +229,7 @@ fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<Sta
         if graph.state_place(state) == to {
             continue;
         }
-        for arc in graph.arcs(state) {
+        for arc in graph.links(state) {
             if graph.state_place(arc.head) == from {
                 continue;
             }
@@ -273,7 +273,7 @@ fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<Sta
             }
         }
     }
-    let mut useful: Vec<(Option<StateId>, Arc)> = arcs
+    let mut useful: Vec<(Option<StateId>, Link)> = arcs
         .into_iter()
         .filter(|(tail, arc)| good[arc.head as usize] && tail.is_none_or(|t| good[t as usize]))
         .collect();

@@ -63,17 +63,24 @@ impl DirLeg {
 pub type StateId = u32;
 
 /// The compiled graph for one network and one profile. Build with [`Graph::new`].
+///
+/// Searches read only an arc's head and weight (16 bytes, packed). Its metrics (32
+/// bytes) are stored beside them in graphs of up to [`STORED_METRICS_ARCS`] arcs; larger
+/// graphs recompute them from the network when asked for, with the same arithmetic that
+/// made the weight, so the figures are the same either way.
 #[derive(Debug)]
 pub struct Graph<'n> {
     network: &'n Network,
     profile: Profile,
     value_of_time: f64,
     place_allowed: Vec<bool>,
-    // Directed legs the profile allows, grouped by start place (CSR).
+    // Directed legs the profile allows, grouped by start place (CSR), and the state each
+    // one enters; with a corridor restriction `out_head` is the state entered when no
+    // corridor leg has been used yet and `out_head_used` the one entered after.
     out_start: Vec<u32>,
     out_leg: Vec<DirLeg>,
-    out_head_state: Vec<[StateId; 2]>,
-    out_base: Vec<Metrics>,
+    out_head: Vec<StateId>,
+    out_head_used: Vec<StateId>,
     // States of each place are contiguous, places in Hilbert-curve order of their
     // coordinates (so states near on the map are near in memory).
     state_first: Vec<u32>,
@@ -82,14 +89,20 @@ pub struct Graph<'n> {
     state_arrival: Vec<Arrival>,
     state_used: Vec<bool>,
     corridor_required: bool,
-    // Arcs grouped by tail state (CSR): what searches read in their inner loop, packed,
-    // and the rest beside it.
+    // Arcs grouped by tail state (CSR): a state's arcs are the directed legs out of its
+    // place, in the same order, so arc `arc_start[s] + i` travels out-leg
+    // `out_start[place] + i`.
     arc_start: Vec<u32>,
     arc_hot: Vec<HotArc>,
-    arc_out: Vec<u32>,
+    /// Metrics per arc; empty in graphs of more than [`STORED_METRICS_ARCS`] arcs.
     arc_metrics: Vec<Metrics>,
     astar_ratio: f64,
 }
+
+/// Graphs with at most this many arcs store every arc's metrics (32 MB at the limit);
+/// larger ones recompute them when asked for (O(1) per arc), which keeps a graph of
+/// 10^6 places 120 MB smaller. Searches for weights never read them.
+pub const STORED_METRICS_ARCS: usize = 1 << 20;
 
 /// The part of an arc a shortest-path search reads: head and weight, 16 bytes.
 #[derive(Clone, Copy, Debug)]
@@ -134,10 +147,40 @@ pub struct Arc {
     pub metrics: Metrics,
 }
 
+/// An arc without its metrics (for searches that need only weights).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Link {
+    /// The state reached.
+    pub(crate) head: StateId,
+    /// The directed leg travelled.
+    pub(crate) leg: DirLeg,
+    /// The objective weight.
+    pub(crate) weight: f64,
+}
+
+impl From<Arc> for Link {
+    fn from(arc: Arc) -> Link {
+        Link {
+            head: arc.head,
+            leg: arc.leg,
+            weight: arc.weight,
+        }
+    }
+}
+
 impl<'n> Graph<'n> {
     /// Compiles `network` for `profile`. O(V + E·k) where k is the number of arrival
     /// classes per place (1–3 in practice).
     pub fn new(network: &'n Network, profile: &Profile) -> Graph<'n> {
+        Graph::with_stored_metrics(network, profile, STORED_METRICS_ARCS)
+    }
+
+    /// [`Graph::new`], storing arc metrics only if there are at most `limit` arcs.
+    pub(crate) fn with_stored_metrics(
+        network: &'n Network,
+        profile: &Profile,
+        limit: usize,
+    ) -> Graph<'n> {
         let value_of_time = profile.value_of_time(network);
         let places = network.places();
         let place_allowed: Vec<bool> = places
@@ -146,107 +189,140 @@ impl<'n> Graph<'n> {
             .map(|(i, place)| profile.allows_place(PlaceId(i as u32), place))
             .collect();
 
-        // Directed legs by start place.
+        // Directed legs by start place, in leg order (forward before backward): counted
+        // first, then filled in, so no list grows.
+        let allowed = |leg: &crate::model::Leg| {
+            profile.allows_leg(leg)
+                && place_allowed[leg.from.index()]
+                && place_allowed[leg.to.index()]
+        };
         let mut out_count = vec![0u32; places.len() + 1];
-        let mut directed = Vec::new();
-        for (index, leg) in network.legs().iter().enumerate() {
-            if !profile.allows_leg(leg)
-                || !place_allowed[leg.from.index()]
-                || !place_allowed[leg.to.index()]
-            {
-                continue;
-            }
-            let id = LegId(index as u32);
-            directed.push(DirLeg::new(id, false));
+        for leg in network.legs().iter().filter(|leg| allowed(leg)) {
             out_count[leg.from.index()] += 1;
             if !leg.one_way {
-                directed.push(DirLeg::new(id, true));
                 out_count[leg.to.index()] += 1;
             }
         }
         let out_start = prefix_sums(&out_count);
+        drop(out_count);
         let mut fill = out_start.clone();
-        let mut out_leg = vec![DirLeg(0); directed.len()];
-        for &dir in &directed {
-            let (tail, _) = dir.ends(network);
-            out_leg[fill[tail.index()] as usize] = dir;
-            fill[tail.index()] += 1;
-        }
-        let out_base: Vec<Metrics> = out_leg
-            .iter()
-            .map(|&dir| base_metrics(network, dir))
-            .collect();
-
-        let corridor_required = !profile.only_corridors.is_empty();
-        let out_in_corridor: Vec<bool> = out_leg
-            .iter()
-            .map(|&dir| {
-                corridor_required
-                    && network
-                        .leg(dir.leg())
-                        .corridors
-                        .iter()
-                        .any(|c| profile.only_corridors.contains(c))
-            })
-            .collect();
-
-        // States: the distinct arrival classes at each place, sorted; with a corridor
-        // restriction, each class twice (corridor not yet used, used).
-        let mut arrivals: Vec<Vec<Arrival>> = vec![Vec::new(); places.len()];
-        for &dir in &out_leg {
-            let head = dir.ends(network).1;
-            let arrival = Arrival::of(network.leg(dir.leg()));
-            let list = &mut arrivals[head.index()];
-            if !list.contains(&arrival) {
-                list.push(arrival);
+        let mut out_leg = vec![DirLeg(0); out_start[places.len()] as usize];
+        for (index, leg) in network.legs().iter().enumerate() {
+            if !allowed(leg) {
+                continue;
+            }
+            let id = LegId(index as u32);
+            let dirs = [DirLeg::new(id, false), DirLeg::new(id, true)];
+            for dir in &dirs[..if leg.one_way { 1 } else { 2 }] {
+                let tail = dir.ends(network).0.index();
+                out_leg[fill[tail] as usize] = *dir;
+                fill[tail] += 1;
             }
         }
+        drop(fill);
+
+        // States: the distinct arrival classes at each place, sorted; with a corridor
+        // restriction, each class twice (corridor not yet used, used). The arrivals of
+        // every place are gathered in one list (CSR by head place), then sorted and
+        // deduplicated in place: `arrival_count[p]` of them from `arrival_start[p]`.
+        let mut in_count = vec![0u32; places.len() + 1];
+        for &dir in &out_leg {
+            in_count[dir.ends(network).1.index()] += 1;
+        }
+        let arrival_start = prefix_sums(&in_count);
+        drop(in_count);
+        let mut arrival_list = vec![
+            Arrival {
+                mode: crate::model::Mode::Rail,
+                gauge_mm: None,
+            };
+            out_leg.len()
+        ];
+        let mut arrival_count = vec![0u32; places.len()];
+        for &dir in &out_leg {
+            let head = dir.ends(network).1.index();
+            arrival_list[(arrival_start[head] + arrival_count[head]) as usize] =
+                Arrival::of(network.leg(dir.leg()));
+            arrival_count[head] += 1;
+        }
+        for (p, count) in arrival_count.iter_mut().enumerate() {
+            let start = arrival_start[p] as usize;
+            let list = &mut arrival_list[start..start + *count as usize];
+            list.sort_unstable();
+            let mut distinct = 0;
+            for i in 0..list.len() {
+                if i == 0 || list[i] != list[distinct - 1] {
+                    list[distinct] = list[i];
+                    distinct += 1;
+                }
+            }
+            *count = distinct as u32;
+        }
+        let arrivals_of = |p: usize| {
+            let start = arrival_start[p] as usize;
+            &arrival_list[start..start + arrival_count[p] as usize]
+        };
+        let corridor_required = !profile.only_corridors.is_empty();
         let flags: &[bool] = if corridor_required {
             &[false, true]
         } else {
             &[true]
         };
-        let mut order: Vec<u32> = (0..places.len() as u32).collect();
-        order.sort_by_cached_key(|&p| {
-            let c = places[p as usize].coord;
-            (hilbert(c.lon, c.lat), p)
-        });
+        let mut order: Vec<(u64, u32)> = places
+            .iter()
+            .enumerate()
+            .map(|(p, place)| (hilbert(place.coord.lon, place.coord.lat), p as u32))
+            .collect();
+        order.sort_unstable();
+        let states: usize = arrival_count.iter().map(|&c| c as usize).sum::<usize>() * flags.len();
         let mut state_first = vec![0u32; places.len()];
         let mut state_count = vec![0u16; places.len()];
-        let mut state_place = Vec::new();
-        let mut state_arrival = Vec::new();
-        let mut state_used = Vec::new();
-        for &place in &order {
-            let list = &mut arrivals[place as usize];
-            list.sort();
+        let mut state_place = Vec::with_capacity(states);
+        let mut state_arrival = Vec::with_capacity(states);
+        let mut state_used = Vec::with_capacity(states);
+        for &(_, place) in &order {
+            let list = arrivals_of(place as usize);
             state_first[place as usize] = state_place.len() as u32;
             state_count[place as usize] = (list.len() * flags.len()) as u16;
             for &used in flags {
-                for &arrival in list.iter() {
+                for &arrival in list {
                     state_place.push(place);
                     state_arrival.push(arrival);
                     state_used.push(used);
                 }
             }
         }
-        let out_head_state: Vec<[StateId; 2]> = out_leg
-            .iter()
-            .enumerate()
-            .map(|(j, &dir)| {
-                let head = dir.ends(network).1.index();
-                let arrival = Arrival::of(network.leg(dir.leg()));
-                let list = &arrivals[head];
-                let offset = list.iter().position(|&a| a == arrival).unwrap_or_default();
-                let first = state_first[head] as usize + offset;
-                if corridor_required {
-                    let used = first + list.len();
-                    let unused = if out_in_corridor[j] { used } else { first };
-                    [unused as StateId, used as StateId]
-                } else {
-                    [first as StateId; 2]
-                }
-            })
-            .collect();
+        drop(order);
+        let first_state = |dir: DirLeg| {
+            let head = dir.ends(network).1.index();
+            let arrival = Arrival::of(network.leg(dir.leg()));
+            let list = arrivals_of(head);
+            let offset = list.iter().position(|&a| a == arrival).unwrap_or_default();
+            (state_first[head] as usize + offset, list.len())
+        };
+        let (out_head, out_head_used): (Vec<StateId>, Vec<StateId>) = if corridor_required {
+            out_leg
+                .iter()
+                .map(|&dir| {
+                    let (first, classes) = first_state(dir);
+                    let used = first + classes;
+                    let in_corridor = network
+                        .leg(dir.leg())
+                        .corridors
+                        .iter()
+                        .any(|c| profile.only_corridors.contains(c));
+                    let unused = if in_corridor { used } else { first };
+                    (unused as StateId, used as StateId)
+                })
+                .unzip()
+        } else {
+            let heads = out_leg
+                .iter()
+                .map(|&dir| first_state(dir).0 as StateId)
+                .collect();
+            (heads, Vec::new())
+        };
+        drop(arrival_list);
 
         // Arcs: every state × every directed leg out of its place.
         let mut graph = Graph {
@@ -256,8 +332,8 @@ impl<'n> Graph<'n> {
             place_allowed,
             out_start,
             out_leg,
-            out_head_state,
-            out_base,
+            out_head,
+            out_head_used,
             state_first,
             state_count,
             state_place,
@@ -266,11 +342,10 @@ impl<'n> Graph<'n> {
             corridor_required,
             arc_start: Vec::new(),
             arc_hot: Vec::new(),
-            arc_out: Vec::new(),
             arc_metrics: Vec::new(),
             astar_ratio: 0.0,
         };
-        graph.build_arcs();
+        graph.build_arcs(limit);
         // A geodesic bound pays only when it is tight: for distance (legs are at least
         // their great-circle length). For time, cost and CO2 the cheapest leg per km sets
         // the ratio, the bound is weak and computing it costs more than it saves
@@ -282,38 +357,53 @@ impl<'n> Graph<'n> {
         graph
     }
 
-    fn build_arcs(&mut self) {
+    fn build_arcs(&mut self, metrics_limit: usize) {
         let states = self.state_place.len();
+        let arcs: usize = self
+            .state_place
+            .iter()
+            .map(|&p| self.out_range(PlaceId(p)).len())
+            .sum();
         let mut arc_start = Vec::with_capacity(states + 1);
-        let mut arc_hot = Vec::new();
-        let mut arc_out = Vec::new();
-        let mut arc_metrics = Vec::new();
+        let mut arc_hot = Vec::with_capacity(arcs);
+        let store = arcs <= metrics_limit;
+        let mut arc_metrics = Vec::with_capacity(if store { arcs } else { 0 });
         for state in 0..states {
-            arc_start.push(arc_out.len() as u32);
+            arc_start.push(arc_hot.len() as u32);
             let place = PlaceId(self.state_place[state]);
             let arrival = self.state_arrival[state];
-            let used = usize::from(self.state_used[state]);
+            let used = self.state_used[state];
             for j in self.out_range(place) {
                 let metrics = self.charge(place, Some(arrival), j);
                 arc_hot.push(HotArc {
-                    head: self.out_head_state[j][used],
+                    head: self.head_state(j, used),
                     weight: self.profile.weigh(&metrics, self.value_of_time),
                 });
-                arc_out.push(j as u32);
-                arc_metrics.push(metrics);
+                if store {
+                    arc_metrics.push(metrics);
+                }
             }
         }
-        arc_start.push(arc_out.len() as u32);
+        arc_start.push(arc_hot.len() as u32);
         self.arc_start = arc_start;
         self.arc_hot = arc_hot;
-        self.arc_out = arc_out;
         self.arc_metrics = arc_metrics;
+    }
+
+    /// The state out-leg `j` enters, from a state that has (`used`) or has not yet used
+    /// a leg of the profile's corridors.
+    fn head_state(&self, j: usize, used: bool) -> StateId {
+        if used && self.corridor_required {
+            self.out_head_used[j]
+        } else {
+            self.out_head[j]
+        }
     }
 
     /// Metrics of departing `place` (arrived as `arrival`) along out-leg `j`; the same
     /// arithmetic, in the same order, as [`step_metrics`].
     fn charge(&self, place: PlaceId, arrival: Option<Arrival>, j: usize) -> Metrics {
-        let mut metrics = self.out_base[j];
+        let mut metrics = base_metrics(self.network, self.out_leg[j]);
         add_departure(self.network, place, arrival, self.out_leg[j], &mut metrics);
         metrics
     }
@@ -323,7 +413,7 @@ impl<'n> Graph<'n> {
     /// path, so it is an admissible and consistent A* heuristic for every objective.
     fn lower_bound_ratio(&self) -> f64 {
         let mut ratio = f64::INFINITY;
-        for (j, &dir) in self.out_leg.iter().enumerate() {
+        for &dir in &self.out_leg {
             let (tail, head) = dir.ends(self.network);
             let km = self
                 .network
@@ -331,7 +421,9 @@ impl<'n> Graph<'n> {
                 .coord
                 .distance_km(self.network.place(head).coord);
             if km > 0.0 {
-                let weight = self.profile.weigh(&self.out_base[j], self.value_of_time);
+                let weight = self
+                    .profile
+                    .weigh(&base_metrics(self.network, dir), self.value_of_time);
                 ratio = ratio.min(weight / km);
             }
         }
@@ -371,6 +463,12 @@ impl<'n> Graph<'n> {
         self.arc_hot.len()
     }
 
+    /// Whether arc metrics are stored (graphs of at most [`STORED_METRICS_ARCS`] arcs)
+    /// rather than recomputed when asked for.
+    pub(crate) fn stores_arc_metrics(&self) -> bool {
+        self.arc_metrics.len() == self.arc_hot.len()
+    }
+
     /// Heads and weights of the arcs leaving a state (the hot loop's view).
     pub(crate) fn hot_arcs(&self, state: StateId) -> &[HotArc] {
         &self.arc_hot
@@ -381,11 +479,24 @@ impl<'n> Graph<'n> {
     /// [`Graph::hot_arcs`]).
     pub(crate) fn arc_at(&self, state: StateId, index: usize) -> Arc {
         let a = self.arc_start[state as usize] as usize + index;
+        let place = PlaceId(self.state_place[state as usize]);
+        let j = self.out_start[place.index()] as usize + index;
         Arc {
             head: self.arc_hot[a].head,
-            leg: self.out_leg[self.arc_out[a] as usize],
+            leg: self.out_leg[j],
             weight: self.arc_hot[a].weight,
-            metrics: self.arc_metrics[a],
+            metrics: self.arc_metrics(a, place, self.state_arrival[state as usize], j),
+        }
+    }
+
+    /// The metrics of the arc at position `index` of a state's arcs (what
+    /// `arc_at(state, index).metrics` is, read directly where they are stored).
+    #[inline]
+    pub(crate) fn metrics_at(&self, state: StateId, index: usize) -> Metrics {
+        let a = self.arc_start[state as usize] as usize + index;
+        match self.arc_metrics.get(a) {
+            Some(&metrics) => metrics,
+            None => self.arc_at(state, index).metrics,
         }
     }
 
@@ -428,13 +539,36 @@ impl<'n> Graph<'n> {
 
     /// The arcs leaving a state, in a fixed order.
     pub fn arcs(&self, state: StateId) -> impl Iterator<Item = Arc> + '_ {
-        let range =
-            self.arc_start[state as usize] as usize..self.arc_start[state as usize + 1] as usize;
-        range.map(move |a| Arc {
+        let place = PlaceId(self.state_place[state as usize]);
+        let arrival = self.state_arrival[state as usize];
+        let first = self.arc_start[state as usize] as usize;
+        let out = self.out_start[place.index()] as usize;
+        self.links(state).enumerate().map(move |(i, link)| Arc {
+            head: link.head,
+            leg: link.leg,
+            weight: link.weight,
+            metrics: self.arc_metrics(first + i, place, arrival, out + i),
+        })
+    }
+
+    /// The metrics of arc `a`, which leaves `place` (arrived as `arrival`) along out-leg
+    /// `j`: stored, or recomputed.
+    fn arc_metrics(&self, a: usize, place: PlaceId, arrival: Arrival, j: usize) -> Metrics {
+        match self.arc_metrics.get(a) {
+            Some(&metrics) => metrics,
+            None => self.charge(place, Some(arrival), j),
+        }
+    }
+
+    /// The arcs leaving a state without their metrics, in the order of [`Graph::arcs`].
+    pub(crate) fn links(&self, state: StateId) -> impl Iterator<Item = Link> + '_ {
+        let first = self.arc_start[state as usize] as usize;
+        let last = self.arc_start[state as usize + 1] as usize;
+        let out = self.out_start[self.state_place[state as usize] as usize] as usize;
+        (first..last).map(move |a| Link {
             head: self.arc_hot[a].head,
-            leg: self.out_leg[self.arc_out[a] as usize],
+            leg: self.out_leg[out + (a - first)],
             weight: self.arc_hot[a].weight,
-            metrics: self.arc_metrics[a],
         })
     }
 
@@ -449,7 +583,7 @@ impl<'n> Graph<'n> {
         range.map(move |j| {
             let metrics = self.charge(place, None, j);
             Arc {
-                head: self.out_head_state[j][0],
+                head: self.head_state(j, false),
                 leg: self.out_leg[j],
                 weight: self.profile.weigh(&metrics, self.value_of_time),
                 metrics,
@@ -524,4 +658,53 @@ fn prefix_sums(counts: &[u32]) -> Vec<u32> {
         total += count;
     }
     sums
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CorridorId;
+    use crate::{Objective, builtin, route};
+
+    /// Arc metrics recomputed on demand (large graphs) are the stored ones, bit for bit,
+    /// and so are the matrices built from them.
+    #[test]
+    fn recomputed_arc_metrics_equal_stored_ones() {
+        let network = builtin::network().unwrap().network;
+        for objective in [Objective::Time, Objective::Cost, Objective::Distance] {
+            let mut profile = Profile::new(objective);
+            for corridors in [Vec::new(), vec![CorridorId(0)]] {
+                profile.only_corridors = corridors;
+                let stored = Graph::new(&network, &profile);
+                let recomputed = Graph::with_stored_metrics(&network, &profile, 0);
+                assert!(!stored.arc_metrics.is_empty());
+                assert!(recomputed.arc_metrics.is_empty());
+                assert_eq!(stored.arc_count(), recomputed.arc_count());
+                for state in 0..stored.state_count() as StateId {
+                    let a: Vec<_> = stored
+                        .arcs(state)
+                        .map(|a| (a.head, a.leg, a.metrics))
+                        .collect();
+                    let b: Vec<_> = recomputed
+                        .arcs(state)
+                        .map(|a| (a.head, a.leg, a.metrics))
+                        .collect();
+                    assert_eq!(a, b);
+                    for (i, arc) in stored.arcs(state).enumerate() {
+                        assert_eq!(recomputed.arc_at(state, i).metrics, arc.metrics);
+                        assert_eq!(recomputed.metrics_at(state, i), arc.metrics);
+                        assert_eq!(stored.metrics_at(state, i), arc.metrics);
+                    }
+                }
+                let places: Vec<PlaceId> = (0..network.places().len() as u32)
+                    .step_by(7)
+                    .map(PlaceId)
+                    .collect();
+                assert_eq!(
+                    route::matrix(&stored, &places, &places),
+                    route::matrix(&recomputed, &places, &places)
+                );
+            }
+        }
+    }
 }

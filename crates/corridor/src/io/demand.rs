@@ -18,7 +18,9 @@ pub fn read_demands(network: &Network, source: Source<'_>) -> Result<Vec<Demand>
         required: &[0, 1, 2],
         one_of: &[],
     };
-    let chunks = table::read_chunks(
+    let mut demands = Vec::new();
+    let mut found = Vec::new();
+    table::read_chunks(
         spec,
         source.bytes,
         &mut diagnostics,
@@ -55,12 +57,12 @@ pub fn read_demands(network: &Network, source: Source<'_>) -> Result<Vec<Demand>
                 });
             }
         },
+        |chunk| {
+            found.extend(chunk.diagnostics);
+            demands.extend(chunk.value);
+        },
     );
-    let mut demands = Vec::new();
-    for chunk in chunks.into_iter().flatten() {
-        diagnostics.extend(chunk.diagnostics);
-        demands.extend(chunk.value);
-    }
+    diagnostics.extend(found);
     let (errors, warnings): (Vec<_>, Vec<_>) =
         diagnostics.into_iter().partition(Diagnostic::is_error);
     if errors.is_empty() {

@@ -31,11 +31,11 @@ pub fn write_places_csv(network: &Network, places: &[PlaceId], out: impl Write) 
 fn node_record(place: &Place, defaults: &Transfers) -> Vec<String> {
     let t = &place.transfers;
     let mut record = vec![
-        place.id.clone(),
+        place.id.to_string(),
         if place.name == place.id {
             String::new()
         } else {
-            place.name.clone()
+            place.name.to_string()
         },
         place.aliases.join(";"),
         place.country.map(|c| c.to_string()).unwrap_or_default(),
@@ -61,7 +61,7 @@ fn node_record(place: &Place, defaults: &Transfers) -> Vec<String> {
         });
     }
     record.push(optional(place.capacity_teu_per_year));
-    record.push(place.source.clone().unwrap_or_default());
+    record.push(place.source.as_deref().unwrap_or_default().to_owned());
     record
 }
 
@@ -92,8 +92,8 @@ pub fn write_legs_csv(network: &Network, out: impl Write) -> io::Result<()> {
 
 fn leg_record(network: &Network, leg: &Leg) -> Vec<String> {
     vec![
-        network.place(leg.from).id.clone(),
-        network.place(leg.to).id.clone(),
+        network.place(leg.from).id.to_string(),
+        network.place(leg.to).id.to_string(),
         leg.mode.to_string(),
         leg.corridors
             .iter()
@@ -114,7 +114,7 @@ fn leg_record(network: &Network, leg: &Leg) -> Vec<String> {
         },
         optional(leg.headway_h),
         optional(leg.co2_kg_per_teu_km),
-        leg.source.clone().unwrap_or_default(),
+        leg.source.as_deref().unwrap_or_default().to_owned(),
     ]
 }
 
@@ -162,9 +162,17 @@ pub fn place_properties(place: &Place) -> Value {
     let t = &place.transfers;
     let mut map = Map::new();
     map.insert("feature".into(), "place".into());
-    map.insert("id".into(), place.id.clone().into());
-    map.insert("name".into(), place.name.clone().into());
-    map.insert("aliases".into(), place.aliases.clone().into());
+    map.insert("id".into(), (*place.id).into());
+    map.insert("name".into(), (*place.name).into());
+    map.insert(
+        "aliases".into(),
+        place
+            .aliases
+            .iter()
+            .map(|a| &**a)
+            .collect::<Vec<_>>()
+            .into(),
+    );
     map.insert(
         "country".into(),
         place.country.map(|c| c.to_string()).into(),
@@ -189,15 +197,15 @@ pub fn place_properties(place: &Place) -> Value {
         "capacity_teu_per_year".into(),
         place.capacity_teu_per_year.into(),
     );
-    map.insert("source".into(), place.source.clone().into());
+    map.insert("source".into(), place.source.as_deref().into());
     Value::Object(map)
 }
 
 fn leg_properties(network: &Network, leg: &Leg) -> Value {
     json!({
         "feature": "leg",
-        "from": network.place(leg.from).id,
-        "to": network.place(leg.to).id,
+        "from": &*network.place(leg.from).id,
+        "to": &*network.place(leg.to).id,
         "mode": leg.mode.as_str(),
         "corridors": leg.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
         "distance_km": leg.distance_km,
@@ -209,6 +217,6 @@ fn leg_properties(network: &Network, leg: &Leg) -> Value {
         "status": leg.status.as_str(),
         "one_way": leg.one_way,
         "headway_h": leg.headway_h,
-        "source": leg.source,
+        "source": leg.source.as_deref(),
     })
 }

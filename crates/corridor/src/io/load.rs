@@ -1,16 +1,17 @@
 //! CSV + TOML → validated [`Network`], reporting every problem in one pass.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use petgraph::unionfind::UnionFind;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
 use super::meta_toml;
 use super::table::{self, NumberRange, Row};
 use crate::model::{
-    Coord, CorridorId, Country, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status,
-    Transfers, fold,
+    Coord, CorridorId, Country, IdIndex, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind,
+    Status, Transfers, fold,
 };
 
 /// One input file: a name used in messages (usually its path) and its bytes.
@@ -125,44 +126,164 @@ mod l {
 /// line order. Never panics, whatever the bytes.
 pub fn load(sources: Sources<'_>) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
-    let meta = match sources.network_toml {
-        Some(file) => meta_toml::parse(file.name, file.bytes, &mut diagnostics),
-        None => Meta::default(),
-    };
+    let meta = read_meta(sources.network_toml, &mut diagnostics);
     let nodes = read_nodes(sources.nodes, &meta, &mut diagnostics);
     let legs = read_legs(sources.legs, &meta, &nodes, &mut diagnostics);
+    finish(meta, nodes, legs, sources.nodes.name, diagnostics)
+}
+
+/// [`load`] for tables given as (name, bytes) that it may drop: each table's bytes are
+/// freed as soon as the table is read, since they are about as large as the network.
+pub(crate) fn load_owned(
+    network_toml: Option<Source<'_>>,
+    nodes: (String, Vec<u8>),
+    legs: (String, Vec<u8>),
+) -> Result<Loaded, LoadError> {
+    let mut diagnostics = Vec::new();
+    let meta = read_meta(network_toml, &mut diagnostics);
+    let (nodes_name, bytes) = nodes;
+    let nodes = read_nodes(
+        Source {
+            name: &nodes_name,
+            bytes: &bytes,
+        },
+        &meta,
+        &mut diagnostics,
+    );
+    drop(bytes);
+    let (legs_name, bytes) = legs;
+    let legs = read_legs(
+        Source {
+            name: &legs_name,
+            bytes: &bytes,
+        },
+        &meta,
+        &nodes,
+        &mut diagnostics,
+    );
+    drop(bytes);
+    finish(meta, nodes, legs, &nodes_name, diagnostics)
+}
+
+fn read_meta(network_toml: Option<Source<'_>>, diagnostics: &mut Vec<Diagnostic>) -> Meta {
+    match network_toml {
+        Some(file) => meta_toml::parse(file.name, file.bytes, diagnostics),
+        None => Meta::default(),
+    }
+}
+
+/// The network from its read tables, or every error found.
+fn finish(
+    meta: Meta,
+    nodes: Nodes,
+    legs: Legs,
+    nodes_file: &str,
+    diagnostics: Vec<Diagnostic>,
+) -> Result<Loaded, LoadError> {
     let (errors, mut warnings): (Vec<_>, Vec<_>) =
         diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
         return Err(LoadError { errors, warnings });
     }
-    let ids = nodes
-        .ids
-        .into_iter()
-        .filter_map(|(id, entry)| entry.place.map(|p| (id, p)))
-        .collect();
     let network =
-        Network::from_validated_with_ids(meta, nodes.places, legs.legs, legs.corridors, ids);
-    warnings.extend(network_warnings(&network, sources.nodes.name, &nodes.lines));
+        Network::from_validated_with_ids(meta, nodes.places, legs.legs, legs.corridors, nodes.ids);
+    warnings.extend(network_warnings(
+        &network,
+        nodes_file,
+        &nodes.lines,
+        legs.parts,
+    ));
     Ok(Loaded { network, warnings })
 }
 
 struct Nodes {
     places: Vec<Place>,
+    /// The line of each place.
     lines: Vec<u64>,
-    /// Every id seen (even on rows with other errors): its first line and its place, if
-    /// the row was valid.
-    ids: FxHashMap<String, IdEntry>,
+    /// The places by id (becomes the network's index).
+    ids: IdIndex,
+    /// Ids of rows refused for other errors, with their lines: a second definition is
+    /// still a duplicate, and legs naming them are not also reported.
+    refused: FxHashMap<Box<str>, u64>,
 }
 
-struct IdEntry {
-    line: u64,
-    place: Option<PlaceId>,
+impl Nodes {
+    /// The line where `id` was first defined, if it was.
+    fn first_line(&self, id: &str) -> Option<u64> {
+        match self.ids.get(&self.places, id) {
+            Some(place) => Some(self.lines[place.index()]),
+            None => self.refused.get(id).copied(),
+        }
+    }
+}
+
+/// Finds places by id for the legs of one chunk, guessing first where a numbered id
+/// sits. Large networks often number their places in file order (`n1`, `n2`, …) and a
+/// leg's ends are usually near each other in that order, so the place with id
+/// `prefix + k` is often at index `k + delta`, with the `delta` of the last numbered id
+/// found. A guess is checked against the place's id, so it never changes a result; it
+/// saves a lookup in the id index, which on large networks is a cache miss, while the
+/// guessed place is near the places just used. After a few wrong guesses in a row it
+/// stops guessing.
+#[derive(Default)]
+struct PlaceFinder {
+    delta: Option<i64>,
+    wrong: u32,
+}
+
+impl PlaceFinder {
+    const WRONG_GUESSES: u32 = 16;
+
+    fn find(&mut self, nodes: &Nodes, id: &str) -> Option<PlaceId> {
+        let number = trailing_number(id);
+        if let (Some(number), Some(delta)) = (number, self.delta)
+            && self.wrong < Self::WRONG_GUESSES
+        {
+            if let Ok(index) = usize::try_from(number + delta)
+                && let Some(place) = nodes.places.get(index)
+                && *place.id == *id
+            {
+                self.wrong = 0;
+                return Some(PlaceId(index as u32));
+            }
+            self.wrong += 1;
+        }
+        let found = nodes.ids.get(&nodes.places, id)?;
+        if let Some(number) = number {
+            self.delta = Some(i64::from(found.0) - number);
+        }
+        Some(found)
+    }
+}
+
+/// The number an id ends with (at most 15 digits), if any.
+fn trailing_number(id: &str) -> Option<i64> {
+    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    id[id.len() - digits..].parse().ok()
+}
+
+/// Shares repeated text (sources) between the rows of one chunk.
+#[derive(Default)]
+struct Interner(FxHashSet<Arc<str>>);
+
+impl Interner {
+    fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
 }
 
 /// Number of data rows a CSV file has at most (its line count), to reserve memory once.
 fn rows_hint(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    use rayon::prelude::*;
+    bytes.par_chunks(1 << 20).map(table::line_breaks).sum()
 }
 
 /// Checks an id: non-empty, no commas, semicolons or control characters.
@@ -179,8 +300,10 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
     let mut nodes = Nodes {
         places: Vec::with_capacity(hint),
         lines: Vec::with_capacity(hint),
-        ids: FxHashMap::with_capacity_and_hasher(hint, Default::default()),
+        ids: IdIndex::with_capacity(hint),
+        refused: FxHashMap::default(),
     };
+    let default_transfers = Arc::new(meta.defaults.transfers);
     // Rows are parsed in parallel chunks; ids are checked for duplicates in file order.
     let spec = table::Spec {
         file: source.name,
@@ -188,7 +311,8 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
         required: &[n::ID, n::LAT, n::LON],
         one_of: &[],
     };
-    let chunks = table::read_chunks(
+    let mut found = Vec::new();
+    table::read_chunks(
         spec,
         source.bytes,
         diagnostics,
@@ -196,49 +320,43 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
             places: Vec::with_capacity(rows),
             lines: Vec::with_capacity(rows),
             bad_ids: Vec::new(),
+            sources: Interner::default(),
         },
-        |chunk, row, diagnostics| {
-            let NodeRow { id, place } = parse_node(row, meta, diagnostics);
-            match place {
-                Some(place) => {
-                    chunk.places.push(place);
-                    chunk.lines.push(row.line);
+        |chunk, row, diagnostics| match parse_node(
+            row,
+            meta,
+            &default_transfers,
+            &mut chunk.sources,
+            diagnostics,
+        ) {
+            NodeRow::Valid(place) => {
+                chunk.places.push(place);
+                chunk.lines.push(row.line);
+            }
+            NodeRow::Refused(Some(id)) => chunk.bad_ids.push((row.line, id)),
+            NodeRow::Refused(None) => {}
+        },
+        |chunk| {
+            found.extend(chunk.diagnostics);
+            let NodeChunk {
+                places,
+                lines,
+                bad_ids,
+                ..
+            } = chunk.value;
+            // Places and ids of refused rows, merged back into line order.
+            let mut bad = bad_ids.into_iter().peekable();
+            for (place, line) in places.into_iter().zip(lines) {
+                while let Some((bad_line, id)) = bad.next_if(|(l, _)| *l < line) {
+                    register_refused(&mut nodes, &mut found, source.name, bad_line, id);
                 }
-                None => {
-                    if let Some(id) = id {
-                        chunk.bad_ids.push((row.line, id));
-                    }
-                }
+                register(&mut nodes, &mut found, source.name, line, place);
+            }
+            for (bad_line, id) in bad {
+                register_refused(&mut nodes, &mut found, source.name, bad_line, id);
             }
         },
     );
-    let mut found = Vec::new();
-    for chunk in chunks.into_iter().flatten() {
-        found.extend(chunk.diagnostics);
-        let NodeChunk {
-            places,
-            lines,
-            bad_ids,
-        } = chunk.value;
-        // Places and ids of refused rows, merged back into line order.
-        let mut bad = bad_ids.into_iter().peekable();
-        for (place, line) in places.into_iter().zip(lines) {
-            while let Some((bad_line, id)) = bad.next_if(|(l, _)| *l < line) {
-                register(&mut nodes, &mut found, source.name, bad_line, id, None);
-            }
-            register(
-                &mut nodes,
-                &mut found,
-                source.name,
-                line,
-                place.id.clone(),
-                Some(place),
-            );
-        }
-        for (bad_line, id) in bad {
-            register(&mut nodes, &mut found, source.name, bad_line, id, None);
-        }
-    }
     found.sort_by_key(|d| d.line);
     diagnostics.extend(found);
     nodes
@@ -249,47 +367,74 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
 struct NodeChunk {
     places: Vec<Place>,
     lines: Vec<u64>,
-    bad_ids: Vec<(u64, String)>,
+    bad_ids: Vec<(u64, Box<str>)>,
+    sources: Interner,
 }
 
-/// Records an id (and its place, if the row was valid); a second definition is an error.
+/// Records a valid place; a second definition of its id is an error.
 fn register(
     nodes: &mut Nodes,
     diagnostics: &mut Vec<Diagnostic>,
     file: &str,
     line: u64,
-    id: String,
-    place: Option<Place>,
+    place: Place,
 ) {
-    if let Some(first) = nodes.ids.get(&id) {
-        diagnostics.push(
-            Diagnostic::error(
-                DiagnosticKind::DuplicateId,
-                file,
-                format!("duplicate id, first defined on line {}", first.line),
-            )
-            .at(line)
-            .column("id")
-            .value(&id)
-            .expected("ids that are unique in nodes.csv"),
-        );
+    if let Some(&first) = nodes.refused.get(&*place.id) {
+        diagnostics.push(duplicate(file, line, first, &place.id));
         return;
     }
-    let place = place.map(|place| {
-        nodes.places.push(place);
-        nodes.lines.push(line);
-        PlaceId(nodes.places.len() as u32 - 1)
-    });
-    nodes.ids.insert(id, IdEntry { line, place });
+    nodes.places.push(place);
+    nodes.lines.push(line);
+    let id = PlaceId(nodes.places.len() as u32 - 1);
+    if let Err(first) = nodes.ids.insert(&nodes.places, id) {
+        nodes.lines.pop();
+        if let Some(place) = nodes.places.pop() {
+            diagnostics.push(duplicate(file, line, nodes.lines[first.index()], &place.id));
+        }
+    }
 }
 
-/// A parsed row of nodes.csv: its id (if valid) and the place (if the row has no error).
-struct NodeRow {
-    id: Option<String>,
-    place: Option<Place>,
+/// Records the id of a refused row; a second definition is an error.
+fn register_refused(
+    nodes: &mut Nodes,
+    diagnostics: &mut Vec<Diagnostic>,
+    file: &str,
+    line: u64,
+    id: Box<str>,
+) {
+    match nodes.first_line(&id) {
+        Some(first) => diagnostics.push(duplicate(file, line, first, &id)),
+        None => {
+            nodes.refused.insert(id, line);
+        }
+    }
 }
 
-fn parse_node(row: &Row<'_, '_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>) -> NodeRow {
+fn duplicate(file: &str, line: u64, first: u64, id: &str) -> Diagnostic {
+    Diagnostic::error(
+        DiagnosticKind::DuplicateId,
+        file,
+        format!("duplicate id, first defined on line {first}"),
+    )
+    .at(line)
+    .column("id")
+    .value(id)
+    .expected("ids that are unique in nodes.csv")
+}
+
+/// A parsed row of nodes.csv: the place if the row has no error, else its id (if valid).
+enum NodeRow {
+    Valid(Place),
+    Refused(Option<Box<str>>),
+}
+
+fn parse_node(
+    row: &Row<'_, '_>,
+    meta: &Meta,
+    default_transfers: &Arc<Transfers>,
+    sources: &mut Interner,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> NodeRow {
     let before = diagnostics.len();
     let id = row
         .required(n::ID, diagnostics)
@@ -343,28 +488,25 @@ fn parse_node(row: &Row<'_, '_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>)
     };
     let transfers = read_transfers(row, &meta.defaults.transfers, diagnostics);
     let capacity = optional_number(row, n::CAPACITY, diagnostics);
-    let name = row.text(n::NAME, diagnostics).map(str::to_owned);
+    let name = row.text(n::NAME, diagnostics);
     let aliases = split_list(row.text(n::ALIASES, diagnostics));
-    let source_text = row.text(n::SOURCE, diagnostics).map(str::to_owned);
-    let place = match (id, lat, lon, kind) {
+    let source_text = row.text(n::SOURCE, diagnostics);
+    match (id, lat, lon, kind) {
         (Some(id), Some(lat), Some(lon), Some(kind)) if !has_errors(&diagnostics[before..]) => {
-            Some(Place {
-                id: id.to_owned(),
-                name: name.unwrap_or_else(|| id.to_owned()),
-                aliases,
+            let id: Arc<str> = Arc::from(id);
+            NodeRow::Valid(Place {
+                name: name.map_or_else(|| Arc::clone(&id), Arc::from),
+                id,
+                aliases: aliases.into_iter().map(String::into_boxed_str).collect(),
                 country,
                 kind,
                 coord: Coord { lon, lat },
-                transfers,
+                transfers: transfers.map_or_else(|| Arc::clone(default_transfers), Arc::new),
                 capacity_teu_per_year: capacity,
-                source: source_text,
+                source: source_text.map(|text| sources.intern(text)),
             })
         }
-        _ => None,
-    };
-    NodeRow {
-        id: id.map(str::to_owned),
-        place,
+        _ => NodeRow::Refused(id.map(Box::from)),
     }
 }
 
@@ -392,15 +534,25 @@ fn optional_number(
         .flatten()
 }
 
+/// The transfers of a row, `None` when the row gives none (the defaults apply).
 fn read_transfers(
     row: &Row<'_, '_>,
     defaults: &Transfers,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Transfers {
-    let mut get = |offset: usize, default: f64| {
-        optional_number(row, n::TRANSFERS + offset, diagnostics).unwrap_or(default)
+) -> Option<Transfers> {
+    let mut given = false;
+    let mut get = |offset: usize, default: f64| match optional_number(
+        row,
+        n::TRANSFERS + offset,
+        diagnostics,
+    ) {
+        Some(value) => {
+            given = true;
+            value
+        }
+        None => default,
     };
-    Transfers {
+    let transfers = Transfers {
         mode_change_h: get(0, defaults.mode_change_h),
         mode_change_usd: get(1, defaults.mode_change_usd),
         gauge_change_h: get(2, defaults.gauge_change_h),
@@ -410,7 +562,8 @@ fn read_transfers(
         border_exit_h: get(6, defaults.border_exit_h),
         border_exit_usd: get(7, defaults.border_exit_usd),
         headway_h: get(8, defaults.headway_h),
-    }
+    };
+    given.then_some(transfers)
 }
 
 /// Splits a `;`-separated list, trimming items and dropping empty ones.
@@ -437,6 +590,8 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 struct Legs {
     legs: Vec<Leg>,
     corridors: Vec<String>,
+    /// The connected parts of the places, joined leg by leg as legs are read.
+    parts: UnionFind<u32>,
 }
 
 /// Interns corridor tags in order of first use.
@@ -466,6 +621,7 @@ fn read_legs(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Legs {
     let mut legs: Vec<Leg> = Vec::with_capacity(rows_hint(source.bytes));
+    let mut parts = UnionFind::new(nodes.places.len());
     let mut corridors = CorridorTable::default();
     let mut budget = WarningBudget::default();
     let mut suggestions_left = 20;
@@ -477,7 +633,8 @@ fn read_legs(
         required: &[l::FROM, l::TO, l::MODE, l::DISTANCE],
         one_of: &[l::TIME, l::SPEED, l::COST],
     };
-    let chunks = table::read_chunks(
+    let mut found = Vec::new();
+    table::read_chunks(
         spec,
         source.bytes,
         diagnostics,
@@ -485,62 +642,79 @@ fn read_legs(
             legs: Vec::with_capacity(rows),
             tags: Vec::new(),
             budget: WarningBudget::default(),
+            sources: Interner::default(),
+            finder: PlaceFinder::default(),
         },
         |chunk, row, diagnostics| {
-            if let Some((leg, tags)) = parse_leg(row, meta, nodes, &mut chunk.budget, diagnostics) {
+            let parsed = parse_leg(
+                row,
+                meta,
+                nodes,
+                &mut chunk.finder,
+                &mut chunk.sources,
+                &mut chunk.budget,
+                diagnostics,
+            );
+            if let Some((leg, tags)) = parsed {
                 if !tags.is_empty() {
                     chunk.tags.push((chunk.legs.len(), row.line, tags));
                 }
                 chunk.legs.push(leg);
             }
         },
-    );
-    for chunk in chunks.into_iter().flatten() {
-        for mut d in chunk.diagnostics {
-            if d.kind == DiagnosticKind::DanglingEndpoint && suggestions_left > 0 {
-                suggestions_left -= 1;
-                d.expected = Some(suggest_ids(nodes, d.value.as_deref().unwrap_or("")));
-            }
-            if d.is_error() {
-                diagnostics.push(d);
-            } else {
-                budget.push(diagnostics, d.kind, || d);
-            }
-        }
-        let LegChunk {
-            legs: mut chunk_legs,
-            tags,
-            budget: chunk_budget,
-        } = chunk.value;
-        // Warnings the chunk counted but did not write out.
-        budget.absorb_unwritten(chunk_budget);
-        for (i, line, tags) in tags {
-            for tag in &tags {
-                match corridors.intern(tag) {
-                    Some(id) if !chunk_legs[i].corridors.contains(&id) => {
-                        chunk_legs[i].corridors.push(id);
-                    }
-                    Some(_) => {}
-                    None => diagnostics.push(
-                        Diagnostic::error(
-                            DiagnosticKind::OutOfRange,
-                            source.name,
-                            "too many distinct corridor tags",
-                        )
-                        .at(line)
-                        .column("corridors")
-                        .value(tag)
-                        .expected("at most 65535 distinct tags"),
-                    ),
+        |chunk| {
+            for mut d in chunk.diagnostics {
+                if d.kind == DiagnosticKind::DanglingEndpoint && suggestions_left > 0 {
+                    suggestions_left -= 1;
+                    d.expected = Some(suggest_ids(nodes, d.value.as_deref().unwrap_or("")));
+                }
+                if d.is_error() {
+                    found.push(d);
+                } else {
+                    budget.push(&mut found, d.kind, || d);
                 }
             }
-        }
-        legs.append(&mut chunk_legs);
-    }
+            let LegChunk {
+                legs: mut chunk_legs,
+                tags,
+                budget: chunk_budget,
+                ..
+            } = chunk.value;
+            // Warnings the chunk counted but did not write out.
+            budget.absorb_unwritten(chunk_budget);
+            for (i, line, tags) in tags {
+                let mut ids = Vec::with_capacity(tags.len());
+                for tag in &tags {
+                    match corridors.intern(tag) {
+                        Some(id) if !ids.contains(&id) => ids.push(id),
+                        Some(_) => {}
+                        None => found.push(
+                            Diagnostic::error(
+                                DiagnosticKind::OutOfRange,
+                                source.name,
+                                "too many distinct corridor tags",
+                            )
+                            .at(line)
+                            .column("corridors")
+                            .value(tag)
+                            .expected("at most 65535 distinct tags"),
+                        ),
+                    }
+                }
+                chunk_legs[i].corridors = ids.into_boxed_slice();
+            }
+            for leg in &chunk_legs {
+                parts.union(leg.from.0, leg.to.0);
+            }
+            legs.append(&mut chunk_legs);
+        },
+    );
+    diagnostics.extend(found);
     budget.summarise(source.name, diagnostics);
     Legs {
         legs,
         corridors: corridors.names,
+        parts,
     }
 }
 
@@ -550,6 +724,8 @@ struct LegChunk {
     legs: Vec<Leg>,
     tags: Vec<(usize, u64, Vec<String>)>,
     budget: WarningBudget,
+    sources: Interner,
+    finder: PlaceFinder,
 }
 
 /// Parses a row of legs.csv: the leg (corridor tags still as text) if the row has no
@@ -558,12 +734,14 @@ fn parse_leg(
     row: &Row<'_, '_>,
     meta: &Meta,
     nodes: &Nodes,
+    finder: &mut PlaceFinder,
+    sources: &mut Interner,
     budget: &mut WarningBudget,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Leg, Vec<String>)> {
     let before = diagnostics.len();
-    let from = endpoint(row, l::FROM, nodes, diagnostics);
-    let to = endpoint(row, l::TO, nodes, diagnostics);
+    let from = endpoint(row, l::FROM, nodes, finder, diagnostics);
+    let to = endpoint(row, l::TO, nodes, finder, diagnostics);
     if let (Some(a), Some(b)) = (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
         && a == b
     {
@@ -643,7 +821,7 @@ fn parse_leg(
     let headway = optional_number(row, l::HEADWAY, diagnostics);
     let co2 = optional_number(row, l::CO2, diagnostics);
     let tags = split_list(row.text(l::CORRIDORS, diagnostics));
-    let source_text = row.text(l::SOURCE, diagnostics).map(str::to_owned);
+    let source_text = row.text(l::SOURCE, diagnostics);
     if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
         let (a, b) = (&nodes.places[from.index()], &nodes.places[to.index()]);
         let great_circle = a.coord.distance_km(b.coord);
@@ -693,7 +871,7 @@ fn parse_leg(
             from,
             to,
             mode,
-            corridors: Vec::new(),
+            corridors: Box::default(),
             distance_km: distance,
             time_h,
             cost_usd,
@@ -703,7 +881,7 @@ fn parse_leg(
             one_way,
             headway_h: headway,
             co2_kg_per_teu_km: co2,
-            source: source_text,
+            source: source_text.map(|text| sources.intern(text)),
         },
         tags,
     ))
@@ -715,9 +893,9 @@ fn parse_leg(
 #[derive(Default)]
 struct WarningBudget {
     /// Warnings seen per kind.
-    counts: HashMap<DiagnosticKind, usize>,
+    counts: FxHashMap<DiagnosticKind, usize>,
     /// Warnings counted but not written, per kind (chunk budgets hand these on).
-    unwritten: HashMap<DiagnosticKind, usize>,
+    unwritten: FxHashMap<DiagnosticKind, usize>,
 }
 
 impl WarningBudget {
@@ -761,11 +939,13 @@ fn endpoint(
     row: &Row<'_, '_>,
     col: usize,
     nodes: &Nodes,
+    finder: &mut PlaceFinder,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
-    match nodes.ids.get(id) {
-        Some(entry) => entry.place,
+    match finder.find(nodes, id) {
+        Some(place) => Some(place),
+        None if nodes.refused.contains_key(id) => None,
         None => {
             diagnostics.push(
                 row.error(
@@ -786,9 +966,11 @@ fn endpoint(
 fn suggest_ids(nodes: &Nodes, id: &str) -> String {
     let folded = fold(id);
     let mut close: Vec<(f64, &str)> = nodes
-        .ids
-        .keys()
-        .map(|known| (strsim::jaro_winkler(&folded, &fold(known)), known.as_str()))
+        .places
+        .iter()
+        .map(|place| &*place.id)
+        .chain(nodes.refused.keys().map(|id| &**id))
+        .map(|known| (strsim::jaro_winkler(&folded, &fold(known)), known))
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -826,22 +1008,27 @@ fn implausible_speed(mode: Mode, distance_km: f64, time_h: f64) -> Option<String
     })
 }
 
-fn network_warnings(network: &Network, nodes_file: &str, lines: &[u64]) -> Vec<Diagnostic> {
+/// Warnings about the network as a whole; `parts` joins the ends of every leg.
+fn network_warnings(
+    network: &Network,
+    nodes_file: &str,
+    lines: &[u64],
+    parts: UnionFind<u32>,
+) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let places = network.places();
     if places.len() > 1 {
-        let mut parts = UnionFind::<usize>::new(places.len());
-        for leg in network.legs() {
-            parts.union(leg.from.index(), leg.to.index());
-        }
         let labels = parts.into_labeling();
-        let mut sizes: HashMap<usize, (usize, usize)> = HashMap::new();
+        // Per part (by its label): its size and its first place.
+        let mut sizes = vec![(0, usize::MAX); places.len()];
         for (index, &label) in labels.iter().enumerate() {
-            let entry = sizes.entry(label).or_insert((0, index));
+            let entry = &mut sizes[label as usize];
             entry.0 += 1;
+            entry.1 = entry.1.min(index);
         }
+        sizes.retain(|&(size, _)| size > 0);
         if sizes.len() > 1 {
-            let mut parts: Vec<(usize, usize)> = sizes.into_values().collect();
+            let mut parts: Vec<(usize, usize)> = sizes;
             parts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let (largest, _) = parts[0];
             let examples: Vec<String> = parts[1..]
@@ -867,10 +1054,10 @@ fn network_warnings(network: &Network, nodes_file: &str, lines: &[u64]) -> Vec<D
     }
     let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, place) in places.iter().enumerate() {
-        let name = (place.name != place.id).then_some(place.name.as_str());
+        let name = (place.name != place.id).then_some(&*place.name);
         let mut keys: Vec<String> = name
             .into_iter()
-            .chain(place.aliases.iter().map(String::as_str))
+            .chain(place.aliases.iter().map(|alias| &**alias))
             .map(fold)
             .filter(|key| !key.is_empty())
             .collect();
@@ -898,7 +1085,7 @@ fn network_warnings(network: &Network, nodes_file: &str, lines: &[u64]) -> Vec<D
                     "the name {key:?} names several places ({}); looking it up needs an id",
                     owners
                         .iter()
-                        .map(|&i| places[i].id.as_str())
+                        .map(|&i| &*places[i].id)
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -29,37 +29,44 @@ pub(crate) use meta_toml::line_of;
 /// Reads `nodes.csv`, `legs.csv` and (if present) `network.toml` from `dir` and loads
 /// them with [`load`]. Missing or unreadable files are reported like any other problem.
 pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
-    let mut errors = Vec::new();
-    let mut read = |file: &str, required: bool| -> Option<(String, Vec<u8>)> {
+    /// A file's name and bytes, `None` if it may be missing and is, or the problem.
+    type Read = Result<Option<(String, Vec<u8>)>, Box<Diagnostic>>;
+    let read = |file: &str, required: bool| -> Read {
         let path = dir.join(file);
         let name = path.display().to_string();
         match std::fs::read(&path) {
-            Ok(bytes) => Some((name, bytes)),
+            Ok(bytes) => Ok(Some((name, bytes))),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 if required {
-                    errors.push(
+                    Err(Box::new(
                         Diagnostic::error(DiagnosticKind::MissingFile, &name, "file not found")
                             .expected(format!(
                                 "a network folder with nodes.csv and legs.csv (and optionally network.toml); {} has no {file}",
                                 dir.display()
                             )),
-                    );
+                    ))
+                } else {
+                    Ok(None)
                 }
-                None
             }
-            Err(error) => {
-                errors.push(Diagnostic::error(
-                    DiagnosticKind::Unreadable,
-                    &name,
-                    format!("cannot read: {}", error.to_string().to_lowercase()),
-                ));
-                None
-            }
+            Err(error) => Err(Box::new(Diagnostic::error(
+                DiagnosticKind::Unreadable,
+                &name,
+                format!("cannot read: {}", error.to_string().to_lowercase()),
+            ))),
         }
     };
-    let nodes = read("nodes.csv", true);
-    let legs = read("legs.csv", true);
+    // The two tables are read at once (copying them is most of the time).
+    let (nodes, legs) = rayon::join(|| read("nodes.csv", true), || read("legs.csv", true));
     let toml = read("network.toml", false);
+    let mut errors = Vec::new();
+    let mut file = |read: Read| {
+        read.unwrap_or_else(|problem| {
+            errors.push(*problem);
+            None
+        })
+    };
+    let (nodes, legs, toml) = (file(nodes), file(legs), file(toml));
     let (Some(nodes), Some(legs)) = (nodes, legs) else {
         return Err(LoadError {
             errors,
@@ -72,15 +79,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
             warnings: Vec::new(),
         });
     }
-    load(Sources {
-        nodes: Source {
-            name: &nodes.0,
-            bytes: &nodes.1,
-        },
-        legs: Source {
-            name: &legs.0,
-            bytes: &legs.1,
-        },
-        network_toml: toml.as_ref().map(|(name, bytes)| Source { name, bytes }),
-    })
+    load::load_owned(
+        toml.as_ref().map(|(name, bytes)| Source { name, bytes }),
+        nodes,
+        legs,
+    )
 }

@@ -27,8 +27,17 @@ impl Header<'_> {
 /// One data row.
 pub(crate) struct Row<'h, 'a> {
     header: &'h Header<'a>,
-    record: &'h ByteRecord,
+    record: Record<'h>,
     pub(crate) line: u64,
+}
+
+/// The cells of a row.
+#[derive(Clone, Copy)]
+enum Record<'h> {
+    /// As the csv crate read them: bytes, checked for UTF-8 cell by cell.
+    Bytes(&'h ByteRecord),
+    /// Split from text already known to be UTF-8 (see [`read_text_chunk`]).
+    Text(&'h [&'h str]),
 }
 
 /// A table to read: its file name (for messages), the columns it knows, those it
@@ -51,21 +60,27 @@ pub(crate) struct Chunk<A> {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+/// Chunks parsed at once per thread of the pool: enough to keep every thread busy, few
+/// enough that the rows parsed but not yet taken by the caller stay a small part of the
+/// file.
+const CHUNKS_PER_THREAD: usize = 2;
+
 /// Reads `bytes` as CSV: checks the header for `required` columns (names from `known`)
 /// and for at least one of `one_of`, then feeds every row to `row`, which adds what it
 /// parsed to its chunk's accumulator (made by `start`, given the chunk's number of lines
 /// so it can reserve memory once) and reports problems. Large files
 /// without quoted fields (so that line breaks always end rows) are split into chunks
-/// parsed in parallel on the current rayon pool; chunks come back in file order, so the
-/// result does not depend on the thread count. `None` if the table could not be read at
-/// all (empty, unusable header).
+/// parsed in parallel on the current rayon pool, a few at a time; `take` receives the
+/// chunks in file order, so the result does not depend on the thread count. `false` if
+/// the table could not be read at all (empty, unusable header).
 pub(crate) fn read_chunks<A: Send>(
     spec: Spec<'_>,
     bytes: &[u8],
     diagnostics: &mut Vec<Diagnostic>,
     start: impl Fn(usize) -> A + Sync,
     row: impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync,
-) -> Option<Vec<Chunk<A>>> {
+    mut take: impl FnMut(Chunk<A>) + Send,
+) -> bool {
     use rayon::prelude::*;
 
     let Spec {
@@ -88,7 +103,7 @@ pub(crate) fn read_chunks<A: Send>(
                     format!("a header line with the columns {}", known.join(",")),
                 ),
             );
-            return None;
+            return false;
         }
         Err(error) => {
             diagnostics.push(Diagnostic::error(
@@ -96,10 +111,10 @@ pub(crate) fn read_chunks<A: Send>(
                 file,
                 format!("cannot read the header: {error}"),
             ));
-            return None;
+            return false;
         }
     };
-    let header = parse_header(
+    let Some(header) = parse_header(
         file,
         &record,
         header_line,
@@ -107,7 +122,9 @@ pub(crate) fn read_chunks<A: Send>(
         required,
         one_of,
         diagnostics,
-    )?;
+    ) else {
+        return false;
+    };
     let start_byte = (reader.position().byte() as usize).min(bytes.len());
     let data = &bytes[start_byte..];
     let lines_before = bytes[..start_byte].iter().filter(|&&b| b == b'\n').count() as u64;
@@ -126,20 +143,59 @@ pub(crate) fn read_chunks<A: Send>(
         }
     }
     bounds.push(data.len());
-    let mut pieces = Vec::with_capacity(bounds.len());
+    let counted: Vec<(&[u8], u64)> = bounds
+        .par_windows(2)
+        .map(|pair| {
+            let piece = &data[pair[0]..pair[1]];
+            (piece, line_breaks(piece) as u64)
+        })
+        .collect();
+    let mut pieces = Vec::with_capacity(counted.len());
     let mut lines = lines_before;
-    for pair in bounds.windows(2) {
-        let piece = &data[pair[0]..pair[1]];
-        let count = piece.iter().filter(|&&b| b == b'\n').count() as u64;
+    for (piece, count) in counted {
         pieces.push((piece, lines, count as usize + 1));
         lines += count;
     }
-    Some(
+    // The caller takes one wave of chunks while the next is parsed.
+    let wave = rayon::current_num_threads().max(1) * CHUNKS_PER_THREAD;
+    let parse = |pieces: &[(&[u8], u64, usize)]| -> Vec<Chunk<A>> {
         pieces
-            .into_par_iter()
-            .map(|(piece, offset, rows)| read_chunk(&header, piece, offset, start(rows), &row))
-            .collect(),
-    )
+            .par_iter()
+            .map(|&(piece, offset, rows)| read_chunk(&header, piece, offset, start(rows), &row))
+            .collect()
+    };
+    let mut parsed = Vec::new();
+    for pieces in pieces.chunks(wave) {
+        let done = std::mem::take(&mut parsed);
+        parsed = rayon::join(|| parse(pieces), || done.into_iter().for_each(&mut take)).0;
+    }
+    parsed.into_iter().for_each(take);
+    true
+}
+
+/// The number of `\n` in `bytes`.
+pub(crate) fn line_breaks(bytes: &[u8]) -> usize {
+    count_bytes(bytes, b'\n', b'\n')
+}
+
+/// The number of bytes equal to `a` or `b`: blocks of 32 bytes compared at once, with
+/// one-byte counters per lane emptied every 255 blocks (so the compiler vectorises it).
+fn count_bytes(bytes: &[u8], a: u8, b: u8) -> usize {
+    const LANES: usize = 32;
+    let mut total = 0;
+    for run in bytes.chunks(255 * LANES) {
+        let mut lanes = [0u8; LANES];
+        let blocks = run.chunks_exact(LANES);
+        let rest = blocks.remainder();
+        for block in blocks {
+            for (lane, &byte) in lanes.iter_mut().zip(block) {
+                *lane += u8::from(byte == a) | u8::from(byte == b);
+            }
+        }
+        total += lanes.iter().map(|&n| usize::from(n)).sum::<usize>();
+        total += rest.iter().filter(|&&byte| byte == a || byte == b).count();
+    }
+    total
 }
 
 /// Parses the rows of one chunk; `offset` is the number of lines before it.
@@ -150,16 +206,71 @@ fn read_chunk<A>(
     value: A,
     parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
 ) -> Chunk<A> {
-    let file = header.file;
+    let mut out = Chunk {
+        value,
+        diagnostics: Vec::new(),
+    };
+    // Most chunks are plain: no quotes, no carriage returns, valid UTF-8. Their rows are
+    // the lines and their cells the comma-separated parts, exactly what the csv crate
+    // reads, so they are split directly (checking UTF-8 once for the whole chunk).
+    if count_bytes(chunk, b'"', b'\r') == 0
+        && let Ok(text) = std::str::from_utf8(chunk)
+    {
+        read_text_chunk(header, text, offset, &mut out, parse);
+    } else {
+        read_csv_chunk(header, chunk, offset, &mut out, parse);
+    }
+    out
+}
+
+/// [`read_chunk`] for text without quotes or carriage returns: one row per line, cells
+/// separated by commas. Empty lines are skipped as the csv crate skips them, and rows are
+/// numbered as it numbers them: from the line after the previous row (so a row after
+/// empty lines gets the first of them).
+fn read_text_chunk<A>(
+    header: &Header<'_>,
+    text: &str,
+    offset: u64,
+    out: &mut Chunk<A>,
+    parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
+) {
+    let mut cells: Vec<&str> = Vec::with_capacity(header.width);
+    // The line being read, where the current row started, and where its cell starts.
+    let (mut line, mut start, mut cell) = (1, 1, 0);
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        if byte == b',' {
+            cells.push(&text[cell..at]);
+            cell = at + 1;
+        } else if byte == b'\n' {
+            if !cells.is_empty() || cell < at {
+                cells.push(&text[cell..at]);
+                take_row(header, Record::Text(&cells), offset + start, out, parse);
+                cells.clear();
+                start = line + 1;
+            }
+            cell = at + 1;
+            line += 1;
+        }
+    }
+    if !cells.is_empty() || cell < text.len() {
+        cells.push(&text[cell..]);
+        take_row(header, Record::Text(&cells), offset + start, out, parse);
+    }
+}
+
+/// [`read_chunk`] with the csv crate (quoted fields, any line ends, bad UTF-8).
+fn read_csv_chunk<A>(
+    header: &Header<'_>,
+    chunk: &[u8],
+    offset: u64,
+    out: &mut Chunk<A>,
+    parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
+) {
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(chunk);
     let mut record = ByteRecord::new();
-    let mut out = Chunk {
-        value,
-        diagnostics: Vec::new(),
-    };
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -167,42 +278,66 @@ fn read_chunk<A>(
             Err(error) => {
                 let line = offset + error.position().map_or(0, |p| p.line());
                 out.diagnostics.push(
-                    Diagnostic::error(DiagnosticKind::BadCsv, file, format!("{error}")).at(line),
+                    Diagnostic::error(DiagnosticKind::BadCsv, header.file, format!("{error}"))
+                        .at(line),
                 );
                 break;
             }
         }
         let line = offset + record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if record.len() != header.width {
-            out.diagnostics.push(
-                Diagnostic::error(
-                    DiagnosticKind::RaggedRow,
-                    file,
-                    format!(
-                        "row has {} fields but the header has {}",
-                        record.len(),
-                        header.width
-                    ),
-                )
-                .at(line)
-                .expected(format!(
-                    "{} comma-separated fields (quote fields that contain commas)",
-                    header.width
-                )),
-            );
-            continue;
-        }
-        let row = Row {
-            header,
-            record: &record,
-            line,
-        };
-        parse(&mut out.value, &row, &mut out.diagnostics);
+        take_row(header, Record::Bytes(&record), line, out, parse);
     }
-    out
+}
+
+/// Skips a blank row, reports a ragged one, and hands the others to `parse`.
+fn take_row<A>(
+    header: &Header<'_>,
+    record: Record<'_>,
+    line: u64,
+    out: &mut Chunk<A>,
+    parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
+) {
+    let width = record.len();
+    if width == 1 && record.raw(0).iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    if width != header.width {
+        out.diagnostics.push(
+            Diagnostic::error(
+                DiagnosticKind::RaggedRow,
+                header.file,
+                format!("row has {width} fields but the header has {}", header.width),
+            )
+            .at(line)
+            .expected(format!(
+                "{} comma-separated fields (quote fields that contain commas)",
+                header.width
+            )),
+        );
+        return;
+    }
+    let row = Row {
+        header,
+        record,
+        line,
+    };
+    parse(&mut out.value, &row, &mut out.diagnostics);
+}
+
+impl Record<'_> {
+    fn len(self) -> usize {
+        match self {
+            Record::Bytes(record) => record.len(),
+            Record::Text(cells) => cells.len(),
+        }
+    }
+
+    fn raw(&self, index: usize) -> &[u8] {
+        match self {
+            Record::Bytes(record) => &record[index],
+            Record::Text(cells) => cells[index].as_bytes(),
+        }
+    }
 }
 
 fn parse_header<'a>(
@@ -322,9 +457,13 @@ impl Row<'_, '_> {
     /// The trimmed text of a cell; `None` if the column is absent or the cell empty.
     /// Reports cells that are not UTF-8.
     pub(crate) fn text(&self, col: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
-        let raw = &self.record[self.header.indices[col]?];
+        let index = self.header.indices[col]?;
+        let raw = match self.record {
+            Record::Text(cells) => return Some(trim(cells[index])).filter(|t| !t.is_empty()),
+            Record::Bytes(record) => &record[index],
+        };
         match std::str::from_utf8(raw) {
-            Ok(text) => Some(text.trim()).filter(|t| !t.is_empty()),
+            Ok(text) => Some(trim(text)).filter(|t| !t.is_empty()),
             Err(_) => {
                 diagnostics.push(
                     self.error(DiagnosticKind::BadEncoding, col, "cell is not valid UTF-8")
@@ -340,7 +479,7 @@ impl Row<'_, '_> {
     pub(crate) fn required(&self, col: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<&str> {
         let text = self.text(col, diagnostics);
         if text.is_none() && self.header.has(col) {
-            let raw_ok = std::str::from_utf8(&self.record[self.header.indices[col]?]).is_ok();
+            let raw_ok = std::str::from_utf8(self.record.raw(self.header.indices[col]?)).is_ok();
             if raw_ok {
                 diagnostics.push(self.error(
                     DiagnosticKind::MissingValue,
@@ -377,6 +516,18 @@ impl Row<'_, '_> {
     }
 }
 
+/// `text.trim()`, without looking further when the text is empty or both ends are
+/// visible ASCII (most cells).
+fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x7f).contains(b));
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || visible(bytes.first()) && visible(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Which numbers a column accepts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum NumberRange {
@@ -398,14 +549,45 @@ impl NumberRange {
     }
 }
 
+/// A number written as digits with at most one decimal point and at most 15 digits
+/// (most cells), without the general parser: the digits as an integer divided by a
+/// power of ten, both exact in `f64`, is the correctly rounded value `str::parse` gives.
+/// `None` for anything else.
+fn plain_decimal(text: &str) -> Option<f64> {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (mut mantissa, mut digits, mut decimals) = (0u64, 0usize, None);
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(byte - b'0');
+                digits += 1;
+                if digits > 15 {
+                    return None;
+                }
+            }
+            b'.' if decimals.is_none() => decimals = Some(text.len() - at - 1),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(mantissa as f64 / POWERS[decimals.unwrap_or(0)])
+}
+
 /// Parses a decimal number and checks it against `range`.
 pub(crate) fn parse_number(
     text: &str,
     range: NumberRange,
 ) -> Result<f64, (DiagnosticKind, &'static str)> {
-    let value: f64 = text
-        .parse()
-        .map_err(|_| (DiagnosticKind::BadNumber, "not a number"))?;
+    let value = match plain_decimal(text) {
+        Some(value) => value,
+        None => text
+            .parse()
+            .map_err(|_| (DiagnosticKind::BadNumber, "not a number"))?,
+    };
     if !value.is_finite() {
         return Err((DiagnosticKind::NotFinite, "number is not finite"));
     }
@@ -420,5 +602,128 @@ pub(crate) fn parse_number(
             Err((DiagnosticKind::OutOfRange, "number is out of range"))
         }
         _ => Ok(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows a chunk yields (line and trimmed cells) and its problems, rendered.
+    type Parsed = (Vec<(u64, Vec<Option<String>>)>, Vec<String>);
+
+    fn parse(body: &str, split: bool) -> Parsed {
+        let mut diagnostics = Vec::new();
+        let header = parse_header(
+            "t.csv",
+            &ByteRecord::from(vec!["a", "b", "c"]),
+            1,
+            &["a", "b", "c"],
+            &[],
+            &[],
+            &mut diagnostics,
+        )
+        .unwrap();
+        let mut out = Chunk {
+            value: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        let cells = |rows: &mut Vec<(u64, Vec<Option<String>>)>,
+                     row: &Row<'_, '_>,
+                     diagnostics: &mut Vec<Diagnostic>| {
+            let cells = (0..3)
+                .map(|col| row.text(col, diagnostics).map(str::to_owned))
+                .collect();
+            rows.push((row.line, cells));
+        };
+        if split {
+            read_text_chunk(&header, body, 1, &mut out, &cells);
+        } else {
+            read_csv_chunk(&header, body.as_bytes(), 1, &mut out, &cells);
+        }
+        let problems = out.diagnostics.iter().map(|d| d.to_string()).collect();
+        (out.value, problems)
+    }
+
+    /// Splitting plain text gives exactly what the csv crate reads.
+    #[test]
+    fn split_rows_equal_csv_rows() {
+        for body in [
+            "1,2,3\n\n\n4,5,6\n7,8,9\n",
+            "\n\n4,5,6\n7,8,9\n",
+            "1,2,3\n\n4,5,6\n",
+            "  \n1, 2 ,3\n",
+            "1,2\n1,2,3,4\n1,2,3\n",
+            "1,2,3",
+            "\n\n1,2,3\n\n",
+            " , ,\t\n,,\n",
+            "é,ü, ß \n",
+            "\u{a0}x\u{a0},2,3\n\u{b}1\u{b},2,3\n",
+            "\t\n \t \n1,,\n",
+        ] {
+            assert_eq!(parse(body, true), parse(body, false), "{body:?}");
+        }
+    }
+
+    /// Plain decimals parse to the bits `str::parse` gives; anything else is left to it.
+    #[test]
+    fn plain_decimals_are_parsed_exactly() {
+        for text in [
+            "0",
+            "5.374",
+            "0.0489",
+            "844",
+            "123456789012345",
+            "0.00000000000001",
+            "9.99999999999999",
+            "35.00293",
+            "5.",
+            ".5",
+            "00.10",
+        ] {
+            let value = plain_decimal(text).unwrap();
+            assert_eq!(
+                value.to_bits(),
+                text.parse::<f64>().unwrap().to_bits(),
+                "{text}"
+            );
+        }
+        for text in [
+            "1234567890123456",
+            ".",
+            "",
+            "-1",
+            "+1",
+            "1e3",
+            "1.2.3",
+            "inf",
+            " 1",
+        ] {
+            assert_eq!(plain_decimal(text), None, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Counting bytes in blocks gives the plain count.
+        #[test]
+        fn byte_counts_equal_plain_counts(bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b'\n', b'"', b'\r']), 0..20_000)) {
+            let plain = |a: u8, b: u8| bytes.iter().filter(|&&x| x == a || x == b).count();
+            proptest::prop_assert_eq!(line_breaks(&bytes), plain(b'\n', b'\n'));
+            proptest::prop_assert_eq!(count_bytes(&bytes, b'"', b'\r'), plain(b'"', b'\r'));
+        }
+
+        /// The same for any digits with or without a decimal point.
+        #[test]
+        fn plain_decimals_equal_the_general_parser(text in "[0-9]{0,16}(\\.[0-9]{0,16})?") {
+            if let Some(value) = plain_decimal(&text) {
+                proptest::prop_assert_eq!(value.to_bits(), text.parse::<f64>().unwrap().to_bits());
+            }
+        }
+
+        /// The same for any text made of cells, commas, spaces, tabs and line breaks.
+        #[test]
+        fn split_rows_equal_csv_rows_always(body in "[a1é \t\u{a0}\u{b},\n]{0,60}") {
+            proptest::prop_assert_eq!(parse(&body, true), parse(&body, false));
+        }
     }
 }

@@ -173,9 +173,9 @@ impl NameIndex {
         let mut by_key: HashMap<String, Vec<(Tier, PlaceId)>> = HashMap::new();
         for (index, place) in places.iter().enumerate() {
             let id = PlaceId(index as u32);
-            let names = std::iter::once((Tier::Id, place.id.as_str()))
-                .chain(std::iter::once((Tier::Name, place.name.as_str())))
-                .chain(place.aliases.iter().map(|a| (Tier::Alias, a.as_str())));
+            let names = std::iter::once((Tier::Id, &*place.id))
+                .chain(std::iter::once((Tier::Name, &*place.name)))
+                .chain(place.aliases.iter().map(|a| (Tier::Alias, &**a)));
             for (tier, text) in names {
                 let key = fold(text);
                 if key.is_empty() {
@@ -363,7 +363,7 @@ impl Network {
     pub fn describe(&self, id: PlaceId) -> String {
         let place = self.place(id);
         if place.name == place.id {
-            place.id.clone()
+            place.id.to_string()
         } else {
             format!("{} ({})", place.id, place.name)
         }
@@ -380,6 +380,41 @@ pub fn parse_coord(text: &str) -> Option<Coord> {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Status;
+
+    /// Status names are matched ignoring ASCII case, with `_` for `-`, as before
+    /// parsing stopped allocating.
+    #[test]
+    fn status_names_ignore_case_and_underscores() {
+        let old = |text: &str| {
+            let text = text.trim().replace('_', "-");
+            Status::ALL
+                .into_iter()
+                .find(|status| status.as_str().eq_ignore_ascii_case(&text))
+        };
+        for text in [
+            "operational",
+            " Operational ",
+            "UNDER_CONSTRUCTION",
+            "under-construction",
+            "Under_construction",
+            "planned",
+            "closed",
+            "close",
+            "",
+            "plannedx",
+            "ﬂanned",
+            "operationaL\t",
+            "under construction",
+        ] {
+            assert_eq!(Status::parse(text), old(text), "{text:?}");
+        }
+        assert_eq!(
+            Status::parse("Under_Construction"),
+            Some(Status::UnderConstruction)
+        );
+    }
+
     use super::*;
 
     #[test]

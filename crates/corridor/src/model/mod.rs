@@ -10,9 +10,11 @@ mod network;
 
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
 pub use meta::{CustomsUnion, Defaults, Meta, ModeDefaults};
+pub(crate) use network::IdIndex;
 pub use network::Network;
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Index of a place in its [`Network`] (dense, `0..network.places().len()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,9 +71,10 @@ impl Mode {
 
     /// Parses a mode name (case-insensitive).
     pub fn parse(text: &str) -> Option<Mode> {
+        let text = text.trim();
         Mode::ALL
             .into_iter()
-            .find(|mode| mode.as_str().eq_ignore_ascii_case(text.trim()))
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(text))
     }
 
     /// Position in [`Mode::ALL`].
@@ -139,9 +142,10 @@ impl PlaceKind {
 
     /// Parses a kind name (case-insensitive).
     pub fn parse(text: &str) -> Option<PlaceKind> {
+        let text = text.trim();
         PlaceKind::ALL
             .into_iter()
-            .find(|kind| kind.as_str().eq_ignore_ascii_case(text.trim()))
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -192,10 +196,18 @@ impl Status {
 
     /// Parses a status name (case-insensitive; `_` accepted for `-`).
     pub fn parse(text: &str) -> Option<Status> {
-        let text = text.trim().replace('_', "-");
-        Status::ALL
-            .into_iter()
-            .find(|status| status.as_str().eq_ignore_ascii_case(&text))
+        let text = text.trim().as_bytes();
+        let same = |name: &str| {
+            name.len() == text.len()
+                && name.bytes().zip(text).all(|(a, &b)| {
+                    a == if b == b'_' {
+                        b'-'
+                    } else {
+                        b.to_ascii_lowercase()
+                    }
+                })
+        };
+        Status::ALL.into_iter().find(|status| same(status.as_str()))
     }
 }
 
@@ -294,26 +306,31 @@ impl Transfers {
 }
 
 /// A place: city, port, terminal, border crossing, dry port, junction or sea waypoint.
+///
+/// Text and transfer rules are shared where they repeat (a place without a name shares
+/// its id's text; places with the network's default transfers share one copy), so a
+/// network of millions of places stays small.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Place {
     /// Stable identifier, unique in the network.
-    pub id: String,
-    /// Display name.
-    pub name: String,
+    pub id: Arc<str>,
+    /// Display name (the id when the data gives none).
+    pub name: Arc<str>,
     /// Other names and spellings people type.
-    pub aliases: Vec<String>,
+    pub aliases: Box<[Box<str>]>,
     /// Country, or `None` for international waters.
     pub country: Option<Country>,
     /// What the place is.
     pub kind: PlaceKind,
     /// Position (WGS84).
     pub coord: Coord,
-    /// Transfer times and charges, with the network defaults filled in.
-    pub transfers: Transfers,
+    /// Transfer times and charges, with the network defaults filled in (change them
+    /// with [`Arc::make_mut`]).
+    pub transfers: Arc<Transfers>,
     /// Throughput limit in TEU per year, `None` when unlimited.
     pub capacity_teu_per_year: Option<f64>,
     /// Where the figures come from.
-    pub source: Option<String>,
+    pub source: Option<Arc<str>>,
 }
 
 /// A link between two places with one mode.
@@ -326,7 +343,7 @@ pub struct Leg {
     /// Mode of transport.
     pub mode: Mode,
     /// Corridor tags (empty: a feeder usable by every corridor).
-    pub corridors: Vec<CorridorId>,
+    pub corridors: Box<[CorridorId]>,
     /// Length in km.
     pub distance_km: f64,
     /// Travel time in hours (border dwell, transfers and waits excluded).
@@ -345,8 +362,8 @@ pub struct Leg {
     pub headway_h: Option<f64>,
     /// Emission factor override in kg CO2e per TEU-km; `None` uses the mode's.
     pub co2_kg_per_teu_km: Option<f64>,
-    /// Where the figures come from.
-    pub source: Option<String>,
+    /// Where the figures come from (shared by the legs that name the same source).
+    pub source: Option<Arc<str>>,
 }
 
 /// Freight to move between two places, in TEU per year.

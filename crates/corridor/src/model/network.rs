@@ -1,8 +1,9 @@
 //! The validated, immutable network.
 
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
 
 use super::lookup::NameIndex;
 use super::{CorridorId, Leg, LegId, Meta, Mode, Place, PlaceId};
@@ -21,7 +22,7 @@ pub struct Network {
     places: Vec<Place>,
     legs: Vec<Leg>,
     corridors: Vec<String>,
-    ids: FxHashMap<String, PlaceId>,
+    ids: IdIndex,
     names: OnceLock<NameIndex>,
     spatial: OnceLock<SpatialIndex>,
 }
@@ -35,11 +36,11 @@ impl Network {
         legs: Vec<Leg>,
         corridors: Vec<String>,
     ) -> Network {
-        let ids = places
-            .iter()
-            .enumerate()
-            .map(|(index, place)| (place.id.clone(), PlaceId(index as u32)))
-            .collect();
+        let mut ids = IdIndex::with_capacity(places.len());
+        for index in 0..places.len() {
+            // Ids are unique: the caller validated them.
+            let _ = ids.insert(&places, PlaceId(index as u32));
+        }
         Network::from_validated_with_ids(meta, places, legs, corridors, ids)
     }
 
@@ -49,7 +50,7 @@ impl Network {
         places: Vec<Place>,
         legs: Vec<Leg>,
         corridors: Vec<String>,
-        ids: FxHashMap<String, PlaceId>,
+        ids: IdIndex,
     ) -> Network {
         Network {
             meta,
@@ -107,7 +108,7 @@ impl Network {
 
     /// The place with exactly this id.
     pub fn place_by_id(&self, id: &str) -> Option<PlaceId> {
-        self.ids.get(id).copied()
+        self.ids.get(&self.places, id)
     }
 
     /// Emission factor of a leg in kg CO2e per TEU-km (its own, else its mode's).
@@ -161,6 +162,100 @@ impl Network {
     }
 }
 
+/// Places by id: a hash table of place indices whose keys are the places' own ids, so
+/// no id is stored twice.
+///
+/// Open addressing with linear probing, at most half full. A slot holds the upper 32
+/// bits of the id's hash beside the place index + 1 (0: empty), so a lookup reads one
+/// slot, usually one cache line, and looks at a place only when the hash bits match.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct IdIndex {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+/// Where a probe for an id ended: at its place, or at the empty slot it would take.
+enum Probe {
+    Found(PlaceId),
+    Empty(usize),
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        FxBuildHasher.hash_one(id)
+    }
+
+    /// An empty index with room for `places` places.
+    pub(crate) fn with_capacity(places: usize) -> IdIndex {
+        IdIndex {
+            slots: vec![0; (places * 2).next_power_of_two().max(8)],
+            len: 0,
+        }
+    }
+
+    fn probe(&self, places: &[Place], id: &str, hash: u64) -> Probe {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return Probe::Empty(at);
+            }
+            if slot >> 32 == hash >> 32 {
+                let place = PlaceId(slot as u32 - 1);
+                if *places[place.index()].id == *id {
+                    return Probe::Found(place);
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The place of `places` with this id, if indexed.
+    pub(crate) fn get(&self, places: &[Place], id: &str) -> Option<PlaceId> {
+        if self.len == 0 {
+            return None;
+        }
+        match self.probe(places, id, Self::hash(id)) {
+            Probe::Found(place) => Some(place),
+            Probe::Empty(_) => None,
+        }
+    }
+
+    /// Indexes `places[place]` under its id; `Err` with the place already indexed under
+    /// that id, if any.
+    pub(crate) fn insert(&mut self, places: &[Place], place: PlaceId) -> Result<(), PlaceId> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow(places);
+        }
+        let id = &places[place.index()].id;
+        let hash = Self::hash(id);
+        match self.probe(places, id, hash) {
+            Probe::Found(first) => Err(first),
+            Probe::Empty(at) => {
+                self.slots[at] = (hash >> 32) << 32 | u64::from(place.0 + 1);
+                self.len += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// Doubles the table (at least 8 slots).
+    fn grow(&mut self, places: &[Place]) {
+        let size = (self.slots.len() * 2).max(8);
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|&slot| slot != 0) {
+            let place = (slot as u32 - 1) as usize;
+            let mut at = Self::hash(&places[place].id) as usize & mask;
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = slot;
+        }
+    }
+}
+
 impl Clone for Network {
     fn clone(&self) -> Self {
         let (meta, places, legs, corridors) = self.to_parts();
@@ -176,5 +271,55 @@ impl PartialEq for Network {
             && self.places == other.places
             && self.legs == other.legs
             && self.corridors == other.corridors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{Coord, PlaceKind, Transfers};
+
+    fn place(id: &str) -> Place {
+        let id: Arc<str> = Arc::from(id);
+        Place {
+            name: Arc::clone(&id),
+            id,
+            aliases: Box::default(),
+            country: None,
+            kind: PlaceKind::City,
+            coord: Coord { lon: 0.0, lat: 0.0 },
+            transfers: Arc::new(Transfers::ZERO),
+            capacity_teu_per_year: None,
+            source: None,
+        }
+    }
+
+    /// The id index finds every place, refuses second definitions with the first, and
+    /// grows from empty.
+    #[test]
+    fn id_index_finds_places_and_refuses_duplicates() {
+        let places: Vec<Place> = (0..5000)
+            .map(|i| place(&format!("p{}", i % 3000)))
+            .chain([place(""), place("é")])
+            .collect();
+        let mut index = IdIndex::default();
+        assert_eq!(index.get(&places, "p1"), None);
+        for i in 0..places.len() {
+            let expected = if (3000..5000).contains(&i) {
+                Err(PlaceId((i - 3000) as u32))
+            } else {
+                Ok(())
+            };
+            assert_eq!(index.insert(&places, PlaceId(i as u32)), expected, "{i}");
+        }
+        for i in 0..3000 {
+            assert_eq!(index.get(&places, &format!("p{i}")), Some(PlaceId(i)));
+        }
+        assert_eq!(index.get(&places, ""), Some(PlaceId(5000)));
+        assert_eq!(index.get(&places, "é"), Some(PlaceId(5001)));
+        assert_eq!(index.get(&places, "p3000"), None);
+        assert_eq!(index.get(&places, "e"), None);
     }
 }

@@ -41,7 +41,7 @@ struct Scratch {
     parent: Vec<(StateId, u32)>,
     /// States in the order they were settled (for metrics, parents first).
     settled: Vec<StateId>,
-    /// Metrics per state, allocated on first use (searches for weights only skip it).
+    /// Metrics per state, allocated on first use (only [`one_to_all`] needs them).
     metrics: Vec<Metrics>,
     heap: IndexedHeap,
     /// States a matrix row waits for: those whose `wanted` equals `stamp`.
@@ -108,7 +108,11 @@ pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
     add_metrics(graph, from, &mut scratch);
     let places = graph.network().places().len();
     (0..places as u32)
-        .map(|p| best_at(graph, from, PlaceId(p), &scratch))
+        .map(|p| {
+            best_at(graph, from, PlaceId(p), &scratch, |state| {
+                scratch.metrics[state as usize]
+            })
+        })
         .collect()
 }
 
@@ -215,32 +219,80 @@ impl MatrixRows {
         scratch.reset();
         let wanted = scratch.want(graph, from, to);
         search::<true>(graph, from, scratch, Some(wanted));
-        add_metrics(graph, from, scratch);
-        out.extend(
-            to.iter()
-                .map(|&target| best_at(graph, from, target, scratch)),
-        );
+        if graph.stores_arc_metrics() {
+            // A small graph: the metrics of every settled state, one addition each.
+            add_metrics(graph, from, scratch);
+            out.extend(to.iter().map(|&target| {
+                best_at(graph, from, target, scratch, |state| {
+                    scratch.metrics[state as usize]
+                })
+            }));
+            return;
+        }
+        // A large graph: metrics only for the routes asked for (no O(states) array),
+        // each summed along its path in the order `add_metrics` sums them.
+        let departures: Vec<Metrics> = graph.departures(from).map(|a| a.metrics).collect();
+        let mut path = Vec::new();
+        out.extend(to.iter().map(|&target| {
+            best_at(graph, from, target, scratch, |state| {
+                path_metrics(graph, scratch, &departures, state, &mut path)
+            })
+        }));
     }
 }
 
-fn best_at(graph: &Graph<'_>, from: PlaceId, place: PlaceId, scratch: &Scratch) -> Option<Cell> {
+/// The best cell at `place`: its target state with the smallest weight (ties: lowest
+/// state), with the metrics `metrics` gives for that state.
+fn best_at(
+    graph: &Graph<'_>,
+    from: PlaceId,
+    place: PlaceId,
+    scratch: &Scratch,
+    mut metrics: impl FnMut(StateId) -> Metrics,
+) -> Option<Cell> {
     if place == from {
         return (graph.allows_place(from) && !graph.corridor_required()).then_some(Cell {
             weight: 0.0,
             metrics: Metrics::ZERO,
         });
     }
-    let mut best: Option<Cell> = None;
+    let mut best: Option<(f64, StateId)> = None;
     for state in graph.targets(place) {
         let weight = scratch.dist[state as usize];
-        if weight.is_finite() && best.is_none_or(|b| weight < b.weight) {
-            best = Some(Cell {
-                weight,
-                metrics: scratch.metrics[state as usize],
-            });
+        if weight.is_finite() && best.is_none_or(|(b, _)| weight < b) {
+            best = Some((weight, state));
         }
     }
-    best
+    best.map(|(weight, state)| Cell {
+        weight,
+        metrics: metrics(state),
+    })
+}
+
+/// The metrics of the route the last search found to `state` (settled), summed from
+/// the origin as [`add_metrics`] sums them; `path` is reused memory.
+fn path_metrics(
+    graph: &Graph<'_>,
+    scratch: &Scratch,
+    departures: &[Metrics],
+    state: StateId,
+    path: &mut Vec<(StateId, u32)>,
+) -> Metrics {
+    path.clear();
+    let mut at = state;
+    let first = loop {
+        let (tail, index) = scratch.parent[at as usize];
+        if tail == FROM_ORIGIN {
+            break index;
+        }
+        path.push((tail, index));
+        at = tail;
+    };
+    let mut metrics = departures[first as usize];
+    for &(tail, index) in path.iter().rev() {
+        metrics = metrics + graph.metrics_at(tail, index as usize);
+    }
+    metrics
 }
 
 /// Dijkstra from `from` over the packed arcs (weights only); records parents and the
@@ -314,7 +366,7 @@ fn add_metrics(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
         scratch.metrics[state as usize] = if tail == FROM_ORIGIN {
             departures[index as usize]
         } else {
-            scratch.metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics
+            scratch.metrics[tail as usize] + graph.metrics_at(tail, index as usize)
         };
     }
 }

@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
 
 use super::Query;
-use crate::graph::{Arc, DirLeg, Graph, StateId};
+use crate::graph::{DirLeg, Graph, Link, StateId};
 use crate::model::PlaceId;
 
 /// A node of the layered graph: `stage * states + state`.
@@ -112,16 +112,19 @@ impl<'g, 'n> Layered<'g, 'n> {
     }
 
     /// The arcs out of a start: the origin's departures or a node's arcs.
-    fn start_arcs(&self, start: Start) -> (usize, f64, Vec<Arc>) {
+    fn start_arcs(&self, start: Start) -> (usize, f64, Vec<Link>) {
         match start {
             Start::Origin => (
                 self.origin_stage(),
                 0.0,
-                self.graph.departures(self.query.from).collect(),
+                self.graph
+                    .departures(self.query.from)
+                    .map(Link::from)
+                    .collect(),
             ),
             Start::Node(node, cost) => {
                 let (stage, state) = self.split(node);
-                (stage, cost, self.graph.arcs(state).collect())
+                (stage, cost, self.graph.links(state).collect())
             }
         }
     }
@@ -160,7 +163,7 @@ impl<'g, 'n> Layered<'g, 'n> {
                 legs.reverse();
                 return Some((cost, legs));
             }
-            for arc in self.graph.arcs(state) {
+            for arc in self.graph.links(state) {
                 self.relax(stage, cost, node, arc, bans, &mut memory);
             }
         }
@@ -172,7 +175,7 @@ impl<'g, 'n> Layered<'g, 'n> {
         stage: usize,
         cost: f64,
         parent: Node,
-        arc: Arc,
+        arc: Link,
         bans: &Bans,
         memory: &mut Memory,
     ) {

@@ -14,6 +14,7 @@ mod file;
 mod sweep;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 pub use dist::Dist;
 pub use file::{Entry, Factors, Quantity, ScenarioFile, SelectorSpec, parse};
@@ -289,12 +290,14 @@ fn scale_entry(
     for id in chosen_places {
         let place = &mut places[id.index()];
         if let Some(f) = factors.dwell {
-            place.transfers.border_h *= f;
-            place.transfers.border_exit_h *= f;
+            let transfers = Arc::make_mut(&mut place.transfers);
+            transfers.border_h *= f;
+            transfers.border_exit_h *= f;
         }
         if let Some(f) = factors.handling {
-            place.transfers.mode_change_h *= f;
-            place.transfers.gauge_change_h *= f;
+            let transfers = Arc::make_mut(&mut place.transfers);
+            transfers.mode_change_h *= f;
+            transfers.gauge_change_h *= f;
         }
         if let (Some(f), Some(c)) = (factors.capacity, place.capacity_teu_per_year) {
             place.capacity_teu_per_year = Some(c * f);

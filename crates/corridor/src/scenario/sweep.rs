@@ -6,6 +6,7 @@
 //! draws run. Values are drawn in declaration order, per leg or place in id order.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -109,7 +110,8 @@ pub fn draw_into(
             legs[id.index()].headway_h = network.leg(*id).headway_h;
         }
         for id in &u.places {
-            places[id.index()].transfers.border_h = network.place(*id).transfers.border_h;
+            Arc::make_mut(&mut places[id.index()].transfers).border_h =
+                network.place(*id).transfers.border_h;
         }
     }
     for u in uncertain {
@@ -129,7 +131,7 @@ pub fn draw_into(
             }
             Quantity::DwellH => {
                 for id in &u.places {
-                    places[id.index()].transfers.border_h = value(&mut rng);
+                    Arc::make_mut(&mut places[id.index()].transfers).border_h = value(&mut rng);
                 }
             }
         }
