@@ -541,3 +541,35 @@ fn avoid_lists_take_names_and_comma_separated_places() {
     ]);
     assert!(!snapped.contains("\"dostyk\""));
 }
+
+/// A negative latitude as a positional place needs no `--`; a mistyped option in its
+/// place is still an error, and so is a coordinate far from every place.
+#[test]
+fn negative_coordinates_are_places_and_options_are_not() {
+    // Cape Town: a coordinate, 7,860 km from the nearest place of the built-in network.
+    let far = run(&["route", "-33.9,18.4", "tashkent"]);
+    assert_eq!(far.exit, Exit::Usage);
+    assert!(
+        far.stderr.contains("km from the nearest place"),
+        "{}",
+        far.stderr
+    );
+    // In the southern hemisphere: Cape Town to Durban on a two-place network.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nodes.csv"),
+        "id,name,kind,lat,lon\ncpt,Cape Town,port,-33.9,18.4\ndur,Durban,port,-29.9,31.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("legs.csv"),
+        "from,to,mode,distance_km,time_h\ncpt,dur,road,1600,24\n",
+    )
+    .unwrap();
+    let data = dir.path().to_str().unwrap();
+    let south = run_ok(&["--data", data, "route", "-33.95,18.45", "-29.85,31.05"]);
+    assert!(south.contains("Cape Town → Durban"), "{south}");
+    let typo = run(&["route", "--bogus", "xian", "duisburg"]);
+    assert_eq!(typo.exit, Exit::Usage);
+    assert!(typo.stderr.contains("not an option"), "{}", typo.stderr);
+}

@@ -79,10 +79,18 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Origin: id, name, alias or "lat,lon" (not with --hubs or --places)
-    #[arg(required_unless_present_any = ["hubs", "places"])]
+    #[arg(
+        required_unless_present_any = ["hubs", "places"],
+        allow_hyphen_values = true,
+        value_parser = place_value
+    )]
     pub from: Option<String>,
     /// Destination: id, name, alias or "lat,lon"
-    #[arg(required_unless_present_any = ["hubs", "places"])]
+    #[arg(
+        required_unless_present_any = ["hubs", "places"],
+        allow_hyphen_values = true,
+        value_parser = place_value
+    )]
     pub to: Option<String>,
     /// Sweep every ordered pair of hubs (cities, ports and dry ports) instead of one
     /// origin and destination: one matrix per draw, a row per pair
@@ -187,8 +195,10 @@ pub enum RouteFormat {
 #[derive(Debug, Args)]
 pub struct RouteArgs {
     /// Origin: id, name, alias or "lat,lon"
+    #[arg(allow_hyphen_values = true, value_parser = place_value)]
     pub from: String,
     /// Destination: id, name, alias or "lat,lon"
+    #[arg(allow_hyphen_values = true, value_parser = place_value)]
     pub to: String,
     /// Objective and constraints.
     #[command(flatten)]
@@ -359,8 +369,10 @@ pub enum ExportFormat {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Origin: id, name, alias or "lat,lon"
+    #[arg(allow_hyphen_values = true, value_parser = place_value)]
     pub from: String,
     /// Destination: id, name, alias or "lat,lon"
+    #[arg(allow_hyphen_values = true, value_parser = place_value)]
     pub to: String,
     /// Objective and constraints.
     #[command(flatten)]
@@ -394,4 +406,17 @@ pub struct GenerateArgs {
     /// Replace existing files
     #[arg(long)]
     pub force: bool,
+}
+
+/// A place as a positional argument: anything, and a value starting with `-` only if it
+/// is a coordinate (`-33.9,18.4`), so a negative latitude needs no `--` while a mistyped
+/// option is still an error.
+fn place_value(value: &str) -> Result<String, String> {
+    if value.starts_with('-') && corridor::model::parse_coord(value).is_none() {
+        Err(format!(
+            "{value:?} is not an option of this command (a coordinate is written lat,lon, e.g. -33.9,18.4)"
+        ))
+    } else {
+        Ok(value.to_owned())
+    }
 }
