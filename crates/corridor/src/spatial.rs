@@ -33,18 +33,7 @@ impl SpatialIndex {
     /// The place nearest to `coord` by great-circle distance; ties go to the lowest id.
     /// `None` only for an empty index. O(log n) expected.
     pub fn nearest(&self, coord: Coord) -> Option<PlaceId> {
-        let mut neighbours = self
-            .tree
-            .nearest_neighbor_iter_with_distance_2(&unit_vector(coord));
-        let (first, best_distance) = neighbours.next()?;
-        let mut best = first.data;
-        for (entry, distance_2) in neighbours {
-            if distance_2 > best_distance {
-                break;
-            }
-            best = best.min(entry.data);
-        }
-        Some(PlaceId(best))
+        self.nearest_where(coord, |_| true)
     }
 
     /// The place nearest to `coord` among those `keep` accepts (ties to the lowest id);

@@ -49,7 +49,7 @@ struct Scratch {
     stamp: u32,
 }
 
-const FROM_ORIGIN: StateId = StateId::MAX;
+pub(super) const FROM_ORIGIN: StateId = StateId::MAX;
 
 impl Scratch {
     fn new(states: usize) -> Scratch {
@@ -109,7 +109,7 @@ pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
     let places = graph.network().places().len();
     (0..places as u32)
         .map(|p| {
-            best_at(graph, from, PlaceId(p), &scratch, |state| {
+            best_at(graph, from, PlaceId(p), &scratch.dist, |state| {
                 scratch.metrics[state as usize]
             })
         })
@@ -223,7 +223,7 @@ impl MatrixRows {
             // A small graph: the metrics of every settled state, one addition each.
             add_metrics(graph, from, scratch);
             out.extend(to.iter().map(|&target| {
-                best_at(graph, from, target, scratch, |state| {
+                best_at(graph, from, target, &scratch.dist, |state| {
                     scratch.metrics[state as usize]
                 })
             }));
@@ -234,20 +234,21 @@ impl MatrixRows {
         let departures: Vec<Metrics> = graph.departures(from).map(|a| a.metrics).collect();
         let mut path = Vec::new();
         out.extend(to.iter().map(|&target| {
-            best_at(graph, from, target, scratch, |state| {
+            best_at(graph, from, target, &scratch.dist, |state| {
                 path_metrics(graph, scratch, &departures, state, &mut path)
             })
         }));
     }
 }
 
-/// The best cell at `place`: its target state with the smallest weight (ties: lowest
-/// state), with the metrics `metrics` gives for that state.
-fn best_at(
+/// The best cell at `place` after a search from `from` that left the weights in `dist`:
+/// its target state with the smallest weight (ties: lowest state), with the metrics
+/// `metrics` gives for that state.
+pub(super) fn best_at(
     graph: &Graph<'_>,
     from: PlaceId,
     place: PlaceId,
-    scratch: &Scratch,
+    dist: &[f64],
     mut metrics: impl FnMut(StateId) -> Metrics,
 ) -> Option<Cell> {
     if place == from {
@@ -258,7 +259,7 @@ fn best_at(
     }
     let mut best: Option<(f64, StateId)> = None;
     for state in graph.targets(place) {
-        let weight = scratch.dist[state as usize];
+        let weight = dist[state as usize];
         if weight.is_finite() && best.is_none_or(|(b, _)| weight < b) {
             best = Some((weight, state));
         }

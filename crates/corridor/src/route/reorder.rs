@@ -12,13 +12,9 @@
 use std::collections::VecDeque;
 
 use super::heap::IndexedHeap;
-use super::matrix::Cell;
+use super::matrix::{Cell, FROM_ORIGIN, best_at};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::PlaceId;
-
-/// Parent marker of states reached straight from the origin (the index is then the
-/// departure's).
-const FROM_ORIGIN: StateId = StateId::MAX;
 /// Position of a state the reference search never reached.
 const UNORDERED: u32 = u32::MAX;
 
@@ -167,40 +163,17 @@ impl ReorderedRows {
         }
         // One scan in the reference order; a state improved after its turn is queued.
         for (k, &state) in order.iter().enumerate() {
-            let here = dist[state as usize];
-            if !here.is_finite() {
-                continue;
-            }
-            for (i, arc) in graph.hot_arcs(state).iter().enumerate() {
-                let next = here + arc.weight;
-                let head = arc.head as usize;
-                if next < dist[head] {
-                    dist[head] = next;
-                    parent[head] = (state, i as u32);
+            if dist[state as usize].is_finite() {
+                relax(graph, state, dist, parent, queued, queue, |head| {
                     let p = position[head];
-                    if (p == UNORDERED || p as usize <= k) && !queued[head] {
-                        queued[head] = true;
-                        queue.push_back(arc.head);
-                    }
-                }
+                    p == UNORDERED || p as usize <= k
+                });
             }
         }
         // Corrections until nothing improves.
         while let Some(state) = queue.pop_front() {
             queued[state as usize] = false;
-            let here = dist[state as usize];
-            for (i, arc) in graph.hot_arcs(state).iter().enumerate() {
-                let next = here + arc.weight;
-                let head = arc.head as usize;
-                if next < dist[head] {
-                    dist[head] = next;
-                    parent[head] = (state, i as u32);
-                    if !queued[head] {
-                        queued[head] = true;
-                        queue.push_back(arc.head);
-                    }
-                }
-            }
+            relax(graph, state, dist, parent, queued, queue, |_| true);
         }
         scratch.row = scratch.row.wrapping_add(1);
         if scratch.row == 0 {
@@ -212,8 +185,8 @@ impl ReorderedRows {
         }
     }
 
-    /// The best cell at `place` (its target state of least weight, the first of equals)
-    /// with the metrics of the route found to it, summed from the origin leg by leg.
+    /// The best cell at `place` ([`best_at`]) with the metrics of the route found to it,
+    /// summed from the origin leg by leg.
     fn cell(
         &self,
         graph: &Graph<'_>,
@@ -221,46 +194,68 @@ impl ReorderedRows {
         place: PlaceId,
         s: &mut ReorderScratch,
     ) -> Option<Cell> {
-        if place == from {
-            return (graph.allows_place(from) && !graph.corridor_required()).then_some(Cell {
-                weight: 0.0,
-                metrics: Metrics::ZERO,
-            });
-        }
-        let mut best: Option<(f64, StateId)> = None;
-        for state in graph.targets(place) {
-            let weight = s.dist[state as usize];
-            if weight.is_finite() && best.is_none_or(|(b, _)| weight < b) {
-                best = Some((weight, state));
+        let ReorderScratch {
+            dist,
+            parent,
+            departures,
+            metrics,
+            computed,
+            row,
+            path,
+            ..
+        } = s;
+        best_at(graph, from, place, dist, |state| {
+            // Up the parents to a state whose metrics this row already has (or the
+            // origin), then down again adding each arc's metrics: every state is summed
+            // once per row.
+            path.clear();
+            let mut at = state;
+            while computed[at as usize] != *row {
+                path.push(at);
+                debug_assert!(path.len() <= self.states, "parent pointers form a cycle");
+                let (tail, _) = parent[at as usize];
+                if tail == FROM_ORIGIN {
+                    break;
+                }
+                at = tail;
             }
-        }
-        let (weight, state) = best?;
-        // Up the parents to a state whose metrics this row already has (or the origin),
-        // then down again adding each arc's metrics: every state is summed once per row.
-        s.path.clear();
-        let mut at = state;
-        while s.computed[at as usize] != s.row {
-            s.path.push(at);
-            debug_assert!(s.path.len() <= self.states, "parent pointers form a cycle");
-            let (tail, _) = s.parent[at as usize];
-            if tail == FROM_ORIGIN {
-                break;
+            while let Some(at) = path.pop() {
+                let (tail, index) = parent[at as usize];
+                metrics[at as usize] = if tail == FROM_ORIGIN {
+                    departures[index as usize]
+                } else {
+                    metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics
+                };
+                computed[at as usize] = *row;
             }
-            at = tail;
-        }
-        while let Some(at) = s.path.pop() {
-            let (tail, index) = s.parent[at as usize];
-            s.metrics[at as usize] = if tail == FROM_ORIGIN {
-                s.departures[index as usize]
-            } else {
-                s.metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics
-            };
-            s.computed[at as usize] = s.row;
-        }
-        Some(Cell {
-            weight,
-            metrics: s.metrics[state as usize],
+            metrics[state as usize]
         })
+    }
+}
+
+/// Relaxes the arcs leaving `state`; an improved head is queued (once) when `requeue`
+/// says its turn has passed.
+fn relax(
+    graph: &Graph<'_>,
+    state: StateId,
+    dist: &mut [f64],
+    parent: &mut [(StateId, u32)],
+    queued: &mut [bool],
+    queue: &mut VecDeque<StateId>,
+    requeue: impl Fn(usize) -> bool,
+) {
+    let here = dist[state as usize];
+    for (i, arc) in graph.hot_arcs(state).iter().enumerate() {
+        let next = here + arc.weight;
+        let head = arc.head as usize;
+        if next < dist[head] {
+            dist[head] = next;
+            parent[head] = (state, i as u32);
+            if !queued[head] && requeue(head) {
+                queued[head] = true;
+                queue.push_back(arc.head);
+            }
+        }
     }
 }
 
