@@ -111,6 +111,15 @@ impl Network {
         self.ids.get(&self.places, id)
     }
 
+    /// Whether both ends of a leg are in the same country (a leg touching a place of no
+    /// country, such as a sea waypoint, is not domestic).
+    pub fn leg_is_domestic(&self, leg: &Leg) -> bool {
+        match (self.place(leg.from).country, self.place(leg.to).country) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+
     /// Emission factor of a leg in kg CO2e per TEU-km (its own, else its mode's).
     pub fn co2_kg_per_teu_km(&self, leg: &Leg) -> f64 {
         leg.co2_kg_per_teu_km
