@@ -14,3 +14,4 @@ mod properties;
 mod random;
 mod route;
 mod scenario;
+mod semantics;

@@ -100,11 +100,22 @@ pub(crate) fn profile_by(
 fn corridors(network: &Network, flag: &str, tags: &[String]) -> Result<Vec<CorridorId>, Failure> {
     tags.iter()
         .map(|tag| {
-            network.corridor_id(tag.trim()).ok_or_else(|| {
-                Failure::usage(format!(
+            network.corridor_named(tag).ok_or_else(|| {
+                let aliases: Vec<&str> = network
+                    .meta()
+                    .corridors
+                    .iter()
+                    .flat_map(|c| c.aliases.iter().map(String::as_str))
+                    .collect();
+                let mut message = format!(
                     "error: {flag}: unknown corridor {tag:?}; the network has {}",
                     network.corridors().join(", ")
-                ))
+                );
+                if !aliases.is_empty() {
+                    message.push_str(&format!(" (also known as {})", aliases.join(", ")));
+                }
+                message.push_str("; `corridor corridors` lists them");
+                Failure::usage(message)
             })
         })
         .collect()
