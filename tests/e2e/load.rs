@@ -352,6 +352,54 @@ fn self_loop_and_short_leg() {
     );
 }
 
+/// Issue 15: rows after a CRLF line end, a quoted field spanning lines or empty lines are
+/// reported on the line where they start, as an editor numbers it.
+#[test]
+fn issue15_line_numbers_with_crlf_multiline_fields_and_empty_lines() {
+    let legs = "from,to,mode,distance_km,time_h\r\na,b,rail,400,10\r\na,b,rail,abc,10\r\n";
+    assert_error(
+        NODES,
+        legs,
+        None,
+        DiagnosticKind::BadNumber,
+        "legs.csv",
+        Some(3),
+        Some("distance_km"),
+    );
+    let nodes = "id,name,lat,lon\r\na,\"Alpha\r\nthe first\",43,76\r\nb,Bravo,95,80\r\n";
+    assert_error(
+        nodes,
+        LEGS,
+        None,
+        DiagnosticKind::OutOfRange,
+        "nodes.csv",
+        Some(4),
+        Some("lat"),
+    );
+    for end in ["\n", "\r\n"] {
+        let nodes = format!("id,lat,lon{end}a,43,76{end}{end}{end}b,95,80{end}");
+        assert_error(
+            &nodes,
+            LEGS,
+            None,
+            DiagnosticKind::OutOfRange,
+            "nodes.csv",
+            Some(5),
+            Some("lat"),
+        );
+    }
+    let nodes = "\r\n\r\nid,lat,lon\r\na,43,76\r\nb,44,80\r\nb,44,80\r\n";
+    assert_error(
+        nodes,
+        LEGS,
+        None,
+        DiagnosticKind::DuplicateId,
+        "nodes.csv",
+        Some(6),
+        Some("id"),
+    );
+}
+
 #[test]
 fn ragged_rows_are_refused_with_their_line() {
     assert_error(
@@ -587,6 +635,10 @@ fn chunked_parsing_keeps_lines_and_is_thread_independent() {
     let two = load(2, broken.as_bytes()).unwrap_err();
     assert_eq!(one, two);
     let lines: Vec<u64> = one.errors.iter().map(|d| d.line.unwrap()).collect();
+    assert_eq!(lines, broken_lines);
+    // The same lines with CRLF line ends (parsed by the csv crate, chunk by chunk).
+    let crlf = load(2, broken.replace('\n', "\r\n").as_bytes()).unwrap_err();
+    let lines: Vec<u64> = crlf.errors.iter().map(|d| d.line.unwrap()).collect();
     assert_eq!(lines, broken_lines);
     assert!(
         one.errors

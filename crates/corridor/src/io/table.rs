@@ -96,7 +96,7 @@ pub(crate) fn read_chunks<A: Send>(
         .from_reader(bytes);
     let mut record = ByteRecord::new();
     let header_line = match reader.read_byte_record(&mut record) {
-        Ok(true) => record.position().map_or(1, |p| p.line()),
+        Ok(true) => record_line(bytes, &record),
         Ok(false) => {
             diagnostics.push(
                 Diagnostic::error(DiagnosticKind::EmptyFile, file, "file is empty").expected(
@@ -225,8 +225,7 @@ fn read_chunk<A>(
 
 /// [`read_chunk`] for text without quotes or carriage returns: one row per line, cells
 /// separated by commas. Empty lines are skipped as the csv crate skips them, and rows are
-/// numbered as it numbers them: from the line after the previous row (so a row after
-/// empty lines gets the first of them).
+/// numbered by the line on which they start (as [`record_line`] numbers them).
 fn read_text_chunk<A>(
     header: &Header<'_>,
     text: &str,
@@ -246,8 +245,8 @@ fn read_text_chunk<A>(
                 cells.push(&text[cell..at]);
                 take_row(header, Record::Text(&cells), offset + start, out, parse);
                 cells.clear();
-                start = line + 1;
             }
+            start = line + 1;
             cell = at + 1;
             line += 1;
         }
@@ -284,9 +283,26 @@ fn read_csv_chunk<A>(
                 break;
             }
         }
-        let line = offset + record.position().map_or(0, |p| p.line());
+        let line = offset + record_line(chunk, &record);
         take_row(header, Record::Bytes(&record), line, out, parse);
     }
+}
+
+/// The line on which `record`, read from `bytes`, starts. The csv crate gives the
+/// position just after the previous record, which lies before the line breaks that end
+/// it: before the `\n` of a `\r\n` and before skipped empty lines. The line breaks
+/// between that position and the record's first byte are counted here.
+fn record_line(bytes: &[u8], record: &ByteRecord) -> u64 {
+    let Some(position) = record.position() else {
+        return 1;
+    };
+    let from = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+    let skipped = bytes[from..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .filter(|&&b| b == b'\n')
+        .count();
+    position.line() + skipped as u64
 }
 
 /// Skips a blank row, reports a ragged one, and hands the others to `parse`.
