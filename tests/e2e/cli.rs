@@ -51,7 +51,7 @@ fn validate_refuses_bad_data_with_exit_code_3() {
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["frobnicate"]).exit, Exit::Usage);
-    assert_eq!(run(&["nodes", "--country", "Kazakhstan"]).exit, Exit::Usage);
+    assert_eq!(run(&["nodes", "--country", "XX"]).exit, Exit::Usage);
     assert_eq!(run(&["export", "--format", "csv"]).exit, Exit::Usage);
     assert_eq!(run(&["--help"]).exit, Exit::Ok);
 }
@@ -540,6 +540,55 @@ fn avoid_lists_take_names_and_comma_separated_places() {
         "json",
     ]);
     assert!(!snapped.contains("\"dostyk\""));
+}
+
+/// Issue 15: unknown country codes and names are refused with suggestions (they used to
+/// be accepted, and the route still crossed Russia), and so are 0 threads, by every
+/// command.
+#[test]
+fn issue15_unknown_countries_and_zero_threads_are_refused() {
+    for code in ["XX", "QQ"] {
+        let result = run(&["route", "xian", "duisburg", "--avoid-country", code]);
+        assert_eq!(result.exit, Exit::Usage, "{}", result.stdout);
+        assert!(
+            result
+                .stderr
+                .contains(&format!("--avoid-country: unknown country \"{code}\"")),
+            "{}",
+            result.stderr
+        );
+    }
+    // Nothing is close to XX: the network's countries are listed.
+    let result = run(&["route", "xian", "duisburg", "--avoid-country", "XX"]);
+    assert!(result.stderr.contains("KG, KZ"), "{}", result.stderr);
+    let typo = run(&["route", "xian", "duisburg", "--avoid-country", "Rusia"]);
+    assert_eq!(typo.exit, Exit::Usage);
+    assert!(
+        typo.stderr.contains("did you mean RU (Russia)"),
+        "{}",
+        typo.stderr
+    );
+    let nodes = run(&["nodes", "--country", "Kazakhstn"]);
+    assert_eq!(nodes.exit, Exit::Usage);
+    assert!(nodes.stderr.contains("KZ (Kazakhstan)"), "{}", nodes.stderr);
+    // Names work for nodes --country as for --avoid-country.
+    assert_eq!(
+        run_ok(&["nodes", "--country", "Kazakhstan"]),
+        run_ok(&["nodes", "--country", "kz"])
+    );
+    for command in [
+        &["route", "xian", "duisburg"][..],
+        &["validate"],
+        &["nodes"],
+    ] {
+        let result = run(&[&["--threads", "0"][..], command].concat());
+        assert_eq!(result.exit, Exit::Usage, "{command:?}");
+        assert!(
+            result.stderr.contains("--threads must be at least 1"),
+            "{}",
+            result.stderr
+        );
+    }
 }
 
 /// A negative latitude as a positional place needs no `--`; a mistyped option in its

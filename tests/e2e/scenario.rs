@@ -76,6 +76,29 @@ fn close_open_and_their_order() {
     }
 }
 
+/// Issue 15: a scenario names a country by code or by name, as `--avoid-country` does;
+/// an unknown one is located with suggestions.
+#[test]
+fn issue15_scenario_countries_by_code_or_name() {
+    let network = builtin_network();
+    let closed = |country: &str| -> Vec<Status> {
+        let text = format!("[[close]]\ncountry = \"{country}\"\n");
+        let applied = apply(&network, &[&text]).network;
+        applied.legs().iter().map(|leg| leg.status).collect()
+    };
+    let by_code = closed("RU");
+    assert!(by_code.contains(&Status::Closed));
+    assert_eq!(closed("Russia"), by_code);
+    assert_eq!(closed("russian federation"), by_code);
+    assert_eq!(closed("ru"), by_code);
+    let file = parse("[[close]]\ncountry = \"Rusia\"\n");
+    let error = scenario::apply(&network, &[file]).unwrap_err();
+    let d = &error.errors[0];
+    assert_eq!((d.line, d.column.as_deref()), (Some(1), Some("country")));
+    assert_eq!(d.value.as_deref(), Some("Rusia"));
+    assert!(d.to_string().contains("did you mean RU (Russia)"), "{d}");
+}
+
 #[test]
 fn closing_a_corridor_keeps_shared_legs() {
     let network = load_text(

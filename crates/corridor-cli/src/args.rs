@@ -319,7 +319,7 @@ pub struct NodesArgs {
     /// Text to look for in ids, names and aliases (case and diacritics ignored); all
     /// places if omitted
     pub query: Option<String>,
-    /// Only places in this country (ISO 3166-1 alpha-2, e.g. KZ)
+    /// Only places in this country (ISO 3166-1 alpha-2 code such as KZ, or a name)
     #[arg(long, value_name = "CC")]
     pub country: Option<String>,
     /// Only places of this kind (city, port, terminal, border, dry-port, junction, waypoint)

@@ -1,8 +1,8 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
-use corridor::model::{country_named, parse_coord};
+use corridor::model::parse_coord;
 use corridor::route::{Blocker, diagnose};
-use corridor::{CorridorId, Country, Mode, Network, Objective, PlaceId, Profile, Query};
+use corridor::{CorridorId, Mode, Network, Objective, PlaceId, Profile, Query};
 
 use super::{end, place};
 use crate::args::{By, RoutingArgs};
@@ -39,16 +39,11 @@ pub(crate) fn profile_by(
         }
         profile.value_of_time_usd_per_teu_h = Some(value);
     }
-    for code in &args.avoid_country {
-        // A code (RU) or a country name (Russia, Türkiye).
-        let country = Country::parse(code)
-            .filter(|_| code.trim().len() == 2)
-            .or_else(|| country_named(code).and_then(Country::parse))
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "error: --avoid-country: {code:?} is not a country code; expected an ISO 3166-1 alpha-2 code such as RU or a country name"
-                ))
-            })?;
+    for text in &args.avoid_country {
+        // A code (RU) or a country name (Russia, Türkiye) of a place of the network.
+        let country = network
+            .resolve_country(text)
+            .map_err(|e| Failure::usage(format!("error: --avoid-country: {e}")))?;
         profile.avoid_countries.push(country);
     }
     for value in &args.avoid {

@@ -18,7 +18,7 @@ pub enum SelectorSpec {
     Leg(String, String),
     /// `corridor = "tag"`.
     Corridor(String),
-    /// `country = "CC"`.
+    /// `country = "CC"` or a country name (`"Russia"`).
     Country(String),
     /// `mode = "ferry"`.
     Mode(String),

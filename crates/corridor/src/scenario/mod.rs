@@ -24,7 +24,9 @@ pub use sweep::{
 };
 
 use crate::io::{self, Diagnostic, DiagnosticKind, LoadError, Source, Sources};
-use crate::model::{CorridorId, Country, Leg, LegId, Mode, Network, Place, PlaceId, Status, fold};
+use crate::model::{
+    CorridorId, Country, Leg, LegId, LookupError, Mode, Network, Place, PlaceId, Status, fold,
+};
 
 /// An uncertain quantity resolved against a network.
 #[derive(Clone, Debug, PartialEq)]
@@ -427,31 +429,38 @@ fn resolve(
                 None
             }
         },
-        SelectorSpec::Country(code) => {
-            let country = Country::parse(code).filter(|_| code.trim().len() == 2);
-            match country {
-                Some(c) if network.places().iter().any(|p| p.country == Some(c)) => {
-                    Some(Selector::Country(c))
-                }
-                _ => {
-                    let mut present: Vec<String> = network
-                        .places()
-                        .iter()
-                        .filter_map(|p| p.country.map(|c| c.to_string()))
-                        .collect();
-                    present.sort();
-                    present.dedup();
-                    let d = errors.at(
-                        line,
-                        "country",
-                        DiagnosticKind::UnknownReference,
-                        "no place of the network is in this country",
-                    );
-                    d.value = Some(code.clone());
-                    d.expected = Some(format!("one of {}", present.join(", ")));
-                    None
-                }
+        SelectorSpec::Country(text) => {
+            let country = network.resolve_country(text);
+            if let Ok(country) = country
+                && network.has_country(country)
+            {
+                return Some(Selector::Country(country));
             }
+            let d = errors.at(
+                line,
+                "country",
+                DiagnosticKind::UnknownReference,
+                "no place of the network is in this country",
+            );
+            d.value = Some(text.clone());
+            d.expected = Some(match country {
+                Err(LookupError::UnknownCountry { suggestions, .. }) if !suggestions.is_empty() => {
+                    format!(
+                        "a country of the network (did you mean {}?)",
+                        suggestions.join(", ")
+                    )
+                }
+                _ => format!(
+                    "an ISO 3166-1 alpha-2 code or a country name, one of {}",
+                    network
+                        .countries()
+                        .iter()
+                        .map(Country::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+            None
         }
         SelectorSpec::Mode(name) => match Mode::parse(name) {
             Some(m) => Some(Selector::Mode(m)),
