@@ -591,6 +591,60 @@ fn issue15_unknown_countries_and_zero_threads_are_refused() {
     }
 }
 
+/// Issue 15: negative numbers reach the range checks instead of clap's "unexpected
+/// argument", a missing --data folder is named as missing, and a binary file is named
+/// as not UTF-8 text, once.
+#[test]
+fn issue15_negative_numbers_missing_folders_and_binary_files_are_named() {
+    for (flag, value) in [("--volume", "-5"), ("--value-of-time", "-1.5")] {
+        let result = run(&["route", "xian", "duisburg", flag, value]);
+        assert_eq!(result.exit, Exit::Usage);
+        assert!(
+            result.stderr.contains(&format!(
+                "error: {flag}: {value} is not a finite number >= 0"
+            )),
+            "{}",
+            result.stderr
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nodir");
+    let result = run(&["--data", missing.to_str().unwrap(), "nodes"]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result
+            .stderr
+            .contains(&format!("{}: folder does not exist", missing.display())),
+        "{}",
+        result.stderr
+    );
+    assert!(!result.stderr.contains("has no nodes.csv"), "{}", result.stderr);
+    // Binary garbage as nodes.csv, with a line break before the first bad byte.
+    let mut garbage = b"id,lat\n\x00\x9f\x92".to_vec();
+    garbage.extend((0u8..=255).cycle().take(2000));
+    std::fs::write(dir.path().join("nodes.csv"), &garbage).unwrap();
+    std::fs::write(
+        dir.path().join("legs.csv"),
+        "from,to,mode,distance_km,time_h\na,b,rail,400,10\n",
+    )
+    .unwrap();
+    let result = run(&["--data", dir.path().to_str().unwrap(), "nodes"]);
+    assert_eq!(result.exit, Exit::Data);
+    let nodes = dir.path().join("nodes.csv");
+    let expected = format!(
+        "{}:2: file is not UTF-8 text (byte 9 is invalid)",
+        nodes.display()
+    );
+    assert_eq!(
+        result.stderr.matches("not UTF-8").count(),
+        1,
+        "{}",
+        result.stderr
+    );
+    assert!(result.stderr.contains(&expected), "{}", result.stderr);
+    assert!(!result.stderr.contains("missing"), "{}", result.stderr);
+}
+
 /// A negative latitude as a positional place needs no `--`; a mistyped option in its
 /// place is still an error, and so is a coordinate far from every place.
 #[test]

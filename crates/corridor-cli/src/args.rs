@@ -149,7 +149,7 @@ pub struct RoutingArgs {
     #[arg(long, value_enum)]
     pub by: Option<By>,
     /// Value of time in USD per TEU-hour for --by generalized [default: the network's]
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub value_of_time: Option<f64>,
     /// Do not pass through this country (ISO code or name; repeat or separate with commas)
     #[arg(long, value_name = "CC", value_delimiter = ',')]
@@ -174,7 +174,7 @@ pub struct RoutingArgs {
     #[arg(long)]
     pub include_planned: bool,
     /// Only use legs and places with capacity for this volume (TEU per year)
-    #[arg(long, value_name = "TEU")]
+    #[arg(long, value_name = "TEU", allow_negative_numbers = true)]
     pub volume: Option<f64>,
 }
 

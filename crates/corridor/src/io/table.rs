@@ -90,6 +90,10 @@ pub(crate) fn read_chunks<A: Send>(
         one_of,
     } = spec;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(problem) = not_text(file, bytes) {
+        diagnostics.push(problem);
+        return false;
+    }
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -171,6 +175,30 @@ pub(crate) fn read_chunks<A: Send>(
     }
     parsed.into_iter().for_each(take);
     true
+}
+
+/// Bytes at the start of a table checked for UTF-8 before anything else.
+const TEXT_CHECK_BYTES: usize = 1 << 16;
+
+/// An error if the start of `bytes` is not UTF-8 text (a binary file, or another
+/// encoding): one located error instead of one per column name or cell. Checks the
+/// first [`TEXT_CHECK_BYTES`]; a bad cell further on is reported at its cell.
+fn not_text(file: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let head = &bytes[..bytes.len().min(TEXT_CHECK_BYTES)];
+    let error = std::str::from_utf8(head).err()?;
+    // A character cut by the end of the checked part is not an error.
+    error.error_len()?;
+    let at = error.valid_up_to();
+    let line = line_breaks(&head[..at]) as u64 + 1;
+    Some(
+        Diagnostic::error(
+            DiagnosticKind::BadEncoding,
+            file,
+            format!("file is not UTF-8 text (byte {} is invalid)", at + 1),
+        )
+        .at(line)
+        .expected("a CSV file saved as UTF-8"),
+    )
 }
 
 /// The number of `\n` in `bytes`.
