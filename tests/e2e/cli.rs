@@ -601,7 +601,7 @@ fn issue15_negative_numbers_missing_folders_and_binary_files_are_named() {
         assert_eq!(result.exit, Exit::Usage);
         assert!(
             result.stderr.contains(&format!(
-                "error: {flag}: {value} is not a finite number >= 0"
+                "error: {flag}: {value} is not a number from 0 to 1000000000"
             )),
             "{}",
             result.stderr
@@ -618,7 +618,11 @@ fn issue15_negative_numbers_missing_folders_and_binary_files_are_named() {
         "{}",
         result.stderr
     );
-    assert!(!result.stderr.contains("has no nodes.csv"), "{}", result.stderr);
+    assert!(
+        !result.stderr.contains("has no nodes.csv"),
+        "{}",
+        result.stderr
+    );
     // Binary garbage as nodes.csv, with a line break before the first bad byte.
     let mut garbage = b"id,lat\n\x00\x9f\x92".to_vec();
     garbage.extend((0u8..=255).cycle().take(2000));
@@ -643,6 +647,155 @@ fn issue15_negative_numbers_missing_folders_and_binary_files_are_named() {
     );
     assert!(result.stderr.contains(&expected), "{}", result.stderr);
     assert!(!result.stderr.contains("missing"), "{}", result.stderr);
+}
+
+/// Every metric of `value` (any nesting) is a number: no `null` from an infinity or NaN.
+fn assert_no_null(value: &serde_json::Value, at: &str) {
+    match value {
+        serde_json::Value::Null => panic!("null at {at}"),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                assert_no_null(item, &format!("{at}[{i}]"));
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                assert_no_null(item, &format!("{at}.{key}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Issue 15: numbers beyond the documented limits are refused where they are written
+/// (exit 3); numbers at the limits give correct, finite results.
+#[test]
+fn issue15_huge_numbers_are_refused_and_large_ones_computed() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    for huge in ["1e308", "1e18", "1000000001"] {
+        let demand = write(
+            "huge.csv",
+            &format!("from,to,volume_teu_per_year\nxian,duisburg,{huge}\nalmaty,istanbul,1000\n"),
+        );
+        let result = run(&["flow", "--demand", &demand]);
+        assert_eq!(result.exit, Exit::Data, "{huge}: {}", result.stdout);
+        assert!(
+            result.stderr.contains(&format!(
+                "huge.csv:2: volume_teu_per_year: number is too large: got \"{huge}\""
+            )),
+            "{}",
+            result.stderr
+        );
+    }
+    // At the limit: Almaty -> Istanbul delivers what it delivers on its own.
+    let alone = write(
+        "alone.csv",
+        "from,to,volume_teu_per_year\nalmaty,istanbul,1000\n",
+    );
+    let both = write(
+        "both.csv",
+        "from,to,volume_teu_per_year\nxian,duisburg,1e9\nalmaty,istanbul,1000\n",
+    );
+    let alone = json(&["flow", "--demand", &alone, "--format", "json"]);
+    let both = json(&["flow", "--demand", &both, "--format", "json"]);
+    assert_no_null(&both, "flow");
+    assert_eq!(
+        both["flows"][1]["delivered_teu_per_year"],
+        alone["flows"][0]["delivered_teu_per_year"]
+    );
+    assert!(both["delivered_teu_per_year"].as_f64().unwrap() > 1e9 - 1.0);
+    // Volumes a million times larger deliver a million times more, whatever the weights
+    // (phase 1 once stopped early when routes weighed more than 1e9 per TEU).
+    let delivered = |volume: &str| {
+        let text = [
+            "xian,duisburg",
+            "almaty,istanbul",
+            "baku,tashkent",
+            "chongqing,tehran",
+        ]
+        .map(|pair| format!("{pair},{volume}\n"))
+        .concat();
+        let demand = write("four.csv", &format!("from,to,volume_teu_per_year\n{text}"));
+        let value = json(&[
+            "flow",
+            "--demand",
+            &demand,
+            "--by",
+            "generalized",
+            "--value-of-time",
+            "1e9",
+            "--avoid-country",
+            "RU,IR",
+            "--format",
+            "json",
+        ]);
+        assert_no_null(&value, "flow");
+        value["delivered_teu_per_year"].as_f64().unwrap()
+    };
+    let (small, large) = (delivered("1000"), delivered("1e9"));
+    assert!(small > 0.0);
+    assert!(
+        (large - small * 1e6).abs() <= 1e-6 * large,
+        "{small} vs {large}"
+    );
+    // Scale factors: beyond 1e6 refused at their key; within it, a value pushed beyond
+    // the data limit is refused at the entry; otherwise the route's metrics are numbers.
+    let scenario = write("s.toml", "[[scale]]\nall = true\ncost = 1e308\n");
+    let result = run(&["route", "xian", "duisburg", "--scenario", &scenario]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result
+            .stderr
+            .contains("s.toml:1: cost: factor must be a number from 0 to 1000000: got \"1e308\""),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("scales nothing"),
+        "{}",
+        result.stderr
+    );
+    let scenario = write("s.toml", "[[scale]]\nall = true\ncost = 1e6\n");
+    let result = run(&["route", "xian", "duisburg", "--scenario", &scenario]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result
+            .stderr
+            .contains("s.toml:1: cost: scaling makes a value too large"),
+        "{}",
+        result.stderr
+    );
+    let scenario = write("s.toml", "[[scale]]\nall = true\ncost = 1e3\ntime = 1e3\n");
+    let value = json(&[
+        "route",
+        "xian",
+        "duisburg",
+        "--scenario",
+        &scenario,
+        "--format",
+        "json",
+    ]);
+    assert_no_null(&value["totals"], "route.totals");
+    assert!(value["objective_value"].is_number(), "{value}");
+    assert!(
+        value["totals"]["cost_usd"].as_f64().unwrap() > 1e6,
+        "{value}"
+    );
+    assert!(value["totals"]["time_h"].as_f64().unwrap() > 1e4, "{value}");
+    let result = run(&["route", "xian", "duisburg", "--volume", "1e10"]);
+    assert_eq!(result.exit, Exit::Usage);
+    assert!(
+        result
+            .stderr
+            .contains("--volume: 10000000000 is not a number from 0 to 1000000000"),
+        "{}",
+        result.stderr
+    );
 }
 
 /// A negative latitude as a positional place needs no `--`; a mistyped option in its

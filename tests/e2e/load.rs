@@ -400,6 +400,67 @@ fn issue15_line_numbers_with_crlf_multiline_fields_and_empty_lines() {
     );
 }
 
+/// Issue 15: every quantity of the data format is at most `MAX_QUANTITY` and a speed at
+/// least `MIN_SPEED_KMH`, so no sum over a network overflows; the limits themselves load.
+#[test]
+fn issue15_quantities_beyond_the_limits_are_refused() {
+    let max = corridor::model::MAX_QUANTITY;
+    let min_speed = corridor::model::MIN_SPEED_KMH;
+    let legs = |column: &str, value: f64| {
+        format!(
+            "from,to,mode,distance_km,time_h,{column}\na,b,rail,400,10,1\na,b,rail,400,10,{value}\n"
+        )
+    };
+    for column in [
+        "capacity_teu_per_year",
+        "cost_usd",
+        "co2_kg_per_teu_km",
+        "headway_h",
+    ] {
+        assert_error(
+            NODES,
+            &legs(column, max * 1.5),
+            None,
+            DiagnosticKind::OutOfRange,
+            "legs.csv",
+            Some(3),
+            Some(column),
+        );
+        load_text(NODES, &legs(column, max), None).unwrap();
+    }
+    let speeds = format!(
+        "from,to,mode,distance_km,speed_kmh\na,b,rail,400,{min_speed}\na,b,rail,400,{}\n",
+        min_speed / 2.0
+    );
+    assert_error(
+        NODES,
+        &speeds,
+        None,
+        DiagnosticKind::OutOfRange,
+        "legs.csv",
+        Some(3),
+        Some("speed_kmh"),
+    );
+    assert_error(
+        "id,lat,lon,capacity_teu_per_year\na,43,76,1e308\nb,44,80,\n",
+        LEGS,
+        None,
+        DiagnosticKind::OutOfRange,
+        "nodes.csv",
+        Some(2),
+        Some("capacity_teu_per_year"),
+    );
+    assert_error(
+        NODES,
+        LEGS,
+        Some("format_version = 1\n[defaults]\nborder_h = 1e10\n"),
+        DiagnosticKind::OutOfRange,
+        "network.toml",
+        Some(3),
+        Some("border_h"),
+    );
+}
+
 #[test]
 fn ragged_rows_are_refused_with_their_line() {
     assert_error(

@@ -1,6 +1,6 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
-use corridor::model::parse_coord;
+use corridor::model::{MAX_QUANTITY, parse_coord};
 use corridor::route::{Blocker, diagnose};
 use corridor::{CorridorId, Mode, Network, Objective, PlaceId, Profile, Query};
 
@@ -32,9 +32,9 @@ pub(crate) fn profile_by(
 ) -> Result<Profile, Failure> {
     let mut profile = Profile::new(objective(args.by.unwrap_or(default)));
     if let Some(value) = args.value_of_time {
-        if !(value.is_finite() && value >= 0.0) {
+        if !(0.0..=MAX_QUANTITY).contains(&value) {
             return Err(Failure::usage(format!(
-                "error: --value-of-time: {value} is not a finite number >= 0"
+                "error: --value-of-time: {value} is not a number from 0 to {MAX_QUANTITY}"
             )));
         }
         profile.value_of_time_usd_per_teu_h = Some(value);
@@ -81,9 +81,9 @@ pub(crate) fn profile_by(
         profile = profile.include_planned();
     }
     if let Some(volume) = args.volume {
-        if !(volume.is_finite() && volume >= 0.0) {
+        if !(0.0..=MAX_QUANTITY).contains(&volume) {
             return Err(Failure::usage(format!(
-                "error: --volume: {volume} is not a finite number >= 0"
+                "error: --volume: {volume} is not a number from 0 to {MAX_QUANTITY}"
             )));
         }
         profile.min_capacity_teu_per_year = Some(volume);

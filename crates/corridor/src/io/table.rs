@@ -8,6 +8,7 @@
 use csv::{ByteRecord, ReaderBuilder};
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::model::{MAX_QUANTITY, MIN_SPEED_KMH};
 
 /// The header of a table: where each known column sits.
 pub(crate) struct Header<'a> {
@@ -575,21 +576,27 @@ fn trim(text: &str) -> &str {
 /// Which numbers a column accepts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum NumberRange {
-    /// `>= 0`.
+    /// `[0, MAX_QUANTITY]`.
     NonNegative,
-    /// `> 0`.
-    Positive,
+    /// A speed: `[MIN_SPEED_KMH, MAX_QUANTITY]`.
+    Speed,
     /// `[min, max]` inclusive.
     Between(f64, f64),
 }
 
 impl NumberRange {
-    fn describe(self) -> String {
+    /// The accepted numbers, inclusive.
+    fn bounds(self) -> (f64, f64) {
         match self {
-            NumberRange::NonNegative => "a finite number >= 0".to_owned(),
-            NumberRange::Positive => "a finite number > 0".to_owned(),
-            NumberRange::Between(min, max) => format!("a number from {min} to {max}"),
+            NumberRange::NonNegative => (0.0, MAX_QUANTITY),
+            NumberRange::Speed => (MIN_SPEED_KMH, MAX_QUANTITY),
+            NumberRange::Between(min, max) => (min, max),
         }
+    }
+
+    pub(crate) fn describe(self) -> String {
+        let (min, max) = self.bounds();
+        format!("a number from {min} to {max}")
     }
 }
 
@@ -635,14 +642,18 @@ pub(crate) fn parse_number(
     if !value.is_finite() {
         return Err((DiagnosticKind::NotFinite, "number is not finite"));
     }
+    let (min, max) = range.bounds();
     match range {
         NumberRange::NonNegative if value < 0.0 => {
             Err((DiagnosticKind::Negative, "number is negative"))
         }
-        NumberRange::Positive if value <= 0.0 => {
+        NumberRange::Speed if value <= 0.0 => {
             Err((DiagnosticKind::Negative, "number must be greater than zero"))
         }
-        NumberRange::Between(min, max) if !(min..=max).contains(&value) => {
+        NumberRange::NonNegative | NumberRange::Speed if value > max => {
+            Err((DiagnosticKind::OutOfRange, "number is too large"))
+        }
+        _ if !(min..=max).contains(&value) => {
             Err((DiagnosticKind::OutOfRange, "number is out of range"))
         }
         _ => Ok(value),
