@@ -829,3 +829,91 @@ fn negative_coordinates_are_places_and_options_are_not() {
     assert_eq!(typo.exit, Exit::Usage);
     assert!(typo.stderr.contains("not an option"), "{}", typo.stderr);
 }
+
+/// Issue 15: `--output FILE --force` writes through a symbolic link (the link stays and
+/// its target gets the output, also when it does not exist yet) and into a FIFO (which
+/// stays a FIFO), and refuses a folder; a regular file is still replaced.
+#[cfg(unix)]
+#[test]
+fn issue15_output_writes_through_links_and_into_fifos() {
+    use std::os::unix::fs::FileTypeExt;
+
+    let expected = run_ok(&["route", "xian", "duisburg", "--format", "json"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let route_to = |name: &str, force: bool| {
+        let output = path(name);
+        let mut args = vec!["route", "xian", "duisburg", "--format", "json", "--output"];
+        args.push(output.to_str().unwrap());
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    std::fs::write(path("target.json"), "old\n").unwrap();
+    std::os::unix::fs::symlink("target.json", path("link.json")).unwrap();
+    assert_eq!(route_to("link.json", false).exit, Exit::Failure);
+    assert_eq!(route_to("link.json", true).exit, Exit::Ok);
+    let link = std::fs::symlink_metadata(path("link.json")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(path("target.json")).unwrap(),
+        expected
+    );
+    // A dangling link: its target is created.
+    std::os::unix::fs::symlink("new.json", path("dangling.json")).unwrap();
+    assert_eq!(route_to("dangling.json", false).exit, Exit::Ok);
+    assert!(
+        std::fs::symlink_metadata(path("dangling.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(path("new.json")).unwrap(), expected);
+    // A FIFO: a reader gets the output; the FIFO stays.
+    let fifo = path("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let result = route_to("fifo", true);
+    assert_eq!(result.exit, Exit::Ok, "{}", result.stderr);
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    // A folder is refused; a regular file is replaced.
+    std::fs::create_dir(path("folder")).unwrap();
+    let result = route_to("folder", true);
+    assert_eq!(result.exit, Exit::Failure);
+    assert!(
+        result.stderr.contains("it is a folder"),
+        "{}",
+        result.stderr
+    );
+    std::fs::write(path("plain.json"), "old\n").unwrap();
+    assert_eq!(route_to("plain.json", true).exit, Exit::Ok);
+    assert_eq!(
+        std::fs::read_to_string(path("plain.json")).unwrap(),
+        expected
+    );
+    assert_eq!(entries_without_partials(dir.path()), 7);
+}
+
+/// The number of entries of a folder, after checking none is a leftover temporary file.
+fn entries_without_partials(dir: &std::path::Path) -> usize {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
+    names.len()
+}

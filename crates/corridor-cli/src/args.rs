@@ -209,7 +209,8 @@ pub struct RouteArgs {
     /// Write to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Replace the --output file if it exists
+    /// Replace the --output file if it exists (a symbolic link is written through, a FIFO
+    /// written into)
     #[arg(long)]
     pub force: bool,
 }
