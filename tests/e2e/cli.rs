@@ -917,3 +917,46 @@ fn entries_without_partials(dir: &std::path::Path) -> usize {
     assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
     names.len()
 }
+
+/// Issue 15: `route --include-planned` says when no planned or under-construction leg is
+/// on the best route (the option then changed nothing), and only then.
+#[test]
+fn issue15_include_planned_says_when_no_planned_leg_helps() {
+    let mut seen = Vec::new();
+    for (from, to, extra) in [
+        ("rotterdam", "duisburg", &[][..]),
+        (
+            "termez",
+            "karachi",
+            &["--corridor", "trans-afghan", "--by", "cost"][..],
+        ),
+    ] {
+        let mut args = vec!["route", from, to, "--include-planned", "--format", "json"];
+        args.extend_from_slice(extra);
+        let result = run(&args);
+        assert_eq!(result.exit, Exit::Ok, "{}", result.stderr);
+        let value: serde_json::Value = serde_json::from_str(&result.stdout).unwrap();
+        let planned = value["legs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|leg| leg["status"] != "operational");
+        let noted = result
+            .stderr
+            .contains("note: --include-planned: no planned");
+        assert_eq!(noted, !planned, "{from} -> {to}: {}", result.stderr);
+        seen.push(planned);
+        // Without the option there is nothing to say.
+        let plain = run(&args
+            .iter()
+            .copied()
+            .filter(|a| *a != "--include-planned")
+            .collect::<Vec<_>>());
+        assert!(!plain.stderr.contains("note:"), "{}", plain.stderr);
+    }
+    assert_eq!(
+        seen,
+        [false, true],
+        "one route without and one with planned legs"
+    );
+}

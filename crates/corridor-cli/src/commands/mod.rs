@@ -34,7 +34,7 @@ pub(crate) fn dispatch(
         Command::Nodes(args) => nodes::run(&cli.global, args, stdout, stderr),
         Command::Export(args) => export::run(&cli.global, args, stdout, stderr),
         Command::Generate(args) => generate::run(args, stderr),
-        Command::Route(args) => route::run_route(&cli.global, args, stdout),
+        Command::Route(args) => route::run_route(&cli.global, args, stdout, stderr),
         Command::Compare(args) => route::run_compare(&cli.global, args, stdout),
         Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout),
         Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout),
