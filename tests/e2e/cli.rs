@@ -51,7 +51,7 @@ fn validate_refuses_bad_data_with_exit_code_3() {
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(run(&["frobnicate"]).exit, Exit::Usage);
-    assert_eq!(run(&["nodes", "--country", "Kazakhstan"]).exit, Exit::Usage);
+    assert_eq!(run(&["nodes", "--country", "XX"]).exit, Exit::Usage);
     assert_eq!(run(&["export", "--format", "csv"]).exit, Exit::Usage);
     assert_eq!(run(&["--help"]).exit, Exit::Ok);
 }
@@ -542,6 +542,262 @@ fn avoid_lists_take_names_and_comma_separated_places() {
     assert!(!snapped.contains("\"dostyk\""));
 }
 
+/// Issue 15: unknown country codes and names are refused with suggestions (they used to
+/// be accepted, and the route still crossed Russia), and so are 0 threads, by every
+/// command.
+#[test]
+fn issue15_unknown_countries_and_zero_threads_are_refused() {
+    for code in ["XX", "QQ"] {
+        let result = run(&["route", "xian", "duisburg", "--avoid-country", code]);
+        assert_eq!(result.exit, Exit::Usage, "{}", result.stdout);
+        assert!(
+            result
+                .stderr
+                .contains(&format!("--avoid-country: unknown country \"{code}\"")),
+            "{}",
+            result.stderr
+        );
+    }
+    // Nothing is close to XX: the network's countries are listed.
+    let result = run(&["route", "xian", "duisburg", "--avoid-country", "XX"]);
+    assert!(result.stderr.contains("KG, KZ"), "{}", result.stderr);
+    let typo = run(&["route", "xian", "duisburg", "--avoid-country", "Rusia"]);
+    assert_eq!(typo.exit, Exit::Usage);
+    assert!(
+        typo.stderr.contains("did you mean RU (Russia)"),
+        "{}",
+        typo.stderr
+    );
+    let nodes = run(&["nodes", "--country", "Kazakhstn"]);
+    assert_eq!(nodes.exit, Exit::Usage);
+    assert!(nodes.stderr.contains("KZ (Kazakhstan)"), "{}", nodes.stderr);
+    // Names work for nodes --country as for --avoid-country.
+    assert_eq!(
+        run_ok(&["nodes", "--country", "Kazakhstan"]),
+        run_ok(&["nodes", "--country", "kz"])
+    );
+    for command in [
+        &["route", "xian", "duisburg"][..],
+        &["validate"],
+        &["nodes"],
+    ] {
+        let result = run(&[&["--threads", "0"][..], command].concat());
+        assert_eq!(result.exit, Exit::Usage, "{command:?}");
+        assert!(
+            result.stderr.contains("--threads must be at least 1"),
+            "{}",
+            result.stderr
+        );
+    }
+}
+
+/// Issue 15: negative numbers reach the range checks instead of clap's "unexpected
+/// argument", a missing --data folder is named as missing, and a binary file is named
+/// as not UTF-8 text, once.
+#[test]
+fn issue15_negative_numbers_missing_folders_and_binary_files_are_named() {
+    for (flag, value) in [("--volume", "-5"), ("--value-of-time", "-1.5")] {
+        let result = run(&["route", "xian", "duisburg", flag, value]);
+        assert_eq!(result.exit, Exit::Usage);
+        assert!(
+            result.stderr.contains(&format!(
+                "error: {flag}: {value} is not a number from 0 to 1000000000"
+            )),
+            "{}",
+            result.stderr
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nodir");
+    let result = run(&["--data", missing.to_str().unwrap(), "nodes"]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result
+            .stderr
+            .contains(&format!("{}: folder does not exist", missing.display())),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("has no nodes.csv"),
+        "{}",
+        result.stderr
+    );
+    // Binary garbage as nodes.csv, with a line break before the first bad byte.
+    let mut garbage = b"id,lat\n\x00\x9f\x92".to_vec();
+    garbage.extend((0u8..=255).cycle().take(2000));
+    std::fs::write(dir.path().join("nodes.csv"), &garbage).unwrap();
+    std::fs::write(
+        dir.path().join("legs.csv"),
+        "from,to,mode,distance_km,time_h\na,b,rail,400,10\n",
+    )
+    .unwrap();
+    let result = run(&["--data", dir.path().to_str().unwrap(), "nodes"]);
+    assert_eq!(result.exit, Exit::Data);
+    let nodes = dir.path().join("nodes.csv");
+    let expected = format!(
+        "{}:2: file is not UTF-8 text (byte 9 is invalid)",
+        nodes.display()
+    );
+    assert_eq!(
+        result.stderr.matches("not UTF-8").count(),
+        1,
+        "{}",
+        result.stderr
+    );
+    assert!(result.stderr.contains(&expected), "{}", result.stderr);
+    assert!(!result.stderr.contains("missing"), "{}", result.stderr);
+}
+
+/// Every metric of `value` (any nesting) is a number: no `null` from an infinity or NaN.
+fn assert_no_null(value: &serde_json::Value, at: &str) {
+    match value {
+        serde_json::Value::Null => panic!("null at {at}"),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                assert_no_null(item, &format!("{at}[{i}]"));
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                assert_no_null(item, &format!("{at}.{key}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Issue 15: numbers beyond the documented limits are refused where they are written
+/// (exit 3); numbers at the limits give correct, finite results.
+#[test]
+fn issue15_huge_numbers_are_refused_and_large_ones_computed() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    for huge in ["1e308", "1e18", "1000000001"] {
+        let demand = write(
+            "huge.csv",
+            &format!("from,to,volume_teu_per_year\nxian,duisburg,{huge}\nalmaty,istanbul,1000\n"),
+        );
+        let result = run(&["flow", "--demand", &demand]);
+        assert_eq!(result.exit, Exit::Data, "{huge}: {}", result.stdout);
+        assert!(
+            result.stderr.contains(&format!(
+                "huge.csv:2: volume_teu_per_year: number is too large: got \"{huge}\""
+            )),
+            "{}",
+            result.stderr
+        );
+    }
+    // At the limit: Almaty -> Istanbul delivers what it delivers on its own.
+    let alone = write(
+        "alone.csv",
+        "from,to,volume_teu_per_year\nalmaty,istanbul,1000\n",
+    );
+    let both = write(
+        "both.csv",
+        "from,to,volume_teu_per_year\nxian,duisburg,1e9\nalmaty,istanbul,1000\n",
+    );
+    let alone = json(&["flow", "--demand", &alone, "--format", "json"]);
+    let both = json(&["flow", "--demand", &both, "--format", "json"]);
+    assert_no_null(&both, "flow");
+    assert_eq!(
+        both["flows"][1]["delivered_teu_per_year"],
+        alone["flows"][0]["delivered_teu_per_year"]
+    );
+    assert!(both["delivered_teu_per_year"].as_f64().unwrap() > 1e9 - 1.0);
+    // Volumes a million times larger deliver a million times more, whatever the weights
+    // (phase 1 once stopped early when routes weighed more than 1e9 per TEU).
+    let delivered = |volume: &str| {
+        let text = [
+            "xian,duisburg",
+            "almaty,istanbul",
+            "baku,tashkent",
+            "chongqing,tehran",
+        ]
+        .map(|pair| format!("{pair},{volume}\n"))
+        .concat();
+        let demand = write("four.csv", &format!("from,to,volume_teu_per_year\n{text}"));
+        let value = json(&[
+            "flow",
+            "--demand",
+            &demand,
+            "--by",
+            "generalized",
+            "--value-of-time",
+            "1e9",
+            "--avoid-country",
+            "RU,IR",
+            "--format",
+            "json",
+        ]);
+        assert_no_null(&value, "flow");
+        value["delivered_teu_per_year"].as_f64().unwrap()
+    };
+    let (small, large) = (delivered("1000"), delivered("1e9"));
+    assert!(small > 0.0);
+    assert!(
+        (large - small * 1e6).abs() <= 1e-6 * large,
+        "{small} vs {large}"
+    );
+    // Scale factors: beyond 1e6 refused at their key; within it, a value pushed beyond
+    // the data limit is refused at the entry; otherwise the route's metrics are numbers.
+    let scenario = write("s.toml", "[[scale]]\nall = true\ncost = 1e308\n");
+    let result = run(&["route", "xian", "duisburg", "--scenario", &scenario]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result
+            .stderr
+            .contains("s.toml:1: cost: factor must be a number from 0 to 1000000: got \"1e308\""),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        !result.stderr.contains("scales nothing"),
+        "{}",
+        result.stderr
+    );
+    let scenario = write("s.toml", "[[scale]]\nall = true\ncost = 1e6\n");
+    let result = run(&["route", "xian", "duisburg", "--scenario", &scenario]);
+    assert_eq!(result.exit, Exit::Data);
+    assert!(
+        result
+            .stderr
+            .contains("s.toml:1: cost: scaling makes a value too large"),
+        "{}",
+        result.stderr
+    );
+    let scenario = write("s.toml", "[[scale]]\nall = true\ncost = 1e3\ntime = 1e3\n");
+    let value = json(&[
+        "route",
+        "xian",
+        "duisburg",
+        "--scenario",
+        &scenario,
+        "--format",
+        "json",
+    ]);
+    assert_no_null(&value["totals"], "route.totals");
+    assert!(value["objective_value"].is_number(), "{value}");
+    assert!(
+        value["totals"]["cost_usd"].as_f64().unwrap() > 1e6,
+        "{value}"
+    );
+    assert!(value["totals"]["time_h"].as_f64().unwrap() > 1e4, "{value}");
+    let result = run(&["route", "xian", "duisburg", "--volume", "1e10"]);
+    assert_eq!(result.exit, Exit::Usage);
+    assert!(
+        result
+            .stderr
+            .contains("--volume: 10000000000 is not a number from 0 to 1000000000"),
+        "{}",
+        result.stderr
+    );
+}
+
 /// A negative latitude as a positional place needs no `--`; a mistyped option in its
 /// place is still an error, and so is a coordinate far from every place.
 #[test]
@@ -572,4 +828,135 @@ fn negative_coordinates_are_places_and_options_are_not() {
     let typo = run(&["route", "--bogus", "xian", "duisburg"]);
     assert_eq!(typo.exit, Exit::Usage);
     assert!(typo.stderr.contains("not an option"), "{}", typo.stderr);
+}
+
+/// Issue 15: `--output FILE --force` writes through a symbolic link (the link stays and
+/// its target gets the output, also when it does not exist yet) and into a FIFO (which
+/// stays a FIFO), and refuses a folder; a regular file is still replaced.
+#[cfg(unix)]
+#[test]
+fn issue15_output_writes_through_links_and_into_fifos() {
+    use std::os::unix::fs::FileTypeExt;
+
+    let expected = run_ok(&["route", "xian", "duisburg", "--format", "json"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let route_to = |name: &str, force: bool| {
+        let output = path(name);
+        let mut args = vec!["route", "xian", "duisburg", "--format", "json", "--output"];
+        args.push(output.to_str().unwrap());
+        if force {
+            args.push("--force");
+        }
+        run(&args)
+    };
+    std::fs::write(path("target.json"), "old\n").unwrap();
+    std::os::unix::fs::symlink("target.json", path("link.json")).unwrap();
+    assert_eq!(route_to("link.json", false).exit, Exit::Failure);
+    assert_eq!(route_to("link.json", true).exit, Exit::Ok);
+    let link = std::fs::symlink_metadata(path("link.json")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(path("target.json")).unwrap(),
+        expected
+    );
+    // A dangling link: its target is created.
+    std::os::unix::fs::symlink("new.json", path("dangling.json")).unwrap();
+    assert_eq!(route_to("dangling.json", false).exit, Exit::Ok);
+    assert!(
+        std::fs::symlink_metadata(path("dangling.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(path("new.json")).unwrap(), expected);
+    // A FIFO: a reader gets the output; the FIFO stays.
+    let fifo = path("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let result = route_to("fifo", true);
+    assert_eq!(result.exit, Exit::Ok, "{}", result.stderr);
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    // A folder is refused; a regular file is replaced.
+    std::fs::create_dir(path("folder")).unwrap();
+    let result = route_to("folder", true);
+    assert_eq!(result.exit, Exit::Failure);
+    assert!(
+        result.stderr.contains("it is a folder"),
+        "{}",
+        result.stderr
+    );
+    std::fs::write(path("plain.json"), "old\n").unwrap();
+    assert_eq!(route_to("plain.json", true).exit, Exit::Ok);
+    assert_eq!(
+        std::fs::read_to_string(path("plain.json")).unwrap(),
+        expected
+    );
+    assert_eq!(entries_without_partials(dir.path()), 7);
+}
+
+/// The number of entries of a folder, after checking none is a leftover temporary file.
+fn entries_without_partials(dir: &std::path::Path) -> usize {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("partial")), "{names:?}");
+    names.len()
+}
+
+/// Issue 15: `route --include-planned` says when no planned or under-construction leg is
+/// on the best route (the option then changed nothing), and only then.
+#[test]
+fn issue15_include_planned_says_when_no_planned_leg_helps() {
+    let mut seen = Vec::new();
+    for (from, to, extra) in [
+        ("rotterdam", "duisburg", &[][..]),
+        (
+            "termez",
+            "karachi",
+            &["--corridor", "trans-afghan", "--by", "cost"][..],
+        ),
+    ] {
+        let mut args = vec!["route", from, to, "--include-planned", "--format", "json"];
+        args.extend_from_slice(extra);
+        let result = run(&args);
+        assert_eq!(result.exit, Exit::Ok, "{}", result.stderr);
+        let value: serde_json::Value = serde_json::from_str(&result.stdout).unwrap();
+        let planned = value["legs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|leg| leg["status"] != "operational");
+        let noted = result
+            .stderr
+            .contains("note: --include-planned: no planned");
+        assert_eq!(noted, !planned, "{from} -> {to}: {}", result.stderr);
+        seen.push(planned);
+        // Without the option there is nothing to say.
+        let plain = run(&args
+            .iter()
+            .copied()
+            .filter(|a| *a != "--include-planned")
+            .collect::<Vec<_>>());
+        assert!(!plain.stderr.contains("note:"), "{}", plain.stderr);
+    }
+    assert_eq!(
+        seen,
+        [false, true],
+        "one route without and one with planned legs"
+    );
 }

@@ -352,6 +352,115 @@ fn self_loop_and_short_leg() {
     );
 }
 
+/// Issue 15: rows after a CRLF line end, a quoted field spanning lines or empty lines are
+/// reported on the line where they start, as an editor numbers it.
+#[test]
+fn issue15_line_numbers_with_crlf_multiline_fields_and_empty_lines() {
+    let legs = "from,to,mode,distance_km,time_h\r\na,b,rail,400,10\r\na,b,rail,abc,10\r\n";
+    assert_error(
+        NODES,
+        legs,
+        None,
+        DiagnosticKind::BadNumber,
+        "legs.csv",
+        Some(3),
+        Some("distance_km"),
+    );
+    let nodes = "id,name,lat,lon\r\na,\"Alpha\r\nthe first\",43,76\r\nb,Bravo,95,80\r\n";
+    assert_error(
+        nodes,
+        LEGS,
+        None,
+        DiagnosticKind::OutOfRange,
+        "nodes.csv",
+        Some(4),
+        Some("lat"),
+    );
+    for end in ["\n", "\r\n"] {
+        let nodes = format!("id,lat,lon{end}a,43,76{end}{end}{end}b,95,80{end}");
+        assert_error(
+            &nodes,
+            LEGS,
+            None,
+            DiagnosticKind::OutOfRange,
+            "nodes.csv",
+            Some(5),
+            Some("lat"),
+        );
+    }
+    let nodes = "\r\n\r\nid,lat,lon\r\na,43,76\r\nb,44,80\r\nb,44,80\r\n";
+    assert_error(
+        nodes,
+        LEGS,
+        None,
+        DiagnosticKind::DuplicateId,
+        "nodes.csv",
+        Some(6),
+        Some("id"),
+    );
+}
+
+/// Issue 15: every quantity of the data format is at most `MAX_QUANTITY` and a speed at
+/// least `MIN_SPEED_KMH`, so no sum over a network overflows; the limits themselves load.
+#[test]
+fn issue15_quantities_beyond_the_limits_are_refused() {
+    let max = corridor::model::MAX_QUANTITY;
+    let min_speed = corridor::model::MIN_SPEED_KMH;
+    let legs = |column: &str, value: f64| {
+        format!(
+            "from,to,mode,distance_km,time_h,{column}\na,b,rail,400,10,1\na,b,rail,400,10,{value}\n"
+        )
+    };
+    for column in [
+        "capacity_teu_per_year",
+        "cost_usd",
+        "co2_kg_per_teu_km",
+        "headway_h",
+    ] {
+        assert_error(
+            NODES,
+            &legs(column, max * 1.5),
+            None,
+            DiagnosticKind::OutOfRange,
+            "legs.csv",
+            Some(3),
+            Some(column),
+        );
+        load_text(NODES, &legs(column, max), None).unwrap();
+    }
+    let speeds = format!(
+        "from,to,mode,distance_km,speed_kmh\na,b,rail,400,{min_speed}\na,b,rail,400,{}\n",
+        min_speed / 2.0
+    );
+    assert_error(
+        NODES,
+        &speeds,
+        None,
+        DiagnosticKind::OutOfRange,
+        "legs.csv",
+        Some(3),
+        Some("speed_kmh"),
+    );
+    assert_error(
+        "id,lat,lon,capacity_teu_per_year\na,43,76,1e308\nb,44,80,\n",
+        LEGS,
+        None,
+        DiagnosticKind::OutOfRange,
+        "nodes.csv",
+        Some(2),
+        Some("capacity_teu_per_year"),
+    );
+    assert_error(
+        NODES,
+        LEGS,
+        Some("format_version = 1\n[defaults]\nborder_h = 1e10\n"),
+        DiagnosticKind::OutOfRange,
+        "network.toml",
+        Some(3),
+        Some("border_h"),
+    );
+}
+
 #[test]
 fn ragged_rows_are_refused_with_their_line() {
     assert_error(
@@ -587,6 +696,10 @@ fn chunked_parsing_keeps_lines_and_is_thread_independent() {
     let two = load(2, broken.as_bytes()).unwrap_err();
     assert_eq!(one, two);
     let lines: Vec<u64> = one.errors.iter().map(|d| d.line.unwrap()).collect();
+    assert_eq!(lines, broken_lines);
+    // The same lines with CRLF line ends (parsed by the csv crate, chunk by chunk).
+    let crlf = load(2, broken.replace('\n', "\r\n").as_bytes()).unwrap_err();
+    let lines: Vec<u64> = crlf.errors.iter().map(|d| d.line.unwrap()).collect();
     assert_eq!(lines, broken_lines);
     assert!(
         one.errors

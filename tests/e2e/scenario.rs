@@ -76,6 +76,29 @@ fn close_open_and_their_order() {
     }
 }
 
+/// Issue 15: a scenario names a country by code or by name, as `--avoid-country` does;
+/// an unknown one is located with suggestions.
+#[test]
+fn issue15_scenario_countries_by_code_or_name() {
+    let network = builtin_network();
+    let closed = |country: &str| -> Vec<Status> {
+        let text = format!("[[close]]\ncountry = \"{country}\"\n");
+        let applied = apply(&network, &[&text]).network;
+        applied.legs().iter().map(|leg| leg.status).collect()
+    };
+    let by_code = closed("RU");
+    assert!(by_code.contains(&Status::Closed));
+    assert_eq!(closed("Russia"), by_code);
+    assert_eq!(closed("russian federation"), by_code);
+    assert_eq!(closed("ru"), by_code);
+    let file = parse("[[close]]\ncountry = \"Rusia\"\n");
+    let error = scenario::apply(&network, &[file]).unwrap_err();
+    let d = &error.errors[0];
+    assert_eq!((d.line, d.column.as_deref()), (Some(1), Some("country")));
+    assert_eq!(d.value.as_deref(), Some("Rusia"));
+    assert!(d.to_string().contains("did you mean RU (Russia)"), "{d}");
+}
+
 #[test]
 fn closing_a_corridor_keeps_shared_legs() {
     let network = load_text(
@@ -220,6 +243,59 @@ fn unknown_names_are_located_with_suggestions() {
         let error = scenario::parse("test.toml", text.as_bytes()).unwrap_err();
         assert_eq!(error.errors[0].line, Some(line), "{text}: {error}");
     }
+}
+
+/// Issue 15: scale factors and distribution parameters beyond their limits are refused
+/// at their key, and so is a spread of a log-normal whose draws could overflow; the
+/// limits themselves are accepted.
+#[test]
+fn issue15_scenario_numbers_beyond_their_limits_are_refused() {
+    let max = scenario::MAX_FACTOR;
+    let spread = scenario::MAX_LOGNORMAL_SPREAD;
+    for (text, key) in [
+        (
+            format!("[[scale]]\nall = true\ntime = {}\n", max * 10.0),
+            "time",
+        ),
+        (
+            "[[scale]]\nall = true\ncapacity = 1e308\n".to_owned(),
+            "capacity",
+        ),
+        (
+            format!(
+                "[[uncertain]]\nall = true\ntime = {{ dist = \"uniform\", low = 1, high = {} }}\n",
+                max * 10.0
+            ),
+            "time",
+        ),
+        (
+            "[[uncertain]]\nall = true\nwait_h = { dist = \"triangular\", low = 1, mode = 2, high = 1e300 }\n"
+                .to_owned(),
+            "wait_h",
+        ),
+        (
+            format!(
+                "[[uncertain]]\nall = true\ntime = {{ dist = \"lognormal\", median = 1e-3, p90 = {} }}\n",
+                1e-3 * spread * 2.0
+            ),
+            "time",
+        ),
+    ] {
+        let error = scenario::parse("test.toml", text.as_bytes()).unwrap_err();
+        let d = &error.errors[0];
+        assert_eq!(d.kind, DiagnosticKind::OutOfRange, "{text}: {error}");
+        assert_eq!((d.line, d.column.as_deref()), (Some(1), Some(key)), "{d}");
+    }
+    parse(&format!("[[scale]]\nall = true\ntime = {max}\n"));
+    parse(&format!(
+        "[[uncertain]]\nall = true\ntime = {{ dist = \"lognormal\", median = 1, p90 = {spread} }}\n"
+    ));
+    // Applied twice, a factor within its limit can push values beyond the data limits.
+    let network = fixtures::network("triangle");
+    let twice = parse("[[scale]]\nall = true\ncost = 1e6\n");
+    let error = scenario::apply(&network, &[twice.clone(), twice]).unwrap_err();
+    assert_eq!(error.errors[0].kind, DiagnosticKind::OutOfRange, "{error}");
+    assert_eq!(error.errors[0].column.as_deref(), Some("cost"), "{error}");
 }
 
 /// Draws of a known distribution on a one-leg network: the sweep's mean and median

@@ -152,7 +152,7 @@ pub struct RoutingArgs {
     #[arg(long, value_enum)]
     pub by: Option<By>,
     /// Value of time in USD per TEU-hour for --by generalized [default: the network's]
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true)]
     pub value_of_time: Option<f64>,
     /// Do not pass through this country (ISO code or name; repeat or separate with commas)
     #[arg(long, value_name = "CC", value_delimiter = ',')]
@@ -181,7 +181,7 @@ pub struct RoutingArgs {
     #[arg(long)]
     pub include_planned: bool,
     /// Only use legs and places with capacity for this volume (TEU per year)
-    #[arg(long, value_name = "TEU")]
+    #[arg(long, value_name = "TEU", allow_negative_numbers = true)]
     pub volume: Option<f64>,
 }
 
@@ -216,7 +216,8 @@ pub struct RouteArgs {
     /// Write to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Replace the --output file if it exists
+    /// Replace the --output file if it exists (a symbolic link is written through, a FIFO
+    /// written into)
     #[arg(long)]
     pub force: bool,
 }
@@ -334,7 +335,7 @@ pub struct NodesArgs {
     /// Text to look for in ids, names and aliases (case and diacritics ignored); all
     /// places if omitted
     pub query: Option<String>,
-    /// Only places in this country (ISO 3166-1 alpha-2, e.g. KZ)
+    /// Only places in this country (ISO 3166-1 alpha-2 code such as KZ, or a name)
     #[arg(long, value_name = "CC")]
     pub country: Option<String>,
     /// Only places of this kind (city, port, terminal, border, dry-port, junction, waypoint)

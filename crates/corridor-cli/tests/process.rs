@@ -121,3 +121,72 @@ fn a_sweep_with_a_progress_bar_finishes_on_a_terminal() {
     assert!(json.contains("\"samples\": 600"), "{json}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The entries of a folder, sorted.
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 15: a network folder whose writing fails (here legs.csv is larger than the
+/// per-file size limit `ulimit -f`, as on a full disk) leaves nothing behind: no new
+/// folder (nor the parents created for it), no staging folder, and an existing folder
+/// as it was. Bash sets the limit and ignores SIGXFSZ, so the write fails with EFBIG.
+#[cfg(unix)]
+#[test]
+fn issue15_a_failed_folder_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let bin = env!("CARGO_BIN_EXE_corridor");
+    let reference = root.join("reference");
+    let ok = corridor()
+        .args(["generate", "--places", "2000", "--output"])
+        .arg(&reference)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{ok:?}");
+    let size = |name: &str| std::fs::metadata(reference.join(name)).unwrap().len();
+    // A limit (in KiB) that nodes.csv fits in and legs.csv does not.
+    let limit = (size("nodes.csv") + size("legs.csv")) / 2 / 1024;
+    assert!(size("nodes.csv") < limit * 1024 && limit * 1024 < size("legs.csv"));
+    let limited = |args: &str| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f {limit}; exec {bin} {args}"
+            ))
+            .current_dir(root)
+            .output()
+            .expect("bash runs the tool with a file size limit")
+    };
+    let before = entries(root);
+    let output = limited("generate --places 2000 --output new/sub/net");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write new/sub/net/legs.csv"),
+        "{stderr}"
+    );
+    assert_eq!(entries(root), before);
+    // Replacing an existing export: it stays whole, with the user's other files.
+    let existing = root.join("existing");
+    let ok = corridor()
+        .args(["export", "--format", "csv", "--output"])
+        .arg(&existing)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{ok:?}");
+    std::fs::write(existing.join("README"), "keep\n").unwrap();
+    let read = |name: &str| std::fs::read(existing.join(name)).unwrap();
+    let (nodes, legs) = (read("nodes.csv"), read("legs.csv"));
+    let before = entries(&existing);
+    let output = limited("--data reference export --format csv --output existing --force");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(entries(&existing), before);
+    assert_eq!(read("nodes.csv"), nodes);
+    assert_eq!(read("legs.csv"), legs);
+}

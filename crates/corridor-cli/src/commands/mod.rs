@@ -28,13 +28,15 @@ pub(crate) fn dispatch(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Exit, Failure> {
+    // Checked for every command, also those that run on one thread.
+    threads(&cli.global)?;
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args, stdout),
         Command::Nodes(args) => nodes::run(&cli.global, args, stdout, stderr),
         Command::Corridors(args) => corridors::run(&cli.global, args, stdout),
         Command::Export(args) => export::run(&cli.global, args, stdout, stderr),
         Command::Generate(args) => generate::run(args, stderr),
-        Command::Route(args) => route::run_route(&cli.global, args, stdout),
+        Command::Route(args) => route::run_route(&cli.global, args, stdout, stderr),
         Command::Compare(args) => route::run_compare(&cli.global, args, stdout),
         Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout),
         Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout),
@@ -108,14 +110,9 @@ pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
 /// seconds and buys nothing.
 const MAX_THREADS: usize = 1024;
 
-/// Runs `work` on the worker pool the user asked for (`--threads N`), or on rayon's
-/// global pool (all cores) when `--threads` is not given.
-pub(crate) fn parallel<R: Send>(
-    global: &Global,
-    work: impl FnOnce() -> R + Send,
-) -> Result<R, Failure> {
+/// The `--threads` the user gave, checked: 1 to [`MAX_THREADS`].
+fn threads(global: &Global) -> Result<Option<usize>, Failure> {
     match global.threads {
-        None => Ok(work()),
         Some(0) => Err(Failure::usage(
             "error: --threads must be at least 1 (leave it out to use all cores)",
         )),
@@ -123,6 +120,18 @@ pub(crate) fn parallel<R: Send>(
             "error: --threads {threads} is more than {MAX_THREADS}; expected 1 to {MAX_THREADS} (this machine has {} cores)",
             std::thread::available_parallelism().map_or(1, usize::from)
         ))),
+        threads => Ok(threads),
+    }
+}
+
+/// Runs `work` on the worker pool the user asked for (`--threads N`), or on rayon's
+/// global pool (all cores) when `--threads` is not given.
+pub(crate) fn parallel<R: Send>(
+    global: &Global,
+    work: impl FnOnce() -> R + Send,
+) -> Result<R, Failure> {
+    match threads(global)? {
+        None => Ok(work()),
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use corridor::io::{place_properties, write_places_csv};
-use corridor::{Country, PlaceId, PlaceKind};
+use corridor::{PlaceId, PlaceKind};
 
 use super::network;
 use crate::args::{Global, ListFormat, NodesArgs};
@@ -16,14 +16,6 @@ pub(crate) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let country = match &args.country {
-        None => None,
-        Some(text) => Some(Country::parse(text).filter(|_| text.trim().len() == 2).ok_or_else(|| {
-            Failure::usage(format!(
-                "error: --country: {text:?} is not a country code; expected an ISO 3166-1 alpha-2 code such as KZ"
-            ))
-        })?),
-    };
     let kind = match &args.kind {
         None => None,
         Some(text) => Some(PlaceKind::parse(text).ok_or_else(|| {
@@ -34,6 +26,14 @@ pub(crate) fn run(
         })?),
     };
     let network = network(global)?;
+    let country = match &args.country {
+        None => None,
+        Some(text) => Some(
+            network
+                .resolve_country(text)
+                .map_err(|e| Failure::usage(format!("error: --country: {e}")))?,
+        ),
+    };
     let query = args.query.as_deref().unwrap_or("");
     let found: Vec<PlaceId> = network
         .search(query)

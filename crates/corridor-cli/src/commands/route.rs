@@ -5,7 +5,7 @@ use std::io::Write;
 use corridor::graph::Criterion;
 use corridor::map::{self, MapOptions, MapRoute};
 use corridor::route;
-use corridor::{Graph, Network, Route};
+use corridor::{Graph, Network, Route, Status};
 
 use super::routing::{no_route, profile, query};
 use super::{Global, network};
@@ -17,6 +17,7 @@ pub(crate) fn run_route(
     global: &Global,
     args: &RouteArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let network = network(global)?;
     let profile = profile(&network, &args.routing)?;
@@ -24,6 +25,16 @@ pub(crate) fn run_route(
     let graph = Graph::new(&network, &profile);
     let route =
         route::shortest(&graph, &query).ok_or_else(|| no_route(&network, &profile, &query))?;
+    let planned = route
+        .legs
+        .iter()
+        .any(|leg| network.leg(leg.leg.leg()).status != Status::Operational);
+    if args.routing.include_planned && !planned {
+        writeln!(
+            err,
+            "note: --include-planned: no planned or under-construction leg helps; the route uses operational legs only"
+        )?;
+    }
     output(args, out, |out| match args.format {
         RouteFormat::Json => render::json(out, &routes::route_json(&network, &route)),
         RouteFormat::Geojson => render::json(out, &routes::geojson(&network, &[(None, &route)])),

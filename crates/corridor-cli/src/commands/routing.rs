@@ -1,9 +1,9 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
 use corridor::capacity;
-use corridor::model::{country_named, parse_coord};
+use corridor::model::{MAX_QUANTITY, parse_coord};
 use corridor::route::{Blocker, Unserved, diagnose, why_unserved};
-use corridor::{CorridorId, Country, Graph, Mode, Network, Objective, PlaceId, Profile, Query};
+use corridor::{CorridorId, Graph, Mode, Network, Objective, PlaceId, Profile, Query};
 
 use super::{end, place};
 use crate::args::{By, RoutingArgs};
@@ -33,23 +33,18 @@ pub(crate) fn profile_by(
 ) -> Result<Profile, Failure> {
     let mut profile = Profile::new(objective(args.by.unwrap_or(default)));
     if let Some(value) = args.value_of_time {
-        if !(value.is_finite() && value >= 0.0) {
+        if !(0.0..=MAX_QUANTITY).contains(&value) {
             return Err(Failure::usage(format!(
-                "error: --value-of-time: {value} is not a finite number >= 0"
+                "error: --value-of-time: {value} is not a number from 0 to {MAX_QUANTITY}"
             )));
         }
         profile.value_of_time_usd_per_teu_h = Some(value);
     }
-    for code in &args.avoid_country {
-        // A code (RU) or a country name (Russia, Türkiye).
-        let country = Country::parse(code)
-            .filter(|_| code.trim().len() == 2)
-            .or_else(|| country_named(code).and_then(Country::parse))
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "error: --avoid-country: {code:?} is not a country code; expected an ISO 3166-1 alpha-2 code such as RU or a country name"
-                ))
-            })?;
+    for text in &args.avoid_country {
+        // A code (RU) or a country name (Russia, Türkiye) of a place of the network.
+        let country = network
+            .resolve_country(text)
+            .map_err(|e| Failure::usage(format!("error: --avoid-country: {e}")))?;
         profile.avoid_countries.push(country);
     }
     for value in &args.avoid {
@@ -87,9 +82,9 @@ pub(crate) fn profile_by(
         profile = profile.include_planned();
     }
     if let Some(volume) = args.volume {
-        if !(volume.is_finite() && volume >= 0.0) {
+        if !(0.0..=MAX_QUANTITY).contains(&volume) {
             return Err(Failure::usage(format!(
-                "error: --volume: {volume} is not a finite number >= 0"
+                "error: --volume: {volume} is not a number from 0 to {MAX_QUANTITY}"
             )));
         }
         profile.min_capacity_teu_per_year = Some(volume);

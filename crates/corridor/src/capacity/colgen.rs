@@ -200,11 +200,15 @@ fn generate(
                 .iter()
                 .map(|&(g, m)| m * prices.group[g])
                 .sum();
-            let reduced = match phase {
-                Phase::Deliver => priced + prices.demand[k] - 1.0,
-                Phase::Cheapest(_) => column.weight + priced + prices.demand[k] - prices.volume,
+            // The tolerance is relative to the phase's objective coefficient: 1 TEU in
+            // phase 1, the route's weight in phase 2.
+            let (reduced, tolerance) = match phase {
+                Phase::Deliver => (priced + prices.demand[k] - 1.0, 1e-9),
+                Phase::Cheapest(_) => (
+                    column.weight + priced + prices.demand[k] - prices.volume,
+                    1e-9 * column.weight.abs().max(1.0),
+                ),
             };
-            let tolerance = 1e-9 * column.weight.abs().max(1.0);
             if reduced < -tolerance && !columns.iter().any(|c| c.k == k && c.legs == column.legs) {
                 columns.push(column);
                 added = true;
@@ -228,7 +232,36 @@ struct Rows {
     cost: Expression,
 }
 
-fn rows(caps: &Capacities<'_>, demands: &[Demand], columns: &[Column]) -> Rows {
+/// The units the linear programs are written in: volumes and capacities divided by
+/// `volume` (the largest demand) and route weights by `weight` (the largest weight), so
+/// the solver sees numbers near 1 whatever the magnitudes of the data (up to
+/// [`crate::model::MAX_QUANTITY`]). Both LPs are invariant under this scaling: flows
+/// scale by `volume` and phase-2 dual prices by `weight`.
+#[derive(Clone, Copy, Debug)]
+struct Units {
+    volume: f64,
+    weight: f64,
+}
+
+impl Units {
+    fn new(demands: &[Demand], columns: &[Column]) -> Units {
+        let largest = |values: &mut dyn Iterator<Item = f64>| {
+            let max = values.fold(0.0, f64::max);
+            if max > 0.0 && max.is_finite() {
+                max
+            } else {
+                1.0
+            }
+        };
+        Units {
+            volume: largest(&mut demands.iter().map(|d| d.volume_teu_per_year)),
+            weight: largest(&mut columns.iter().map(|c| c.weight.abs())),
+        }
+    }
+}
+
+/// The rows in [`Units`]: volumes, capacities and weights scaled.
+fn rows(caps: &Capacities<'_>, demands: &[Demand], columns: &[Column], units: Units) -> Rows {
     let mut vars = ProblemVariables::new();
     let flows: Vec<Variable> = columns
         .iter()
@@ -241,7 +274,7 @@ fn rows(caps: &Capacities<'_>, demands: &[Demand], columns: &[Column]) -> Rows {
     for (column, &f) in columns.iter().zip(&flows) {
         *sent[column.k].get_or_insert_with(Expression::default) += f;
         delivered += f;
-        cost += column.weight * f;
+        cost += (column.weight / units.weight) * f;
         for &(g, m) in &column.groups {
             *load[g].get_or_insert_with(Expression::default) += m * f;
         }
@@ -249,12 +282,12 @@ fn rows(caps: &Capacities<'_>, demands: &[Demand], columns: &[Column]) -> Rows {
     let mut rows = Vec::new();
     for (k, expression) in sent.into_iter().enumerate() {
         if let Some(expression) = expression {
-            rows.push(expression.leq(demands[k].volume_teu_per_year));
+            rows.push(expression.leq(demands[k].volume_teu_per_year / units.volume));
         }
     }
     for (g, expression) in load.into_iter().enumerate() {
         if let Some(expression) = expression {
-            rows.push(expression.leq(caps.capacity[g]));
+            rows.push(expression.leq(caps.capacity[g] / units.volume));
         }
     }
     Rows {
@@ -276,6 +309,7 @@ fn master(
     if columns.is_empty() {
         return Ok((0.0, 0.0, Vec::new()));
     }
+    let units = Units::new(demands, columns);
     let attempt = |floor: Option<f64>| -> Result<Vec<f64>, good_lp::ResolutionError> {
         let Rows {
             vars,
@@ -283,7 +317,7 @@ fn master(
             rows,
             delivered,
             cost,
-        } = rows(caps, demands, columns);
+        } = rows(caps, demands, columns, units);
         let mut problem = match floor {
             None => vars.maximise(delivered.clone()).using(microlp),
             Some(_) => vars.minimise(cost).using(microlp),
@@ -292,13 +326,13 @@ fn master(
             problem.add_constraint(row);
         }
         if let Some(floor) = floor {
-            problem.add_constraint(delivered.geq(floor));
+            problem.add_constraint(delivered.geq(floor / units.volume));
         }
         let solution = problem.solve()?;
         Ok(flows
             .iter()
             .map(|&f| {
-                let v = solution.value(f);
+                let v = solution.value(f) * units.volume;
                 if v.abs() < 1e-9 { 0.0 } else { v }
             })
             .collect())
@@ -346,13 +380,14 @@ fn dual(
         .map(|&u| u.then(|| vars.add(variable().min(0.0))))
         .collect();
     let c = vars.add(variable().min(0.0));
+    let units = Units::new(demands, columns);
     let mut objective = Expression::default();
     for (k, d) in demands.iter().enumerate() {
-        objective += d.volume_teu_per_year * a[k];
+        objective += (d.volume_teu_per_year / units.volume) * a[k];
     }
     for (g, var) in b.iter().enumerate() {
         if let Some(var) = var {
-            objective += caps.capacity[g] * *var;
+            objective += (caps.capacity[g] / units.volume) * *var;
         }
     }
     let priced = |column: &Column| -> Expression {
@@ -373,21 +408,28 @@ fn dual(
             problem.solve()
         }
         Phase::Cheapest(wanted) => {
-            let mut problem = vars.maximise(wanted * c - objective).using(microlp);
+            let mut problem = vars
+                .maximise((wanted / units.volume) * c - objective)
+                .using(microlp);
             for column in columns {
-                problem.add_constraint((Expression::from(c) - priced(column)).leq(column.weight));
+                problem.add_constraint(
+                    (Expression::from(c) - priced(column)).leq(column.weight / units.weight),
+                );
             }
             problem.solve()
         }
     }
     .map_err(|e| FlowError::Solver(format!("dual of the master: {e}")))?;
+    // Phase-2 prices are in units of the scaled weights.
+    let unit = match phase {
+        Phase::Deliver => 1.0,
+        Phase::Cheapest(_) => units.weight,
+    };
+    let value = |v: Variable| (solution.value(v) * unit).max(0.0);
     Ok(Prices {
-        demand: a.iter().map(|&v| solution.value(v).max(0.0)).collect(),
-        group: b
-            .iter()
-            .map(|v| v.map_or(0.0, |v| solution.value(v).max(0.0)))
-            .collect(),
-        volume: solution.value(c).max(0.0),
+        demand: a.iter().map(|&v| value(v)).collect(),
+        group: b.iter().map(|v| v.map_or(0.0, value)).collect(),
+        volume: value(c),
         scale: match phase {
             Phase::Deliver => 0.0,
             Phase::Cheapest(_) => 1.0,

@@ -23,7 +23,7 @@ pub mod mcf;
 
 use crate::graph::{DirLeg, Graph};
 pub use crate::model::Demand;
-use crate::model::{Network, PlaceId};
+use crate::model::{MAX_QUANTITY, Network, PlaceId};
 use crate::route::{Query, Route};
 
 pub use instance::{Group, Instance, Solution};
@@ -175,8 +175,8 @@ pub enum SolverKind {
 /// Why an allocation failed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum FlowError {
-    /// A demand volume is negative or not finite.
-    #[error("demand {index}: volume {volume} is not a finite number >= 0")]
+    /// A demand volume is negative, not finite or above [`MAX_QUANTITY`].
+    #[error("demand {index}: volume {volume} is not a number from 0 to {MAX_QUANTITY}")]
     BadVolume {
         /// Row index (0-based).
         index: usize,
@@ -194,7 +194,7 @@ pub enum FlowError {
 /// zero volumes give zero flows, not errors.
 pub fn allocate(graph: &Graph<'_>, demands: &[Demand]) -> Result<Allocation, FlowError> {
     for (index, demand) in demands.iter().enumerate() {
-        if !(demand.volume_teu_per_year.is_finite() && demand.volume_teu_per_year >= 0.0) {
+        if !(0.0..=MAX_QUANTITY).contains(&demand.volume_teu_per_year) {
             return Err(FlowError::BadVolume {
                 index,
                 volume: demand.volume_teu_per_year,

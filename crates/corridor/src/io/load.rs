@@ -769,7 +769,7 @@ fn parse_leg(
     let distance = required_number(row, l::DISTANCE, NumberRange::NonNegative, diagnostics);
     let time = optional_number(row, l::TIME, diagnostics);
     let speed = row
-        .number(l::SPEED, NumberRange::Positive, diagnostics)
+        .number(l::SPEED, NumberRange::Speed, diagnostics)
         .ok()
         .flatten();
     let cost = optional_number(row, l::COST, diagnostics);

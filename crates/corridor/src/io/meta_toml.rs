@@ -112,10 +112,7 @@ impl Checker<'_> {
                         .at(line_of(self.text, spanned.span().start))
                         .column(key)
                         .value(&text)
-                        .expected(match range {
-                            NumberRange::Positive => "a finite number > 0",
-                            _ => "a finite number >= 0",
-                        }),
+                        .expected(range.describe()),
                 );
                 default
             }
@@ -217,7 +214,7 @@ pub(crate) fn parse(file: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>)
             speed_kmh: check.number(
                 "speed_kmh",
                 &mode_toml.speed_kmh,
-                NumberRange::Positive,
+                NumberRange::Speed,
                 builtin.speed_kmh,
             ),
             cost_usd_per_teu_km: check.number(

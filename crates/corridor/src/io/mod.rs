@@ -29,6 +29,26 @@ pub(crate) use meta_toml::line_of;
 /// Reads `nodes.csv`, `legs.csv` and (if present) `network.toml` from `dir` and loads
 /// them with [`load`]. Missing or unreadable files are reported like any other problem.
 pub fn load_dir(dir: &Path) -> Result<Loaded, LoadError> {
+    let folder = match std::fs::metadata(dir) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some("folder does not exist"),
+        Ok(metadata) if !metadata.is_dir() => Some("not a folder"),
+        _ => None,
+    };
+    if let Some(problem) = folder {
+        return Err(LoadError {
+            errors: vec![
+                Diagnostic::error(
+                    DiagnosticKind::MissingFile,
+                    &dir.display().to_string(),
+                    problem,
+                )
+                .expected(
+                    "a network folder with nodes.csv and legs.csv (and optionally network.toml)",
+                ),
+            ],
+            warnings: Vec::new(),
+        });
+    }
     /// A file's name and bytes, `None` if it may be missing and is, or the problem.
     type Read = Result<Option<(String, Vec<u8>)>, Box<Diagnostic>>;
     let read = |file: &str, required: bool| -> Read {

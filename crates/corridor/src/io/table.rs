@@ -8,6 +8,7 @@
 use csv::{ByteRecord, ReaderBuilder};
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::model::{MAX_QUANTITY, MIN_SPEED_KMH};
 
 /// The header of a table: where each known column sits.
 pub(crate) struct Header<'a> {
@@ -90,13 +91,17 @@ pub(crate) fn read_chunks<A: Send>(
         one_of,
     } = spec;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(problem) = not_text(file, bytes) {
+        diagnostics.push(problem);
+        return false;
+    }
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     let mut record = ByteRecord::new();
     let header_line = match reader.read_byte_record(&mut record) {
-        Ok(true) => record.position().map_or(1, |p| p.line()),
+        Ok(true) => record_line(bytes, &record),
         Ok(false) => {
             diagnostics.push(
                 Diagnostic::error(DiagnosticKind::EmptyFile, file, "file is empty").expected(
@@ -173,6 +178,30 @@ pub(crate) fn read_chunks<A: Send>(
     true
 }
 
+/// Bytes at the start of a table checked for UTF-8 before anything else.
+const TEXT_CHECK_BYTES: usize = 1 << 16;
+
+/// An error if the start of `bytes` is not UTF-8 text (a binary file, or another
+/// encoding): one located error instead of one per column name or cell. Checks the
+/// first [`TEXT_CHECK_BYTES`]; a bad cell further on is reported at its cell.
+fn not_text(file: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let head = &bytes[..bytes.len().min(TEXT_CHECK_BYTES)];
+    let error = std::str::from_utf8(head).err()?;
+    // A character cut by the end of the checked part is not an error.
+    error.error_len()?;
+    let at = error.valid_up_to();
+    let line = line_breaks(&head[..at]) as u64 + 1;
+    Some(
+        Diagnostic::error(
+            DiagnosticKind::BadEncoding,
+            file,
+            format!("file is not UTF-8 text (byte {} is invalid)", at + 1),
+        )
+        .at(line)
+        .expected("a CSV file saved as UTF-8"),
+    )
+}
+
 /// The number of `\n` in `bytes`.
 pub(crate) fn line_breaks(bytes: &[u8]) -> usize {
     count_bytes(bytes, b'\n', b'\n')
@@ -225,8 +254,7 @@ fn read_chunk<A>(
 
 /// [`read_chunk`] for text without quotes or carriage returns: one row per line, cells
 /// separated by commas. Empty lines are skipped as the csv crate skips them, and rows are
-/// numbered as it numbers them: from the line after the previous row (so a row after
-/// empty lines gets the first of them).
+/// numbered by the line on which they start (as [`record_line`] numbers them).
 fn read_text_chunk<A>(
     header: &Header<'_>,
     text: &str,
@@ -246,8 +274,8 @@ fn read_text_chunk<A>(
                 cells.push(&text[cell..at]);
                 take_row(header, Record::Text(&cells), offset + start, out, parse);
                 cells.clear();
-                start = line + 1;
             }
+            start = line + 1;
             cell = at + 1;
             line += 1;
         }
@@ -284,9 +312,26 @@ fn read_csv_chunk<A>(
                 break;
             }
         }
-        let line = offset + record.position().map_or(0, |p| p.line());
+        let line = offset + record_line(chunk, &record);
         take_row(header, Record::Bytes(&record), line, out, parse);
     }
+}
+
+/// The line on which `record`, read from `bytes`, starts. The csv crate gives the
+/// position just after the previous record, which lies before the line breaks that end
+/// it: before the `\n` of a `\r\n` and before skipped empty lines. The line breaks
+/// between that position and the record's first byte are counted here.
+fn record_line(bytes: &[u8], record: &ByteRecord) -> u64 {
+    let Some(position) = record.position() else {
+        return 1;
+    };
+    let from = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+    let skipped = bytes[from..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .filter(|&&b| b == b'\n')
+        .count();
+    position.line() + skipped as u64
 }
 
 /// Skips a blank row, reports a ragged one, and hands the others to `parse`.
@@ -531,21 +576,27 @@ fn trim(text: &str) -> &str {
 /// Which numbers a column accepts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum NumberRange {
-    /// `>= 0`.
+    /// `[0, MAX_QUANTITY]`.
     NonNegative,
-    /// `> 0`.
-    Positive,
+    /// A speed: `[MIN_SPEED_KMH, MAX_QUANTITY]`.
+    Speed,
     /// `[min, max]` inclusive.
     Between(f64, f64),
 }
 
 impl NumberRange {
-    fn describe(self) -> String {
+    /// The accepted numbers, inclusive.
+    fn bounds(self) -> (f64, f64) {
         match self {
-            NumberRange::NonNegative => "a finite number >= 0".to_owned(),
-            NumberRange::Positive => "a finite number > 0".to_owned(),
-            NumberRange::Between(min, max) => format!("a number from {min} to {max}"),
+            NumberRange::NonNegative => (0.0, MAX_QUANTITY),
+            NumberRange::Speed => (MIN_SPEED_KMH, MAX_QUANTITY),
+            NumberRange::Between(min, max) => (min, max),
         }
+    }
+
+    pub(crate) fn describe(self) -> String {
+        let (min, max) = self.bounds();
+        format!("a number from {min} to {max}")
     }
 }
 
@@ -591,14 +642,18 @@ pub(crate) fn parse_number(
     if !value.is_finite() {
         return Err((DiagnosticKind::NotFinite, "number is not finite"));
     }
+    let (min, max) = range.bounds();
     match range {
         NumberRange::NonNegative if value < 0.0 => {
             Err((DiagnosticKind::Negative, "number is negative"))
         }
-        NumberRange::Positive if value <= 0.0 => {
+        NumberRange::Speed if value <= 0.0 => {
             Err((DiagnosticKind::Negative, "number must be greater than zero"))
         }
-        NumberRange::Between(min, max) if !(min..=max).contains(&value) => {
+        NumberRange::NonNegative | NumberRange::Speed if value > max => {
+            Err((DiagnosticKind::OutOfRange, "number is too large"))
+        }
+        _ if !(min..=max).contains(&value) => {
             Err((DiagnosticKind::OutOfRange, "number is out of range"))
         }
         _ => Ok(value),

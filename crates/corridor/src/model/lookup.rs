@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Coord, Network, Place, PlaceId, PlaceKind};
+use super::{Coord, Country, Network, Place, PlaceId, PlaceKind};
 
 /// Why a place query could not be resolved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -58,6 +58,27 @@ pub enum LookupError {
         /// Its great-circle distance from the coordinate.
         km: f64,
     },
+    /// Neither an ISO 3166-1 alpha-2 code nor a country name.
+    #[error("unknown country {query:?}; {}", country_hint(suggestions, known))]
+    UnknownCountry {
+        /// What was asked for.
+        query: String,
+        /// Close countries of the network as `CC (name)`, best first.
+        suggestions: Vec<String>,
+        /// Every country code of the network, sorted.
+        known: Vec<String>,
+    },
+}
+
+fn country_hint(suggestions: &[String], known: &[String]) -> String {
+    if suggestions.is_empty() {
+        format!(
+            "expected an ISO 3166-1 alpha-2 code or a country name; the network has {}",
+            known.join(", ")
+        )
+    } else {
+        format!("did you mean {}?", suggestions.join(", "))
+    }
 }
 
 /// A `lat,lon` coordinate snaps to the nearest place within this many kilometres
@@ -137,6 +158,34 @@ pub fn country_named(query: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, names)| names.iter().any(|name| fold(name) == key))
         .map(|(code, _)| *code)
+}
+
+/// The officially assigned ISO 3166-1 alpha-2 codes (249, as of 2024), space-separated.
+const ISO_3166_CODES: &str = "\
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ \
+BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM \
+DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS \
+GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN \
+KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ \
+MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM \
+PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV \
+SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI \
+VN VU WF WS YE YT ZA ZM ZW";
+
+/// The names of the country with ISO code `code` in [`COUNTRY_NAMES`], if listed.
+fn country_names(code: &str) -> &'static [&'static str] {
+    COUNTRY_NAMES
+        .iter()
+        .find(|(listed, _)| *listed == code)
+        .map_or(&[], |(_, names)| names)
+}
+
+/// `CC (name)` with the country's first listed name, or just the code.
+fn describe_country(country: Country) -> String {
+    match country_names(country.as_str()).first() {
+        Some(name) => format!("{country} ({name})"),
+        None => country.to_string(),
+    }
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -357,6 +406,58 @@ impl Network {
         let mut ranked: Vec<(f64, PlaceId)> = best.into_iter().map(|(id, s)| (s, id)).collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.into_iter().take(limit).map(|(_, id)| id).collect()
+    }
+
+    /// Resolves a country the user typed: an ISO 3166-1 alpha-2 code in any case (`ru`)
+    /// that is officially assigned or is the country of a place of the network, or a name
+    /// known to [`country_named`] (`Russia`, `Türkiye`). Anything else, such as `XX`, is
+    /// [`LookupError::UnknownCountry`] with up to three close countries of the network
+    /// (Jaro–Winkler similarity of folded codes and names, at least 0.7; best first, ties
+    /// by code). The country need not have places: see [`Network::has_country`].
+    pub fn resolve_country(&self, query: &str) -> Result<Country, LookupError> {
+        let trimmed = query.trim();
+        let known = self.countries();
+        let code = Country::parse(trimmed).filter(|c| {
+            trimmed.len() == 2 && (ISO_3166_CODES.contains(c.as_str()) || known.contains(c))
+        });
+        if let Some(country) = code.or_else(|| country_named(trimmed).and_then(Country::parse)) {
+            return Ok(country);
+        }
+        let key = fold(trimmed);
+        let mut close: Vec<(f64, Country)> = known
+            .iter()
+            .map(|&country| {
+                let score = std::iter::once(country.as_str())
+                    .chain(country_names(country.as_str()).iter().copied())
+                    .map(|name| strsim::jaro_winkler(&key, &fold(name)))
+                    .fold(0.0, f64::max);
+                (score, country)
+            })
+            .filter(|&(score, _)| score >= 0.7)
+            .collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.as_str().cmp(b.1.as_str())));
+        Err(LookupError::UnknownCountry {
+            query: trimmed.to_owned(),
+            suggestions: close
+                .iter()
+                .take(3)
+                .map(|&(_, country)| describe_country(country))
+                .collect(),
+            known: known.iter().map(|c| c.as_str().to_owned()).collect(),
+        })
+    }
+
+    /// Whether a place of the network is in `country`.
+    pub fn has_country(&self, country: Country) -> bool {
+        self.places().iter().any(|p| p.country == Some(country))
+    }
+
+    /// The countries of the network's places, sorted by code.
+    pub(crate) fn countries(&self) -> Vec<Country> {
+        let mut known: Vec<Country> = self.places().iter().filter_map(|p| p.country).collect();
+        known.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        known.dedup();
+        known
     }
 
     /// `id (name)`, or just the id when the name equals it.

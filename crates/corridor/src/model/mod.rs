@@ -217,6 +217,16 @@ impl fmt::Display for Status {
     }
 }
 
+/// The largest number a data file may give for any quantity (kilometres, hours, USD,
+/// kg CO2e, TEU per year, km/h, factors of network.toml). Far above any real value, and
+/// small enough that sums and products over whole networks stay finite and the flow
+/// solver stays numerically sound.
+pub const MAX_QUANTITY: f64 = 1e9;
+
+/// The smallest speed in km/h a data file may give (so `distance / speed` stays within
+/// [`MAX_QUANTITY`] hours).
+pub const MIN_SPEED_KMH: f64 = 1.0;
+
 /// An ISO 3166-1 alpha-2 country code (two uppercase ASCII letters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Country([u8; 2]);

@@ -3,6 +3,15 @@
 use rand::Rng;
 use rand_distr::{Distribution, LogNormal, Triangular, Uniform};
 
+/// The largest scale factor, and the largest parameter of a distribution, a scenario
+/// may give: a million times is far beyond any real change, and keeps every metric of
+/// the network's routes finite.
+pub const MAX_FACTOR: f64 = 1e6;
+
+/// The largest `p90 / median` of a log-normal distribution: a 90th percentile a thousand
+/// times the median is far beyond any real delay, and keeps draws finite.
+pub const MAX_LOGNORMAL_SPREAD: f64 = 1e3;
+
 /// z-score of the 90th percentile of the standard normal distribution.
 const Z90: f64 = 1.281_551_565_544_600_4;
 
@@ -35,14 +44,18 @@ pub enum Dist {
 }
 
 impl Dist {
-    /// Checks the parameters: finite, non-negative, ordered (`low ≤ mode ≤ high`,
-    /// `0 < median ≤ p90`). Returns what is wrong.
+    /// Checks the parameters: numbers from 0 to [`MAX_FACTOR`], ordered (`low ≤ mode ≤
+    /// high`, `0 < median ≤ p90`), and a log-normal spread of at most
+    /// [`MAX_LOGNORMAL_SPREAD`] (`p90 / median`), so draws stay finite. Returns what is
+    /// wrong.
     pub fn check(&self) -> Result<(), String> {
-        let ok = |x: f64| x.is_finite() && x >= 0.0;
+        let ok = |x: f64| (0.0..=MAX_FACTOR).contains(&x);
         match *self {
             Dist::Triangular { low, mode, high } => {
                 if !(ok(low) && ok(mode) && ok(high)) {
-                    Err("triangular parameters must be finite numbers >= 0".to_owned())
+                    Err(format!(
+                        "triangular parameters must be numbers from 0 to {MAX_FACTOR}"
+                    ))
                 } else if !(low <= mode && mode <= high) {
                     Err(format!(
                         "triangular needs low <= mode <= high, got {low}, {mode}, {high}"
@@ -53,7 +66,9 @@ impl Dist {
             }
             Dist::Uniform { low, high } => {
                 if !(ok(low) && ok(high)) {
-                    Err("uniform parameters must be finite numbers >= 0".to_owned())
+                    Err(format!(
+                        "uniform parameters must be numbers from 0 to {MAX_FACTOR}"
+                    ))
                 } else if low > high {
                     Err(format!("uniform needs low <= high, got {low}, {high}"))
                 } else {
@@ -62,10 +77,16 @@ impl Dist {
             }
             Dist::LogNormal { median, p90 } => {
                 if !(ok(median) && ok(p90) && median > 0.0) {
-                    Err("lognormal needs a finite median > 0 and a finite p90".to_owned())
+                    Err(format!(
+                        "lognormal needs a median > 0 and a p90, both at most {MAX_FACTOR}"
+                    ))
                 } else if p90 < median {
                     Err(format!(
                         "lognormal needs p90 >= median, got median {median}, p90 {p90}"
+                    ))
+                } else if p90 > median * MAX_LOGNORMAL_SPREAD {
+                    Err(format!(
+                        "lognormal needs p90 <= {MAX_LOGNORMAL_SPREAD} x median, got median {median}, p90 {p90}"
                     ))
                 } else {
                     Ok(())

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::dist::Dist;
+use super::dist::{Dist, MAX_FACTOR};
 use crate::io::{Diagnostic, DiagnosticKind, LoadError};
 
 /// What a selector names, as written.
@@ -18,7 +18,7 @@ pub enum SelectorSpec {
     Leg(String, String),
     /// `corridor = "tag"`.
     Corridor(String),
-    /// `country = "CC"`.
+    /// `country = "CC"` or a country name (`"Russia"`).
     Country(String),
     /// `mode = "ferry"`.
     Mode(String),
@@ -298,21 +298,30 @@ fn dist(errors: &mut Errors<'_>, line: u64, key: &str, spec: DistToml) -> Option
 
 fn factor(errors: &mut Errors<'_>, line: u64, key: &str, value: Option<f64>) -> Option<f64> {
     let value = value?;
-    if value.is_finite() && value >= 0.0 {
+    if (0.0..=MAX_FACTOR).contains(&value) {
         Some(value)
     } else {
         errors.list.push(
             Diagnostic::error(
                 DiagnosticKind::OutOfRange,
                 errors.file,
-                "factor must be a finite number >= 0",
+                format!("factor must be a number from 0 to {MAX_FACTOR}"),
             )
             .at(line)
             .column(key)
-            .value(&value.to_string())
+            .value(&number_text(value))
             .expected("e.g. 0.5 to halve, 2 to double"),
         );
         None
+    }
+}
+
+/// A number as people read it: `1e308`, not 309 digits.
+fn number_text(value: f64) -> String {
+    if value.abs() >= 1e15 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 
@@ -451,6 +460,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ScenarioFile, LoadError> {
     for entry in parsed.scale {
         let at = line(entry.span().start);
         let s = entry.into_inner();
+        let given = [s.time, s.cost, s.capacity, s.dwell, s.handling]
+            .iter()
+            .any(Option::is_some);
         let factors = Factors {
             time: factor(&mut errors, at, "time", s.time),
             cost: factor(&mut errors, at, "cost", s.cost),
@@ -458,7 +470,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ScenarioFile, LoadError> {
             dwell: factor(&mut errors, at, "dwell", s.dwell),
             handling: factor(&mut errors, at, "handling", s.handling),
         };
-        if factors == Factors::default() {
+        if !given {
             errors.push(
                 DiagnosticKind::BadToml,
                 at,

@@ -16,7 +16,7 @@ mod sweep;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-pub use dist::Dist;
+pub use dist::{Dist, MAX_FACTOR, MAX_LOGNORMAL_SPREAD};
 pub use file::{Entry, Factors, Quantity, ScenarioFile, SelectorSpec, parse};
 pub use sweep::{
     MATRIX_PERCENTILE_ACCURACY, MatrixSweep, PairStats, Stats, Sweep, SweepRoute, draw, draw_into,
@@ -24,7 +24,10 @@ pub use sweep::{
 };
 
 use crate::io::{self, Diagnostic, DiagnosticKind, LoadError, Source, Sources};
-use crate::model::{CorridorId, Country, Leg, LegId, Mode, Network, Place, PlaceId, Status, fold};
+use crate::model::{
+    CorridorId, Country, Leg, LegId, LookupError, MAX_QUANTITY, Mode, Network, Place, PlaceId,
+    Status, fold,
+};
 
 /// An uncertain quantity resolved against a network.
 #[derive(Clone, Debug, PartialEq)]
@@ -279,12 +282,22 @@ fn scale_entry(
         );
         return;
     }
+    // The largest value each factor produces, to refuse values beyond the data limits.
+    let mut largest = [0.0f64; 5];
+    let [time, cost, capacity, dwell, handling] = &mut largest;
     for id in chosen_legs {
         let leg = &mut legs[id.index()];
-        leg.time_h *= factors.time.unwrap_or(1.0);
-        leg.cost_usd *= factors.cost.unwrap_or(1.0);
+        if let Some(f) = factors.time {
+            leg.time_h *= f;
+            *time = time.max(leg.time_h);
+        }
+        if let Some(f) = factors.cost {
+            leg.cost_usd *= f;
+            *cost = cost.max(leg.cost_usd);
+        }
         if let (Some(f), Some(c)) = (factors.capacity, leg.capacity_teu_per_year) {
             leg.capacity_teu_per_year = Some(c * f);
+            *capacity = capacity.max(c * f);
         }
     }
     for id in chosen_places {
@@ -293,14 +306,32 @@ fn scale_entry(
             let transfers = Arc::make_mut(&mut place.transfers);
             transfers.border_h *= f;
             transfers.border_exit_h *= f;
+            *dwell = dwell.max(transfers.border_h.max(transfers.border_exit_h));
         }
         if let Some(f) = factors.handling {
             let transfers = Arc::make_mut(&mut place.transfers);
             transfers.mode_change_h *= f;
             transfers.gauge_change_h *= f;
+            *handling = handling.max(transfers.mode_change_h.max(transfers.gauge_change_h));
         }
         if let (Some(f), Some(c)) = (factors.capacity, place.capacity_teu_per_year) {
             place.capacity_teu_per_year = Some(c * f);
+            *capacity = capacity.max(c * f);
+        }
+    }
+    let keys = ["time", "cost", "capacity", "dwell", "handling"];
+    for (key, value) in keys.into_iter().zip(largest) {
+        if value > MAX_QUANTITY {
+            let d = errors.at(
+                line,
+                key,
+                DiagnosticKind::OutOfRange,
+                "scaling makes a value too large",
+            );
+            d.value = Some(value.to_string());
+            d.expected = Some(format!(
+                "scaled values up to {MAX_QUANTITY}, the limit of the data format"
+            ));
         }
     }
 }
@@ -427,31 +458,38 @@ fn resolve(
                 None
             }
         },
-        SelectorSpec::Country(code) => {
-            let country = Country::parse(code).filter(|_| code.trim().len() == 2);
-            match country {
-                Some(c) if network.places().iter().any(|p| p.country == Some(c)) => {
-                    Some(Selector::Country(c))
-                }
-                _ => {
-                    let mut present: Vec<String> = network
-                        .places()
-                        .iter()
-                        .filter_map(|p| p.country.map(|c| c.to_string()))
-                        .collect();
-                    present.sort();
-                    present.dedup();
-                    let d = errors.at(
-                        line,
-                        "country",
-                        DiagnosticKind::UnknownReference,
-                        "no place of the network is in this country",
-                    );
-                    d.value = Some(code.clone());
-                    d.expected = Some(format!("one of {}", present.join(", ")));
-                    None
-                }
+        SelectorSpec::Country(text) => {
+            let country = network.resolve_country(text);
+            if let Ok(country) = country
+                && network.has_country(country)
+            {
+                return Some(Selector::Country(country));
             }
+            let d = errors.at(
+                line,
+                "country",
+                DiagnosticKind::UnknownReference,
+                "no place of the network is in this country",
+            );
+            d.value = Some(text.clone());
+            d.expected = Some(match country {
+                Err(LookupError::UnknownCountry { suggestions, .. }) if !suggestions.is_empty() => {
+                    format!(
+                        "a country of the network (did you mean {}?)",
+                        suggestions.join(", ")
+                    )
+                }
+                _ => format!(
+                    "an ISO 3166-1 alpha-2 code or a country name, one of {}",
+                    network
+                        .countries()
+                        .iter()
+                        .map(Country::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+            None
         }
         SelectorSpec::Mode(name) => match Mode::parse(name) {
             Some(m) => Some(Selector::Mode(m)),
