@@ -521,24 +521,13 @@ pub(crate) fn write_summary(
 /// A place with the mode of the leg that reached it.
 type Stop = (corridor::PlaceId, Option<corridor::Mode>);
 
-fn stops(network: &Network, route: &Route) -> Vec<Stop> {
-    std::iter::once((route.from, None))
-        .chain(
-            route
-                .legs
-                .iter()
-                .map(|leg| (leg.to, Some(network.leg(leg.leg.leg()).mode))),
-        )
-        .collect()
-}
-
 /// What sets `route` apart from the earlier route sharing the longest start with it:
 /// `at Shymkent: rail to Arys (#1: road to Taraz)`; empty for the first route.
 fn difference(network: &Network, earlier: &[Route], route: &Route) -> String {
-    let mine = stops(network, route);
+    let mine = route.stops(network);
     let mut closest: Option<(usize, usize, Vec<Stop>)> = None;
     for (j, other) in earlier.iter().enumerate() {
-        let theirs = stops(network, other);
+        let theirs = other.stops(network);
         let common = mine.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
         if closest.as_ref().is_none_or(|c| common > c.1) {
             closest = Some((j, common, theirs));

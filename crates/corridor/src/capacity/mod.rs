@@ -51,29 +51,10 @@ pub struct Bottleneck {
 /// leg or place of the route has a stated capacity (unlimited).
 pub fn bottleneck(network: &Network, route: &Route) -> Option<Bottleneck> {
     let mut best: Option<Bottleneck> = None;
-    let mut consider = |at: Limit, capacity: Option<f64>| {
-        if let Some(capacity) = capacity
-            && best.is_none_or(|b| capacity < b.capacity_teu_per_year)
-        {
-            best = Some(Bottleneck {
-                at,
-                capacity_teu_per_year: capacity,
-            });
+    for found in stated_capacities(network, route) {
+        if best.is_none_or(|b| found.capacity_teu_per_year < b.capacity_teu_per_year) {
+            best = Some(found);
         }
-    };
-    consider(
-        Limit::Place(route.from),
-        network.place(route.from).capacity_teu_per_year,
-    );
-    for leg in &route.legs {
-        consider(
-            Limit::Leg(leg.leg),
-            network.leg(leg.leg.leg()).capacity_teu_per_year,
-        );
-        consider(
-            Limit::Place(leg.to),
-            network.place(leg.to).capacity_teu_per_year,
-        );
     }
     best
 }
@@ -81,32 +62,40 @@ pub fn bottleneck(network: &Network, route: &Route) -> Option<Bottleneck> {
 /// Where capacity falls short of `volume` (TEU per year) on `route`: every leg and place
 /// on it whose stated capacity is below the volume, in route order.
 pub fn shortfalls(network: &Network, route: &Route, volume: f64) -> Vec<Bottleneck> {
-    let mut short = Vec::new();
-    let mut consider = |at: Limit, capacity: Option<f64>| {
-        if let Some(capacity) = capacity
-            && capacity < volume
-        {
-            short.push(Bottleneck {
-                at,
-                capacity_teu_per_year: capacity,
-            });
-        }
-    };
-    consider(
+    stated_capacities(network, route)
+        .filter(|b| b.capacity_teu_per_year < volume)
+        .collect()
+}
+
+/// The origin, then each leg and the place it reaches, in route order, where a capacity
+/// is stated.
+fn stated_capacities<'a>(
+    network: &'a Network,
+    route: &'a Route,
+) -> impl Iterator<Item = Bottleneck> + 'a {
+    let origin = (
         Limit::Place(route.from),
         network.place(route.from).capacity_teu_per_year,
     );
-    for leg in &route.legs {
-        consider(
-            Limit::Leg(leg.leg),
-            network.leg(leg.leg.leg()).capacity_teu_per_year,
-        );
-        consider(
-            Limit::Place(leg.to),
-            network.place(leg.to).capacity_teu_per_year,
-        );
-    }
-    short
+    std::iter::once(origin)
+        .chain(route.legs.iter().flat_map(move |leg| {
+            [
+                (
+                    Limit::Leg(leg.leg),
+                    network.leg(leg.leg.leg()).capacity_teu_per_year,
+                ),
+                (
+                    Limit::Place(leg.to),
+                    network.place(leg.to).capacity_teu_per_year,
+                ),
+            ]
+        }))
+        .filter_map(|(at, capacity)| {
+            capacity.map(|capacity_teu_per_year| Bottleneck {
+                at,
+                capacity_teu_per_year,
+            })
+        })
 }
 
 /// One route used by an allocation and the volume sent on it.

@@ -47,7 +47,7 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
         let Some(walk) = walk(&layered, &legs) else {
             break;
         };
-        if loopless(&layered, &walk) && shapes.insert(shape(graph, &route)) {
+        if loopless(&layered, &walk) && shapes.insert(route.stops(graph.network())) {
             found.push(route);
         }
         popped.push(legs);
@@ -108,20 +108,6 @@ fn loopless(layered: &Layered<'_, '_>, walk: &[(Node, f64)]) -> bool {
         let (stage, state) = layered.split(node);
         visited.insert((stage, graph.state_place(state)))
     })
-}
-
-/// What tells routes apart for a planner: the places in order, with the mode of the leg
-/// arriving at each (none at the origin).
-fn shape(graph: &Graph<'_>, route: &Route) -> Vec<(PlaceId, Option<Mode>)> {
-    let network = graph.network();
-    std::iter::once((route.from, None))
-        .chain(
-            route
-                .legs
-                .iter()
-                .map(|leg| (leg.to, Some(network.leg(leg.leg.leg()).mode))),
-        )
-        .collect()
 }
 /// The layered nodes reached after each leg of `legs`, with the cost so far.
 fn walk(layered: &Layered<'_, '_>, legs: &[DirLeg]) -> Option<Vec<(Node, f64)>> {

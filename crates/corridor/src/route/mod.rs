@@ -28,7 +28,7 @@ use crate::graph::{
     Arrival, DirLeg, Graph, Metrics, Objective, Transfer, TransferKind, border_transfers,
     departure_transfers, step_metrics,
 };
-use crate::model::{CorridorId, Country, Network, PlaceId};
+use crate::model::{CorridorId, Country, Mode, Network, PlaceId};
 
 /// A routing request: origin, destination and places to pass in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -257,6 +257,18 @@ impl Route {
     pub fn places(&self) -> Vec<PlaceId> {
         std::iter::once(self.from)
             .chain(self.legs.iter().map(|leg| leg.to))
+            .collect()
+    }
+
+    /// The places visited in order, each with the mode of the leg that reached it (none at
+    /// the origin): what tells two routes apart for a planner.
+    pub fn stops(&self, network: &Network) -> Vec<(PlaceId, Option<Mode>)> {
+        std::iter::once((self.from, None))
+            .chain(
+                self.legs
+                    .iter()
+                    .map(|leg| (leg.to, Some(network.leg(leg.leg.leg()).mode))),
+            )
             .collect()
     }
 
