@@ -394,8 +394,8 @@ fn china_europe_comparisons_hold() {
     let network = network();
     let query = Query::new(id("xian"), id("duisburg"));
     let name = |c: &route::CorridorRoute| network.corridor_name(c.corridor).to_owned();
-    let by_time = route::compare(network, &Profile::new(Objective::Time), &query);
-    let by_cost = route::compare(network, &Profile::new(Objective::Cost), &query);
+    let by_time = route::compare(network, &Profile::new(Objective::Time), &query).corridors;
+    let by_cost = route::compare(network, &Profile::new(Objective::Cost), &query).corridors;
     assert_eq!(name(&by_time[0]), "northern");
     assert_eq!(name(&by_cost[0]), "maritime");
     assert_eq!(name(by_time.last().unwrap()), "maritime");

@@ -331,7 +331,7 @@ fn unknown_places_and_tags_are_usage_errors() {
         "{}",
         result.stderr
     );
-    let result = run(&["route", "xian", "duisburg", "--corridor", "middle"]);
+    let result = run(&["route", "xian", "duisburg", "--corridor", "middel"]);
     assert_eq!(result.exit, Exit::Usage);
     assert!(result.stderr.contains("trans-caspian"), "{}", result.stderr);
     assert_eq!(

@@ -15,3 +15,4 @@ mod properties;
 mod random;
 mod route;
 mod scenario;
+mod semantics;

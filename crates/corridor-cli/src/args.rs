@@ -47,15 +47,18 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List or search places by id, name or alias
     Nodes(NodesArgs),
+    /// List the corridors: tag, name, aliases, endpoints, length, places and description
+    Corridors(CorridorsArgs),
     /// Write the network as CSV + TOML (loads back identically) or as GeoJSON
     Export(ExportArgs),
     /// Write a seeded synthetic road-like network (for benchmarks and experiments)
     Generate(GenerateArgs),
     /// The best route between two places, with every leg, transfer and border crossing
     Route(RouteArgs),
-    /// The best route within each corridor, side by side
+    /// The best route overall, then the best route on each corridor (see --corridor), side
+    /// by side, and why each other corridor cannot serve the pair
     Compare(RouteArgs),
-    /// The k best loopless routes
+    /// The k best routes that never visit a place twice, each with what sets it apart
     Alternatives(AlternativesArgs),
     /// All routes not beaten on every criterion at once (e.g. time and cost)
     Pareto(ParetoArgs),
@@ -161,10 +164,14 @@ pub struct RoutingArgs {
     /// Only use these modes (comma-separated: rail, road, sea, ferry)
     #[arg(long, value_name = "MODES", value_delimiter = ',')]
     pub modes: Vec<String>,
-    /// Only use legs of this corridor plus untagged feeder legs (repeatable)
-    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    /// Run on this corridor (tag or alias, any case: trans-caspian, "Middle Corridor",
+    /// TITR, INSTC, CKU...; see `corridor corridors`). Every leg that crosses a border or
+    /// a sea between countries must be the corridor's (or untagged); legs within one
+    /// country may be any corridor's (first and last mile, domestic lines); the route
+    /// must use at least one of the corridor's legs. Repeatable: any of the corridors
+    #[arg(long, value_name = "TAG", value_delimiter = ',', verbatim_doc_comment)]
     pub corridor: Vec<String>,
-    /// Do not use legs that belong only to this corridor (repeatable)
+    /// Do not use legs that belong only to this corridor (tag or alias; repeatable)
     #[arg(long, value_name = "TAG", value_delimiter = ',')]
     pub avoid_corridor: Vec<String>,
     /// Pass through this place (repeat for several, in order)
@@ -312,6 +319,14 @@ pub enum ReportFormat {
     Table,
     /// One JSON object
     Json,
+}
+
+/// `corridor corridors`.
+#[derive(Debug, Args)]
+pub struct CorridorsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// `corridor nodes`.

@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → one library call → rendering.
 
+mod corridors;
 mod diff;
 mod export;
 mod flow;
@@ -32,6 +33,7 @@ pub(crate) fn dispatch(
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args, stdout),
         Command::Nodes(args) => nodes::run(&cli.global, args, stdout, stderr),
+        Command::Corridors(args) => corridors::run(&cli.global, args, stdout),
         Command::Export(args) => export::run(&cli.global, args, stdout, stderr),
         Command::Generate(args) => generate::run(args, stderr),
         Command::Route(args) => route::run_route(&cli.global, args, stdout, stderr),

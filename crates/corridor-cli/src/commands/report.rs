@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use corridor::route::{self, CorridorRoute};
-use corridor::{Graph, Profile, scenario};
+use corridor::{Profile, scenario};
 
 use super::routing::{no_route, profile, query};
 use super::{Global, scenario_network};
@@ -25,14 +25,25 @@ pub(crate) fn run(
     let network = &applied.network;
     let profile = profile(network, &args.routing)?;
     let query = query(network, &args.from, &args.to, &args.routing.via)?;
-    let corridors: Vec<CorridorRoute> =
-        super::parallel(global, || route::compare(network, &profile, &query))?;
-    if corridors.is_empty() {
+    let comparison = super::parallel(global, || route::compare(network, &profile, &query))?;
+    if comparison.best.is_none() {
         return Err(no_route(network, &profile, &query));
     }
-    let overall = (profile.only_corridors.is_empty())
-        .then(|| route::shortest(&Graph::new(network, &profile), &query))
-        .flatten();
+    let corridors: &[CorridorRoute] = &comparison.corridors;
+    let overall = comparison
+        .best
+        .as_ref()
+        .filter(|_| profile.only_corridors.is_empty());
+    let unserved = comparison
+        .unserved
+        .iter()
+        .map(|u| {
+            (
+                network.corridor_name(u.corridor).to_owned(),
+                u.reason.explain(network, &query),
+            )
+        })
+        .collect();
 
     // Reliability: a sweep per corridor when the scenarios declare uncertainty.
     let (spreads, spread_note) = if applied.uncertain.is_empty() {
@@ -111,8 +122,9 @@ pub(crate) fn run(
         &Report {
             title,
             context,
-            corridors: &corridors,
-            overall: overall.as_ref(),
+            corridors,
+            overall,
+            unserved,
             spreads,
             spread_note,
         },

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use corridor::graph::Criterion;
 use corridor::map::{self, MapOptions, MapRoute};
-use corridor::route::{self, CorridorRoute};
+use corridor::route;
 use corridor::{Graph, Network, Route, Status};
 
 use super::routing::{no_route, profile, query};
@@ -103,20 +103,29 @@ pub(crate) fn run_compare(
     let network = network(global)?;
     let profile = profile(&network, &args.routing)?;
     let query = query(&network, &args.from, &args.to, &args.routing.via)?;
-    let found: Vec<CorridorRoute> =
-        super::parallel(global, || route::compare(&network, &profile, &query))?;
-    if found.is_empty() {
+    let comparison = super::parallel(global, || route::compare(&network, &profile, &query))?;
+    let Some(best) = &comparison.best else {
         return Err(no_route(&network, &profile, &query));
-    }
-    let labelled: Vec<MapRoute<'_>> = found
-        .iter()
-        .map(|c| MapRoute {
-            label: network.corridor_name(c.corridor).to_owned(),
-            route: &c.route,
-        })
-        .collect();
+    };
+    let best_label = format!(
+        "best ({})",
+        best.corridors
+            .first()
+            .map_or("untagged", |&c| network.corridor_name(c))
+    );
+    let labelled: Vec<MapRoute<'_>> = std::iter::once(MapRoute {
+        label: best_label,
+        route: best,
+    })
+    .chain(comparison.corridors.iter().map(|c| MapRoute {
+        label: network.corridor_name(c.corridor).to_owned(),
+        route: &c.route,
+    }))
+    .collect();
     output(args, out, |out| match args.format {
-        RouteFormat::Json => render::json(out, &routes::compare_json(&network, &found)),
+        RouteFormat::Json => {
+            render::json(out, &routes::compare_json(&network, &query, &comparison))
+        }
         RouteFormat::Geojson => {
             let refs: Vec<(Option<&str>, &Route)> = labelled
                 .iter()
@@ -124,11 +133,11 @@ pub(crate) fn run_compare(
                 .collect();
             render::json(out, &routes::geojson(&network, &refs))
         }
-        RouteFormat::Table => routes::write_compare(&network, &found, out),
+        RouteFormat::Table => routes::write_compare(&network, &query, &comparison, out),
         RouteFormat::Svg => {
             let title = format!(
-                "{}: best route per corridor, by {}",
-                pair(&network, &found[0].route),
+                "{}: best route overall and per corridor, by {}",
+                pair(&network, best),
                 profile.objective
             );
             svg(out, &network, &labelled, title)

@@ -1,8 +1,9 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
+use corridor::capacity;
 use corridor::model::{MAX_QUANTITY, parse_coord};
-use corridor::route::{Blocker, diagnose};
-use corridor::{CorridorId, Mode, Network, Objective, PlaceId, Profile, Query};
+use corridor::route::{Blocker, Unserved, diagnose, why_unserved};
+use corridor::{CorridorId, Graph, Mode, Network, Objective, PlaceId, Profile, Query};
 
 use super::{end, place};
 use crate::args::{By, RoutingArgs};
@@ -94,11 +95,22 @@ pub(crate) fn profile_by(
 fn corridors(network: &Network, flag: &str, tags: &[String]) -> Result<Vec<CorridorId>, Failure> {
     tags.iter()
         .map(|tag| {
-            network.corridor_id(tag.trim()).ok_or_else(|| {
-                Failure::usage(format!(
+            network.corridor_named(tag).ok_or_else(|| {
+                let aliases: Vec<&str> = network
+                    .meta()
+                    .corridors
+                    .iter()
+                    .flat_map(|c| c.aliases.iter().map(String::as_str))
+                    .collect();
+                let mut message = format!(
                     "error: {flag}: unknown corridor {tag:?}; the network has {}",
                     network.corridors().join(", ")
-                ))
+                );
+                if !aliases.is_empty() {
+                    message.push_str(&format!(" (also known as {})", aliases.join(", ")));
+                }
+                message.push_str("; `corridor corridors` lists them");
+                Failure::usage(message)
             })
         })
         .collect()
@@ -121,18 +133,89 @@ pub(crate) fn query(
     })
 }
 
-/// Exit code 4 with the reason, when it can be told.
+/// Exit code 4 with the reason: the constraints that cut the pair off, for a corridor
+/// restriction where its legs stop, for a volume the legs and places whose capacity is
+/// short.
 pub(crate) fn no_route(network: &Network, profile: &Profile, query: &Query) -> Failure {
-    let blockers = diagnose(network, profile, query);
-    let reasons: Vec<&str> = blockers.iter().map(|b| Blocker::explain(*b)).collect();
-    let mut message = format!(
-        "no route from {} to {}",
+    let message = format!(
+        "no route from {} to {}: {}",
         network.describe(query.from),
-        network.describe(query.to)
+        network.describe(query.to),
+        no_route_reason(network, profile, query)
     );
-    if !reasons.is_empty() {
-        message.push_str(": ");
-        message.push_str(&reasons.join("; "));
-    }
     Failure::new(Exit::NoRoute, format!("error: {message}"))
+}
+
+/// Why `profile` has no route for `query`, in words (never empty).
+pub(crate) fn no_route_reason(network: &Network, profile: &Profile, query: &Query) -> String {
+    let blockers = diagnose(network, profile, query);
+    let mut reasons: Vec<String> = Vec::new();
+    for blocker in &blockers {
+        let mut reason = blocker.explain().to_owned();
+        match blocker {
+            Blocker::OnlyCorridors => {
+                // Where the corridor's own legs stop; constraints that block it are
+                // listed as blockers of their own.
+                for &corridor in &profile.only_corridors {
+                    let alone = Profile {
+                        only_corridors: vec![corridor],
+                        ..profile.clone()
+                    };
+                    let why = why_unserved(network, &alone, query);
+                    if matches!(why, Unserved::NoLink { .. }) {
+                        reason.push_str(&format!(
+                            " ({}: {})",
+                            network.corridor_name(corridor),
+                            why.explain(network, query)
+                        ));
+                    }
+                }
+            }
+            Blocker::Capacity => {
+                if let Some(volume) = profile.min_capacity_teu_per_year {
+                    reason = capacity_reason(network, profile, query, volume);
+                }
+            }
+            _ => {}
+        }
+        reasons.push(reason);
+    }
+    if reasons.is_empty() {
+        // diagnose() finds a route under the profile: the command's own search (a
+        // changed network, a label limit) failed where a plain search succeeds.
+        reasons.push("the search found no route that meets the request".to_owned());
+    }
+    reasons.join("; ")
+}
+
+/// `no route carries 100,000 TEU/yr: the best route without the volume limit is held
+/// back by Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
+fn capacity_reason(network: &Network, profile: &Profile, query: &Query, volume: f64) -> String {
+    let unlimited = Profile {
+        min_capacity_teu_per_year: None,
+        ..profile.clone()
+    };
+    let mut reason = format!(
+        "no route has enough capacity for {} TEU/yr",
+        crate::render::grouped(volume)
+    );
+    if let Some(route) = corridor::route::shortest(&Graph::new(network, &unlimited), query) {
+        let short: Vec<String> = capacity::shortfalls(network, &route, volume)
+            .iter()
+            .map(|b| {
+                format!(
+                    "{}, {} TEU/yr",
+                    crate::render::routes::limit_text(network, b.at),
+                    crate::render::grouped(b.capacity_teu_per_year)
+                )
+            })
+            .collect();
+        if !short.is_empty() {
+            reason.push_str(&format!(
+                ": the best route without the volume limit is held back by {}",
+                short.join(" and ")
+            ));
+        }
+    }
+    reason
 }

@@ -28,6 +28,8 @@ pub(crate) struct Report<'a> {
     pub(crate) corridors: &'a [CorridorRoute],
     /// The best route overall, when no corridor restriction applies.
     pub(crate) overall: Option<&'a Route>,
+    /// Corridors that cannot serve the pair, with the reason.
+    pub(crate) unserved: Vec<(String, String)>,
     pub(crate) spreads: Vec<Spread>,
     /// Why there is no reliability section, if there is none.
     pub(crate) spread_note: Option<String>,
@@ -123,34 +125,38 @@ pub(crate) fn html(network: &Network, world: &World, report: &Report<'_>) -> Str
             "USD/TEU>",
             "kg CO2e>",
             "km>",
-            "transfers>",
+            "handlings>",
             "border crossings>",
+            "countries",
             "bottleneck"
         ])
     );
     for (i, c) in report.corridors.iter().enumerate() {
         let t = &c.route.totals;
-        let borders = c
-            .route
-            .transfers
-            .iter()
-            .filter(|t| t.transfer.kind.as_str() == "border-entry")
-            .count();
+        let countries: Vec<&str> = c.route.countries.iter().map(|c| c.as_str()).collect();
         let _ = writeln!(
             out,
-            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>{}{}{}{}{}{}{}</tr>",
+            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>{}{}{}{}{}{}{}{}</tr>",
             PALETTE[i % PALETTE.len()],
             escape(network.corridor_name(c.corridor)),
             cell(&number(t.time_h / 24.0, 1), true),
             cell(&grouped(t.cost_usd), true),
             cell(&grouped(t.co2_kg), true),
             cell(&grouped(t.distance_km), true),
-            cell(&c.route.transfers.len().to_string(), true),
-            cell(&borders.to_string(), true),
+            cell(&c.route.handlings().to_string(), true),
+            cell(&c.route.border_crossings().to_string(), true),
+            cell(&countries.join(" "), false),
             cell(&bottleneck_text(network, &c.route), false),
         );
     }
     let _ = writeln!(out, "</table>");
+    if !report.unserved.is_empty() {
+        let _ = writeln!(out, "<p>Corridors that cannot serve this pair:</p>\n<ul>");
+        for (corridor, reason) in &report.unserved {
+            let _ = writeln!(out, "<li>{}: {}</li>", escape(corridor), escape(reason));
+        }
+        let _ = writeln!(out, "</ul>");
+    }
     if let Some(best) = report.overall {
         let _ = writeln!(
             out,

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use corridor::capacity::{self, Limit};
 use corridor::graph::TransferKind;
-use corridor::route::{CorridorRoute, RouteTransfer};
-use corridor::{Network, Route};
+use corridor::route::{Comparison, RouteTransfer};
+use corridor::{Network, Query, Route};
 use serde_json::{Value, json};
 
 use super::{Table, grouped, number, round};
@@ -91,6 +91,8 @@ pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
         },
         "legs": legs,
         "transfers": transfers,
+        "handlings": route.handlings(),
+        "border_crossings": route.border_crossings(),
         "bottleneck": bottleneck_json(network, route),
         "countries": route.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "corridors": route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
@@ -100,6 +102,7 @@ pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
             .zip(&route.corridor_km)
             .map(|(&c, &km)| (network.corridor_name(c).to_owned(), Value::from(round(km))))
             .collect::<serde_json::Map<_, _>>(),
+        "untagged_km": round(route.untagged_km),
     })
 }
 
@@ -129,25 +132,31 @@ fn bottleneck_json(network: &Network, route: &Route) -> Value {
     }
 }
 
+/// A capacity limit for people: `Aktau → Port of Baku (ferry)` or `Astara (IR)`.
+pub(crate) fn limit_text(network: &Network, at: Limit) -> String {
+    match at {
+        Limit::Leg(dir) => {
+            let (from, to) = dir.ends(network);
+            format!(
+                "{} → {} ({})",
+                name(network, from),
+                name(network, to),
+                network.leg(dir.leg()).mode
+            )
+        }
+        Limit::Place(place) => name(network, place).to_owned(),
+    }
+}
+
 /// The bottleneck for people: `Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
 pub(crate) fn bottleneck_text(network: &Network, route: &Route) -> String {
     match capacity::bottleneck(network, route) {
         None => "none stated (no capacity data on this route)".to_owned(),
-        Some(b) => {
-            let at = match b.at {
-                Limit::Leg(dir) => {
-                    let (from, to) = dir.ends(network);
-                    format!(
-                        "{} → {} ({})",
-                        name(network, from),
-                        name(network, to),
-                        network.leg(dir.leg()).mode
-                    )
-                }
-                Limit::Place(place) => name(network, place).to_owned(),
-            };
-            format!("{at}, {} TEU/yr", grouped(b.capacity_teu_per_year))
-        }
+        Some(b) => format!(
+            "{}, {} TEU/yr",
+            limit_text(network, b.at),
+            grouped(b.capacity_teu_per_year)
+        ),
     }
 }
 
@@ -156,13 +165,20 @@ pub(crate) fn routes_json(network: &Network, routes: &[Route]) -> Value {
     json!({ "routes": routes.iter().map(|r| route_json(network, r)).collect::<Vec<_>>() })
 }
 
-/// `{"corridors": [{"corridor", "route"}, ...]}`, best first.
-pub(crate) fn compare_json(network: &Network, found: &[CorridorRoute]) -> Value {
+/// `{"best": route, "corridors": [{"corridor", "route"}, ...], "unserved": [{"corridor",
+/// "reason"}, ...]}`: the best route overall, the best per corridor (best first), and
+/// why each other corridor cannot serve the pair.
+pub(crate) fn compare_json(network: &Network, query: &Query, comparison: &Comparison) -> Value {
     json!({
-        "corridors": found.iter().map(|c| json!({
+        "best": comparison.best.as_ref().map(|r| route_json(network, r)),
+        "corridors": comparison.corridors.iter().map(|c| json!({
             "corridor": network.corridor_name(c.corridor),
             "route": route_json(network, &c.route),
-        })).collect::<Vec<_>>()
+        })).collect::<Vec<_>>(),
+        "unserved": comparison.unserved.iter().map(|u| json!({
+            "corridor": network.corridor_name(u.corridor),
+            "reason": u.reason.explain(network, query),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -382,68 +398,165 @@ fn summary_row(network: &Network, label: String, route: &Route) -> Vec<String> {
         grouped(t.cost_usd),
         grouped(t.co2_kg),
         grouped(t.distance_km),
-        route.transfers.len().to_string(),
+        route.handlings().to_string(),
+        route.border_crossings().to_string(),
         capacity::bottleneck(network, route)
             .map_or_else(|| "–".to_owned(), |b| grouped(b.capacity_teu_per_year)),
+        countries_text(route),
         key_places(network, route),
     ]
 }
 
-/// Columns of the one-line-per-route tables; `TEU/yr` is the route's bottleneck
-/// capacity (`–` where no leg or place on it states one).
-const SUMMARY: [&str; 8] = [
+/// `CN KZ AZ GE TR`: the countries crossed, ISO codes in order.
+fn countries_text(route: &Route) -> String {
+    route
+        .countries
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Columns of the one-line-per-route tables: `handlings` counts mode changes,
+/// transshipments and gauge changes, `borders` the borders crossed; `TEU/yr` is the
+/// route's bottleneck capacity (`–` where no leg or place on it states one).
+const SUMMARY: [&str; 10] = [
     "route",
     "days>",
     "USD/TEU>",
     "kg CO2e>",
     "km>",
-    "transfers>",
+    "handlings>",
+    "borders>",
     "TEU/yr>",
+    "countries",
     "via",
 ];
 
-/// The best route per corridor, one line each, best first.
+/// The corridors a route runs on, by kilometres: `trans-caspian+northern`.
+fn corridors_text(network: &Network, route: &Route) -> String {
+    if route.corridors.is_empty() {
+        return "untagged".to_owned();
+    }
+    route
+        .corridors
+        .iter()
+        .map(|&c| network.corridor_name(c))
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// The best route overall, then the best per corridor, one line each, then one line per
+/// corridor that cannot serve the pair, with the reason.
 pub(crate) fn write_compare(
     network: &Network,
-    found: &[CorridorRoute],
+    query: &Query,
+    comparison: &Comparison,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    if let Some(first) = found.first() {
-        writeln!(
-            out,
-            "{} → {}   best route per corridor, by {}",
-            name(network, first.route.from),
-            name(network, first.route.to),
-            first.route.objective
-        )?;
-    }
+    let Some(best) = &comparison.best else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "{} → {}   best route overall, then per corridor, by {}",
+        name(network, best.from),
+        name(network, best.to),
+        best.objective
+    )?;
     let mut columns = SUMMARY;
     columns[0] = "corridor";
     let mut table = Table::new(&columns);
-    for c in found {
+    table.row(summary_row(
+        network,
+        format!("best: {}", corridors_text(network, best)),
+        best,
+    ));
+    for c in &comparison.corridors {
         table.row(summary_row(
             network,
             network.corridor_name(c.corridor).to_owned(),
             &c.route,
         ));
     }
-    table.write(out)
+    table.write(out)?;
+    if !comparison.unserved.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "corridors that cannot serve this pair:")?;
+        for u in &comparison.unserved {
+            writeln!(
+                out,
+                "  {}: {}",
+                network.corridor_name(u.corridor),
+                u.reason.explain(network, query)
+            )?;
+        }
+    }
+    Ok(())
 }
 
-/// Several routes, one line each, in the order given.
+/// Several routes, one line each, in the order given, with what sets each apart from
+/// the routes before it.
 pub(crate) fn write_summary(
     network: &Network,
     routes: &[Route],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut table = Table::new(&SUMMARY);
+    let mut columns: Vec<&str> = SUMMARY.to_vec();
+    columns.push("differs");
+    let mut table = Table::new(&columns);
     for (i, route) in routes.iter().enumerate() {
         // Label a route by the corridor covering most of its kilometres.
         let label = match route.corridors.first() {
             Some(&main) => format!("{} {}", i + 1, network.corridor_name(main)),
             None => format!("{}", i + 1),
         };
-        table.row(summary_row(network, label, route));
+        let mut row = summary_row(network, label, route);
+        row.push(difference(network, &routes[..i], route));
+        table.row(row);
     }
     table.write(out)
+}
+
+/// A place with the mode of the leg that reached it.
+type Stop = (corridor::PlaceId, Option<corridor::Mode>);
+
+fn stops(network: &Network, route: &Route) -> Vec<Stop> {
+    std::iter::once((route.from, None))
+        .chain(
+            route
+                .legs
+                .iter()
+                .map(|leg| (leg.to, Some(network.leg(leg.leg.leg()).mode))),
+        )
+        .collect()
+}
+
+/// What sets `route` apart from the earlier route sharing the longest start with it:
+/// `at Shymkent: rail to Arys (#1: road to Taraz)`; empty for the first route.
+fn difference(network: &Network, earlier: &[Route], route: &Route) -> String {
+    let mine = stops(network, route);
+    let mut closest: Option<(usize, usize, Vec<Stop>)> = None;
+    for (j, other) in earlier.iter().enumerate() {
+        let theirs = stops(network, other);
+        let common = mine.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+        if closest.as_ref().is_none_or(|c| common > c.1) {
+            closest = Some((j, common, theirs));
+        }
+    }
+    let Some((j, common, theirs)) = closest else {
+        return String::new();
+    };
+    let step = |stops: &[Stop]| match stops.get(common) {
+        Some(&(place, mode)) => format!(
+            "{} to {}",
+            mode.map_or("?".to_owned(), |m| m.to_string()),
+            name(network, place)
+        ),
+        None => "ends".to_owned(),
+    };
+    let at = mine
+        .get(common.saturating_sub(1))
+        .map_or("", |&(p, _)| name(network, p));
+    format!("at {at}: {} (#{}: {})", step(&mine), j + 1, step(&theirs))
 }

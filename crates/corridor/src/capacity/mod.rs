@@ -78,6 +78,37 @@ pub fn bottleneck(network: &Network, route: &Route) -> Option<Bottleneck> {
     best
 }
 
+/// Where capacity falls short of `volume` (TEU per year) on `route`: every leg and place
+/// on it whose stated capacity is below the volume, in route order.
+pub fn shortfalls(network: &Network, route: &Route, volume: f64) -> Vec<Bottleneck> {
+    let mut short = Vec::new();
+    let mut consider = |at: Limit, capacity: Option<f64>| {
+        if let Some(capacity) = capacity
+            && capacity < volume
+        {
+            short.push(Bottleneck {
+                at,
+                capacity_teu_per_year: capacity,
+            });
+        }
+    };
+    consider(
+        Limit::Place(route.from),
+        network.place(route.from).capacity_teu_per_year,
+    );
+    for leg in &route.legs {
+        consider(
+            Limit::Leg(leg.leg),
+            network.leg(leg.leg.leg()).capacity_teu_per_year,
+        );
+        consider(
+            Limit::Place(leg.to),
+            network.place(leg.to).capacity_teu_per_year,
+        );
+    }
+    short
+}
+
 /// One route used by an allocation and the volume sent on it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteFlow {

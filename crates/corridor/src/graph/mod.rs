@@ -12,10 +12,12 @@
 //! Nothing is charged at the origin except waiting for a service (see
 //! [`Graph::departures`]), and nothing at the destination after arrival.
 //!
-//! When the profile restricts routes to some corridors, a state also records whether a
-//! leg of those corridors has been used yet, and only states that have used one are
-//! targets ([`Graph::targets`]): a route "via the corridor" that runs on untagged feeder
-//! legs alone is not a corridor route.
+//! When the profile restricts routes to some corridors ([`Profile::only_corridors`]),
+//! every international leg must belong to them (or be untagged), while domestic legs of
+//! any corridor stay usable as feeders; a state also records whether a leg of those
+//! corridors has been used yet, and only states that have used one are targets
+//! ([`Graph::targets`]): a route "via the corridor" that runs on feeder legs alone is
+//! not a corridor route.
 //!
 //! The graph borrows the network, is immutable and `Sync`: share one between threads
 //! and give each its own search scratch.
@@ -192,7 +194,7 @@ impl<'n> Graph<'n> {
         // Directed legs by start place, in leg order (forward before backward): counted
         // first, then filled in, so no list grows.
         let allowed = |leg: &crate::model::Leg| {
-            profile.allows_leg(leg)
+            profile.allows_leg(network, leg)
                 && place_allowed[leg.from.index()]
                 && place_allowed[leg.to.index()]
         };

@@ -157,8 +157,11 @@ pub struct Profile {
     pub avoid_modes: Vec<Mode>,
     /// Legs whose every corridor tag is listed here are not used (feeders stay usable).
     pub avoid_corridors: Vec<CorridorId>,
-    /// If not empty: only legs tagged with one of these corridors, plus untagged feeder
-    /// legs (first and last mile), are used.
+    /// If not empty: routes run on these corridors. Every leg that crosses a border (or
+    /// joins two countries by sea, or touches a place of no country such as a sea
+    /// waypoint) must be tagged with one of them or be untagged; legs within one country
+    /// may belong to any corridor (the first and last mile, and domestic trunk lines);
+    /// and the route must use at least one leg of these corridors.
     pub only_corridors: Vec<CorridorId>,
     /// Leg statuses allowed; by default only [`Status::Operational`]. Listing
     /// [`Status::Closed`] here lets routes use closed legs (not done by the CLI).
@@ -218,8 +221,9 @@ impl Profile {
             }
     }
 
-    /// Whether the profile lets a route use `leg` (its places are checked separately).
-    pub fn allows_leg(&self, leg: &Leg) -> bool {
+    /// Whether the profile lets a route use `leg` of `network` (its places are checked
+    /// separately).
+    pub fn allows_leg(&self, network: &Network, leg: &Leg) -> bool {
         self.statuses.contains(&leg.status)
             && !self.avoid_modes.contains(&leg.mode)
             && (leg.corridors.is_empty()
@@ -232,7 +236,8 @@ impl Profile {
                 || leg
                     .corridors
                     .iter()
-                    .any(|c| self.only_corridors.contains(c)))
+                    .any(|c| self.only_corridors.contains(c))
+                || network.leg_is_domestic(leg))
             && match (self.min_capacity_teu_per_year, leg.capacity_teu_per_year) {
                 (Some(volume), Some(capacity)) => capacity >= volume,
                 _ => true,

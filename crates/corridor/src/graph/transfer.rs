@@ -85,6 +85,17 @@ impl TransferKind {
             TransferKind::BorderEntry { .. } => "border-entry",
         }
     }
+
+    /// Whether the box is handled: lifted between modes or vessels, or its wagon's gauge
+    /// changed (not a border formality or a wait).
+    pub fn is_handling(&self) -> bool {
+        matches!(
+            self,
+            TransferKind::ModeChange { .. }
+                | TransferKind::Transshipment { .. }
+                | TransferKind::GaugeChange { .. }
+        )
+    }
 }
 
 /// A transfer charged on a route.

@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
 use super::table::{NumberRange, not_utf8, parse_number};
-use crate::model::{Country, CustomsUnion, Meta, Mode, ModeDefaults, Transfers};
+use crate::model::{CorridorInfo, Country, CustomsUnion, Meta, Mode, ModeDefaults, Transfers};
 
 /// The only `format_version` this build understands.
 pub const FORMAT_VERSION: i64 = 1;
@@ -25,6 +25,19 @@ struct NetworkToml {
     modes: BTreeMap<Spanned<String>, ModeToml>,
     #[serde(default)]
     customs_unions: Vec<UnionToml>,
+    #[serde(default)]
+    corridors: Vec<CorridorToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorridorToml {
+    id: String,
+    name: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    description: Option<String>,
+    source: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -220,6 +233,17 @@ pub(crate) fn parse(file: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>)
         };
     }
 
+    meta.corridors = parsed
+        .corridors
+        .into_iter()
+        .map(|c| CorridorInfo {
+            name: c.name.unwrap_or_else(|| c.id.clone()),
+            id: c.id,
+            aliases: c.aliases,
+            description: c.description.unwrap_or_default(),
+            source: c.source,
+        })
+        .collect();
     for union in &parsed.customs_unions {
         let mut countries = Vec::new();
         for code in &union.countries {
@@ -308,6 +332,25 @@ pub(crate) fn write(meta: &Meta) -> String {
         .collect();
     if !unions.is_empty() {
         root.insert("customs_unions".into(), unions.into());
+    }
+    let corridors: Vec<toml::Value> = meta
+        .corridors
+        .iter()
+        .map(|c| {
+            let mut table = toml::Table::new();
+            table.insert("id".into(), c.id.clone().into());
+            table.insert("name".into(), c.name.clone().into());
+            let aliases: Vec<toml::Value> = c.aliases.iter().map(|a| a.clone().into()).collect();
+            table.insert("aliases".into(), aliases.into());
+            table.insert("description".into(), c.description.clone().into());
+            if let Some(source) = &c.source {
+                table.insert("source".into(), source.clone().into());
+            }
+            table.into()
+        })
+        .collect();
+    if !corridors.is_empty() {
+        root.insert("corridors".into(), corridors.into());
     }
     toml::to_string(&root).unwrap_or_default()
 }

@@ -18,6 +18,9 @@ pub struct Meta {
     pub modes: [ModeDefaults; 4],
     /// Groups of countries whose shared borders are cheaper to cross.
     pub customs_unions: Vec<CustomsUnion>,
+    /// Names, aliases and descriptions of corridor tags (`[[corridors]]`); tags used by
+    /// legs need no entry.
+    pub corridors: Vec<CorridorInfo>,
 }
 
 impl Meta {
@@ -43,6 +46,7 @@ impl Default for Meta {
             defaults: Defaults::default(),
             modes: Mode::ALL.map(ModeDefaults::builtin),
             customs_unions: Vec::new(),
+            corridors: Vec::new(),
         }
     }
 }
@@ -118,5 +122,21 @@ pub struct CustomsUnion {
     /// Multiplier on border fees between members.
     pub fee_factor: f64,
     /// Where the factors come from.
+    pub source: Option<String>,
+}
+
+/// What `network.toml` says about a corridor tag.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CorridorInfo {
+    /// The tag legs carry (`trans-caspian`).
+    pub id: String,
+    /// Display name (`Trans-Caspian International Transport Route (Middle Corridor)`).
+    pub name: String,
+    /// Other names users type (`middle-corridor`, `TITR`, `TMTM`); matched ignoring
+    /// case, spaces, hyphens and underscores.
+    pub aliases: Vec<String>,
+    /// One line on what the corridor is.
+    pub description: String,
+    /// Where the names come from.
     pub source: Option<String>,
 }

@@ -9,9 +9,9 @@ mod meta;
 mod network;
 
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
-pub use meta::{CustomsUnion, Defaults, Meta, ModeDefaults};
+pub use meta::{CorridorInfo, CustomsUnion, Defaults, Meta, ModeDefaults};
 pub(crate) use network::IdIndex;
-pub use network::Network;
+pub use network::{CorridorSummary, Network};
 
 use std::fmt;
 use std::sync::Arc;

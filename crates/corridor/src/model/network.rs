@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxBuildHasher;
 
 use super::lookup::NameIndex;
-use super::{CorridorId, Leg, LegId, Meta, Mode, Place, PlaceId};
+use super::{CorridorId, CorridorInfo, Leg, LegId, Meta, Mode, Place, PlaceId};
 use crate::spatial::SpatialIndex;
 
 /// A validated multimodal network: places, legs, corridor tags and defaults.
@@ -106,9 +106,84 @@ impl Network {
             .map(|index| CorridorId(index as u16))
     }
 
+    /// The corridor a user means by `text`: its tag or an alias from `network.toml`
+    /// (`[[corridors]]`), ignoring case, spaces, hyphens, underscores and diacritics
+    /// (`Trans-Caspian`, `middle corridor`, `TITR` and `INSTC` all work on the built-in
+    /// network).
+    pub fn corridor_named(&self, text: &str) -> Option<CorridorId> {
+        let key = corridor_key(text);
+        if key.is_empty() {
+            return None;
+        }
+        self.corridors
+            .iter()
+            .position(|tag| corridor_key(tag) == key)
+            .or_else(|| {
+                let info = self.meta.corridors.iter().find(|info| {
+                    corridor_key(&info.name) == key
+                        || info.aliases.iter().any(|alias| corridor_key(alias) == key)
+                })?;
+                self.corridors.iter().position(|tag| *tag == info.id)
+            })
+            .map(|index| CorridorId(index as u16))
+    }
+
+    /// The extent of a corridor: its legs, places, length and the two places farthest
+    /// apart (its endpoints).
+    pub fn corridor_summary(&self, id: CorridorId) -> CorridorSummary {
+        let mut places: Vec<PlaceId> = Vec::new();
+        let mut summary = CorridorSummary {
+            legs: 0,
+            places: 0,
+            operational_km: 0.0,
+            other_km: 0.0,
+            endpoints: None,
+        };
+        for leg in self.legs.iter().filter(|leg| leg.corridors.contains(&id)) {
+            summary.legs += 1;
+            if leg.status == super::Status::Operational {
+                summary.operational_km += leg.distance_km;
+            } else {
+                summary.other_km += leg.distance_km;
+            }
+            places.extend([leg.from, leg.to]);
+        }
+        places.sort_unstable();
+        places.dedup();
+        summary.places = places.len();
+        // Endpoints are places freight starts or ends at, not sea waypoints.
+        places.retain(|&p| self.place(p).kind != super::PlaceKind::Waypoint);
+        let mut farthest = -1.0;
+        for (i, &a) in places.iter().enumerate() {
+            for &b in &places[i + 1..] {
+                let km = self.place(a).coord.distance_km(self.place(b).coord);
+                if km > farthest {
+                    farthest = km;
+                    summary.endpoints = Some((a, b));
+                }
+            }
+        }
+        summary
+    }
+
+    /// What `network.toml` says about a corridor tag, if anything.
+    pub fn corridor_info(&self, id: CorridorId) -> Option<&CorridorInfo> {
+        let tag = self.corridor_name(id);
+        self.meta.corridors.iter().find(|info| info.id == tag)
+    }
+
     /// The place with exactly this id.
     pub fn place_by_id(&self, id: &str) -> Option<PlaceId> {
         self.ids.get(&self.places, id)
+    }
+
+    /// Whether both ends of a leg are in the same country (a leg touching a place of no
+    /// country, such as a sea waypoint, is not domestic).
+    pub fn leg_is_domestic(&self, leg: &Leg) -> bool {
+        match (self.place(leg.from).country, self.place(leg.to).country) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
     }
 
     /// Emission factor of a leg in kg CO2e per TEU-km (its own, else its mode's).
@@ -322,4 +397,29 @@ mod tests {
         assert_eq!(index.get(&places, "p3000"), None);
         assert_eq!(index.get(&places, "e"), None);
     }
+}
+
+/// A corridor name reduced for matching: ASCII letters and digits, lower case.
+fn corridor_key(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The extent of a corridor tag in a network ([`Network::corridor_summary`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CorridorSummary {
+    /// Legs carrying the tag.
+    pub legs: usize,
+    /// Places those legs touch.
+    pub places: usize,
+    /// Kilometres of its operational legs (each leg once, whatever its direction).
+    pub operational_km: f64,
+    /// Kilometres of its planned, under-construction and closed legs.
+    pub other_km: f64,
+    /// The two of its places farthest apart (great circle; sea waypoints left out), the
+    /// lower place id first; `None` for a corridor without such places.
+    pub endpoints: Option<(PlaceId, PlaceId)>,
 }

@@ -5,16 +5,23 @@ use std::collections::HashSet;
 use super::search::{Bans, Layered, Node, Start};
 use super::{Query, Route, shortest};
 use crate::graph::{DirLeg, Graph};
+use crate::model::{Mode, PlaceId};
 
-/// Up to `k` best routes in order of the objective, each loopless: no node of the
-/// search (via stage + place + arrival mode/gauge, + whether a restricting corridor was
-/// used) is entered twice, and the origin is never re-entered before the first via
-/// place. The first is [`shortest`]'s route.
+/// Up to `k` best routes in order of the objective, each loopless per place: no place is
+/// visited twice (between two via places; a transfer at a place is not a second visit),
+/// and distinct as sequences of places with the modes between them (two parallel legs of
+/// the same mode between the same places make one route). The first is [`shortest`]'s
+/// route when it is loopless.
 ///
-/// Yen's algorithm: each further route deviates from a previous one at some node (its
-/// spur), avoiding the legs other routes took there and the nodes of the shared prefix.
-/// O(k · n · search) where n is the number of legs of a route. Among equal-weight
-/// candidates the smaller sequence of leg ids comes first; the answer is deterministic.
+/// Yen's algorithm on the layered state graph: each further path deviates from a
+/// previous one at some node (its spur), avoiding the legs other paths took there and
+/// the places of the shared prefix. Paths come out in order of weight; those that revisit
+/// a place or repeat an earlier route's places and modes are skipped (still deviated
+/// from), so the routes returned are exactly the k best that qualify. At most
+/// `20 k + 100` paths are examined, so on networks where almost every path loops fewer
+/// than `k` routes may be returned. O(k · n · search) where n is the number of legs of a
+/// route. Among equal-weight candidates the smaller sequence of leg ids comes first; the
+/// answer is deterministic.
 pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
     let mut found: Vec<Route> = Vec::new();
     if k == 0 {
@@ -27,26 +34,43 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
         return vec![first];
     }
     let layered = Layered::new(graph, query);
+    let budget = k.saturating_mul(20).saturating_add(100);
     let mut seen: HashSet<Vec<DirLeg>> = HashSet::new();
-    seen.insert(first.dir_legs());
-    found.push(first);
+    let mut shapes: HashSet<Vec<(PlaceId, Option<Mode>)>> = HashSet::new();
+    // Every path taken from the candidates, qualifying or not: each is deviated from.
+    let mut popped: Vec<Vec<DirLeg>> = Vec::new();
     let mut candidates: Vec<Route> = Vec::new();
-    while found.len() < k {
-        let previous = found[found.len() - 1].dir_legs();
-        let Some(walk) = walk(&layered, &previous) else {
+    let mut next = Some(first);
+    while let Some(route) = next.take() {
+        let legs = route.dir_legs();
+        seen.insert(legs.clone());
+        let Some(walk) = walk(&layered, &legs) else {
             break;
         };
+        if loopless(&layered, &walk) && shapes.insert(shape(graph, &route)) {
+            found.push(route);
+        }
+        popped.push(legs);
+        if found.len() >= k || popped.len() >= budget {
+            break;
+        }
+        let previous = &popped[popped.len() - 1];
         for spur in 0..previous.len() {
             let root = &previous[..spur];
             let mut bans = Bans::default();
-            for route in &found {
-                let legs = route.dir_legs();
+            for legs in &popped {
                 if legs.len() > spur && legs[..spur] == *root {
                     bans.first_legs.insert(legs[spur]);
                 }
             }
-            bans.nodes
-                .extend(walk[..spur].iter().map(|&(node, _)| node));
+            // The places of the prefix, each in the stage it was visited in (the
+            // origin's states in its stage are never re-entered anyway).
+            for &(node, _) in &walk[..spur] {
+                let (stage, state) = layered.split(node);
+                let place = graph.state_place(state);
+                bans.nodes
+                    .extend(graph.states_of(place).map(|s| layered.node(stage, s)));
+            }
             let start = if spur == 0 {
                 Start::Origin
             } else {
@@ -69,14 +93,36 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
                     .then_with(|| a.dir_legs().cmp(&b.dir_legs()))
             })
             .map(|(i, _)| i);
-        match best {
-            Some(i) => found.push(candidates.swap_remove(i)),
-            None => break,
-        }
+        next = best.map(|i| candidates.swap_remove(i));
     }
     found
 }
 
+/// Whether a path visits no place twice in the same stage (the origin counts as visited
+/// in the origin stage).
+fn loopless(layered: &Layered<'_, '_>, walk: &[(Node, f64)]) -> bool {
+    let graph = layered.graph;
+    let mut visited: HashSet<(usize, PlaceId)> = HashSet::new();
+    visited.insert((layered.origin_stage(), layered.query.from));
+    walk.iter().all(|&(node, _)| {
+        let (stage, state) = layered.split(node);
+        visited.insert((stage, graph.state_place(state)))
+    })
+}
+
+/// What tells routes apart for a planner: the places in order, with the mode of the leg
+/// arriving at each (none at the origin).
+fn shape(graph: &Graph<'_>, route: &Route) -> Vec<(PlaceId, Option<Mode>)> {
+    let network = graph.network();
+    std::iter::once((route.from, None))
+        .chain(
+            route
+                .legs
+                .iter()
+                .map(|leg| (leg.to, Some(network.leg(leg.leg.leg()).mode))),
+        )
+        .collect()
+}
 /// The layered nodes reached after each leg of `legs`, with the cost so far.
 fn walk(layered: &Layered<'_, '_>, legs: &[DirLeg]) -> Option<Vec<(Node, f64)>> {
     let graph = layered.graph;

@@ -19,6 +19,8 @@ pub enum Blocker {
     OnlyCorridors,
     /// Planned or under-construction legs are excluded; including them gives a route.
     StatusExcluded,
+    /// Closed legs (closed by a scenario or in the data): opening them gives a route.
+    Closed,
     /// `min_capacity_teu_per_year`.
     Capacity,
     /// The via places: without them there is a route.
@@ -40,6 +42,9 @@ impl Blocker {
             Blocker::OnlyCorridors => "the corridor restriction cuts the route off",
             Blocker::StatusExcluded => {
                 "only planned or under-construction legs connect them (try --include-planned)"
+            }
+            Blocker::Closed => {
+                "only closed legs connect them (closed by a scenario or in the data)"
             }
             Blocker::Capacity => "no route has enough capacity for the volume",
             Blocker::Via => "the via places cannot be reached in this order",
@@ -73,6 +78,11 @@ pub fn diagnose(network: &Network, profile: &Profile, query: &Query) -> Vec<Bloc
     lifted(Blocker::OnlyCorridors, &|p| p.only_corridors.clear());
     lifted(Blocker::StatusExcluded, &|p| {
         p.statuses = Status::OPEN.to_vec()
+    });
+    lifted(Blocker::Closed, &|p| {
+        if !p.statuses.contains(&Status::Closed) {
+            p.statuses.push(Status::Closed);
+        }
     });
     lifted(Blocker::Capacity, &|p| p.min_capacity_teu_per_year = None);
     if !query.via.is_empty() {

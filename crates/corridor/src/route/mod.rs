@@ -17,7 +17,7 @@ mod search;
 mod shortest;
 
 pub use alternatives::alternatives;
-pub use compare::{CorridorRoute, compare};
+pub use compare::{Comparison, CorridorRoute, Unserved, UnservedCorridor, compare, why_unserved};
 pub use diagnose::{Blocker, diagnose};
 pub use matrix::{Cell, Matrix, MatrixRows, OneToAll, matrix, one_to_all, one_to_all_weights};
 pub use pareto::{MAX_LABELS, ParetoError, pareto};
@@ -25,8 +25,8 @@ pub use reorder::{ReorderScratch, ReorderedRows};
 pub use shortest::shortest;
 
 use crate::graph::{
-    Arrival, DirLeg, Graph, Metrics, Objective, Transfer, border_transfers, departure_transfers,
-    step_metrics,
+    Arrival, DirLeg, Graph, Metrics, Objective, Transfer, TransferKind, border_transfers,
+    departure_transfers, step_metrics,
 };
 use crate::model::{CorridorId, Country, Network, PlaceId};
 
@@ -102,9 +102,14 @@ pub struct Route {
     /// Corridor tags of the legs used, the corridor covering most kilometres first (ties
     /// in order of first use).
     pub corridors: Vec<CorridorId>,
-    /// Kilometres on legs of each corridor in `corridors` (a leg with several tags counts
-    /// for each).
+    /// Kilometres attributed to each corridor in `corridors`, each leg counted once: a
+    /// leg with several tags counts for the restricting corridor when the profile has
+    /// one ([`Profile::only_corridors`](crate::graph::Profile)), else for the tag carrying
+    /// the most kilometres of the whole route (ties: first used). Together with
+    /// [`Route::untagged_km`] they add up to the route's distance.
     pub corridor_km: Vec<f64>,
+    /// Kilometres on legs without a corridor tag.
+    pub untagged_km: f64,
 }
 
 impl Route {
@@ -126,6 +131,7 @@ impl Route {
             countries: Vec::new(),
             corridors: Vec::new(),
             corridor_km: Vec::new(),
+            untagged_km: 0.0,
         };
         let mut last_country = None;
         push_country(&mut route.countries, &mut last_country, network, query.from);
@@ -179,18 +185,72 @@ impl Route {
                     }
                 }
             }
+            if leg.corridors.is_empty() {
+                route.untagged_km += leg.distance_km;
+            }
             push_country(&mut route.countries, &mut last_country, network, head);
             arrival = Some(Arrival::of(leg));
         }
-        let mut order: Vec<usize> = (0..route.corridors.len()).collect();
-        order.sort_by(|&a, &b| {
-            route.corridor_km[b]
-                .total_cmp(&route.corridor_km[a])
-                .then(a.cmp(&b))
-        });
-        route.corridors = order.iter().map(|&i| route.corridors[i]).collect();
-        route.corridor_km = order.iter().map(|&i| route.corridor_km[i]).collect();
+        route.attribute_corridor_km(network, &graph.profile().only_corridors);
         route
+    }
+
+    /// Turns `corridor_km` (so far the kilometres on legs of each tag, a shared leg
+    /// counting for each of its tags) into each leg counted once, for the preferred tag:
+    /// a restricting corridor, else the tag with the most kilometres (ties: first used).
+    /// Corridors left with no kilometres are dropped; the rest are sorted by kilometres.
+    fn attribute_corridor_km(&mut self, network: &Network, restricting: &[CorridorId]) {
+        let tagged = std::mem::take(&mut self.corridor_km);
+        let rank = |c: CorridorId| {
+            let i = self.corridors.iter().position(|&x| x == c).unwrap_or(0);
+            (restricting.contains(&c), tagged[i], std::cmp::Reverse(i))
+        };
+        let mut once = vec![0.0; tagged.len()];
+        for leg in &self.legs {
+            let data = network.leg(leg.leg.leg());
+            let best = data.corridors.iter().copied().max_by(|&a, &b| {
+                let (ra, rb) = (rank(a), rank(b));
+                ra.0.cmp(&rb.0)
+                    .then(ra.1.total_cmp(&rb.1))
+                    .then(ra.2.cmp(&rb.2))
+            });
+            if let Some(best) = best
+                && let Some(i) = self.corridors.iter().position(|&c| c == best)
+            {
+                once[i] += data.distance_km;
+            }
+        }
+        let mut order: Vec<usize> = (0..self.corridors.len())
+            .filter(|&i| once[i] > 0.0)
+            .collect();
+        order.sort_by(|&a, &b| once[b].total_cmp(&once[a]).then(a.cmp(&b)));
+        self.corridors = order.iter().map(|&i| self.corridors[i]).collect();
+        self.corridor_km = order.iter().map(|&i| once[i]).collect();
+    }
+
+    /// Handlings: the times the box is lifted or its wagon's bogies changed (mode
+    /// changes, transshipments between vessels, gauge changes). Border formalities and
+    /// waits for a service are not handlings.
+    pub fn handlings(&self) -> usize {
+        self.transfers
+            .iter()
+            .filter(|t| t.transfer.kind.is_handling())
+            .count()
+    }
+
+    /// Borders crossed: each country entered counts once, with its exit formalities (a
+    /// border left for international waters and a country entered from them is one
+    /// crossing too).
+    pub fn border_crossings(&self) -> usize {
+        let (mut exits, mut entries) = (0, 0);
+        for t in &self.transfers {
+            match t.transfer.kind {
+                TransferKind::BorderExit { .. } => exits += 1,
+                TransferKind::BorderEntry { .. } => entries += 1,
+                _ => {}
+            }
+        }
+        exits.max(entries)
     }
 
     /// The places visited, origin first.
