@@ -6,6 +6,7 @@ mod capacity;
 mod cli;
 mod fast;
 mod fixtures;
+mod fuzz;
 mod load;
 mod lookup;
 mod maps;

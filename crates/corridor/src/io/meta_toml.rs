@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
-use super::table::{NumberRange, parse_number};
+use super::table::{NumberRange, not_utf8, parse_number};
 use crate::model::{CorridorInfo, Country, CustomsUnion, Meta, Mode, ModeDefaults, Transfers};
 
 /// The only `format_version` this build understands.
@@ -124,12 +124,12 @@ impl Checker<'_> {
 pub(crate) fn parse(file: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Meta {
     let mut meta = Meta::default();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        diagnostics.push(
-            Diagnostic::error(DiagnosticKind::BadEncoding, file, "file is not valid UTF-8")
-                .expected("a UTF-8 encoded TOML file"),
-        );
-        return meta;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            diagnostics.push(not_utf8(file, bytes, error, "a TOML file saved as UTF-8"));
+            return meta;
+        }
     };
     let parsed: NetworkToml = match toml::from_str(text) {
         Ok(parsed) => parsed,

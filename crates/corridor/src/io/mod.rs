@@ -25,6 +25,7 @@ pub use load::{
 pub use meta_toml::FORMAT_VERSION;
 
 pub(crate) use meta_toml::line_of;
+pub(crate) use table::not_utf8;
 
 /// Reads `nodes.csv`, `legs.csv` and (if present) `network.toml` from `dir` and loads
 /// them with [`load`]. Missing or unreadable files are reported like any other problem.

@@ -189,17 +189,26 @@ fn not_text(file: &str, bytes: &[u8]) -> Option<Diagnostic> {
     let error = std::str::from_utf8(head).err()?;
     // A character cut by the end of the checked part is not an error.
     error.error_len()?;
+    Some(not_utf8(file, head, error, "a CSV file saved as UTF-8"))
+}
+
+/// The error for `bytes` that are not UTF-8: located at the line and byte of the first
+/// invalid sequence.
+pub(crate) fn not_utf8(
+    file: &str,
+    bytes: &[u8],
+    error: std::str::Utf8Error,
+    expected: &str,
+) -> Diagnostic {
     let at = error.valid_up_to();
-    let line = line_breaks(&head[..at]) as u64 + 1;
-    Some(
-        Diagnostic::error(
-            DiagnosticKind::BadEncoding,
-            file,
-            format!("file is not UTF-8 text (byte {} is invalid)", at + 1),
-        )
-        .at(line)
-        .expected("a CSV file saved as UTF-8"),
+    let line = line_breaks(&bytes[..at]) as u64 + 1;
+    Diagnostic::error(
+        DiagnosticKind::BadEncoding,
+        file,
+        format!("file is not UTF-8 text (byte {} is invalid)", at + 1),
     )
+    .at(line)
+    .expected(expected)
 }
 
 /// The number of `\n` in `bytes`.

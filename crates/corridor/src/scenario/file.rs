@@ -5,7 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::dist::{Dist, MAX_FACTOR};
-use crate::io::{Diagnostic, DiagnosticKind, LoadError};
+use crate::io::{Diagnostic, DiagnosticKind, LoadError, not_utf8};
 
 /// What a selector names, as written.
 #[derive(Clone, Debug, PartialEq)]
@@ -375,13 +375,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ScenarioFile, LoadError> {
         warnings: Vec::new(),
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        fail(Diagnostic::error(
-            DiagnosticKind::BadEncoding,
-            file,
-            "file is not valid UTF-8",
-        ))
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|error| fail(not_utf8(file, bytes, error, "a TOML file saved as UTF-8")))?;
     let parsed: FileToml = toml::from_str(text).map_err(|error| {
         let mut d = Diagnostic::error(
             DiagnosticKind::BadToml,
