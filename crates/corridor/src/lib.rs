@@ -39,6 +39,7 @@
 
 pub mod builtin;
 pub mod capacity;
+pub mod engine;
 pub mod graph;
 pub mod io;
 pub mod map;
@@ -48,6 +49,7 @@ pub mod scenario;
 pub mod spatial;
 pub mod synthetic;
 
+pub use engine::{Engine, Error, MatrixRequest, RouteRequest};
 pub use graph::{Graph, Metrics, Objective, Profile};
 pub use route::{Query, Route};
 

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use corridor::engine::RouteView;
 use corridor::map::MapRoute;
 use corridor::{Graph, Network, Query, Route, route};
 use serde_json::{Value, json};
@@ -9,7 +10,7 @@ use serde_json::{Value, json};
 use super::routing::{no_route, profile, query};
 use super::{Global, base_network, scenario_network};
 use crate::args::{RouteArgs, RouteFormat};
-use crate::render::{self, Table, grouped, number, round, routes};
+use crate::render::{self, Table, grouped, number, round};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
@@ -58,8 +59,8 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
             render::json(
                 out,
                 &json!({
-                    "baseline": before.as_ref().map(|r| routes::route_json(&baseline, r)),
-                    "scenario": after.as_ref().map(|r| routes::route_json(&changed, r)),
+                    "baseline": before.as_ref().map(|r| RouteView::new(&baseline, r)),
+                    "scenario": after.as_ref().map(|r| RouteView::new(&changed, r)),
                     "delta": delta,
                     "route_changed": !same,
                     "scenarios": global.scenario.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),

@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::path::Path;
 
+use corridor::engine::MatrixView;
 use corridor::route::ch::Hierarchy;
 use corridor::route::{self, Cell};
 use corridor::{Graph, Network, PlaceId};
-use serde_json::json;
 
 use super::routing::profile;
 use super::{Global, network, place};
@@ -67,36 +67,10 @@ pub(crate) fn run(
             }
             writer.flush()?;
         }
-        MatrixFormat::Json => {
-            let rows: Vec<serde_json::Value> = matrix
-                .from
-                .iter()
-                .enumerate()
-                .flat_map(|(i, &a)| {
-                    matrix
-                        .to
-                        .iter()
-                        .enumerate()
-                        .map(move |(j, &b)| (i, a, j, b))
-                })
-                .map(|(i, a, j, b)| {
-                    let cell = matrix.cell(i, j);
-                    json!({
-                        "from": id(a),
-                        "to": id(b),
-                        "reachable": cell.is_some(),
-                        "distance_km": cell.map(|c| render::round(c.metrics.distance_km)),
-                        "time_h": cell.map(|c| render::round(c.metrics.time_h)),
-                        "cost_usd": cell.map(|c| render::round(c.metrics.cost_usd)),
-                        "co2_kg": cell.map(|c| render::round(c.metrics.co2_kg)),
-                    })
-                })
-                .collect();
-            render::json(
-                out,
-                &json!({ "objective": profile.objective.as_str(), "pairs": rows }),
-            )?;
-        }
+        MatrixFormat::Json => render::json(
+            out,
+            &MatrixView::new(&network, profile.objective.as_str(), &matrix),
+        )?,
         MatrixFormat::Table => {
             let mut table = Table::new(&["from", "to", "km>", "days>", "USD>", "kg CO2e>"]);
             for (i, &a) in matrix.from.iter().enumerate() {

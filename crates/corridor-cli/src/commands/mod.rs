@@ -106,6 +106,12 @@ pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
     scenario_network(global).map(|applied| applied.network)
 }
 
+/// The engine every routing command asks: the network of [`network`] behind the
+/// library's front door.
+pub(crate) fn engine(global: &Global) -> Result<corridor::Engine, Failure> {
+    network(global).map(corridor::Engine::new)
+}
+
 /// More worker threads than any machine this runs on has cores: starting them takes
 /// seconds and buys nothing.
 const MAX_THREADS: usize = 1024;

@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
+use corridor::engine::{CompareView, RouteView, RoutesView};
 use corridor::graph::Criterion;
 use corridor::map::{self, MapOptions, MapRoute};
-use corridor::route;
-use corridor::{Graph, Network, Route, Status};
+use corridor::{Network, Route, Status};
 
-use super::routing::{no_route, profile, query};
-use super::{Global, network};
-use crate::args::{AlternativesArgs, ParetoArgs, RouteArgs, RouteFormat};
+use super::routing::{failure, no_route, request};
+use super::{Global, engine};
+use crate::args::{AlternativesArgs, By, ParetoArgs, RouteArgs, RouteFormat};
 use crate::render::{self, routes};
 use crate::{Exit, Failure};
 
@@ -19,12 +19,11 @@ pub(crate) fn run_route(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let network = network(global)?;
-    let profile = profile(&network, &args.routing)?;
-    let query = query(&network, &args.from, &args.to, &args.routing.via)?;
-    let graph = Graph::new(&network, &profile);
-    let route =
-        route::shortest(&graph, &query).ok_or_else(|| no_route(&network, &profile, &query))?;
+    let engine = engine(global)?;
+    let network = engine.network();
+    let request = request(&args.routing, &args.from, &args.to, By::Time)?;
+    let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    let route = engine.shortest(&profile, &query).map_err(failure)?;
     let planned = route
         .legs
         .iter()
@@ -36,18 +35,18 @@ pub(crate) fn run_route(
         )?;
     }
     output(args, out, |out| match args.format {
-        RouteFormat::Json => render::json(out, &routes::route_json(&network, &route)),
-        RouteFormat::Geojson => render::json(out, &routes::geojson(&network, &[(None, &route)])),
-        RouteFormat::Table => routes::write_route(&network, &route, out),
+        RouteFormat::Json => render::json(out, &RouteView::new(network, &route)),
+        RouteFormat::Geojson => render::json(out, &routes::geojson(network, &[(None, &route)])),
+        RouteFormat::Table => routes::write_route(network, &route, out),
         RouteFormat::Svg => {
             let label = route
                 .corridors
                 .first()
                 .map_or("route".to_owned(), |&c| network.corridor_name(c).to_owned());
-            let title = format!("{}, best by {}", pair(&network, &route), profile.objective);
+            let title = format!("{}, best by {}", pair(network, &route), profile.objective);
             svg(
                 out,
-                &network,
+                network,
                 &[MapRoute {
                     label,
                     route: &route,
@@ -100,12 +99,14 @@ pub(crate) fn run_compare(
     args: &RouteArgs,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let network = network(global)?;
-    let profile = profile(&network, &args.routing)?;
-    let query = query(&network, &args.from, &args.to, &args.routing.via)?;
-    let comparison = super::parallel(global, || route::compare(&network, &profile, &query))?;
+    let engine = engine(global)?;
+    let network = engine.network();
+    let request = request(&args.routing, &args.from, &args.to, By::Time)?;
+    let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    let comparison =
+        super::parallel(global, || engine.comparison(&profile, &query))?.map_err(failure)?;
     let Some(best) = &comparison.best else {
-        return Err(no_route(&network, &profile, &query));
+        return Err(no_route(network, &profile, &query));
     };
     let best_label = format!(
         "best ({})",
@@ -123,65 +124,52 @@ pub(crate) fn run_compare(
     }))
     .collect();
     output(args, out, |out| match args.format {
-        RouteFormat::Json => {
-            render::json(out, &routes::compare_json(&network, &query, &comparison))
-        }
+        RouteFormat::Json => render::json(out, &CompareView::new(network, &query, &comparison)),
         RouteFormat::Geojson => {
             let refs: Vec<(Option<&str>, &Route)> = labelled
                 .iter()
                 .map(|m| (Some(m.label.as_str()), m.route))
                 .collect();
-            render::json(out, &routes::geojson(&network, &refs))
+            render::json(out, &routes::geojson(network, &refs))
         }
-        RouteFormat::Table => routes::write_compare(&network, &query, &comparison, out),
+        RouteFormat::Table => routes::write_compare(network, &query, &comparison, out),
         RouteFormat::Svg => {
             let title = format!(
                 "{}: best route overall and per corridor, by {}",
-                pair(&network, best),
+                pair(network, best),
                 profile.objective
             );
-            svg(out, &network, &labelled, title)
+            svg(out, network, &labelled, title)
         }
     })?;
     Ok(Exit::Ok)
 }
-
-/// The most alternatives `alternatives -k` lists: Yen's algorithm runs one search per
-/// deviation of every route found, so a very large k takes minutes.
-const MAX_ALTERNATIVES: usize = 100;
 
 pub(crate) fn run_alternatives(
     global: &Global,
     args: &AlternativesArgs,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    if args.k == 0 || args.k > MAX_ALTERNATIVES {
-        return Err(Failure::usage(format!(
-            "error: -k {}: expected 1 to {MAX_ALTERNATIVES} routes",
-            args.k
-        )));
-    }
     let args_route = &args.route;
-    let network = network(global)?;
-    let profile = profile(&network, &args_route.routing)?;
-    let query = query(
-        &network,
+    let engine = engine(global)?;
+    let network = engine.network();
+    let request = request(
+        &args_route.routing,
         &args_route.from,
         &args_route.to,
-        &args_route.routing.via,
+        By::Time,
     )?;
-    let graph = Graph::new(&network, &profile);
-    let found = route::alternatives(&graph, &query, args.k);
-    if found.is_empty() {
-        return Err(no_route(&network, &profile, &query));
-    }
+    let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    let found = engine
+        .alternative_routes(&profile, &query, args.k)
+        .map_err(failure)?;
     let title = format!(
         "{}: the {} best routes by {}",
-        pair(&network, &found[0]),
+        pair(network, &found[0]),
         found.len(),
         profile.objective
     );
-    write_routes(&network, &found, args_route, title, out)
+    write_routes(network, &found, args_route, title, out)
 }
 
 pub(crate) fn run_pareto(
@@ -198,29 +186,25 @@ pub(crate) fn run_pareto(
         })?);
     }
     let args_route = &args.route;
-    let network = network(global)?;
-    let profile = profile(&network, &args_route.routing)?;
-    let query = query(
-        &network,
+    let engine = engine(global)?;
+    let network = engine.network();
+    let request = request(
+        &args_route.routing,
         &args_route.from,
         &args_route.to,
-        &args_route.routing.via,
+        By::Time,
     )?;
-    let graph = Graph::new(&network, &profile);
-    let found = route::pareto(&graph, &query, &criteria).map_err(|e| match e {
-        route::ParetoError::BadCriteria => Failure::usage(format!("error: --criteria: {e}")),
-        route::ParetoError::TooManyLabels => Failure::new(Exit::Failure, format!("error: {e}")),
-    })?;
-    if found.is_empty() {
-        return Err(no_route(&network, &profile, &query));
-    }
+    let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    let found = engine
+        .pareto_routes(&profile, &query, &criteria)
+        .map_err(failure)?;
     let names: Vec<&str> = criteria.iter().map(|c| c.as_str()).collect();
     let title = format!(
         "{}: routes not beaten on {} at once",
-        pair(&network, &found[0]),
+        pair(network, &found[0]),
         names.join(", ")
     );
-    write_routes(&network, &found, args_route, title, out)
+    write_routes(network, &found, args_route, title, out)
 }
 
 fn write_routes(
@@ -231,7 +215,7 @@ fn write_routes(
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     output(args, out, |out| match args.format {
-        RouteFormat::Json => render::json(out, &routes::routes_json(network, found)),
+        RouteFormat::Json => render::json(out, &RoutesView::new(network, found)),
         RouteFormat::Geojson => {
             let refs: Vec<(Option<&str>, &Route)> = found.iter().map(|r| (None, r)).collect();
             render::json(out, &routes::geojson(network, &refs))

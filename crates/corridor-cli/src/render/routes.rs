@@ -1,8 +1,11 @@
-//! Routes as JSON (the documented contract), GeoJSON and text tables.
+//! Routes as GeoJSON and text tables (JSON is the library's contract,
+//! [`corridor::engine::view`]).
 
 use std::io::{self, Write};
 
-use corridor::capacity::{self, Limit};
+use corridor::capacity;
+use corridor::engine::limit_text;
+use corridor::engine::view::transfer_detail;
 use corridor::graph::TransferKind;
 use corridor::route::{Comparison, RouteTransfer};
 use corridor::{Network, Query, Route};
@@ -12,140 +15,6 @@ use super::{Table, grouped, number, round};
 
 fn id(network: &Network, place: corridor::PlaceId) -> &str {
     &network.place(place).id
-}
-
-fn transfer_detail(network: &Network, kind: &TransferKind) -> String {
-    match kind {
-        TransferKind::ModeChange { from, to } => format!("{from} to {to}"),
-        TransferKind::Transshipment { mode } => format!("{mode} to {mode}, another vessel"),
-        TransferKind::GaugeChange { from_mm, to_mm } => format!("{from_mm} mm to {to_mm} mm"),
-        TransferKind::Wait { headway_h } => format!("service every {} h", number(*headway_h, 1)),
-        TransferKind::BorderExit { country, union } => match union {
-            Some(i) => format!(
-                "leave {country} ({} internal border)",
-                network.meta().customs_unions[*i].name
-            ),
-            None => format!("leave {country}"),
-        },
-        TransferKind::BorderEntry { country, union } => match union {
-            Some(i) => format!(
-                "enter {country} ({} internal border)",
-                network.meta().customs_unions[*i].name
-            ),
-            None => format!("enter {country}"),
-        },
-    }
-}
-
-/// One route in the contract shape: `from, to, objective, totals, legs, transfers,
-/// countries, corridors` (plus extensions).
-pub(crate) fn route_json(network: &Network, route: &Route) -> Value {
-    let legs: Vec<Value> = route
-        .legs
-        .iter()
-        .map(|leg| {
-            let data = network.leg(leg.leg.leg());
-            json!({
-                "from": id(network, leg.from),
-                "to": id(network, leg.to),
-                "mode": data.mode.as_str(),
-                "corridors": data.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
-                "distance_km": round(leg.metrics.distance_km),
-                "time_h": round(leg.metrics.time_h),
-                "cost_usd": round(leg.metrics.cost_usd),
-                "co2_kg": round(leg.metrics.co2_kg),
-                "status": data.status.as_str(),
-                "gauge_mm": data.gauge_mm,
-                "capacity_teu_per_year": data.capacity_teu_per_year,
-                "source": data.source.as_deref(),
-            })
-        })
-        .collect();
-    let transfers: Vec<Value> = route
-        .transfers
-        .iter()
-        .map(|t: &RouteTransfer| {
-            json!({
-                "place": id(network, t.transfer.place),
-                "kind": t.transfer.kind.as_str(),
-                "detail": transfer_detail(network, &t.transfer.kind),
-                "time_h": round(t.transfer.time_h),
-                "cost_usd": round(t.transfer.cost_usd),
-                "after_legs": t.after_legs,
-            })
-        })
-        .collect();
-    json!({
-        "from": id(network, route.from),
-        "to": id(network, route.to),
-        "via": route.via.iter().map(|&v| id(network, v)).collect::<Vec<_>>(),
-        "objective": route.objective.as_str(),
-        "objective_value": round(route.weight),
-        "value_of_time_usd_per_teu_h": route.value_of_time_usd_per_teu_h,
-        "totals": {
-            "distance_km": round(route.totals.distance_km),
-            "time_h": round(route.totals.time_h),
-            "time_days": round(route.totals.time_h / 24.0),
-            "cost_usd": round(route.totals.cost_usd),
-            "co2_kg": round(route.totals.co2_kg),
-        },
-        "legs": legs,
-        "transfers": transfers,
-        "handlings": route.handlings(),
-        "border_crossings": route.border_crossings(),
-        "bottleneck": bottleneck_json(network, route),
-        "countries": route.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-        "corridors": route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
-        "corridor_km": route
-            .corridors
-            .iter()
-            .zip(&route.corridor_km)
-            .map(|(&c, &km)| (network.corridor_name(c).to_owned(), Value::from(round(km))))
-            .collect::<serde_json::Map<_, _>>(),
-        "untagged_km": round(route.untagged_km),
-    })
-}
-
-/// The least capacity on the route: `{"kind": "leg", "from", "to", "mode",
-/// "capacity_teu_per_year"}` or `{"kind": "place", "place", "capacity_teu_per_year"}`;
-/// null when nothing on the route has a stated capacity.
-fn bottleneck_json(network: &Network, route: &Route) -> Value {
-    match capacity::bottleneck(network, route) {
-        None => Value::Null,
-        Some(b) => match b.at {
-            Limit::Leg(dir) => {
-                let (from, to) = dir.ends(network);
-                json!({
-                    "kind": "leg",
-                    "from": id(network, from),
-                    "to": id(network, to),
-                    "mode": network.leg(dir.leg()).mode.as_str(),
-                    "capacity_teu_per_year": b.capacity_teu_per_year,
-                })
-            }
-            Limit::Place(place) => json!({
-                "kind": "place",
-                "place": id(network, place),
-                "capacity_teu_per_year": b.capacity_teu_per_year,
-            }),
-        },
-    }
-}
-
-/// A capacity limit for people: `Aktau → Port of Baku (ferry)` or `Astara (IR)`.
-pub(crate) fn limit_text(network: &Network, at: Limit) -> String {
-    match at {
-        Limit::Leg(dir) => {
-            let (from, to) = dir.ends(network);
-            format!(
-                "{} → {} ({})",
-                name(network, from),
-                name(network, to),
-                network.leg(dir.leg()).mode
-            )
-        }
-        Limit::Place(place) => name(network, place).to_owned(),
-    }
 }
 
 /// The bottleneck for people: `Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
@@ -158,28 +27,6 @@ pub(crate) fn bottleneck_text(network: &Network, route: &Route) -> String {
             grouped(b.capacity_teu_per_year)
         ),
     }
-}
-
-/// `{"routes": [route, ...]}`.
-pub(crate) fn routes_json(network: &Network, routes: &[Route]) -> Value {
-    json!({ "routes": routes.iter().map(|r| route_json(network, r)).collect::<Vec<_>>() })
-}
-
-/// `{"best": route, "corridors": [{"corridor", "route"}, ...], "unserved": [{"corridor",
-/// "reason"}, ...]}`: the best route overall, the best per corridor (best first), and
-/// why each other corridor cannot serve the pair.
-pub(crate) fn compare_json(network: &Network, query: &Query, comparison: &Comparison) -> Value {
-    json!({
-        "best": comparison.best.as_ref().map(|r| route_json(network, r)),
-        "corridors": comparison.corridors.iter().map(|c| json!({
-            "corridor": network.corridor_name(c.corridor),
-            "route": route_json(network, &c.route),
-        })).collect::<Vec<_>>(),
-        "unserved": comparison.unserved.iter().map(|u| json!({
-            "corridor": network.corridor_name(u.corridor),
-            "reason": u.reason.explain(network, query),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 /// A GeoJSON FeatureCollection: one LineString per leg and one Point per transfer, with
@@ -213,7 +60,7 @@ pub(crate) fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> V
                     "route": index, "label": label,
                     "place": id(network, t.transfer.place),
                     "kind": t.transfer.kind.as_str(),
-                    "detail": transfer_detail(network, &t.transfer.kind),
+                    "detail": transfer_detail(network, &t.transfer),
                     "time_h": round(t.transfer.time_h),
                     "cost_usd": round(t.transfer.cost_usd),
                 },
@@ -296,7 +143,7 @@ pub(crate) fn step_rows(network: &Network, route: &Route) -> Vec<Vec<String>> {
             format!(
                 "{}: {}",
                 t.transfer.kind.as_str(),
-                transfer_detail(network, &t.transfer.kind)
+                transfer_detail(network, &t.transfer)
             ),
             String::new(),
             number(t.transfer.time_h, 1),

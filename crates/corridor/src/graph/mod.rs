@@ -72,7 +72,7 @@ pub type StateId = u32;
 /// made the weight, so the figures are the same either way.
 #[derive(Debug)]
 pub struct Graph<'n> {
-    network: &'n Network,
+    network: NetworkRef<'n>,
     profile: Profile,
     value_of_time: f64,
     place_allowed: Vec<bool>,
@@ -166,6 +166,53 @@ impl From<Arc> for Link {
             head: arc.head,
             leg: arc.leg,
             weight: arc.weight,
+        }
+    }
+}
+
+/// The network a graph was compiled from: borrowed, or shared so the graph can outlive
+/// any borrow (an engine's cache).
+#[derive(Debug)]
+enum NetworkRef<'n> {
+    Borrowed(&'n Network),
+    Shared(std::sync::Arc<Network>),
+}
+
+impl std::ops::Deref for NetworkRef<'_> {
+    type Target = Network;
+
+    fn deref(&self) -> &Network {
+        match self {
+            NetworkRef::Borrowed(network) => network,
+            NetworkRef::Shared(network) => network,
+        }
+    }
+}
+
+impl Graph<'static> {
+    /// Compiles a shared network for `profile`; the graph keeps the network alive, so it
+    /// can be cached and shared between threads independently of any borrow.
+    pub fn shared(network: std::sync::Arc<Network>, profile: &Profile) -> Graph<'static> {
+        let graph = Graph::new(&network, profile);
+        Graph {
+            profile: graph.profile,
+            value_of_time: graph.value_of_time,
+            place_allowed: graph.place_allowed,
+            out_start: graph.out_start,
+            out_leg: graph.out_leg,
+            out_head: graph.out_head,
+            out_head_used: graph.out_head_used,
+            state_first: graph.state_first,
+            state_count: graph.state_count,
+            state_place: graph.state_place,
+            state_arrival: graph.state_arrival,
+            state_used: graph.state_used,
+            corridor_required: graph.corridor_required,
+            arc_start: graph.arc_start,
+            arc_hot: graph.arc_hot,
+            arc_metrics: graph.arc_metrics,
+            astar_ratio: graph.astar_ratio,
+            network: NetworkRef::Shared(network.clone()),
         }
     }
 }
@@ -328,7 +375,7 @@ impl<'n> Graph<'n> {
 
         // Arcs: every state × every directed leg out of its place.
         let mut graph = Graph {
-            network,
+            network: NetworkRef::Borrowed(network),
             profile: profile.clone(),
             value_of_time,
             place_allowed,
@@ -405,8 +452,8 @@ impl<'n> Graph<'n> {
     /// Metrics of departing `place` (arrived as `arrival`) along out-leg `j`; the same
     /// arithmetic, in the same order, as [`step_metrics`].
     fn charge(&self, place: PlaceId, arrival: Option<Arrival>, j: usize) -> Metrics {
-        let mut metrics = base_metrics(self.network, self.out_leg[j]);
-        add_departure(self.network, place, arrival, self.out_leg[j], &mut metrics);
+        let mut metrics = base_metrics(&self.network, self.out_leg[j]);
+        add_departure(&self.network, place, arrival, self.out_leg[j], &mut metrics);
         metrics
     }
 
@@ -416,7 +463,7 @@ impl<'n> Graph<'n> {
     fn lower_bound_ratio(&self) -> f64 {
         let mut ratio = f64::INFINITY;
         for &dir in &self.out_leg {
-            let (tail, head) = dir.ends(self.network);
+            let (tail, head) = dir.ends(&self.network);
             let km = self
                 .network
                 .place(tail)
@@ -425,7 +472,7 @@ impl<'n> Graph<'n> {
             if km > 0.0 {
                 let weight = self
                     .profile
-                    .weigh(&base_metrics(self.network, dir), self.value_of_time);
+                    .weigh(&base_metrics(&self.network, dir), self.value_of_time);
                 ratio = ratio.min(weight / km);
             }
         }
@@ -441,8 +488,8 @@ impl<'n> Graph<'n> {
     }
 
     /// The network this graph was compiled from.
-    pub fn network(&self) -> &'n Network {
-        self.network
+    pub fn network(&self) -> &Network {
+        &self.network
     }
 
     /// The profile this graph was compiled for.

@@ -5,7 +5,8 @@ use std::fmt;
 use crate::model::{CorridorId, Country, Leg, Mode, Network, Place, PlaceId, Status};
 
 /// The quantity a route minimises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Objective {
     /// Kilometres travelled.
     Distance,

@@ -43,7 +43,10 @@ impl LegId {
 pub struct CorridorId(pub u16);
 
 /// How freight moves on a leg.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Railway.
     Rail,

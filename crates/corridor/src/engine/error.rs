@@ -1,0 +1,67 @@
+//! One error type for every request an [`Engine`](super::Engine) answers.
+
+use crate::io::LoadError;
+use crate::model::LookupError;
+
+/// Why a request was not answered. Each variant names what caused it: the request field,
+/// the place asked for, the file and line of bad data, or the constraint that cuts a
+/// pair off.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A place of the request is unknown, ambiguous or a country (`field`: `from`, `to`,
+    /// `via`, `avoid`, or a matrix's `from`/`to`).
+    #[error("{field}: {source}")]
+    Place {
+        /// The request field.
+        field: &'static str,
+        /// What the lookup found (suggestions included).
+        #[source]
+        source: LookupError,
+    },
+    /// A value of the request is out of range or not understood.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The request field (`by`, `k`, `volume`, `modes`, `corridor`...).
+        field: &'static str,
+        /// What is wrong and what would be accepted.
+        message: String,
+    },
+    /// No route satisfies the request.
+    #[error("no route from {from} to {to}: {reason}")]
+    NoRoute {
+        /// The origin, `id (name)`.
+        from: String,
+        /// The destination, `id (name)`.
+        to: String,
+        /// Which constraint or missing link cuts the pair off.
+        reason: String,
+    },
+    /// The network, a scenario or a demand file was refused (every problem located by
+    /// file, line and column).
+    #[error("{0}")]
+    Data(#[from] LoadError),
+    /// The answer would be too large to compute (a Pareto set over the label limit).
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+impl Error {
+    /// An [`Error::Invalid`].
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The suggestions of an unknown place ("did you mean"), as `id (name)`.
+    pub fn suggestions(&self) -> &[String] {
+        match self {
+            Error::Place {
+                source: LookupError::Unknown { suggestions, .. },
+                ..
+            } => suggestions,
+            _ => &[],
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The library's front door (issue 14): the example of the README runs as written and
+//! prints the JSON the CLI prints; every entry point answers like its command.
+
+use corridor::graph::Criterion;
+use corridor::{Engine, Error, MatrixRequest, Objective, RouteRequest};
+use serde_json::Value;
+
+use crate::fixtures::{dir, run, run_ok};
+
+/// Fails with the first difference (not both whole texts) unless `a` and `b` are the
+/// same JSON with keys in the same order.
+fn assert_same_json(a: &str, b: &str) {
+    let (a, b) = (canonical(a), canonical(b));
+    if a != b {
+        let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        let from = at.saturating_sub(80);
+        panic!(
+            "JSON differs at byte {at}:\n  {}\n  {}",
+            &a[from..(at + 80).min(a.len())],
+            &b[from..(at + 80).min(b.len())]
+        );
+    }
+}
+
+/// Compact text of a JSON value, keys in their order: equal texts mean the same keys in
+/// the same order with the same numbers.
+fn canonical(text: &str) -> String {
+    let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    serde_json::to_string(&value).unwrap()
+}
+
+/// The example of the issue and the README, exactly as written.
+#[test]
+fn the_front_door_example_prints_the_cli_json() -> Result<(), Box<dyn std::error::Error>> {
+    use corridor::{Engine, Objective, RouteRequest};
+    let engine = Engine::builtin(); // or Engine::load("my-network/")?
+    let route = engine.route(&RouteRequest::new("Tashkent", "Almaty").by(Objective::Cost))?;
+    println!(
+        "{:.1} days, {:.0} USD/TEU",
+        route.totals.time_h / 24.0,
+        route.totals.cost_usd
+    );
+    let json = serde_json::to_string(&route)?; // the JSON `corridor route Tashkent Almaty --by cost --format json` prints (whitespace aside)
+
+    let cli = run_ok(&[
+        "route", "Tashkent", "Almaty", "--by", "cost", "--format", "json",
+    ]);
+    assert_same_json(&json, &cli);
+    assert!(route.totals.time_h > 0.0 && route.totals.cost_usd > 0.0);
+    Ok(())
+}
+
+/// compare, alternatives, pareto and matrix through the engine give the CLI's JSON.
+#[test]
+fn every_entry_point_answers_like_its_command() -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::builtin();
+    let request = RouteRequest::new("Xian", "Duisburg").by(Objective::Cost);
+    let compare = serde_json::to_string(&engine.compare(&request)?)?;
+    let cli = run_ok(&[
+        "compare", "Xian", "Duisburg", "--by", "cost", "--format", "json",
+    ]);
+    assert_same_json(&compare, &cli);
+
+    let alternatives = serde_json::to_string(&engine.alternatives(&request, 4)?)?;
+    let cli = run_ok(&[
+        "alternatives",
+        "Xian",
+        "Duisburg",
+        "--by",
+        "cost",
+        "-k",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&alternatives, &cli);
+
+    let pareto = engine.pareto(&request, &[Criterion::Time, Criterion::Cost])?;
+    let cli = run_ok(&[
+        "pareto",
+        "Xian",
+        "Duisburg",
+        "--by",
+        "cost",
+        "--criteria",
+        "time,cost",
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&serde_json::to_string(&pareto)?, &cli);
+
+    let matrix =
+        MatrixRequest::new(["Xian", "Almaty"], ["Duisburg", "Istanbul"]).by(Objective::Time);
+    let matrix = serde_json::to_string(&engine.matrix(&matrix)?)?;
+    let cli = run_ok(&[
+        "matrix",
+        "--from",
+        "Xian,Almaty",
+        "--to",
+        "Duisburg,Istanbul",
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&matrix, &cli);
+    Ok(())
+}
+
+/// Errors name what caused them: the field, the place with suggestions, the reason.
+#[test]
+fn errors_name_their_cause() {
+    let engine = Engine::builtin();
+    match engine.route(&RouteRequest::new("Tashknet", "Almaty")) {
+        Err(error @ Error::Place { field: "from", .. }) => {
+            assert!(
+                error
+                    .suggestions()
+                    .iter()
+                    .any(|s| s.starts_with("tashkent")),
+                "{error}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match engine.route(&RouteRequest::new("Tashkent", "Almaty").corridor("maritime")) {
+        Err(Error::NoRoute { reason, .. }) => assert!(reason.contains("maritime"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    match engine.route(&RouteRequest::new("Tashkent", "Almaty").volume(-1.0)) {
+        Err(Error::Invalid {
+            field: "volume", ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    match engine.alternatives(&RouteRequest::new("Tashkent", "Almaty"), 0) {
+        Err(Error::Invalid { field: "k", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Engine::load(dir("no-such-fixture")),
+        Err(Error::Data(_))
+    ));
+}
+
+/// The engine is cheap to clone, shareable between threads, caches graphs per profile,
+/// and scenarios make a new engine without changing the old one.
+#[test]
+fn engines_share_graphs_and_scenarios_leave_them_unchanged()
+-> Result<(), Box<dyn std::error::Error>> {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<Engine>();
+    let engine = Engine::builtin();
+    let profile = corridor::Profile::new(Objective::Time);
+    let a = engine.graph(&profile);
+    let b = engine.clone().graph(&profile);
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    let answers: Vec<f64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let engine = engine.clone();
+                scope.spawn(move || {
+                    engine
+                        .route(&RouteRequest::new("Xian", "Duisburg"))
+                        .map(|r| r.totals.time_h)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect()
+    });
+    assert!(answers.windows(2).all(|w| w[0] == w[1]));
+
+    let closed = engine.with_scenario_toml(
+        "closed.toml",
+        "format_version = 1\n[[close]]\ncountry = \"RU\"\n",
+    )?;
+    let before = engine.route(&RouteRequest::new("Xian", "Duisburg"))?;
+    let after = closed.route(&RouteRequest::new("Xian", "Duisburg"))?;
+    assert!(after.totals.time_h > before.totals.time_h);
+    assert_eq!(
+        engine.route(&RouteRequest::new("Xian", "Duisburg"))?,
+        before,
+        "the served network never changes"
+    );
+    let bad = engine.with_scenario_toml(
+        "bad.toml",
+        "format_version = 1\n[[close]]\ncorridor = \"nowhere\"\n",
+    );
+    assert!(matches!(bad, Err(Error::Data(_))), "{bad:?}");
+    // A request deserialises from the JSON an HTTP client or Python sends.
+    let request: RouteRequest = serde_json::from_str(
+        r#"{"from": "Xian", "to": "Duisburg", "by": "cost", "corridors": ["Middle Corridor"], "modes": ["rail", "ferry", "road"]}"#,
+    )?;
+    let route = engine.route(&request)?;
+    assert_eq!(route.objective, "cost");
+    assert!(route.corridors.iter().any(|c| c == "trans-caspian"));
+    let cli = run(&[
+        "route",
+        "Xian",
+        "Duisburg",
+        "--by",
+        "cost",
+        "--corridor",
+        "Middle Corridor",
+        "--modes",
+        "rail,ferry,road",
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&serde_json::to_string(&route)?, &cli.stdout);
+    Ok(())
+}
