@@ -211,3 +211,80 @@ fn engines_share_graphs_and_scenarios_leave_them_unchanged()
     assert_same_json(&serde_json::to_string(&route)?, &cli.stdout);
     Ok(())
 }
+
+/// flow, diff and sweep through the engine give the CLI's JSON.
+#[test]
+fn flow_diff_and_sweep_answer_like_their_commands() -> Result<(), Box<dyn std::error::Error>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let engine = Engine::builtin();
+
+    let demand = root.join("data/demand/middle-corridor-2030.csv");
+    let text = std::fs::read_to_string(&demand)?;
+    let mut rows = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() >= 3 {
+            rows.push(corridor::DemandRow {
+                from: cells[0].trim().to_owned(),
+                to: cells[1].trim().to_owned(),
+                volume_teu_per_year: cells[2].trim().parse()?,
+            });
+        }
+    }
+    let flow = engine.flow(&corridor::FlowRequest {
+        demands: rows,
+        ..Default::default()
+    })?;
+    let cli = run_ok(&[
+        "flow",
+        "--demand",
+        demand.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&serde_json::to_string(&flow)?, &cli);
+
+    let scenario = root.join("data/scenarios/northern-route-closed.toml");
+    let file =
+        corridor::scenario::parse(&scenario.display().to_string(), &std::fs::read(&scenario)?)?;
+    let diff = engine.diff(&RouteRequest::new("Xian", "Duisburg"), &[file])?;
+    assert!(diff.route_changed);
+    let cli = run_ok(&[
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "diff",
+        "Xian",
+        "Duisburg",
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&serde_json::to_string(&diff)?, &cli);
+
+    let uncertainty = root.join("data/scenarios/uncertainty.toml");
+    let uncertain = engine.with_scenario_toml(
+        &uncertainty.display().to_string(),
+        &std::fs::read_to_string(&uncertainty)?,
+    )?;
+    assert!(!uncertain.uncertain().is_empty());
+    let request = RouteRequest::new("Xian", "Duisburg").corridor("trans-caspian");
+    let sweep = uncertain.sweep(&request, 100, 7)?;
+    let spread = sweep.time_h.as_ref().unwrap();
+    assert!(spread.p90 > spread.p50, "the draws must spread: {spread:?}");
+    let cli = run_ok(&[
+        "--scenario",
+        uncertainty.to_str().unwrap(),
+        "sweep",
+        "Xian",
+        "Duisburg",
+        "--corridor",
+        "trans-caspian",
+        "--samples",
+        "100",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    assert_same_json(&serde_json::to_string(&sweep)?, &cli);
+    Ok(())
+}

@@ -83,3 +83,31 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
         .unwrap_or(cases);
     proptest::test_runner::Config::with_cases(cases)
 }
+
+/// Compares `actual` with the golden file `path`, or rewrites it when CORRIDOR_BLESS=1.
+pub fn golden(path: &Path, actual: &str) {
+    if std::env::var("CORRIDOR_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run the tests with CORRIDOR_BLESS=1 and review it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .map_or(
+                expected.lines().count().min(actual.lines().count()) + 1,
+                |i| i + 1,
+            );
+        panic!(
+            "{} differs from the output (first difference on line {line}); if the change is intended, run the tests with CORRIDOR_BLESS=1 and review the diff",
+            path.display()
+        );
+    }
+}

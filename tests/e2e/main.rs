@@ -4,6 +4,7 @@
 mod builtin;
 mod capacity;
 mod cli;
+mod contract;
 mod engine;
 mod fast;
 mod fixtures;

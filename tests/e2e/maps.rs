@@ -5,38 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::fixtures::{self, run_ok};
+use crate::fixtures::{self, golden, run_ok};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("golden")
-}
-
-/// Compares `actual` with the golden file `path`, or rewrites it when CORRIDOR_BLESS=1.
-fn golden(path: &Path, actual: &str) {
-    if std::env::var("CORRIDOR_BLESS").is_ok_and(|v| v == "1") {
-        std::fs::write(path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run the tests with CORRIDOR_BLESS=1 and review it",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .map_or(
-                expected.lines().count().min(actual.lines().count()) + 1,
-                |i| i + 1,
-            );
-        panic!(
-            "{} differs from the output (first difference on line {line}); if the change is intended, run the tests with CORRIDOR_BLESS=1 and review the diff",
-            path.display()
-        );
-    }
 }
 
 #[test]

@@ -49,7 +49,7 @@ pub mod scenario;
 pub mod spatial;
 pub mod synthetic;
 
-pub use engine::{Engine, Error, MatrixRequest, RouteRequest};
+pub use engine::{DemandRow, Engine, Error, FlowRequest, MatrixRequest, RouteRequest};
 pub use graph::{Graph, Metrics, Objective, Profile};
 pub use route::{Query, Route};
 

@@ -2,15 +2,14 @@
 
 use std::io::Write;
 
-use corridor::engine::RouteView;
+use corridor::engine::DiffView;
 use corridor::map::MapRoute;
-use corridor::{Graph, Network, Query, Route, route};
-use serde_json::{Value, json};
+use corridor::{Engine, Network, Route};
 
-use super::routing::{no_route, profile, query};
-use super::{Global, base_network, scenario_network};
-use crate::args::{RouteArgs, RouteFormat};
-use crate::render::{self, Table, grouped, number, round};
+use super::routing::{failure, request};
+use super::{Global, base_network, scenario_files};
+use crate::args::{By, RouteArgs, RouteFormat};
+use crate::render::{self, Table, grouped, number};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
@@ -19,79 +18,43 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
             "error: diff compares the network without and with --scenario FILE; give at least one",
         ));
     }
-    let baseline = base_network(global)?;
-    let changed = scenario_network(global)?.network;
-    // Places are resolved on the changed network (a scenario may add them) and found
-    // by id in the baseline.
-    let scenario_query = query(&changed, &args.from, &args.to, &args.routing.via)?;
-    let best = |network: &Network| -> Result<(Option<Route>, Option<Query>), Failure> {
-        let id = |p: corridor::PlaceId| network.place_by_id(&changed.place(p).id);
-        let q = match (id(scenario_query.from), id(scenario_query.to)) {
-            (Some(from), Some(to)) => Query {
-                from,
-                to,
-                via: scenario_query.via.iter().filter_map(|&v| id(v)).collect(),
-            },
-            _ => return Ok((None, None)),
-        };
-        let profile = profile(network, &args.routing)?;
-        Ok((route::shortest(&Graph::new(network, &profile), &q), Some(q)))
-    };
-    let (before, _) = best(&baseline)?;
-    let (after, _) = best(&changed)?;
-    if before.is_none() && after.is_none() {
-        let profile = profile(&changed, &args.routing)?;
-        return Err(no_route(&changed, &profile, &scenario_query));
-    }
+    let files = scenario_files(global)?;
+    let baseline = Engine::new(base_network(global)?);
+    let request = request(&args.routing, &args.from, &args.to, By::Time)?;
+    let diff = baseline.diff_routes(&request, &files).map_err(failure)?;
+    let changed = diff.changed.network();
+    let (before, after) = (diff.baseline.as_ref(), diff.scenario.as_ref());
     match args.format {
         RouteFormat::Json | RouteFormat::Geojson => {
-            let delta = match (&before, &after) {
-                (Some(b), Some(a)) => json!({
-                    "time_h": round(a.totals.time_h - b.totals.time_h),
-                    "cost_usd": round(a.totals.cost_usd - b.totals.cost_usd),
-                    "co2_kg": round(a.totals.co2_kg - b.totals.co2_kg),
-                    "distance_km": round(a.totals.distance_km - b.totals.distance_km),
-                }),
-                _ => Value::Null,
-            };
-            let same =
-                matches!((&before, &after), (Some(b), Some(a)) if b.dir_legs() == a.dir_legs());
-            render::json(
-                out,
-                &json!({
-                    "baseline": before.as_ref().map(|r| RouteView::new(&baseline, r)),
-                    "scenario": after.as_ref().map(|r| RouteView::new(&changed, r)),
-                    "delta": delta,
-                    "route_changed": !same,
-                    "scenarios": global.scenario.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-                }),
-            )?;
+            render::json(out, &DiffView::new(baseline.network(), &diff, &files))?
         }
-        RouteFormat::Table => {
-            write_table(&baseline, before.as_ref(), &changed, after.as_ref(), out)?
-        }
+        RouteFormat::Table => write_table(baseline.network(), before, changed, after, out)?,
         RouteFormat::Svg => {
             // Places and legs keep their indices in the changed network (scenarios only
             // append), so both routes draw on it.
             let mut drawn = Vec::new();
-            if let Some(r) = &before {
+            if let Some(r) = before {
                 drawn.push(MapRoute {
                     label: "baseline".to_owned(),
                     route: r,
                 });
             }
-            if let Some(r) = &after {
+            if let Some(r) = after {
                 drawn.push(MapRoute {
                     label: "scenario".to_owned(),
                     route: r,
                 });
             }
-            let title = format!(
-                "{} → {}: without and with the scenario",
-                changed.place(scenario_query.from).name,
-                changed.place(scenario_query.to).name
-            );
-            super::route::svg(out, &changed, &drawn, title)?;
+            let ends = before.or(after).map(|r| (r.from, r.to));
+            let title = match ends {
+                Some((from, to)) => format!(
+                    "{} → {}: without and with the scenario",
+                    changed.place(from).name,
+                    changed.place(to).name
+                ),
+                None => "without and with the scenario".to_owned(),
+            };
+            super::route::svg(out, changed, &drawn, title)?;
         }
     }
     Ok(Exit::Ok)

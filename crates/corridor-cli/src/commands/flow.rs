@@ -3,15 +3,16 @@
 
 use std::io::Write;
 
-use corridor::capacity::{self, Allocation, Limit, SolverKind};
+use corridor::capacity::{self, Allocation, Limit};
+use corridor::engine::FlowView;
+use corridor::engine::view::objective_unit;
 use corridor::io::{Source, read_demands};
-use corridor::{Graph, Network, Objective, PlaceId};
-use serde_json::{Value, json};
+use corridor::{Graph, Network, Objective};
 
 use super::routing::profile_by;
 use super::{Global, network};
 use crate::args::{By, FlowArgs, ReportFormat};
-use crate::render::{self, Table, grouped, number, round, routes};
+use crate::render::{self, Table, grouped, number, routes};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
@@ -43,97 +44,11 @@ pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Resu
     match args.format {
         ReportFormat::Json => render::json(
             out,
-            &allocation_json(&network, &allocation, profile.objective),
+            &FlowView::new(&network, &allocation, profile.objective),
         )?,
         ReportFormat::Table => write_table(&network, &allocation, profile.objective, out)?,
     }
     Ok(Exit::Ok)
-}
-
-fn id(network: &Network, place: PlaceId) -> &str {
-    &network.place(place).id
-}
-
-/// The shadow price in USD when the objective is measured in USD (cost, generalized).
-fn usd(objective: Objective, value: f64) -> Option<f64> {
-    matches!(objective, Objective::Cost | Objective::Generalized).then_some(round(value))
-}
-
-fn unit(objective: Objective) -> &'static str {
-    match objective {
-        Objective::Distance => "km",
-        Objective::Time => "h",
-        Objective::Cost | Objective::Generalized => "USD",
-        Objective::Co2 => "kg CO2e",
-    }
-}
-
-fn allocation_json(network: &Network, allocation: &Allocation, objective: Objective) -> Value {
-    let flows: Vec<Value> = allocation
-        .flows
-        .iter()
-        .map(|flow| {
-            json!({
-                "from": id(network, flow.demand.from),
-                "to": id(network, flow.demand.to),
-                "volume_teu_per_year": round(flow.demand.volume_teu_per_year),
-                "delivered_teu_per_year": round(flow.delivered_teu_per_year),
-                "unmet_teu_per_year": round((flow.demand.volume_teu_per_year - flow.delivered_teu_per_year).max(0.0)),
-                "routes": flow.routes.iter().map(|r| json!({
-                    "path": r.route.places().iter().map(|&p| id(network, p)).collect::<Vec<_>>(),
-                    "volume_teu_per_year": round(r.volume_teu_per_year),
-                    "cost_usd_per_teu": round(r.route.totals.cost_usd),
-                    "time_h_per_teu": round(r.route.totals.time_h),
-                    "co2_kg_per_teu": round(r.route.totals.co2_kg),
-                    "corridors": r.route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let saturated = |legs: bool| -> Vec<Value> {
-        allocation
-            .saturated
-            .iter()
-            .filter_map(|s| match (s.at, legs) {
-                (Limit::Leg(dir), true) => {
-                    let (from, to) = dir.ends(network);
-                    Some(json!({
-                        "from": id(network, from),
-                        "to": id(network, to),
-                        "mode": network.leg(dir.leg()).mode.as_str(),
-                        "capacity_teu_per_year": round(s.capacity_teu_per_year),
-                        "shadow_price_usd": usd(objective, s.shadow_price),
-                        "shadow_price": round(s.shadow_price),
-                        "shadow_price_unit": unit(objective),
-                        "extra_delivered_teu_per_year": round(s.extra_delivered_teu_per_year),
-                    }))
-                }
-                (Limit::Place(place), false) => Some(json!({
-                    "place": id(network, place),
-                    "capacity_teu_per_year": round(s.capacity_teu_per_year),
-                    "shadow_price_usd": usd(objective, s.shadow_price),
-                    "shadow_price": round(s.shadow_price),
-                    "shadow_price_unit": unit(objective),
-                    "extra_delivered_teu_per_year": round(s.extra_delivered_teu_per_year),
-                })),
-                _ => None,
-            })
-            .collect()
-    };
-    json!({
-        "objective": objective.as_str(),
-        "delivered_teu_per_year": round(allocation.delivered_teu_per_year),
-        "unmet_teu_per_year": round(allocation.unmet_teu_per_year),
-        "total_cost_usd": round(allocation.total_cost_usd),
-        "total_objective": round(allocation.total_objective),
-        "solver": match allocation.solver {
-            SolverKind::MinCostFlow => "min-cost-flow",
-            SolverKind::LinearProgram => "linear-program",
-        },
-        "flows": flows,
-        "saturated_legs": saturated(true),
-        "saturated_places": saturated(false),
-    })
 }
 
 fn write_table(
@@ -191,7 +106,7 @@ fn write_table(
     let mut table = Table::new(&[
         "leg or place",
         "capacity TEU/yr>",
-        &format!("saves {}>", unit(objective)),
+        &format!("saves {}>", objective_unit(objective)),
         "more TEU/yr>",
     ]);
     for s in &allocation.saturated {

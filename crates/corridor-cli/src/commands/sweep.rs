@@ -3,15 +3,15 @@
 
 use std::io::Write;
 
+use corridor::engine::{MatrixSweepView, SweepView};
 use corridor::scenario::{self, Applied, MATRIX_PERCENTILE_ACCURACY, Stats, Sweep};
 use corridor::{Network, PlaceId, Profile};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Value, json};
 
 use super::routing::{no_route, profile, query};
 use super::{Global, end, scenario_network};
 use crate::args::{ReportFormat, SweepArgs};
-use crate::render::{self, Table, number, round, routes};
+use crate::render::{self, Table, number, routes};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(
@@ -62,7 +62,7 @@ pub(crate) fn run(
         return Err(no_route(network, &profile, &query));
     }
     match args.format {
-        ReportFormat::Json => render::json(out, &sweep_json(network, &result))?,
+        ReportFormat::Json => render::json(out, &SweepView::new(network, &result))?,
         ReportFormat::Table => write_table(network, &result, out)?,
     }
     Ok(Exit::Ok)
@@ -124,23 +124,9 @@ fn run_pairs(
     bar.finish_and_clear();
     let id = |p: PlaceId| &*network.place(p).id;
     match args.format {
-        ReportFormat::Json => render::json(
-            out,
-            &json!({
-                "samples": result.samples,
-                "seed": result.seed,
-                "places": places.len(),
-                "percentile_relative_accuracy": MATRIX_PERCENTILE_ACCURACY,
-                "pairs": result.pairs.iter().map(|p| json!({
-                    "from": id(p.from),
-                    "to": id(p.to),
-                    "reached": p.reached,
-                    "no_route_share": round((result.samples - p.reached) as f64 / result.samples as f64),
-                    "time_h": stats_json(p.time_h),
-                    "cost_usd": stats_json(p.cost_usd),
-                })).collect::<Vec<_>>(),
-            }),
-        )?,
+        ReportFormat::Json => {
+            render::json(out, &MatrixSweepView::new(network, places.len(), &result))?
+        }
         ReportFormat::Table => {
             writeln!(
                 out,
@@ -194,31 +180,6 @@ fn spread_cells(time_h: Option<Stats>, cost_usd: Option<Stats>) -> [String; 6] {
         usd(|s| s.mean),
         usd(|s| s.p90),
     ]
-}
-
-fn stats_json(stats: Option<Stats>) -> Value {
-    stats.map_or(Value::Null, |s| {
-        json!({ "mean": round(s.mean), "p50": round(s.p50), "p90": round(s.p90), "p95": round(s.p95) })
-    })
-}
-
-fn sweep_json(network: &Network, sweep: &Sweep) -> Value {
-    json!({
-        "samples": sweep.samples,
-        "seed": sweep.seed,
-        "reached": sweep.reached,
-        "no_route_share": round((sweep.samples - sweep.reached) as f64 / sweep.samples as f64),
-        "time_h": stats_json(sweep.time_h),
-        "cost_usd": stats_json(sweep.cost_usd),
-        "routes": sweep.routes.iter().map(|r| json!({
-            "share": round(r.share),
-            "draws": r.draws,
-            "corridors": r.route.corridors.iter().map(|&c| network.corridor_name(c)).collect::<Vec<_>>(),
-            "path": r.route.places().iter().map(|&p| &*network.place(p).id).collect::<Vec<_>>(),
-            "time_h": stats_json(Some(r.time_h)),
-            "cost_usd": stats_json(Some(r.cost_usd)),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn write_table(network: &Network, sweep: &Sweep, out: &mut dyn Write) -> std::io::Result<()> {

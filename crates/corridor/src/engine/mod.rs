@@ -29,13 +29,16 @@ use std::sync::{Arc, Mutex};
 
 pub use error::Error;
 pub use explain::{explain_no_route, grouped, limit_text};
-pub use request::{MatrixRequest, RouteRequest};
-pub use view::{CompareView, MatrixView, RouteView, RoutesView};
+pub use request::{DemandRow, FlowRequest, MatrixRequest, RouteRequest};
+pub use view::{
+    CompareView, DiffView, FlowView, MatrixSweepView, MatrixView, RouteView, RoutesView, SweepView,
+};
 
-use crate::graph::{Criterion, Graph, Profile};
-use crate::model::{Network, PlaceId};
+use crate::capacity;
+use crate::graph::{Criterion, Graph, Objective, Profile};
+use crate::model::{Demand, Network, PlaceId};
 use crate::route::{self, Query};
-use crate::scenario::{self, ScenarioFile};
+use crate::scenario::{self, ScenarioFile, Uncertain};
 
 /// How many compiled graphs an engine keeps.
 pub const GRAPH_CACHE: usize = 64;
@@ -48,6 +51,9 @@ pub const MAX_ALTERNATIVES: usize = 100;
 #[derive(Clone, Debug)]
 pub struct Engine {
     network: Arc<Network>,
+    /// Uncertain quantities declared by the scenarios applied, in order (drawn by
+    /// sweeps).
+    uncertain: Arc<Vec<Uncertain>>,
     graphs: Arc<Mutex<HashMap<String, Arc<Graph<'static>>>>>,
 }
 
@@ -61,6 +67,7 @@ impl Engine {
     pub fn shared(network: Arc<Network>) -> Engine {
         Engine {
             network,
+            uncertain: Arc::default(),
             graphs: Arc::default(),
         }
     }
@@ -82,15 +89,24 @@ impl Engine {
     }
 
     /// A new engine over this network with scenarios applied (this one is unchanged).
-    /// Uncertain quantities of the scenarios are not drawn here (see
-    /// [`scenario::sweep`]).
+    /// Their uncertain quantities are kept for [`Engine::sweep`]; routing uses their
+    /// central values.
     pub fn with_scenarios(&self, scenarios: &[ScenarioFile]) -> Result<Engine, Error> {
         if scenarios.is_empty() {
             return Ok(self.clone());
         }
-        Ok(Engine::new(
-            scenario::apply(&self.network, scenarios)?.network,
-        ))
+        let applied = scenario::apply(&self.network, scenarios)?;
+        let mut uncertain = self.uncertain.as_ref().clone();
+        uncertain.extend(applied.uncertain);
+        Ok(Engine {
+            uncertain: Arc::new(uncertain),
+            ..Engine::new(applied.network)
+        })
+    }
+
+    /// The uncertain quantities of the scenarios applied.
+    pub fn uncertain(&self) -> &[Uncertain] {
+        &self.uncertain
     }
 
     /// A new engine with one scenario given as TOML text (the format of
@@ -253,6 +269,181 @@ impl Engine {
         }
     }
 
+    /// Allocates demand rows (places as typed) over the capacity-limited network: most
+    /// volume first, then the cheapest by the request's objective (cost when it has
+    /// none). See [`capacity::allocate`].
+    pub fn flow(&self, request: &FlowRequest) -> Result<FlowView, Error> {
+        let mut routing = request.routing.clone();
+        routing.by = Some(routing.by.unwrap_or(Objective::Cost));
+        let profile = routing.profile(&self.network)?;
+        let demands = request.demands(&self.network)?;
+        let allocation = self.allocate(&profile, &demands)?;
+        Ok(FlowView::new(&self.network, &allocation, profile.objective))
+    }
+
+    /// [`Engine::flow`] on resolved demands, as the library's [`capacity::Allocation`].
+    pub fn allocate(
+        &self,
+        profile: &Profile,
+        demands: &[Demand],
+    ) -> Result<capacity::Allocation, Error> {
+        capacity::allocate(&self.graph(profile), demands).map_err(|e| match e {
+            capacity::FlowError::BadVolume { .. } => Error::invalid("demands", e.to_string()),
+            capacity::FlowError::Solver(_) => Error::TooLarge(e.to_string()),
+        })
+    }
+
+    /// Reads a demand CSV (`from,to,volume_teu_per_year`; errors located by file and
+    /// line).
+    pub fn read_demands(&self, name: &str, bytes: &[u8]) -> Result<Vec<Demand>, Error> {
+        Ok(crate::io::read_demands(
+            &self.network,
+            crate::io::Source { name, bytes },
+        )?)
+    }
+
+    /// The best route on this engine's network (the baseline) and with `scenarios`
+    /// applied, side by side. Places are resolved on the changed network (a scenario
+    /// may add them) and found by id on the baseline. Fails only when neither has a
+    /// route.
+    pub fn diff(
+        &self,
+        request: &RouteRequest,
+        scenarios: &[ScenarioFile],
+    ) -> Result<DiffView, Error> {
+        let diff = self.diff_routes(request, scenarios)?;
+        Ok(DiffView::new(self.network(), &diff, scenarios))
+    }
+
+    /// [`Engine::diff`] as the library's routes, with the changed engine.
+    pub fn diff_routes(
+        &self,
+        request: &RouteRequest,
+        scenarios: &[ScenarioFile],
+    ) -> Result<Diff, Error> {
+        let changed = self.with_scenarios(scenarios)?;
+        let (profile, query) = changed.resolve(request)?;
+        let after = route::shortest(&changed.graph(&profile), &query);
+        let id = |p: PlaceId| self.network.place_by_id(&changed.network.place(p).id);
+        let before = match (id(query.from), id(query.to)) {
+            (Some(from), Some(to)) => {
+                let baseline_query = Query {
+                    from,
+                    to,
+                    via: query.via.iter().filter_map(|&v| id(v)).collect(),
+                };
+                let baseline_profile = request.profile(&self.network)?;
+                route::shortest(&self.graph(&baseline_profile), &baseline_query)
+            }
+            _ => None,
+        };
+        if before.is_none() && after.is_none() {
+            return Err(changed.no_route(&profile, &query));
+        }
+        Ok(Diff {
+            changed,
+            baseline: before,
+            scenario: after,
+        })
+    }
+
+    /// Routes the request in `samples` draws of the uncertain quantities (reproducible
+    /// from `seed`, the same whatever the thread count) and summarises door-to-door time
+    /// and cost per route chosen.
+    pub fn sweep(
+        &self,
+        request: &RouteRequest,
+        samples: usize,
+        seed: u64,
+    ) -> Result<SweepView, Error> {
+        let (profile, query) = self.resolve(request)?;
+        let sweep = self.sweep_route(&profile, &query, samples, seed, &|| {})?;
+        Ok(SweepView::new(&self.network, &sweep))
+    }
+
+    /// [`Engine::sweep`] as the library's [`scenario::Sweep`], calling `progress` once
+    /// per finished draw.
+    pub fn sweep_route(
+        &self,
+        profile: &Profile,
+        query: &Query,
+        samples: usize,
+        seed: u64,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<scenario::Sweep, Error> {
+        check_samples(samples)?;
+        let sweep = scenario::sweep(
+            &self.network,
+            &self.uncertain,
+            profile,
+            query,
+            samples,
+            seed,
+            progress,
+        );
+        if sweep.reached == 0 {
+            return Err(self.no_route(profile, query));
+        }
+        Ok(sweep)
+    }
+
+    /// A sweep over every ordered pair of `places` (ids, names or aliases; all hubs —
+    /// cities, ports and dry ports — when empty), one matrix per draw.
+    pub fn sweep_places(
+        &self,
+        routing: &RouteRequest,
+        places: &[String],
+        samples: usize,
+        seed: u64,
+    ) -> Result<MatrixSweepView, Error> {
+        let profile = routing.profile(&self.network)?;
+        let places = self.sweep_pairs_places(places)?;
+        check_samples(samples)?;
+        let sweep = scenario::sweep_matrix(
+            &self.network,
+            &self.uncertain,
+            &profile,
+            &places,
+            samples,
+            seed,
+            &|| {},
+        );
+        Ok(MatrixSweepView::new(&self.network, places.len(), &sweep))
+    }
+
+    /// The places of a sweep over pairs: those named (duplicates once), or every hub
+    /// when none is named; at least two.
+    pub fn sweep_pairs_places(&self, names: &[String]) -> Result<Vec<PlaceId>, Error> {
+        let network = &self.network;
+        let mut places = Vec::new();
+        if names.iter().all(|n| n.trim().is_empty()) {
+            places = (0..network.places().len() as u32)
+                .map(PlaceId)
+                .filter(|&p| network.place(p).kind.is_hub())
+                .collect();
+        } else {
+            for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                let id = network.resolve_end(name).map_err(|source| Error::Place {
+                    field: "places",
+                    source,
+                })?;
+                if !places.contains(&id) {
+                    places.push(id);
+                }
+            }
+        }
+        if places.len() < 2 {
+            return Err(Error::invalid(
+                "places",
+                format!(
+                    "{} place(s); a sweep over pairs needs at least 2",
+                    places.len()
+                ),
+            ));
+        }
+        Ok(places)
+    }
+
     /// The "no route" error for a query, with the reason.
     pub fn no_route(&self, profile: &Profile, query: &Query) -> Error {
         Error::NoRoute {
@@ -261,4 +452,28 @@ impl Engine {
             reason: explain_no_route(&self.network, profile, query),
         }
     }
+}
+
+/// The best route without and with scenarios ([`Engine::diff_routes`]).
+#[derive(Clone, Debug)]
+pub struct Diff {
+    /// The engine with the scenarios applied.
+    pub changed: Engine,
+    /// The best route on the baseline network, if any.
+    pub baseline: Option<route::Route>,
+    /// The best route with the scenarios, if any.
+    pub scenario: Option<route::Route>,
+}
+
+/// The most draws a sweep takes (10^7: hours of computing on the built-in network).
+pub const MAX_SAMPLES: usize = 10_000_000;
+
+fn check_samples(samples: usize) -> Result<(), Error> {
+    if samples == 0 || samples > MAX_SAMPLES {
+        return Err(Error::invalid(
+            "samples",
+            format!("{samples}: expected 1 to {MAX_SAMPLES} draws"),
+        ));
+    }
+    Ok(())
 }

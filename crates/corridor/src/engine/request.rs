@@ -241,6 +241,81 @@ impl MatrixRequest {
     }
 }
 
+/// One demand row: places as typed and a volume.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DemandRow {
+    /// Origin.
+    pub from: String,
+    /// Destination.
+    pub to: String,
+    /// TEU per year.
+    pub volume_teu_per_year: f64,
+}
+
+/// A flow request: demand rows over the capacity-limited network.
+///
+/// ```
+/// use corridor::{DemandRow, Engine, FlowRequest};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let engine = Engine::builtin();
+/// let request = FlowRequest {
+///     demands: vec![DemandRow { from: "Xian".into(), to: "Duisburg".into(), volume_teu_per_year: 1000.0 }],
+///     ..FlowRequest::default()
+/// };
+/// let flow = engine.flow(&request)?;
+/// assert_eq!(flow.delivered_teu_per_year, 1000.0);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlowRequest {
+    /// The demand rows, allocated together.
+    pub demands: Vec<DemandRow>,
+    /// Objective (cost when `None`) and constraints; its `from`, `to`, `via` and volume
+    /// are not used.
+    pub routing: RouteRequest,
+}
+
+impl FlowRequest {
+    /// The demand rows resolved on `network` (field `demands`, errors naming the row).
+    pub fn demands(&self, network: &Network) -> Result<Vec<crate::model::Demand>, Error> {
+        if !self.routing.via.is_empty() || self.routing.volume_teu_per_year.is_some() {
+            return Err(Error::invalid(
+                "routing",
+                "a flow takes no via places and no volume (the demand rows give the volumes)",
+            ));
+        }
+        self.demands
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let place = |query: &str| {
+                    network.resolve_end(query).map_err(|source| Error::Invalid {
+                        field: "demands",
+                        message: format!("row {}: {source}", i + 1),
+                    })
+                };
+                if !(0.0..=MAX_QUANTITY).contains(&row.volume_teu_per_year) {
+                    return Err(Error::Invalid {
+                        field: "demands",
+                        message: format!(
+                            "row {}: volume {} is not a number from 0 to {MAX_QUANTITY}",
+                            i + 1,
+                            row.volume_teu_per_year
+                        ),
+                    });
+                }
+                Ok(crate::model::Demand {
+                    from: place(&row.from)?,
+                    to: place(&row.to)?,
+                    volume_teu_per_year: row.volume_teu_per_year,
+                })
+            })
+            .collect()
+    }
+}
+
 /// The constraints shared by every request, borrowed.
 struct Constraints<'a> {
     avoid_countries: &'a [String],

@@ -5,6 +5,7 @@
 //! printed. Quantities are rounded to 4 decimals ([`round`]) and carry their unit in
 //! their name; places are named by id.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::{self, Limit};
@@ -35,7 +36,7 @@ fn id(network: &Network, place: PlaceId) -> String {
 }
 
 /// Door-to-door totals of a route.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Totals {
     /// Kilometres.
     pub distance_km: f64,
@@ -50,7 +51,7 @@ pub struct Totals {
 }
 
 /// One leg of a route, in the direction travelled.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LegView {
     /// Start place id.
     pub from: String,
@@ -79,7 +80,7 @@ pub struct LegView {
 }
 
 /// A transfer, border formality or wait on a route.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TransferView {
     /// Where it happens (place id).
     pub place: String,
@@ -97,7 +98,7 @@ pub struct TransferView {
 }
 
 /// The leg or place with the least stated capacity on a route.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum BottleneckView {
     /// A leg.
@@ -121,7 +122,7 @@ pub enum BottleneckView {
 }
 
 /// One route: `corridor route --format json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteView {
     /// Origin place id.
     pub from: String,
@@ -279,7 +280,7 @@ pub fn transfer_detail(network: &Network, transfer: &Transfer) -> String {
 }
 
 /// Several routes: `alternatives` and `pareto --format json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutesView {
     /// The routes, in the order found.
     pub routes: Vec<RouteView>,
@@ -295,7 +296,7 @@ impl RoutesView {
 }
 
 /// The best route on one corridor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CorridorRouteView {
     /// The corridor tag.
     pub corridor: String,
@@ -304,7 +305,7 @@ pub struct CorridorRouteView {
 }
 
 /// A corridor that cannot serve the pair.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UnservedView {
     /// The corridor tag.
     pub corridor: String,
@@ -313,7 +314,7 @@ pub struct UnservedView {
 }
 
 /// `corridor compare --format json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompareView {
     /// The best route overall (what `route` answers).
     pub best: Option<RouteView>,
@@ -349,7 +350,7 @@ impl CompareView {
 }
 
 /// One cell of a matrix.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PairView {
     /// Origin place id.
     pub from: String,
@@ -368,7 +369,7 @@ pub struct PairView {
 }
 
 /// `corridor matrix --format json`: every origin × destination in input order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatrixView {
     /// What was minimised.
     pub objective: String,
@@ -397,6 +398,405 @@ impl MatrixView {
         MatrixView {
             objective: objective.to_owned(),
             pairs,
+        }
+    }
+}
+
+/// Summary statistics of a spread (`null` in JSON where no draw had a route).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StatsView {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl StatsView {
+    fn new(stats: &crate::scenario::Stats) -> StatsView {
+        StatsView {
+            mean: round(stats.mean),
+            p50: round(stats.p50),
+            p90: round(stats.p90),
+            p95: round(stats.p95),
+        }
+    }
+}
+
+/// One route chosen in a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SweepRouteView {
+    /// Share of all draws that chose it.
+    pub share: f64,
+    /// Number of draws that chose it.
+    pub draws: usize,
+    /// Its corridor tags, most kilometres first.
+    pub corridors: Vec<String>,
+    /// Its places, origin first.
+    pub path: Vec<String>,
+    /// Door-to-door hours in those draws.
+    pub time_h: StatsView,
+    /// USD per TEU in those draws.
+    pub cost_usd: StatsView,
+}
+
+/// `corridor sweep FROM TO --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SweepView {
+    /// Number of draws.
+    pub samples: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Draws with a route.
+    pub reached: usize,
+    /// Share of draws without a route.
+    pub no_route_share: f64,
+    /// Door-to-door hours over the draws with a route.
+    pub time_h: Option<StatsView>,
+    /// USD per TEU over the draws with a route.
+    pub cost_usd: Option<StatsView>,
+    /// Routes chosen, most frequent first.
+    pub routes: Vec<SweepRouteView>,
+}
+
+impl SweepView {
+    /// The contract view of a sweep.
+    pub fn new(network: &Network, sweep: &crate::scenario::Sweep) -> SweepView {
+        SweepView {
+            samples: sweep.samples,
+            seed: sweep.seed,
+            reached: sweep.reached,
+            no_route_share: round(
+                (sweep.samples - sweep.reached) as f64 / sweep.samples.max(1) as f64,
+            ),
+            time_h: sweep.time_h.as_ref().map(StatsView::new),
+            cost_usd: sweep.cost_usd.as_ref().map(StatsView::new),
+            routes: sweep
+                .routes
+                .iter()
+                .map(|r| SweepRouteView {
+                    share: round(r.share),
+                    draws: r.draws,
+                    corridors: r
+                        .route
+                        .corridors
+                        .iter()
+                        .map(|&c| network.corridor_name(c).to_owned())
+                        .collect(),
+                    path: r.route.places().iter().map(|&p| id(network, p)).collect(),
+                    time_h: StatsView::new(&r.time_h),
+                    cost_usd: StatsView::new(&r.cost_usd),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One ordered pair of a sweep over pairs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PairSweepView {
+    /// Origin place id.
+    pub from: String,
+    /// Destination place id.
+    pub to: String,
+    /// Draws with a route.
+    pub reached: usize,
+    /// Share of draws without a route.
+    pub no_route_share: f64,
+    /// Door-to-door hours over the draws with a route.
+    pub time_h: Option<StatsView>,
+    /// USD per TEU over the draws with a route.
+    pub cost_usd: Option<StatsView>,
+}
+
+/// `corridor sweep --hubs --format json` (or `--places`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MatrixSweepView {
+    /// Number of draws.
+    pub samples: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Number of places.
+    pub places: usize,
+    /// Percentiles are within this relative error of the exact nearest-rank value.
+    pub percentile_relative_accuracy: f64,
+    /// Every ordered pair of distinct places, row by row.
+    pub pairs: Vec<PairSweepView>,
+}
+
+impl MatrixSweepView {
+    /// The contract view of a sweep over `places` places.
+    pub fn new(
+        network: &Network,
+        places: usize,
+        sweep: &crate::scenario::MatrixSweep,
+    ) -> MatrixSweepView {
+        MatrixSweepView {
+            samples: sweep.samples,
+            seed: sweep.seed,
+            places,
+            percentile_relative_accuracy: crate::scenario::MATRIX_PERCENTILE_ACCURACY,
+            pairs: sweep
+                .pairs
+                .iter()
+                .map(|p| PairSweepView {
+                    from: id(network, p.from),
+                    to: id(network, p.to),
+                    reached: p.reached,
+                    no_route_share: round(
+                        (sweep.samples - p.reached) as f64 / sweep.samples.max(1) as f64,
+                    ),
+                    time_h: p.time_h.as_ref().map(StatsView::new),
+                    cost_usd: p.cost_usd.as_ref().map(StatsView::new),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A route used by an allocation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowRouteView {
+    /// Its places, origin first.
+    pub path: Vec<String>,
+    /// TEU per year sent on it.
+    pub volume_teu_per_year: f64,
+    /// USD per TEU.
+    pub cost_usd_per_teu: f64,
+    /// Door-to-door hours.
+    pub time_h_per_teu: f64,
+    /// kg CO2e per TEU.
+    pub co2_kg_per_teu: f64,
+    /// Its corridor tags, most kilometres first.
+    pub corridors: Vec<String>,
+}
+
+/// How one demand row was served.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PairFlowView {
+    /// Origin place id.
+    pub from: String,
+    /// Destination place id.
+    pub to: String,
+    /// Demanded TEU per year.
+    pub volume_teu_per_year: f64,
+    /// Delivered TEU per year.
+    pub delivered_teu_per_year: f64,
+    /// Not delivered.
+    pub unmet_teu_per_year: f64,
+    /// The routes used, with their volumes.
+    pub routes: Vec<FlowRouteView>,
+}
+
+/// A saturated leg or place and what more capacity there would be worth.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SaturatedView {
+    /// Start place id of a leg (in the direction used); absent for a place.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub from: Option<String>,
+    /// End place id of a leg.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub to: Option<String>,
+    /// The leg's mode.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mode: Option<String>,
+    /// The place id (for a place).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place: Option<String>,
+    /// Its capacity in TEU per year.
+    pub capacity_teu_per_year: f64,
+    /// What one more TEU per year of capacity saves, in USD (cost and generalized
+    /// objectives; `null` otherwise).
+    pub shadow_price_usd: Option<f64>,
+    /// The same in the objective's unit.
+    pub shadow_price: f64,
+    /// That unit: `km`, `h`, `USD` or `kg CO2e`.
+    pub shadow_price_unit: String,
+    /// How much more would be delivered with more capacity there.
+    pub extra_delivered_teu_per_year: f64,
+}
+
+/// `corridor flow --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowView {
+    /// What was minimised after volume.
+    pub objective: String,
+    /// TEU per year delivered.
+    pub delivered_teu_per_year: f64,
+    /// TEU per year not delivered.
+    pub unmet_teu_per_year: f64,
+    /// USD per year of the delivered flow.
+    pub total_cost_usd: f64,
+    /// The objective summed over the delivered flow.
+    pub total_objective: f64,
+    /// `min-cost-flow` or `linear-program`.
+    pub solver: String,
+    /// One entry per demand row, in input order.
+    pub flows: Vec<PairFlowView>,
+    /// Saturated legs.
+    pub saturated_legs: Vec<SaturatedView>,
+    /// Saturated places.
+    pub saturated_places: Vec<SaturatedView>,
+}
+
+/// The unit of an objective's quantity.
+pub fn objective_unit(objective: crate::graph::Objective) -> &'static str {
+    use crate::graph::Objective;
+    match objective {
+        Objective::Distance => "km",
+        Objective::Time => "h",
+        Objective::Cost | Objective::Generalized => "USD",
+        Objective::Co2 => "kg CO2e",
+    }
+}
+
+impl FlowView {
+    /// The contract view of an allocation optimised by `objective`.
+    pub fn new(
+        network: &Network,
+        allocation: &capacity::Allocation,
+        objective: crate::graph::Objective,
+    ) -> FlowView {
+        use crate::graph::Objective;
+        let usd = matches!(objective, Objective::Cost | Objective::Generalized);
+        let saturated = |s: &capacity::Saturated| {
+            let mut view = SaturatedView {
+                from: None,
+                to: None,
+                mode: None,
+                place: None,
+                capacity_teu_per_year: round(s.capacity_teu_per_year),
+                shadow_price_usd: usd.then_some(round(s.shadow_price)),
+                shadow_price: round(s.shadow_price),
+                shadow_price_unit: objective_unit(objective).to_owned(),
+                extra_delivered_teu_per_year: round(s.extra_delivered_teu_per_year),
+            };
+            match s.at {
+                Limit::Leg(dir) => {
+                    let (from, to) = dir.ends(network);
+                    view.from = Some(id(network, from));
+                    view.to = Some(id(network, to));
+                    view.mode = Some(network.leg(dir.leg()).mode.as_str().to_owned());
+                }
+                Limit::Place(place) => view.place = Some(id(network, place)),
+            }
+            view
+        };
+        FlowView {
+            objective: objective.as_str().to_owned(),
+            delivered_teu_per_year: round(allocation.delivered_teu_per_year),
+            unmet_teu_per_year: round(allocation.unmet_teu_per_year),
+            total_cost_usd: round(allocation.total_cost_usd),
+            total_objective: round(allocation.total_objective),
+            solver: match allocation.solver {
+                capacity::SolverKind::MinCostFlow => "min-cost-flow",
+                capacity::SolverKind::LinearProgram => "linear-program",
+            }
+            .to_owned(),
+            flows: allocation
+                .flows
+                .iter()
+                .map(|flow| PairFlowView {
+                    from: id(network, flow.demand.from),
+                    to: id(network, flow.demand.to),
+                    volume_teu_per_year: round(flow.demand.volume_teu_per_year),
+                    delivered_teu_per_year: round(flow.delivered_teu_per_year),
+                    unmet_teu_per_year: round(
+                        (flow.demand.volume_teu_per_year - flow.delivered_teu_per_year).max(0.0),
+                    ),
+                    routes: flow
+                        .routes
+                        .iter()
+                        .map(|r| FlowRouteView {
+                            path: r.route.places().iter().map(|&p| id(network, p)).collect(),
+                            volume_teu_per_year: round(r.volume_teu_per_year),
+                            cost_usd_per_teu: round(r.route.totals.cost_usd),
+                            time_h_per_teu: round(r.route.totals.time_h),
+                            co2_kg_per_teu: round(r.route.totals.co2_kg),
+                            corridors: r
+                                .route
+                                .corridors
+                                .iter()
+                                .map(|&c| network.corridor_name(c).to_owned())
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            saturated_legs: allocation
+                .saturated
+                .iter()
+                .filter(|s| matches!(s.at, Limit::Leg(_)))
+                .map(saturated)
+                .collect(),
+            saturated_places: allocation
+                .saturated
+                .iter()
+                .filter(|s| matches!(s.at, Limit::Place(_)))
+                .map(saturated)
+                .collect(),
+        }
+    }
+}
+
+/// Differences of totals, scenario minus baseline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DeltaView {
+    /// Hours.
+    pub time_h: f64,
+    /// USD per TEU.
+    pub cost_usd: f64,
+    /// kg CO2e per TEU.
+    pub co2_kg: f64,
+    /// Kilometres.
+    pub distance_km: f64,
+}
+
+/// `corridor diff --format json`: the best route without and with scenarios.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiffView {
+    /// The best route on the network as loaded (`null` if none).
+    pub baseline: Option<RouteView>,
+    /// The best route with the scenarios applied (`null` if none).
+    pub scenario: Option<RouteView>,
+    /// Scenario minus baseline, when both have a route.
+    pub delta: Option<DeltaView>,
+    /// Whether the scenarios change the legs travelled.
+    pub route_changed: bool,
+    /// The scenario files, in the order applied.
+    pub scenarios: Vec<String>,
+}
+
+impl DiffView {
+    /// The contract view of a diff computed on `baseline` (the changed network is the
+    /// diff's engine's).
+    pub fn new(
+        baseline: &Network,
+        diff: &super::Diff,
+        scenarios: &[crate::scenario::ScenarioFile],
+    ) -> DiffView {
+        let delta = match (&diff.baseline, &diff.scenario) {
+            (Some(b), Some(a)) => Some(DeltaView {
+                time_h: round(a.totals.time_h - b.totals.time_h),
+                cost_usd: round(a.totals.cost_usd - b.totals.cost_usd),
+                co2_kg: round(a.totals.co2_kg - b.totals.co2_kg),
+                distance_km: round(a.totals.distance_km - b.totals.distance_km),
+            }),
+            _ => None,
+        };
+        let same = matches!((&diff.baseline, &diff.scenario), (Some(b), Some(a)) if b.dir_legs() == a.dir_legs());
+        DiffView {
+            baseline: diff.baseline.as_ref().map(|r| RouteView::new(baseline, r)),
+            scenario: diff
+                .scenario
+                .as_ref()
+                .map(|r| RouteView::new(diff.changed.network(), r)),
+            delta,
+            route_changed: !same,
+            scenarios: scenarios.iter().map(|s| s.file.clone()).collect(),
         }
     }
 }
