@@ -5,10 +5,35 @@
 //! routes, with the Northern route via Russia and the all-sea route via Suez as
 //! benchmarks, modelled as one weighted multimodal network.
 //!
+//! ## The front door
+//!
+//! An [`Engine`] owns a network and answers requests — [`RouteRequest`] for `route`,
+//! `compare`, `alternatives`, `pareto`, `sweep` and `diff`, [`MatrixRequest`],
+//! [`FlowRequest`] — with the types of the JSON contract ([`engine::view`]), the same
+//! JSON the `corridor` command prints:
+//!
+//! ```
+//! use corridor::{Engine, Objective, RouteRequest};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let engine = Engine::builtin(); // or Engine::load("my-network/")?
+//! let route = engine.route(&RouteRequest::new("Tashkent", "Almaty").by(Objective::Cost))?;
+//! println!("{:.1} days, {:.0} USD/TEU", route.totals.time_h / 24.0, route.totals.cost_usd);
+//! let json = serde_json::to_string(&route)?;
+//! # assert!(json.contains("\"totals\""));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are one [`Error`]: the request field, the place (with suggestions), the file
+//! and line of bad data, or why there is no route.
+//!
+//! ## Underneath
+//!
 //! Data flows one way through the modules:
 //!
 //! 1. [`model`] — places, legs, modes, transfers and the validated, immutable
-//!    [`Network`]; place lookup by id, name, alias or coordinate.
+//!    [`Network`]; place lookup by id, name, alias or coordinate; corridor names.
 //! 2. [`io`] — CSV + TOML folders → [`Network`] with located errors; CSV and GeoJSON
 //!    export. [`builtin`] embeds the Eurasian network.
 //! 3. [`graph`] — a [`Profile`] (objective + constraints) compiles a network into a
@@ -19,22 +44,10 @@
 //!    capacity-limited corridors (min-cost flow, multi-commodity LP), with shadow prices.
 //! 6. [`scenario`] — what-if files (close, open, scale, add, uncertain) applied to a
 //!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
+//! 7. [`engine`] — the front door above: requests, errors, the JSON contract.
 //!
 //! [`map`] draws routes over country outlines as SVG; [`spatial`] holds the R*-tree
 //! behind coordinate lookup; [`synthetic`] generates seeded road-like networks.
-//!
-//! ```
-//! use corridor::{builtin, Mode};
-//!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let network = builtin::network()?.network;
-//! let almaty = network.resolve("Alma-Ata")?;
-//! assert_eq!(network.place(almaty).country.map(|c| c.to_string()), Some("KZ".into()));
-//! let rail_legs = network.legs().iter().filter(|leg| leg.mode == Mode::Rail).count();
-//! assert!(rail_legs > 0);
-//! # Ok(())
-//! # }
-//! ```
 #![warn(missing_docs)]
 
 pub mod builtin;

@@ -49,6 +49,17 @@ pub struct Bottleneck {
 /// The leg or place with the least capacity on `route` (places passed include the
 /// origin and the destination); the first one along the route on ties. `None` when no
 /// leg or place of the route has a stated capacity (unlimited).
+///
+/// ```
+/// use corridor::{Graph, Objective, Profile, Query, builtin, capacity, route};
+/// let network = builtin::network().unwrap().network;
+/// let mut profile = Profile::new(Objective::Time);
+/// profile.only_corridors = vec![network.corridor_named("Middle Corridor").unwrap()];
+/// let query = Query::new(network.resolve("Xian").unwrap(), network.resolve("Baku").unwrap());
+/// let found = route::shortest(&Graph::new(&network, &profile), &query).unwrap();
+/// let limit = capacity::bottleneck(&network, &found).unwrap();
+/// assert!(limit.capacity_teu_per_year < 1_000_000.0); // the Caspian crossing binds
+/// ```
 pub fn bottleneck(network: &Network, route: &Route) -> Option<Bottleneck> {
     let mut best: Option<Bottleneck> = None;
     for found in stated_capacities(network, route) {

@@ -55,6 +55,13 @@ impl Error {
     }
 
     /// The suggestions of an unknown place ("did you mean"), as `id (name)`.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// let error = Engine::builtin().route(&RouteRequest::new("Tashknet", "Almaty")).unwrap_err();
+    /// assert!(error.suggestions()[0].starts_with("tashkent"));
+    /// assert!(error.to_string().starts_with("from: unknown place"));
+    /// ```
     pub fn suggestions(&self) -> &[String] {
         match self {
             Error::Place {

@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 
 pub use error::Error;
 pub use explain::{explain_no_route, grouped, limit_text};
-pub use request::{DemandRow, FlowRequest, MatrixRequest, RouteRequest};
+pub use request::{CH_FROM_ORIGINS, DemandRow, FlowRequest, MatrixRequest, RouteRequest};
 pub use view::{
     CompareView, DiffView, FlowView, MatrixSweepView, MatrixView, RouteView, RoutesView, SweepView,
 };
@@ -84,6 +84,14 @@ impl Engine {
     }
 
     /// Loads a network folder (`nodes.csv`, `legs.csv`, optional `network.toml`).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let engine = corridor::Engine::load("my-network/")?;
+    /// println!("{} places", engine.network().places().len());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn load(dir: impl AsRef<Path>) -> Result<Engine, Error> {
         Ok(Engine::new(crate::io::load_dir(dir.as_ref())?.network))
     }
@@ -111,6 +119,17 @@ impl Engine {
 
     /// A new engine with one scenario given as TOML text (the format of
     /// `docs/scenarios.md`); `name` is used in error locations.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let engine = Engine::builtin();
+    /// let closed = engine.with_scenario_toml("no-russia.toml", "format_version = 1\n[[close]]\ncountry = \"RU\"\n")?;
+    /// let route = closed.route(&RouteRequest::new("Xian", "Duisburg"))?;
+    /// assert!(!route.countries.iter().any(|c| c == "RU"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn with_scenario_toml(&self, name: &str, toml: &str) -> Result<Engine, Error> {
         let file = scenario::parse(name, toml.as_bytes())?;
         self.with_scenarios(&[file])
@@ -169,6 +188,17 @@ impl Engine {
 
     /// The best route overall, the best per corridor, and why the other corridors cannot
     /// serve the pair (see [`route::compare`]). Fails only when [`Engine::route`] would.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let compared = Engine::builtin().compare(&RouteRequest::new("Xian", "Duisburg"))?;
+    /// let best = compared.best.expect("compare answers when route does");
+    /// assert!(compared.corridors.iter().all(|c| c.route.totals.time_h >= best.totals.time_h));
+    /// assert!(compared.unserved.iter().all(|u| !u.reason.is_empty()));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn compare(&self, request: &RouteRequest) -> Result<CompareView, Error> {
         let (profile, query) = self.resolve(request)?;
         let comparison = self.comparison(&profile, &query)?;
@@ -185,6 +215,16 @@ impl Engine {
     }
 
     /// Up to `k` (1 to [`MAX_ALTERNATIVES`]) best routes that never visit a place twice.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let found = Engine::builtin().alternatives(&RouteRequest::new("Tashkent", "Almaty"), 3)?;
+    /// assert_eq!(found.routes.len(), 3);
+    /// assert!(found.routes[0].totals.time_h <= found.routes[1].totals.time_h);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn alternatives(&self, request: &RouteRequest, k: usize) -> Result<RoutesView, Error> {
         let (profile, query) = self.resolve(request)?;
         let found = self.alternative_routes(&profile, &query, k)?;
@@ -213,6 +253,18 @@ impl Engine {
 
     /// The routes not beaten on all of `criteria` at once (2 to 4 of distance, time,
     /// cost, CO2).
+    ///
+    /// ```
+    /// use corridor::graph::Criterion;
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let request = RouteRequest::new("Xian", "Duisburg");
+    /// let front = Engine::builtin().pareto(&request, &[Criterion::Time, Criterion::Cost])?;
+    /// // Sorted by time: each faster route costs more.
+    /// assert!(front.routes.windows(2).all(|w| w[0].totals.cost_usd >= w[1].totals.cost_usd));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pareto(
         &self,
         request: &RouteRequest,
@@ -306,6 +358,16 @@ impl Engine {
     /// applied, side by side. Places are resolved on the changed network (a scenario
     /// may add them) and found by id on the baseline. Fails only when neither has a
     /// route.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest, scenario};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let closed = scenario::parse("closed.toml", b"format_version = 1\n[[close]]\ncountry = \"RU\"\n")?;
+    /// let diff = Engine::builtin().diff(&RouteRequest::new("Xian", "Duisburg"), &[closed])?;
+    /// assert!(diff.route_changed && diff.delta.is_some());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn diff(
         &self,
         request: &RouteRequest,
@@ -350,6 +412,18 @@ impl Engine {
     /// Routes the request in `samples` draws of the uncertain quantities (reproducible
     /// from `seed`, the same whatever the thread count) and summarises door-to-door time
     /// and cost per route chosen.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let ferry = "format_version = 1\n[[uncertain]]\nmode = \"ferry\"\ntime = { dist = \"triangular\", low = 0.9, mode = 1.0, high = 2.0 }\n";
+    /// let engine = Engine::builtin().with_scenario_toml("ferry.toml", ferry)?;
+    /// let request = RouteRequest::new("Aktau", "Baku").corridor("trans-caspian");
+    /// let sweep = engine.sweep(&request, 50, 7)?;
+    /// assert_eq!(sweep, engine.sweep(&request, 50, 7)?); // same seed, same answer
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sweep(
         &self,
         request: &RouteRequest,

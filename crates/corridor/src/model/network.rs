@@ -110,6 +110,13 @@ impl Network {
     /// (`[[corridors]]`), ignoring case, spaces, hyphens, underscores and diacritics
     /// (`Trans-Caspian`, `middle corridor`, `TITR` and `INSTC` all work on the built-in
     /// network).
+    ///
+    /// ```
+    /// let network = corridor::builtin::network().unwrap().network;
+    /// let middle = network.corridor_named("Middle Corridor");
+    /// assert_eq!(middle, network.corridor_id("trans-caspian"));
+    /// assert_eq!(network.corridor_named("instc"), network.corridor_id("north-south"));
+    /// ```
     pub fn corridor_named(&self, text: &str) -> Option<CorridorId> {
         let key = corridor_key(text);
         if key.is_empty() {

@@ -11,6 +11,18 @@ use crate::graph::Graph;
 /// A* on the state graph for the distance objective (a tight geodesic bound), Dijkstra
 /// for the others, O((V + E) log V) per stage. Exact: transfers are charged on the arcs where they happen. Ties go to the
 /// path found first in node-index order, so the answer is deterministic.
+///
+/// ```
+/// use corridor::{Graph, Objective, Profile, Query, builtin, route};
+/// let network = builtin::network().unwrap().network;
+/// let query = Query::new(network.resolve("Xian").unwrap(), network.resolve("Duisburg").unwrap());
+/// let graph = Graph::new(&network, &Profile::new(Objective::Cost));
+/// let best = route::shortest(&graph, &query).unwrap();
+/// // Totals are the legs plus the transfers, charged where they happen.
+/// let legs: f64 = best.legs.iter().map(|l| l.metrics.cost_usd).sum();
+/// let transfers: f64 = best.transfers.iter().map(|t| t.transfer.cost_usd).sum();
+/// assert!((best.totals.cost_usd - legs - transfers).abs() < 1e-6);
+/// ```
 pub fn shortest(graph: &Graph<'_>, query: &Query) -> Option<Route> {
     if query.from == query.to
         && query.via.iter().all(|&v| v == query.from)
