@@ -2,8 +2,7 @@
 
 use std::io::Write;
 
-use corridor::CorridorId;
-use serde_json::json;
+use corridor::engine::view::CorridorView;
 
 use super::{Global, network};
 use crate::args::{CorridorsArgs, ListFormat};
@@ -16,29 +15,19 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let network = network(global)?;
-    let rows: Vec<serde_json::Value> = (0..network.corridors().len() as u16)
-        .map(CorridorId)
-        .map(|id| {
-            let summary = network.corridor_summary(id);
-            let info = network.corridor_info(id);
-            let endpoints = summary
-                .endpoints
-                .map(|(a, b)| [a, b].map(|p| network.place(p).id.to_string()));
-            json!({
-                "corridor": network.corridor_name(id),
-                "name": info.map_or(network.corridor_name(id), |i| i.name.as_str()),
-                "aliases": info.map_or(&[][..], |i| &i.aliases[..]),
-                "endpoints": endpoints,
-                "operational_km": render::round(summary.operational_km),
-                "planned_or_closed_km": render::round(summary.other_km),
-                "legs": summary.legs,
-                "places": summary.places,
-                "description": info.map_or("", |i| i.description.as_str()),
-            })
+    let corridors = CorridorView::list(&network);
+    let endpoints = |c: &CorridorView| {
+        c.endpoints.as_ref().map_or(String::new(), |[a, b]| {
+            let name = |id: &str| {
+                network
+                    .place_by_id(id)
+                    .map_or(id.to_owned(), |p| network.place(p).name.to_string())
+            };
+            format!("{} – {}", name(a), name(b))
         })
-        .collect();
+    };
     match args.format {
-        ListFormat::Json => render::json(out, &rows)?,
+        ListFormat::Json => render::json(out, &corridors)?,
         ListFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer
@@ -54,19 +43,18 @@ pub(crate) fn run(
                     "description",
                 ])
                 .map_err(std::io::Error::other)?;
-            for (id, row) in rows.iter().enumerate() {
-                let summary = network.corridor_summary(CorridorId(id as u16));
+            for c in &corridors {
                 writer
                     .write_record([
-                        text(&row["corridor"]),
-                        text(&row["name"]),
-                        aliases(row).join(";"),
-                        endpoints_text(&network, &summary),
-                        format!("{}", render::round(summary.operational_km)),
-                        format!("{}", render::round(summary.other_km)),
-                        summary.legs.to_string(),
-                        summary.places.to_string(),
-                        text(&row["description"]),
+                        c.corridor.clone(),
+                        c.name.clone(),
+                        c.aliases.join(";"),
+                        endpoints(c),
+                        c.operational_km.to_string(),
+                        c.planned_or_closed_km.to_string(),
+                        c.legs.to_string(),
+                        c.places.to_string(),
+                        c.description.clone(),
                     ])
                     .map_err(std::io::Error::other)?;
             }
@@ -81,51 +69,30 @@ pub(crate) fn run(
                 "places>",
                 "description",
             ]);
-            for (id, row) in rows.iter().enumerate() {
-                let summary = network.corridor_summary(CorridorId(id as u16));
-                let mut km = grouped(summary.operational_km);
-                if summary.other_km > 0.0 {
-                    km.push_str(&format!(" (+{} planned)", grouped(summary.other_km)));
+            for c in &corridors {
+                let mut km = grouped(c.operational_km);
+                if c.planned_or_closed_km > 0.0 {
+                    km.push_str(&format!(
+                        " (+{} planned or closed)",
+                        grouped(c.planned_or_closed_km)
+                    ));
+                }
+                let mut description = c.name.clone();
+                if !c.description.is_empty() {
+                    description.push_str(": ");
+                    description.push_str(&c.description);
                 }
                 table.row(vec![
-                    text(&row["corridor"]),
-                    aliases(row).join(", "),
-                    endpoints_text(&network, &summary),
+                    c.corridor.clone(),
+                    c.aliases.join(", "),
+                    endpoints(c),
                     km,
-                    summary.places.to_string(),
-                    text(&row["name"]) + &description_suffix(&row["description"]),
+                    c.places.to_string(),
+                    description,
                 ]);
             }
             table.write(out)?;
         }
     }
     Ok(Exit::Ok)
-}
-
-fn text(value: &serde_json::Value) -> String {
-    value.as_str().unwrap_or_default().to_owned()
-}
-
-fn aliases(row: &serde_json::Value) -> Vec<String> {
-    row["aliases"]
-        .as_array()
-        .map(|a| a.iter().map(text).collect())
-        .unwrap_or_default()
-}
-
-fn description_suffix(description: &serde_json::Value) -> String {
-    match description.as_str() {
-        Some(d) if !d.is_empty() => format!(": {d}"),
-        _ => String::new(),
-    }
-}
-
-/// `Xi'an – Duisburg`.
-fn endpoints_text(
-    network: &corridor::Network,
-    summary: &corridor::model::CorridorSummary,
-) -> String {
-    summary.endpoints.map_or_else(String::new, |(a, b)| {
-        format!("{} – {}", network.place(a).name, network.place(b).name)
-    })
 }

@@ -1,11 +1,11 @@
 //! `corridor export`: write the network as a CSV + TOML folder or as GeoJSON.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use corridor::Network;
-use corridor::io::{write_geojson, write_legs_csv, write_network_toml, write_nodes_csv};
+use corridor::io::{OutputError, write_geojson, write_network_dir};
 
 use super::network;
 use crate::args::{ExportArgs, ExportFormat, Global};
@@ -40,255 +40,31 @@ pub(crate) fn run(
     Ok(Exit::Ok)
 }
 
-/// Writes one file of a folder.
-type Writer<'a> = Box<dyn FnOnce(&mut BufWriter<File>) -> io::Result<()> + 'a>;
-
-/// Writes `nodes.csv`, `legs.csv` and `network.toml` into `dir` (see [`write_dir`]).
 pub(crate) fn export_dir(
     network: &Network,
     dir: &Path,
     force: bool,
 ) -> Result<Vec<PathBuf>, Failure> {
-    let files: [(&str, Writer<'_>); 3] = [
-        ("nodes.csv", Box::new(|file| write_nodes_csv(network, file))),
-        ("legs.csv", Box::new(|file| write_legs_csv(network, file))),
-        (
-            "network.toml",
-            Box::new(|file| write_network_toml(network, file)),
-        ),
-    ];
-    write_dir(dir, force, files)
+    write_network_dir(network, dir, force)
+        .map_err(|e| output_failure(e, "choose another folder or pass --force"))
 }
 
-/// Writes a network folder so that a failure leaves nothing behind: the files are
-/// written into a temporary folder first. A new `dir` is that folder renamed into place
-/// (with any parent folders created for it removed again on failure); into an existing
-/// folder, the finished files are moved one by one from a temporary folder inside it
-/// (the same file system), replacing files only with `force`.
-fn write_dir<'a>(
-    dir: &Path,
-    force: bool,
-    files: [(&str, Writer<'a>); 3],
-) -> Result<Vec<PathBuf>, Failure> {
-    let fail = |what: &str, path: &Path, e: io::Error| {
-        Failure::new(
-            Exit::Failure,
-            format!("error: cannot {what} {}: {e}", path.display()),
-        )
-    };
-    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-    let targets: Vec<PathBuf> = names.iter().map(|name| dir.join(name)).collect();
-    let exists = match fs::metadata(dir) {
-        Ok(metadata) if metadata.is_dir() => true,
-        Ok(_) => {
-            return Err(Failure::new(
-                Exit::Failure,
-                format!("error: {} exists and is not a folder", dir.display()),
-            ));
-        }
-        Err(_) => false,
-    };
-    if exists {
-        let existing: Vec<String> = targets
-            .iter()
-            .filter(|path| fs::symlink_metadata(path).is_ok())
-            .map(|path| path.display().to_string())
-            .collect();
-        if let Some(folder) = targets.iter().find(|path| path.is_dir()) {
-            return Err(Failure::new(
-                Exit::Failure,
-                format!("error: {} is a folder", folder.display()),
-            ));
-        }
-        if !force && !existing.is_empty() {
-            return Err(Failure::new(
-                Exit::Failure,
-                format!(
-                    "error: will not overwrite {}; choose another folder or pass --force",
-                    existing.join(", ")
-                ),
-            ));
-        }
-    }
-    // A new folder is staged beside it; an existing one inside it.
-    let name = dir
-        .file_name()
-        .map_or_else(|| "corridor".into(), |n| n.to_string_lossy().into_owned());
-    let staged_name = format!(".{name}.partial-{}", std::process::id());
-    let (stage, created) = if exists {
-        (dir.join(&staged_name), None)
-    } else {
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        // The outermost parent folder that does not exist yet, to remove on failure.
-        let created = parent
-            .ancestors()
-            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-            .last()
-            .map(Path::to_path_buf);
-        fs::create_dir_all(&parent).map_err(|e| fail("create", &parent, e))?;
-        (parent.join(&staged_name), created)
-    };
-    let staged = (|| -> Result<(), Failure> {
-        fs::create_dir(&stage).map_err(|e| fail("create", dir, e))?;
-        for (name, write) in files {
-            let path = stage.join(name);
-            let file = File::create(&path).map_err(|e| fail("write", &dir.join(name), e))?;
-            let mut writer = BufWriter::new(file);
-            write(&mut writer)
-                .and_then(|()| writer.flush())
-                .and_then(|()| writer.get_ref().sync_all())
-                .map_err(|e| fail("write", &dir.join(name), e))?;
-        }
-        if exists {
-            for (target, name) in targets.iter().zip(&names) {
-                fs::rename(stage.join(name), target).map_err(|e| fail("write", target, e))?;
-            }
-            fs::remove_dir(&stage).map_err(|e| fail("remove", &stage, e))
-        } else {
-            fs::rename(&stage, dir).map_err(|e| fail("create", dir, e))
-        }
-    })();
-    if let Err(failure) = staged {
-        let _ = fs::remove_dir_all(&stage);
-        if let Some(created) = created {
-            let _ = fs::remove_dir_all(created);
-        }
-        return Err(failure);
-    }
-    Ok(targets)
-}
-
-/// Writes a file so that a failed write never leaves a half-written file in place of a
-/// good one, and refuses to replace an existing one unless `force`:
-/// - a new or regular file is written to a temporary sibling renamed over it (keeping
-///   the replaced file's permissions);
-/// - a symbolic link is followed: its target is written the same way, and the link
-///   stays;
-/// - a FIFO or character device (`/dev/stdout`) is written directly;
-/// - a folder, block device or socket is refused.
+/// Writes to `path` through [`corridor::io::write_file`]: replaces an existing file only
+/// with `force`.
 pub(crate) fn write_file(
     path: &Path,
     force: bool,
     write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), Failure> {
-    let fail = |e: io::Error| {
-        Failure::new(
-            Exit::Failure,
-            format!("error: cannot write {}: {e}", path.display()),
-        )
+    corridor::io::write_file(path, force, write)
+        .map_err(|e| output_failure(e, "pass --force to replace it"))
+}
+
+/// An output error as the CLI reports it (exit 1), saying how to overwrite.
+fn output_failure(error: OutputError, overwrite: &str) -> Failure {
+    let message = match &error {
+        OutputError::Exists { .. } => format!("error: {error}; {overwrite}"),
+        _ => format!("error: {error}"),
     };
-    let target = resolve_links(path).map_err(fail)?;
-    let metadata = match fs::metadata(&target) {
-        Ok(metadata) => Some(metadata),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(fail(e)),
-    };
-    if metadata.is_some() && !force {
-        return Err(Failure::new(
-            Exit::Failure,
-            format!(
-                "error: will not overwrite {}; pass --force to replace it",
-                path.display()
-            ),
-        ));
-    }
-    match metadata.as_ref().map(|m| Kind::of(m.file_type())) {
-        None | Some(Kind::Regular) => {}
-        Some(Kind::Stream) => {
-            let file = fs::OpenOptions::new()
-                .write(true)
-                .open(&target)
-                .map_err(fail)?;
-            let mut writer = BufWriter::new(file);
-            return write(&mut writer)
-                .and_then(|()| writer.flush())
-                .map_err(fail);
-        }
-        Some(Kind::Refused(what)) => {
-            return Err(Failure::new(
-                Exit::Failure,
-                format!(
-                    "error: will not write to {}: it is a {what}; give a file",
-                    path.display()
-                ),
-            ));
-        }
-    }
-    let mut temp = target.as_os_str().to_owned();
-    temp.push(format!(".partial-{}", std::process::id()));
-    let temp = PathBuf::from(temp);
-    let file = File::create(&temp).map_err(fail)?;
-    let mut writer = BufWriter::new(file);
-    let result = write(&mut writer)
-        .and_then(|()| writer.flush())
-        .and_then(|()| writer.get_ref().sync_all());
-    drop(writer);
-    let result = result
-        .and_then(|()| match &metadata {
-            Some(m) => fs::set_permissions(&temp, m.permissions()),
-            None => Ok(()),
-        })
-        .and_then(|()| fs::rename(&temp, &target));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(fail(e));
-    }
-    Ok(())
-}
-
-/// What an existing output path is, for [`write_file`].
-enum Kind {
-    /// A regular file: replaced atomically.
-    Regular,
-    /// A FIFO or character device: written directly.
-    Stream,
-    /// Anything else, named.
-    Refused(&'static str),
-}
-
-impl Kind {
-    fn of(file_type: fs::FileType) -> Kind {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::FileTypeExt;
-            if file_type.is_fifo() || file_type.is_char_device() {
-                return Kind::Stream;
-            }
-            if file_type.is_block_device() {
-                return Kind::Refused("block device");
-            }
-            if file_type.is_socket() {
-                return Kind::Refused("socket");
-            }
-        }
-        if file_type.is_dir() {
-            Kind::Refused("folder")
-        } else if file_type.is_file() {
-            Kind::Regular
-        } else {
-            Kind::Stream
-        }
-    }
-}
-
-/// `path` with symbolic links followed (also a dangling one, to the file it names), at
-/// most 40 deep as the kernel does.
-fn resolve_links(path: &Path) -> io::Result<PathBuf> {
-    let mut path = path.to_path_buf();
-    for _ in 0..40 {
-        match fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let link = fs::read_link(&path)?;
-                path = match path.parent() {
-                    Some(parent) if link.is_relative() => parent.join(link),
-                    _ => link,
-                };
-            }
-            _ => return Ok(path),
-        }
-    }
-    Err(io::Error::other("too many levels of symbolic links"))
+    Failure::new(Exit::Failure, message)
 }

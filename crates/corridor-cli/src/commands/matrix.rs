@@ -4,20 +4,14 @@ use std::io::Write;
 use std::path::Path;
 
 use corridor::engine::MatrixView;
-use corridor::route::ch::Hierarchy;
-use corridor::route::{self, Cell};
-use corridor::{Graph, Network, PlaceId};
+use corridor::route::Cell;
+use corridor::{MatrixRequest, Network, PlaceId};
 
 use super::routing::profile;
 use super::{Global, network, place};
-use crate::args::{Engine, MatrixArgs, MatrixFormat};
+use crate::args::{Engine as MatrixEngine, MatrixArgs, MatrixFormat};
 use crate::render::{self, Table, number};
 use crate::{Exit, Failure};
-
-/// From this many origins on, `--engine auto` uses contraction hierarchies: one-to-all
-/// costs about 150 ns per state and origin, preprocessing about 40 µs per state
-/// (BENCHMARKS.md), so it pays off from roughly 270 origins.
-const CH_FROM_ORIGINS: usize = 300;
 
 pub(crate) fn run(
     global: &Global,
@@ -31,19 +25,18 @@ pub(crate) fn run(
     let profile = profile(&network, &args.routing)?;
     let from = places(&network, "--from", &args.from, args.from_file.as_deref())?;
     let to = places(&network, "--to", &args.to, args.to_file.as_deref())?;
-    let graph = Graph::new(&network, &profile);
-    let ch = match args.engine {
-        Engine::Ch => true,
-        Engine::Dijkstra => false,
-        Engine::Auto => from.len() >= CH_FROM_ORIGINS,
+    let request = MatrixRequest {
+        ch: match args.engine {
+            MatrixEngine::Ch => Some(true),
+            MatrixEngine::Dijkstra => Some(false),
+            MatrixEngine::Auto => None,
+        },
+        ..MatrixRequest::default()
     };
+    let engine = corridor::Engine::new(network);
+    let network = engine.network();
     let matrix = super::parallel(global, || {
-        if ch {
-            let hierarchy = Hierarchy::new(&graph);
-            route::ch::matrix(&hierarchy, &graph, &from, &to)
-        } else {
-            route::matrix(&graph, &from, &to)
-        }
+        engine.matrix_of(&profile, &from, &to, request.use_ch(from.len()))
     })?;
     let id = |p: PlaceId| &*network.place(p).id;
     match args.format {
@@ -69,7 +62,7 @@ pub(crate) fn run(
         }
         MatrixFormat::Json => render::json(
             out,
-            &MatrixView::new(&network, profile.objective.as_str(), &matrix),
+            &MatrixView::new(network, profile.objective.as_str(), &matrix),
         )?,
         MatrixFormat::Table => {
             let mut table = Table::new(&["from", "to", "km>", "days>", "USD>", "kg CO2e>"]);

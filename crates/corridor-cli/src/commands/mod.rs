@@ -157,10 +157,3 @@ pub(crate) fn place(network: &Network, what: &str, query: &str) -> Result<PlaceI
         .resolve(query)
         .map_err(|error| Failure::usage(format!("error: {what}: {error}")))
 }
-
-/// [`place`] for where routes start or end: coordinates do not snap to sea waypoints.
-pub(crate) fn end(network: &Network, what: &str, query: &str) -> Result<PlaceId, Failure> {
-    network
-        .resolve_end(query)
-        .map_err(|error| Failure::usage(format!("error: {what}: {error}")))
-}

@@ -5,13 +5,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use corridor::route::{self, CorridorRoute};
-use corridor::{Profile, scenario};
+use corridor::scenario;
 
 use super::routing::{no_route, profile, query};
 use super::{Global, scenario_network};
 use crate::args::ReportArgs;
-use crate::render::report::{self, Report, Spread};
 use crate::{Exit, Failure};
+use corridor::map::report::{self, Report, Spread};
 
 pub(crate) fn run(
     global: &Global,
@@ -55,31 +55,27 @@ pub(crate) fn run(
             ),
         )
     } else {
-        let spreads = super::parallel(global, || {
-            corridors
-                .iter()
-                .map(|c| {
-                    let restricted = Profile {
-                        only_corridors: vec![c.corridor],
-                        ..profile.clone()
-                    };
-                    let sweep = scenario::sweep(
-                        network,
-                        &applied.uncertain,
-                        &restricted,
-                        &query,
-                        args.samples,
-                        args.seed,
-                        &|| {},
-                    );
-                    Spread {
-                        corridor: network.corridor_name(c.corridor).to_owned(),
-                        hours: sweep.time_h_draws,
-                        samples: sweep.samples,
-                    }
-                })
-                .collect()
+        let tags: Vec<_> = corridors.iter().map(|c| c.corridor).collect();
+        let sweeps = super::parallel(global, || {
+            scenario::corridor_sweeps(
+                network,
+                &applied.uncertain,
+                &profile,
+                &query,
+                &tags,
+                args.samples,
+                args.seed,
+            )
         })?;
+        let spreads = tags
+            .iter()
+            .zip(sweeps)
+            .map(|(&tag, sweep)| Spread {
+                corridor: network.corridor_name(tag).to_owned(),
+                hours: sweep.time_h_draws,
+                samples: sweep.samples,
+            })
+            .collect();
         (spreads, None)
     };
 

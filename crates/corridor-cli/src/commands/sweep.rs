@@ -3,13 +3,13 @@
 
 use std::io::Write;
 
-use corridor::engine::{MatrixSweepView, SweepView};
+use corridor::engine::{MatrixSweepView, SweepView, sweep_places};
 use corridor::scenario::{self, Applied, MATRIX_PERCENTILE_ACCURACY, Stats, Sweep};
 use corridor::{Network, PlaceId, Profile};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::routing::{no_route, profile, query};
-use super::{Global, end, scenario_network};
+use super::routing::{failure_named, no_route, profile, query};
+use super::{Global, scenario_network};
 use crate::args::{ReportFormat, SweepArgs};
 use crate::render::{self, Table, number, routes};
 use crate::{Exit, Failure};
@@ -83,33 +83,12 @@ fn run_pairs(
             "error: --via is not used with --hubs or --places",
         ));
     }
-    let places: Vec<PlaceId> = if args.hubs {
-        (0..network.places().len() as u32)
-            .map(PlaceId)
-            .filter(|&p| network.place(p).kind.is_hub())
-            .collect()
-    } else {
-        let mut places = Vec::new();
-        for query in args
-            .places
-            .iter()
-            .map(|q| q.trim())
-            .filter(|q| !q.is_empty())
-        {
-            let id = end(network, "--places", query)?;
-            if !places.contains(&id) {
-                places.push(id);
-            }
-        }
-        places
-    };
-    if places.len() < 2 {
-        return Err(Failure::usage(format!(
-            "error: {} gives {} place(s); a sweep over pairs needs at least 2",
-            if args.hubs { "--hubs" } else { "--places" },
-            places.len()
-        )));
-    }
+    let names: &[String] = if args.hubs { &[] } else { &args.places };
+    let places = sweep_places(network, names).map_err(|e| {
+        failure_named(e, |_| {
+            if args.hubs { "--hubs" } else { "--places" }.to_owned()
+        })
+    })?;
     let result = super::parallel(global, || {
         scenario::sweep_matrix(
             network,

@@ -1,11 +1,11 @@
 //! `corridor validate`: load the network and report every problem.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
+use corridor::engine::view::NetworkSummary;
 use corridor::io::Diagnostic;
 use corridor::scenario;
-use corridor::{Mode, Network, Status};
+use corridor::{Mode, Network};
 use serde_json::json;
 
 use super::load;
@@ -46,7 +46,7 @@ pub(crate) fn run(
             }
         }
     }
-    let summary = network.as_ref().map(summary);
+    let summary = network.as_ref().map(NetworkSummary::new);
     match args.format {
         ReportFormat::Json => {
             let messages = |list: &[Diagnostic]| -> Vec<serde_json::Value> {
@@ -97,72 +97,27 @@ pub(crate) fn run(
     })
 }
 
-fn summary(network: &Network) -> serde_json::Value {
-    let mut modes = BTreeMap::new();
-    for mode in Mode::ALL {
-        let count = network.legs().iter().filter(|leg| leg.mode == mode).count();
-        modes.insert(mode.as_str(), count);
-    }
-    let mut statuses = BTreeMap::new();
-    for status in Status::ALL {
-        let count = network
-            .legs()
-            .iter()
-            .filter(|leg| leg.status == status)
-            .count();
-        statuses.insert(status.as_str(), count);
-    }
-    json!({
-        "name": network.meta().name,
-        "version": network.meta().version,
-        "places": network.places().len(),
-        "legs": network.legs().len(),
-        "legs_by_mode": modes,
-        "legs_by_status": statuses,
-        "corridors": corridor_counts(network),
-    })
-}
-
-fn corridor_counts(network: &Network) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for leg in network.legs() {
-        for &corridor in &leg.corridors {
-            *counts
-                .entry(network.corridor_name(corridor).to_owned())
-                .or_insert(0) += 1;
-        }
-    }
-    counts
-}
-
 fn write_summary(network: &Network, out: &mut dyn Write) -> std::io::Result<()> {
-    let meta = network.meta();
+    let summary = NetworkSummary::new(network);
     writeln!(
         out,
         "network: {}{}",
-        meta.name,
-        if meta.version.is_empty() {
+        summary.name,
+        if summary.version.is_empty() {
             String::new()
         } else {
-            format!(" ({})", meta.version)
+            format!(" ({})", summary.version)
         }
     )?;
-    writeln!(out, "places: {}", network.places().len())?;
+    writeln!(out, "places: {}", summary.places)?;
     let by_mode: Vec<String> = Mode::ALL
         .iter()
-        .map(|&mode| {
-            let n = network.legs().iter().filter(|leg| leg.mode == mode).count();
-            format!("{n} {mode}")
-        })
+        .map(|&mode| format!("{} {mode}", summary.legs_by_mode[mode.as_str()]))
         .collect();
-    writeln!(
-        out,
-        "legs: {} ({})",
-        network.legs().len(),
-        by_mode.join(", ")
-    )?;
-    let corridors: Vec<String> = corridor_counts(network)
-        .into_iter()
+    writeln!(out, "legs: {} ({})", summary.legs, by_mode.join(", "))?;
+    let corridors: Vec<String> = summary
+        .corridors
+        .iter()
         .map(|(name, n)| format!("{name} ({n})"))
         .collect();
     if !corridors.is_empty() {

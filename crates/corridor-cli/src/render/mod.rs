@@ -1,6 +1,5 @@
 //! Rendering results for people (tables) and programs (JSON, CSV).
 
-pub(crate) mod report;
 pub(crate) mod routes;
 mod table;
 

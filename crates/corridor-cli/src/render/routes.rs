@@ -4,71 +4,13 @@
 use std::io::{self, Write};
 
 use corridor::capacity;
-use corridor::engine::limit_text;
-use corridor::engine::view::transfer_detail;
-use corridor::graph::TransferKind;
-use corridor::route::{Comparison, RouteTransfer};
+use corridor::route::Comparison;
 use corridor::{Network, Query, Route};
-use serde_json::{Value, json};
 
-use super::{Table, grouped, number, round};
+use super::{Table, grouped, number};
 
-fn id(network: &Network, place: corridor::PlaceId) -> &str {
-    &network.place(place).id
-}
-
-/// The bottleneck for people: `Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
-pub(crate) fn bottleneck_text(network: &Network, route: &Route) -> String {
-    match capacity::bottleneck(network, route) {
-        None => "none stated (no capacity data on this route)".to_owned(),
-        Some(b) => format!(
-            "{}, {} TEU/yr",
-            limit_text(network, b.at),
-            grouped(b.capacity_teu_per_year)
-        ),
-    }
-}
-
-/// A GeoJSON FeatureCollection: one LineString per leg and one Point per transfer, with
-/// `route` (index) and `label` (e.g. the corridor) properties.
-pub(crate) fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> Value {
-    let mut features = Vec::new();
-    for (index, (label, route)) in routes.iter().enumerate() {
-        for (i, leg) in route.legs.iter().enumerate() {
-            let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
-            let data = network.leg(leg.leg.leg());
-            features.push(json!({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
-                "properties": {
-                    "route": index, "label": label, "leg": i,
-                    "from": id(network, leg.from), "to": id(network, leg.to),
-                    "mode": data.mode.as_str(), "status": data.status.as_str(),
-                    "distance_km": round(leg.metrics.distance_km),
-                    "time_h": round(leg.metrics.time_h),
-                    "cost_usd": round(leg.metrics.cost_usd),
-                    "co2_kg": round(leg.metrics.co2_kg),
-                },
-            }));
-        }
-        for t in &route.transfers {
-            let c = network.place(t.transfer.place).coord;
-            features.push(json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-                "properties": {
-                    "route": index, "label": label,
-                    "place": id(network, t.transfer.place),
-                    "kind": t.transfer.kind.as_str(),
-                    "detail": transfer_detail(network, &t.transfer),
-                    "time_h": round(t.transfer.time_h),
-                    "cost_usd": round(t.transfer.cost_usd),
-                },
-            }));
-        }
-    }
-    json!({ "type": "FeatureCollection", "features": features })
-}
+pub(crate) use corridor::engine::view::geojson;
+pub(crate) use corridor::map::describe::{STEP_COLUMNS, bottleneck_text, key_places, step_rows};
 
 fn name(network: &Network, place: corridor::PlaceId) -> &str {
     &network.place(place).name
@@ -89,114 +31,6 @@ fn totals_line(route: &Route) -> String {
         grouped(t.co2_kg),
         grouped(t.distance_km)
     )
-}
-
-/// The places where something happens — origin, transfers, destination — with the new
-/// mode after a mode change: `Xi'an → Dostyk → Aktau (sea) → Port of Baku (rail) → …`.
-pub(crate) fn key_places(network: &Network, route: &Route) -> String {
-    let mut stops: Vec<(corridor::PlaceId, Option<corridor::Mode>)> = vec![(route.from, None)];
-    for t in &route.transfers {
-        let mode = match t.transfer.kind {
-            TransferKind::BorderExit { .. } => continue,
-            TransferKind::ModeChange { to, .. } => Some(to),
-            _ => None,
-        };
-        match stops.last_mut() {
-            Some(last) if last.0 == t.transfer.place => last.1 = last.1.or(mode),
-            _ => stops.push((t.transfer.place, mode)),
-        }
-    }
-    if stops.last().map(|s| s.0) != Some(route.to) {
-        stops.push((route.to, None));
-    }
-    stops
-        .iter()
-        .map(|&(p, mode)| match mode {
-            Some(mode) => format!("{} ({mode})", name(network, p)),
-            None => name(network, p).to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(" → ")
-}
-
-/// Columns of [`step_rows`] (`>`: right-aligned).
-pub(crate) const STEP_COLUMNS: [&str; 8] = [
-    "step",
-    "from / at",
-    "to",
-    "what",
-    "km>",
-    "h>",
-    "USD>",
-    "kg CO2e>",
-];
-
-/// A route step by step: each leg, with the transfers before and after it in the order
-/// they happen, then the totals.
-pub(crate) fn step_rows(network: &Network, route: &Route) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let transfer_row = |t: &RouteTransfer| {
-        vec![
-            String::new(),
-            name(network, t.transfer.place).to_owned(),
-            String::new(),
-            format!(
-                "{}: {}",
-                t.transfer.kind.as_str(),
-                transfer_detail(network, &t.transfer)
-            ),
-            String::new(),
-            number(t.transfer.time_h, 1),
-            number(t.transfer.cost_usd, 0),
-            String::new(),
-        ]
-    };
-    for (i, leg) in route.legs.iter().enumerate() {
-        rows.extend(
-            route
-                .transfers
-                .iter()
-                .filter(|t| t.after_legs == i)
-                .map(transfer_row),
-        );
-        let data = network.leg(leg.leg.leg());
-        let mut what = data.mode.to_string();
-        if let Some(gauge) = data.gauge_mm {
-            what.push_str(&format!(" {gauge}"));
-        }
-        if data.status != corridor::Status::Operational {
-            what.push_str(&format!(" ({})", data.status));
-        }
-        rows.push(vec![
-            (i + 1).to_string(),
-            name(network, leg.from).to_owned(),
-            name(network, leg.to).to_owned(),
-            what,
-            number(leg.metrics.distance_km, 0),
-            number(leg.metrics.time_h, 1),
-            number(leg.metrics.cost_usd, 0),
-            number(leg.metrics.co2_kg, 0),
-        ]);
-    }
-    rows.extend(
-        route
-            .transfers
-            .iter()
-            .filter(|t| t.after_legs == route.legs.len())
-            .map(transfer_row),
-    );
-    let t = &route.totals;
-    rows.push(vec![
-        String::new(),
-        "total".to_owned(),
-        String::new(),
-        String::new(),
-        number(t.distance_km, 0),
-        number(t.time_h, 1),
-        number(t.cost_usd, 0),
-        number(t.co2_kg, 0),
-    ]);
-    rows
 }
 
 /// One route in detail: header, totals, then legs and transfers in order.

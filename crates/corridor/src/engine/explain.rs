@@ -1,7 +1,8 @@
 //! Why a request has no route, in words a planner reads.
 
-use crate::capacity::{self, Limit};
+use crate::capacity;
 use crate::graph::{Graph, Profile};
+pub use crate::map::describe::{grouped, limit_text};
 use crate::model::Network;
 use crate::route::{self, Blocker, Query, Unserved};
 
@@ -79,37 +80,4 @@ fn capacity_reason(network: &Network, profile: &Profile, query: &Query, volume: 
         }
     }
     reason
-}
-
-/// A capacity limit for people: `Aktau → Port of Baku (ferry)` or `Astara (IR)`.
-pub fn limit_text(network: &Network, at: Limit) -> String {
-    match at {
-        Limit::Leg(dir) => {
-            let (from, to) = dir.ends(network);
-            format!(
-                "{} → {} ({})",
-                network.place(from).name,
-                network.place(to).name,
-                network.leg(dir.leg()).mode
-            )
-        }
-        Limit::Place(place) => network.place(place).name.to_string(),
-    }
-}
-
-/// Thousands separators for quantities shown to people: 12345.6 → 12,346.
-pub fn grouped(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if rounded < 0.0 {
-        out.insert(0, '-');
-    }
-    out
 }

@@ -29,7 +29,9 @@ use std::sync::{Arc, Mutex};
 
 pub use error::Error;
 pub use explain::{explain_no_route, grouped, limit_text};
-pub use request::{CH_FROM_ORIGINS, DemandRow, FlowRequest, MatrixRequest, RouteRequest};
+pub use request::{
+    CH_FROM_ORIGINS, DemandRow, FlowRequest, MatrixRequest, RouteRequest, sweep_places,
+};
 pub use view::{
     CompareView, DiffView, FlowView, MatrixSweepView, MatrixView, RouteView, RoutesView, SweepView,
 };
@@ -488,34 +490,7 @@ impl Engine {
     /// The places of a sweep over pairs: those named (duplicates once), or every hub
     /// when none is named; at least two.
     pub fn sweep_pairs_places(&self, names: &[String]) -> Result<Vec<PlaceId>, Error> {
-        let network = &self.network;
-        let mut places = Vec::new();
-        if names.iter().all(|n| n.trim().is_empty()) {
-            places = (0..network.places().len() as u32)
-                .map(PlaceId)
-                .filter(|&p| network.place(p).kind.is_hub())
-                .collect();
-        } else {
-            for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-                let id = network.resolve_end(name).map_err(|source| Error::Place {
-                    field: "places",
-                    source,
-                })?;
-                if !places.contains(&id) {
-                    places.push(id);
-                }
-            }
-        }
-        if places.len() < 2 {
-            return Err(Error::invalid(
-                "places",
-                format!(
-                    "{} place(s); a sweep over pairs needs at least 2",
-                    places.len()
-                ),
-            ));
-        }
-        Ok(places)
+        request::sweep_places(&self.network, names)
     }
 
     /// The "no route" error for a query, with the reason.

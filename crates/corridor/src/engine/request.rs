@@ -432,3 +432,37 @@ fn end(network: &Network, field: &'static str, query: &str) -> Result<PlaceId, E
         .resolve_end(query)
         .map_err(|source| Error::Place { field, source })
 }
+
+/// The places of a sweep over pairs on `network`: those named (ids, names, aliases or
+/// `lat,lon`; duplicates once), or every hub (city, port, dry port) when none is named;
+/// at least two (field `places`).
+pub fn sweep_places(network: &Network, names: &[String]) -> Result<Vec<PlaceId>, Error> {
+    let names: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut places = Vec::new();
+    if names.is_empty() {
+        places = (0..network.places().len() as u32)
+            .map(PlaceId)
+            .filter(|&p| network.place(p).kind.is_hub())
+            .collect();
+    }
+    for name in names {
+        let id = end(network, "places", name)?;
+        if !places.contains(&id) {
+            places.push(id);
+        }
+    }
+    if places.len() < 2 {
+        return Err(Error::invalid(
+            "places",
+            format!(
+                "{} place(s); a sweep over pairs needs at least 2",
+                places.len()
+            ),
+        ));
+    }
+    Ok(places)
+}

@@ -800,3 +800,152 @@ impl DiffView {
         }
     }
 }
+
+/// What a network holds: `corridor validate --format json`'s `summary`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NetworkSummary {
+    /// The network's name.
+    pub name: String,
+    /// Its data version.
+    pub version: String,
+    /// Number of places.
+    pub places: usize,
+    /// Number of legs.
+    pub legs: usize,
+    /// Legs per mode (every mode listed).
+    pub legs_by_mode: std::collections::BTreeMap<String, usize>,
+    /// Legs per status (every status listed).
+    pub legs_by_status: std::collections::BTreeMap<String, usize>,
+    /// Legs per corridor tag (a leg with several tags counts for each).
+    pub corridors: std::collections::BTreeMap<String, usize>,
+}
+
+impl NetworkSummary {
+    /// The summary of `network`.
+    pub fn new(network: &Network) -> NetworkSummary {
+        use crate::model::{Mode, Status};
+        let count = |f: &dyn Fn(&crate::model::Leg) -> bool| {
+            network.legs().iter().filter(|leg| f(leg)).count()
+        };
+        let mut corridors = std::collections::BTreeMap::new();
+        for leg in network.legs() {
+            for &corridor in &leg.corridors {
+                *corridors
+                    .entry(network.corridor_name(corridor).to_owned())
+                    .or_insert(0) += 1;
+            }
+        }
+        NetworkSummary {
+            name: network.meta().name.clone(),
+            version: network.meta().version.clone(),
+            places: network.places().len(),
+            legs: network.legs().len(),
+            legs_by_mode: Mode::ALL
+                .into_iter()
+                .map(|mode| (mode.as_str().to_owned(), count(&|leg| leg.mode == mode)))
+                .collect(),
+            legs_by_status: Status::ALL
+                .into_iter()
+                .map(|status| {
+                    (
+                        status.as_str().to_owned(),
+                        count(&|leg| leg.status == status),
+                    )
+                })
+                .collect(),
+            corridors,
+        }
+    }
+}
+
+/// One corridor tag with its names and extent: `corridor corridors --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CorridorView {
+    /// The tag legs carry.
+    pub corridor: String,
+    /// Display name.
+    pub name: String,
+    /// Other names that resolve to it.
+    pub aliases: Vec<String>,
+    /// The two of its places farthest apart (ids), if any.
+    pub endpoints: Option<[String; 2]>,
+    /// Kilometres of its operational legs.
+    pub operational_km: f64,
+    /// Kilometres of its planned, under-construction and closed legs.
+    pub planned_or_closed_km: f64,
+    /// Legs carrying the tag.
+    pub legs: usize,
+    /// Places those legs touch.
+    pub places: usize,
+    /// One line on what it is.
+    pub description: String,
+}
+
+impl CorridorView {
+    /// Every corridor tag of `network`, in tag order.
+    pub fn list(network: &Network) -> Vec<CorridorView> {
+        (0..network.corridors().len() as u16)
+            .map(crate::model::CorridorId)
+            .map(|tag| {
+                let summary = network.corridor_summary(tag);
+                let info = network.corridor_info(tag);
+                CorridorView {
+                    corridor: network.corridor_name(tag).to_owned(),
+                    name: info
+                        .map_or(network.corridor_name(tag), |i| &i.name)
+                        .to_owned(),
+                    aliases: info.map_or(Vec::new(), |i| i.aliases.clone()),
+                    endpoints: summary
+                        .endpoints
+                        .map(|(a, b)| [id(network, a), id(network, b)]),
+                    operational_km: round(summary.operational_km),
+                    planned_or_closed_km: round(summary.other_km),
+                    legs: summary.legs,
+                    places: summary.places,
+                    description: info.map_or("", |i| &i.description).to_owned(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A GeoJSON FeatureCollection: one LineString per leg and one Point per transfer, with
+/// `route` (index) and `label` (e.g. the corridor) properties.
+pub fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> serde_json::Value {
+    let mut features = Vec::new();
+    for (index, (label, route)) in routes.iter().enumerate() {
+        for (i, leg) in route.legs.iter().enumerate() {
+            let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
+            let data = network.leg(leg.leg.leg());
+            features.push(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "properties": {
+                    "route": index, "label": label, "leg": i,
+                    "from": id(network, leg.from), "to": id(network, leg.to),
+                    "mode": data.mode.as_str(), "status": data.status.as_str(),
+                    "distance_km": round(leg.metrics.distance_km),
+                    "time_h": round(leg.metrics.time_h),
+                    "cost_usd": round(leg.metrics.cost_usd),
+                    "co2_kg": round(leg.metrics.co2_kg),
+                },
+            }));
+        }
+        for t in &route.transfers {
+            let c = network.place(t.transfer.place).coord;
+            features.push(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
+                "properties": {
+                    "route": index, "label": label,
+                    "place": id(network, t.transfer.place),
+                    "kind": t.transfer.kind.as_str(),
+                    "detail": transfer_detail(network, &t.transfer),
+                    "time_h": round(t.transfer.time_h),
+                    "cost_usd": round(t.transfer.cost_usd),
+                },
+            }));
+        }
+    }
+    serde_json::json!({ "type": "FeatureCollection", "features": features })
+}

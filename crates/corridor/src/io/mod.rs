@@ -8,6 +8,7 @@ mod diagnostic;
 mod export;
 mod load;
 mod meta_toml;
+mod output;
 mod table;
 
 use std::path::Path;
@@ -23,6 +24,7 @@ pub use load::{
     Sources, load,
 };
 pub use meta_toml::FORMAT_VERSION;
+pub use output::{OutputError, write_file, write_network_dir};
 
 pub(crate) use meta_toml::line_of;
 pub(crate) use table::not_utf8;

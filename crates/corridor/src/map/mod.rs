@@ -6,7 +6,9 @@
 //! which keeps Eurasia's shapes recognisable from Rotterdam to Shanghai. Output is
 //! deterministic: the same input gives the same bytes.
 
+pub mod describe;
 mod project;
+pub mod report;
 mod world;
 
 use std::collections::HashSet;

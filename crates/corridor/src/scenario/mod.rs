@@ -19,8 +19,8 @@ use std::sync::Arc;
 pub use dist::{Dist, MAX_FACTOR, MAX_LOGNORMAL_SPREAD};
 pub use file::{Entry, Factors, Quantity, ScenarioFile, SelectorSpec, parse};
 pub use sweep::{
-    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, PairStats, Stats, Sweep, SweepRoute, draw, draw_into,
-    sweep, sweep_matrix,
+    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, PairStats, Stats, Sweep, SweepRoute, corridor_sweeps,
+    draw, draw_into, sweep, sweep_matrix,
 };
 
 use crate::io::{self, Diagnostic, DiagnosticKind, LoadError, Source, Sources};

@@ -224,6 +224,38 @@ pub struct PairStats {
     pub cost_usd: Option<Stats>,
 }
 
+/// Reliability per corridor: a [`sweep`] of `query` restricted to each of `corridors`
+/// in turn (see [`Profile::only_corridors`]), the profile's other constraints kept;
+/// one result per corridor, in the order given.
+pub fn corridor_sweeps(
+    network: &Network,
+    uncertain: &[Uncertain],
+    profile: &Profile,
+    query: &Query,
+    corridors: &[crate::model::CorridorId],
+    samples: usize,
+    seed: u64,
+) -> Vec<Sweep> {
+    corridors
+        .iter()
+        .map(|&corridor| {
+            let restricted = Profile {
+                only_corridors: vec![corridor],
+                ..profile.clone()
+            };
+            sweep(
+                network,
+                uncertain,
+                &restricted,
+                query,
+                samples,
+                seed,
+                &|| {},
+            )
+        })
+        .collect()
+}
+
 /// The result of a sweep over every ordered pair of a set of places.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatrixSweep {

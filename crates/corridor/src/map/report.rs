@@ -3,36 +3,38 @@
 
 use std::fmt::Write as _;
 
-use corridor::map::{self, MapOptions, MapRoute, PALETTE, World, escape};
-use corridor::route::CorridorRoute;
-use corridor::{Network, Route};
-
-use super::routes::{STEP_COLUMNS, bottleneck_text, key_places, step_rows};
-use super::{grouped, number};
+use super::describe::{STEP_COLUMNS, bottleneck_text, grouped, key_places, step_rows};
+use super::{self as map, MapOptions, MapRoute, PALETTE, World, escape};
+use crate::engine::view::number;
+use crate::model::Network;
+use crate::route::{CorridorRoute, Route};
 
 /// The door-to-door days of each corridor's draws, for the reliability chart.
-pub(crate) struct Spread {
+pub struct Spread {
     /// Corridor tag.
-    pub(crate) corridor: String,
+    pub corridor: String,
     /// Door-to-door hours of every draw with a route.
-    pub(crate) hours: Vec<f64>,
+    pub hours: Vec<f64>,
     /// Number of draws.
-    pub(crate) samples: usize,
+    pub samples: usize,
 }
 
 /// What the report shows.
-pub(crate) struct Report<'a> {
-    pub(crate) title: String,
+pub struct Report<'a> {
+    /// The heading.
+    pub title: String,
     /// Lines under the title: network, objective, constraints, scenarios.
-    pub(crate) context: Vec<String>,
-    pub(crate) corridors: &'a [CorridorRoute],
+    pub context: Vec<String>,
+    /// The best route per corridor, best first.
+    pub corridors: &'a [CorridorRoute],
     /// The best route overall, when no corridor restriction applies.
-    pub(crate) overall: Option<&'a Route>,
+    pub overall: Option<&'a Route>,
     /// Corridors that cannot serve the pair, with the reason.
-    pub(crate) unserved: Vec<(String, String)>,
-    pub(crate) spreads: Vec<Spread>,
+    pub unserved: Vec<(String, String)>,
+    /// Door-to-door days per corridor over the draws, when the scenarios are uncertain.
+    pub spreads: Vec<Spread>,
     /// Why there is no reliability section, if there is none.
-    pub(crate) spread_note: Option<String>,
+    pub spread_note: Option<String>,
 }
 
 const STYLE: &str = "
@@ -76,7 +78,7 @@ fn header(columns: &[&str]) -> String {
 }
 
 /// The whole HTML document.
-pub(crate) fn html(network: &Network, world: &World, report: &Report<'_>) -> String {
+pub fn html(network: &Network, world: &World, report: &Report<'_>) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
