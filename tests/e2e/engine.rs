@@ -111,6 +111,7 @@ fn errors_name_their_cause() {
     let engine = Engine::builtin();
     match engine.route(&RouteRequest::new("Tashknet", "Almaty")) {
         Err(error @ Error::Place { field: "from", .. }) => {
+            assert_eq!(error.code(), "unknown_place");
             assert!(
                 error
                     .suggestions()
@@ -122,7 +123,10 @@ fn errors_name_their_cause() {
         other => panic!("{other:?}"),
     }
     match engine.route(&RouteRequest::new("Tashkent", "Almaty").corridor("maritime")) {
-        Err(Error::NoRoute { reason, .. }) => assert!(reason.contains("maritime"), "{reason}"),
+        Err(error @ Error::NoRoute { .. }) => {
+            assert_eq!(error.code(), "no_route");
+            assert!(error.to_string().contains("maritime"), "{error}");
+        }
         other => panic!("{other:?}"),
     }
     match engine.route(&RouteRequest::new("Tashkent", "Almaty").volume(-1.0)) {

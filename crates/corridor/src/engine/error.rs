@@ -54,6 +54,25 @@ impl Error {
         }
     }
 
+    /// A stable code for programs (HTTP servers, bindings): `unknown_place`,
+    /// `ambiguous_place`, `country_not_place`, `unknown_country`, `bad_parameter`, `no_route`, `bad_data`,
+    /// `too_large`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Place { source, .. } => match source {
+                LookupError::Unknown { .. } => "unknown_place",
+                LookupError::Ambiguous { .. } => "ambiguous_place",
+                LookupError::Country { .. } => "country_not_place",
+                LookupError::UnknownCountry { .. } => "unknown_country",
+                _ => "bad_parameter",
+            },
+            Error::Invalid { .. } => "bad_parameter",
+            Error::NoRoute { .. } => "no_route",
+            Error::Data(_) => "bad_data",
+            Error::TooLarge(_) => "too_large",
+        }
+    }
+
     /// The suggestions of an unknown place ("did you mean"), as `id (name)`.
     ///
     /// ```
