@@ -540,29 +540,14 @@ fn read_transfers(
     defaults: &Transfers,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Transfers> {
+    let mut transfers = *defaults;
     let mut given = false;
-    let mut get = |offset: usize, default: f64| match optional_number(
-        row,
-        n::TRANSFERS + offset,
-        diagnostics,
-    ) {
-        Some(value) => {
+    for (offset, field) in Transfers::FIELDS.iter().enumerate() {
+        if let Some(value) = optional_number(row, n::TRANSFERS + offset, diagnostics) {
+            *(field.get_mut)(&mut transfers) = value;
             given = true;
-            value
         }
-        None => default,
-    };
-    let transfers = Transfers {
-        mode_change_h: get(0, defaults.mode_change_h),
-        mode_change_usd: get(1, defaults.mode_change_usd),
-        gauge_change_h: get(2, defaults.gauge_change_h),
-        gauge_change_usd: get(3, defaults.gauge_change_usd),
-        border_h: get(4, defaults.border_h),
-        border_usd: get(5, defaults.border_usd),
-        border_exit_h: get(6, defaults.border_exit_h),
-        border_exit_usd: get(7, defaults.border_exit_usd),
-        headway_h: get(8, defaults.headway_h),
-    };
+    }
     given.then_some(transfers)
 }
 
@@ -1101,4 +1086,18 @@ fn network_warnings(
         ));
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The transfer columns of nodes.csv are the fields of [`Transfers`], in order.
+    #[test]
+    fn transfer_columns_are_the_transfer_fields() {
+        let columns = &NODE_COLUMNS[n::TRANSFERS..n::TRANSFERS + Transfers::FIELDS.len()];
+        let fields: Vec<&str> = Transfers::FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(columns, fields);
+        assert_eq!(NODE_COLUMNS[n::CAPACITY], "capacity_teu_per_year");
+    }
 }

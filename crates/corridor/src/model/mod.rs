@@ -279,43 +279,63 @@ impl Coord {
     }
 }
 
-/// Time and money charged at a place when freight changes mode, gauge or country there,
-/// or waits for a scheduled departure. Values are per TEU.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Transfers {
-    /// Hours to move freight between two modes here.
-    pub mode_change_h: f64,
-    /// USD per TEU to move freight between two modes here.
-    pub mode_change_usd: f64,
-    /// Hours to change rail gauge here.
-    pub gauge_change_h: f64,
-    /// USD per TEU to change rail gauge here.
-    pub gauge_change_usd: f64,
-    /// Dwell hours when freight enters this place's country here.
-    pub border_h: f64,
-    /// Fees in USD per TEU when freight enters this place's country here.
-    pub border_usd: f64,
-    /// Dwell hours when freight leaves this place's country here.
-    pub border_exit_h: f64,
-    /// Fees in USD per TEU when freight leaves this place's country here.
-    pub border_exit_usd: f64,
-    /// Hours between scheduled departures from here (for legs without their own headway).
-    pub headway_h: f64,
+/// Declares [`Transfers`] and [`Transfers::FIELDS`] from one list, so the nine fields
+/// are named once for the struct, the `nodes.csv` columns, the `network.toml` defaults,
+/// the exporters and the builder's checks.
+macro_rules! transfers {
+    ($($(#[doc = $doc:literal])+ $field:ident,)+) => {
+        /// Time and money charged at a place when freight changes mode, gauge or country
+        /// there, or waits for a scheduled departure. Values are per TEU.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct Transfers {
+            $($(#[doc = $doc])+ pub $field: f64,)+
+        }
+
+        impl Transfers {
+            /// All zero: nothing is charged.
+            pub const ZERO: Transfers = Transfers { $($field: 0.0,)+ };
+
+            /// Every field with its name in files (`nodes.csv` columns, `network.toml`
+            /// `[defaults]` keys, JSON properties), in declaration order.
+            pub(crate) const FIELDS: &[TransferField] = &[$(TransferField {
+                name: stringify!($field),
+                get: |t| t.$field,
+                get_mut: |t| &mut t.$field,
+            },)+];
+        }
+    };
 }
 
-impl Transfers {
-    /// All zero: nothing is charged.
-    pub const ZERO: Transfers = Transfers {
-        mode_change_h: 0.0,
-        mode_change_usd: 0.0,
-        gauge_change_h: 0.0,
-        gauge_change_usd: 0.0,
-        border_h: 0.0,
-        border_usd: 0.0,
-        border_exit_h: 0.0,
-        border_exit_usd: 0.0,
-        headway_h: 0.0,
-    };
+transfers! {
+    /// Hours to move freight between two modes here.
+    mode_change_h,
+    /// USD per TEU to move freight between two modes here.
+    mode_change_usd,
+    /// Hours to change rail gauge here.
+    gauge_change_h,
+    /// USD per TEU to change rail gauge here.
+    gauge_change_usd,
+    /// Dwell hours when freight enters this place's country here.
+    border_h,
+    /// Fees in USD per TEU when freight enters this place's country here.
+    border_usd,
+    /// Dwell hours when freight leaves this place's country here.
+    border_exit_h,
+    /// Fees in USD per TEU when freight leaves this place's country here.
+    border_exit_usd,
+    /// Hours between scheduled departures from here (for legs without their own headway).
+    headway_h,
+}
+
+/// One field of [`Transfers`]: its name in files and how to read and write it.
+#[derive(Clone, Copy)]
+pub(crate) struct TransferField {
+    /// The column, key and property name (`border_exit_usd`).
+    pub(crate) name: &'static str,
+    /// Reads the field.
+    pub(crate) get: fn(&Transfers) -> f64,
+    /// Writes the field.
+    pub(crate) get_mut: fn(&mut Transfers) -> &mut f64,
 }
 
 /// A place: city, port, terminal, border crossing, dry port, junction or sea waypoint.
