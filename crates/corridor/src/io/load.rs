@@ -4,14 +4,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use petgraph::unionfind::UnionFind;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
 use super::meta_toml;
 use super::table::{self, NumberRange, Row};
 use crate::model::{
-    Coord, CorridorId, Country, IdIndex, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind,
-    Status, Transfers, fold,
+    Coord, CorridorTable, Country, GAUGE_MM, IdIndex, Interner, LATITUDE, LONGITUDE, Leg, Meta,
+    Mode, Network, Place, PlaceId, PlaceKind, Status, Transfers, check_ends, check_great_circle,
+    check_id, fold, whole_gauge,
 };
 
 /// One input file: a name used in messages (usually its path) and its bytes.
@@ -43,10 +44,6 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Relative tolerance of the great-circle check (approximate coordinates).
-pub const GREAT_CIRCLE_TOLERANCE: f64 = 0.01;
-/// Absolute tolerance of the great-circle check in km.
-pub const GREAT_CIRCLE_TOLERANCE_KM: f64 = 1.0;
 /// At most this many warnings of one kind are listed; the rest are counted.
 const WARNINGS_PER_KIND: usize = 10;
 
@@ -265,34 +262,10 @@ fn trailing_number(id: &str) -> Option<i64> {
     id[id.len() - digits..].parse().ok()
 }
 
-/// Shares repeated text (sources) between the rows of one chunk.
-#[derive(Default)]
-struct Interner(FxHashSet<Arc<str>>);
-
-impl Interner {
-    fn intern(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.0.get(text) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<str> = Arc::from(text);
-        self.0.insert(Arc::clone(&shared));
-        shared
-    }
-}
-
 /// Number of data rows a CSV file has at most (its line count), to reserve memory once.
 fn rows_hint(bytes: &[u8]) -> usize {
     use rayon::prelude::*;
     bytes.par_chunks(1 << 20).map(table::line_breaks).sum()
-}
-
-/// Checks an id: non-empty, no commas, semicolons or control characters.
-pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.contains([',', ';']) || id.chars().any(char::is_control) {
-        Err("id contains a comma, semicolon or control character")
-    } else {
-        Ok(())
-    }
 }
 
 fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>) -> Nodes {
@@ -440,22 +413,13 @@ fn parse_node(
         .required(n::ID, diagnostics)
         .and_then(|id| match check_id(id) {
             Ok(()) => Some(id),
-            Err(message) => {
-                diagnostics.push(
-                    row.error(DiagnosticKind::BadId, n::ID, message)
-                        .value(id)
-                        .expected("an id without commas or semicolons, e.g. almaty"),
-                );
+            Err(broken) => {
+                diagnostics.push(row.broken(n::ID, broken).value(id));
                 None
             }
         });
-    let lat = required_number(row, n::LAT, NumberRange::Between(-90.0, 90.0), diagnostics);
-    let lon = required_number(
-        row,
-        n::LON,
-        NumberRange::Between(-180.0, 180.0),
-        diagnostics,
-    );
+    let lat = required_number(row, n::LAT, LATITUDE, diagnostics);
+    let lon = required_number(row, n::LON, LONGITUDE, diagnostics);
     let country = row.text(n::COUNTRY, diagnostics).and_then(|text| {
         let country = Country::parse(text).filter(|_| text.len() == 2);
         if country.is_none() {
@@ -579,26 +543,6 @@ struct Legs {
     parts: UnionFind<u32>,
 }
 
-/// Interns corridor tags in order of first use.
-#[derive(Default)]
-pub(crate) struct CorridorTable {
-    pub(crate) names: Vec<String>,
-    index: HashMap<String, CorridorId>,
-}
-
-impl CorridorTable {
-    /// The id of a tag, adding it if new; `None` beyond 65,535 distinct tags.
-    pub(crate) fn intern(&mut self, tag: &str) -> Option<CorridorId> {
-        if let Some(&id) = self.index.get(tag) {
-            return Some(id);
-        }
-        let id = CorridorId(u16::try_from(self.names.len()).ok()?);
-        self.names.push(tag.to_owned());
-        self.index.insert(tag.to_owned(), id);
-        Some(id)
-    }
-}
-
 fn read_legs(
     source: Source<'_>,
     meta: &Meta,
@@ -671,18 +615,14 @@ fn read_legs(
                 let mut ids = Vec::with_capacity(tags.len());
                 for tag in &tags {
                     match corridors.intern(tag) {
-                        Some(id) if !ids.contains(&id) => ids.push(id),
-                        Some(_) => {}
-                        None => found.push(
-                            Diagnostic::error(
-                                DiagnosticKind::OutOfRange,
-                                source.name,
-                                "too many distinct corridor tags",
-                            )
-                            .at(line)
-                            .column("corridors")
-                            .value(tag)
-                            .expected("at most 65535 distinct tags"),
+                        Ok(id) if !ids.contains(&id) => ids.push(id),
+                        Ok(_) => {}
+                        Err(broken) => found.push(
+                            Diagnostic::error(broken.kind, source.name, broken.message)
+                                .at(line)
+                                .column("corridors")
+                                .value(tag)
+                                .expected(broken.expected),
                         ),
                     }
                 }
@@ -728,17 +668,9 @@ fn parse_leg(
     let from = endpoint(row, l::FROM, nodes, finder, diagnostics);
     let to = endpoint(row, l::TO, nodes, finder, diagnostics);
     if let (Some(a), Some(b)) = (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
-        && a == b
+        && let Err(broken) = check_ends(a, b)
     {
-        diagnostics.push(
-            row.error(
-                DiagnosticKind::SelfLoop,
-                l::TO,
-                "leg starts and ends at the same place",
-            )
-            .value(b)
-            .expected("two different places"),
-        );
+        diagnostics.push(row.broken(l::TO, broken).value(b));
     }
     let mode = row.required(l::MODE, diagnostics).and_then(|text| {
         let mode = Mode::parse(text);
@@ -759,21 +691,15 @@ fn parse_leg(
         .flatten();
     let cost = optional_number(row, l::COST, diagnostics);
     let capacity = optional_number(row, l::CAPACITY, diagnostics);
-    let gauge = match row.number(l::GAUGE, NumberRange::Between(300.0, 3000.0), diagnostics) {
-        Ok(Some(g)) if g.fract() != 0.0 => {
-            diagnostics.push(
-                row.error(
-                    DiagnosticKind::BadNumber,
-                    l::GAUGE,
-                    "gauge is not a whole number of mm",
-                )
-                .value(&g.to_string())
-                .expected("a whole number of millimetres such as 1435 or 1520"),
-            );
-            None
-        }
-        Ok(g) => g.map(|g| g as u16),
-        Err(()) => None,
+    let gauge = match row.number(l::GAUGE, GAUGE_MM, diagnostics) {
+        Ok(Some(g)) => match whole_gauge(g) {
+            Ok(g) => Some(g),
+            Err(broken) => {
+                diagnostics.push(row.broken(l::GAUGE, broken).value(&g.to_string()));
+                None
+            }
+        },
+        Ok(None) | Err(()) => None,
     };
     let status = match row.text(l::STATUS, diagnostics) {
         None => Some(Status::Operational),
@@ -809,20 +735,8 @@ fn parse_leg(
     let source_text = row.text(l::SOURCE, diagnostics);
     if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
         let (a, b) = (&nodes.places[from.index()], &nodes.places[to.index()]);
-        let great_circle = a.coord.distance_km(b.coord);
-        if distance < great_circle * (1.0 - GREAT_CIRCLE_TOLERANCE) - GREAT_CIRCLE_TOLERANCE_KM {
-            diagnostics.push(
-                row.error(
-                    DiagnosticKind::ShorterThanGreatCircle,
-                    l::DISTANCE,
-                    "leg is shorter than the great-circle distance between its ends",
-                )
-                .value(&distance.to_string())
-                .expected(format!(
-                    "at least {great_circle:.1} km between {} and {} (1% + 1 km tolerance)",
-                    a.id, b.id
-                )),
-            );
+        if let Err(broken) = check_great_circle(distance, (&a.id, a.coord), (&b.id, b.coord)) {
+            diagnostics.push(row.broken(l::DISTANCE, broken).value(&distance.to_string()));
         }
     }
     if has_errors(&diagnostics[before..]) {

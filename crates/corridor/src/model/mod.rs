@@ -1,13 +1,24 @@
-//! The network model: places, legs, modes, transfers and the validated [`Network`].
+//! The network model: places, legs, modes, transfers, the validated [`Network`] and the
+//! [`NetworkBuilder`] that makes one from values.
 //!
-//! A [`Network`] is immutable once built: the loaders in [`crate::io`] validate the data
-//! and hand over only values whose invariants hold (ids unique, endpoints resolved,
-//! numbers finite and non-negative, coordinates in range).
+//! A [`Network`] is immutable once built. [`NetworkBuilder::build`] checks values with
+//! the rules of the data format (ids unique, endpoints resolved, numbers finite,
+//! non-negative and within [`MAX_QUANTITY`], coordinates in range, legs not shorter than
+//! the great-circle distance between their ends); the CSV reader in [`crate::io`] checks
+//! cells with the same rules as it parses them, so its messages carry file and line.
 
+mod builder;
+mod check;
 mod lookup;
 mod meta;
 mod network;
 
+pub use builder::{BuildError, Finding, NetworkBuilder, NewLeg, NewPlace, Subject};
+pub(crate) use check::{
+    Broken, CorridorTable, GAUGE_MM, Interner, LATITUDE, LONGITUDE, NumberRange, check_ends,
+    check_great_circle, check_id, whole_gauge,
+};
+pub use check::{DiagnosticKind, GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
 pub use meta::{CorridorInfo, CustomsUnion, Defaults, Meta, ModeDefaults};
 pub(crate) use network::IdIndex;

@@ -11,8 +11,8 @@ use crate::spatial::SpatialIndex;
 
 /// A validated multimodal network: places, legs, corridor tags and defaults.
 ///
-/// Build one with [`crate::io::load_dir`], [`crate::io::load`] or
-/// [`crate::builtin::network`]. Holding a `Network` means its invariants hold: ids are
+/// Build one with [`super::NetworkBuilder`], [`crate::io::load_dir`], [`crate::io::load`]
+/// or [`crate::builtin::network`]. Holding a `Network` means its invariants hold: ids are
 /// unique, leg endpoints exist and differ, every number is finite and non-negative,
 /// coordinates are in range, and legs are not shorter than the great-circle distance
 /// between their ends.
