@@ -254,7 +254,7 @@ fn every_problem_is_reported_with_its_place_or_leg() {
     assert!(text.starts_with("invalid network: 23 problems\n"), "{text}");
     assert!(
         text.contains(
-            "\nleg 1 (a -> b): distance_km: leg is shorter than the great-circle distance between its ends: got 10, expected at least 341.2 km between a and b (1% + 1 km tolerance)\n"
+            "\nleg 1 (a -> b): distance_km: leg is shorter than the great-circle distance between its ends: got \"10\", expected at least 341.2 km between a and b (1% + 1 km tolerance)\n"
         ),
         "{text}"
     );

@@ -3,6 +3,7 @@
 use std::fmt;
 
 pub use crate::model::DiagnosticKind;
+use crate::model::Finding;
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,6 +81,21 @@ impl Diagnostic {
     pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
         self.expected = Some(expected.into());
         self
+    }
+
+    /// The error for a [`NetworkBuilder`](crate::NetworkBuilder) finding about values
+    /// that came from `file` (at `line`, if known).
+    pub(crate) fn from_finding(finding: Finding, file: &str, line: Option<u64>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            kind: finding.kind,
+            file: file.to_owned(),
+            line,
+            column: Some(finding.field),
+            value: finding.value,
+            message: finding.message,
+            expected: finding.expected,
+        }
     }
 
     /// `true` for errors.

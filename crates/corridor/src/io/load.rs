@@ -11,8 +11,8 @@ use super::meta_toml;
 use super::table::{self, NumberRange, Row};
 use crate::model::{
     Coord, CorridorTable, Country, GAUGE_MM, IdIndex, Interner, LATITUDE, LONGITUDE, Leg, Meta,
-    Mode, Network, Place, PlaceId, PlaceKind, Status, Transfers, check_ends, check_great_circle,
-    check_id, fold, whole_gauge,
+    Mode, Network, NewLeg, NewPlace, Place, PlaceId, PlaceKind, Status, Transfers, check_ends,
+    check_great_circle, check_id, fold, whole_gauge,
 };
 
 /// One input file: a name used in messages (usually its path) and its bytes.
@@ -474,6 +474,89 @@ fn parse_node(
     }
 }
 
+/// The cells of `entry` (column name, text) in the order of `columns`.
+fn cells<'e>(columns: &[&str], entry: &'e [(String, String)]) -> Vec<&'e str> {
+    columns
+        .iter()
+        .map(|column| {
+            entry
+                .iter()
+                .find(|(key, _)| key == column)
+                .map_or("", |(_, value)| value.as_str())
+        })
+        .collect()
+}
+
+/// A place from the cells of one nodes.csv row given by column name (a scenario's
+/// `[[add_node]]`), checked as a row of nodes.csv is; or its errors, located at
+/// `file:line`. Unknown columns are ignored.
+pub(crate) fn place_from_cells(
+    file: &str,
+    line: u64,
+    entry: &[(String, String)],
+    meta: &Meta,
+) -> Result<NewPlace, Vec<Diagnostic>> {
+    let defaults = Arc::new(meta.defaults.transfers);
+    let cells = cells(NODE_COLUMNS, entry);
+    let (row, diagnostics) = table::parse_cells(file, NODE_COLUMNS, line, &cells, |row, d| {
+        parse_node(row, meta, &defaults, &mut Interner::default(), d)
+    });
+    match row {
+        NodeRow::Valid(place) if !has_errors(&diagnostics) => {
+            Ok(NewPlace::from_place(&place, &defaults))
+        }
+        _ => Err(diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()),
+    }
+}
+
+/// A leg from the cells of one legs.csv row given by column name (a scenario's
+/// `[[add_leg]]`), checked as a row of legs.csv is (its ends are resolved when the
+/// network is built); or its errors, located at `file:line`.
+pub(crate) fn leg_from_cells(
+    file: &str,
+    line: u64,
+    entry: &[(String, String)],
+) -> Result<NewLeg, Vec<Diagnostic>> {
+    let cells = cells(LEG_COLUMNS, entry);
+    let (leg, diagnostics) = table::parse_cells(file, LEG_COLUMNS, line, &cells, |row, d| {
+        let from = row.required(l::FROM, d);
+        let to = row.required(l::TO, d);
+        if let (Some(a), Some(b)) = (from, to)
+            && let Err(broken) = check_ends(a, b)
+        {
+            d.push(row.broken(l::TO, broken).value(b));
+        }
+        let v = leg_values(row, d);
+        Some(NewLeg {
+            from: from?.to_owned(),
+            to: to?.to_owned(),
+            mode: v.mode?,
+            corridors: v.tags,
+            distance_km: v.distance?,
+            time_h: v.time,
+            speed_kmh: v.speed,
+            cost_usd: v.cost,
+            capacity_teu_per_year: v.capacity,
+            gauge_mm: v.gauge,
+            status: v.status?,
+            one_way: v.one_way?,
+            headway_h: v.headway,
+            co2_kg_per_teu_km: v.co2,
+            source: v.source.map(str::to_owned),
+        })
+    });
+    match leg {
+        Some(leg) if !has_errors(&diagnostics) => Ok(leg),
+        _ => Err(diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()),
+    }
+}
+
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
@@ -672,6 +755,93 @@ fn parse_leg(
     {
         diagnostics.push(row.broken(l::TO, broken).value(b));
     }
+    let LegValues {
+        mode,
+        distance,
+        time,
+        speed,
+        cost,
+        capacity,
+        gauge,
+        status,
+        one_way,
+        headway,
+        co2,
+        tags,
+        source: source_text,
+    } = leg_values(row, diagnostics);
+    if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
+        let (a, b) = (&nodes.places[from.index()], &nodes.places[to.index()]);
+        if let Err(broken) = check_great_circle(distance, (&a.id, a.coord), (&b.id, b.coord)) {
+            diagnostics.push(row.broken(l::DISTANCE, broken).value(&distance.to_string()));
+        }
+    }
+    if has_errors(&diagnostics[before..]) {
+        return None;
+    }
+    let (from, to, mode, distance, status, one_way) =
+        (from?, to?, mode?, distance?, status?, one_way?);
+    let defaults = meta.mode(mode);
+    let time_h = time.unwrap_or_else(|| distance / speed.unwrap_or(defaults.speed_kmh));
+    let cost_usd = cost.unwrap_or(distance * defaults.cost_usd_per_teu_km);
+    if source_text.is_none() {
+        budget.push(diagnostics, DiagnosticKind::NoSource, || {
+            row.warning(DiagnosticKind::NoSource, "leg has no source")
+        });
+    }
+    if gauge.is_some() && mode != Mode::Rail {
+        budget.push(diagnostics, DiagnosticKind::GaugeNotRail, || {
+            row.warning(
+                DiagnosticKind::GaugeNotRail,
+                format!("gauge_mm is given on a {mode} leg and is ignored"),
+            )
+        });
+    }
+    if let Some(message) = implausible_speed(mode, distance, time_h) {
+        budget.push(diagnostics, DiagnosticKind::ImplausibleSpeed, || {
+            row.warning(DiagnosticKind::ImplausibleSpeed, message)
+        });
+    }
+    Some((
+        Leg {
+            from,
+            to,
+            mode,
+            corridors: Box::default(),
+            distance_km: distance,
+            time_h,
+            cost_usd,
+            capacity_teu_per_year: capacity,
+            gauge_mm: if mode == Mode::Rail { gauge } else { None },
+            status,
+            one_way,
+            headway_h: headway,
+            co2_kg_per_teu_km: co2,
+            source: source_text.map(|text| sources.intern(text)),
+        },
+        tags,
+    ))
+}
+
+/// The cells of a legs.csv row after its ends, parsed and checked; `None` where a cell
+/// is empty or refused (and reported).
+struct LegValues<'r> {
+    mode: Option<Mode>,
+    distance: Option<f64>,
+    time: Option<f64>,
+    speed: Option<f64>,
+    cost: Option<f64>,
+    capacity: Option<f64>,
+    gauge: Option<u16>,
+    status: Option<Status>,
+    one_way: Option<bool>,
+    headway: Option<f64>,
+    co2: Option<f64>,
+    tags: Vec<String>,
+    source: Option<&'r str>,
+}
+
+fn leg_values<'r>(row: &'r Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> LegValues<'r> {
     let mode = row.required(l::MODE, diagnostics).and_then(|text| {
         let mode = Mode::parse(text);
         if mode.is_none() {
@@ -733,57 +903,21 @@ fn parse_leg(
     let co2 = optional_number(row, l::CO2, diagnostics);
     let tags = split_list(row.text(l::CORRIDORS, diagnostics));
     let source_text = row.text(l::SOURCE, diagnostics);
-    if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
-        let (a, b) = (&nodes.places[from.index()], &nodes.places[to.index()]);
-        if let Err(broken) = check_great_circle(distance, (&a.id, a.coord), (&b.id, b.coord)) {
-            diagnostics.push(row.broken(l::DISTANCE, broken).value(&distance.to_string()));
-        }
-    }
-    if has_errors(&diagnostics[before..]) {
-        return None;
-    }
-    let (from, to, mode, distance, status, one_way) =
-        (from?, to?, mode?, distance?, status?, one_way?);
-    let defaults = meta.mode(mode);
-    let time_h = time.unwrap_or_else(|| distance / speed.unwrap_or(defaults.speed_kmh));
-    let cost_usd = cost.unwrap_or(distance * defaults.cost_usd_per_teu_km);
-    if source_text.is_none() {
-        budget.push(diagnostics, DiagnosticKind::NoSource, || {
-            row.warning(DiagnosticKind::NoSource, "leg has no source")
-        });
-    }
-    if gauge.is_some() && mode != Mode::Rail {
-        budget.push(diagnostics, DiagnosticKind::GaugeNotRail, || {
-            row.warning(
-                DiagnosticKind::GaugeNotRail,
-                format!("gauge_mm is given on a {mode} leg and is ignored"),
-            )
-        });
-    }
-    if let Some(message) = implausible_speed(mode, distance, time_h) {
-        budget.push(diagnostics, DiagnosticKind::ImplausibleSpeed, || {
-            row.warning(DiagnosticKind::ImplausibleSpeed, message)
-        });
-    }
-    Some((
-        Leg {
-            from,
-            to,
-            mode,
-            corridors: Box::default(),
-            distance_km: distance,
-            time_h,
-            cost_usd,
-            capacity_teu_per_year: capacity,
-            gauge_mm: if mode == Mode::Rail { gauge } else { None },
-            status,
-            one_way,
-            headway_h: headway,
-            co2_kg_per_teu_km: co2,
-            source: source_text.map(|text| sources.intern(text)),
-        },
+    LegValues {
+        mode,
+        distance,
+        time,
+        speed,
+        cost,
+        capacity,
+        gauge,
+        status,
+        one_way,
+        headway,
+        co2,
         tags,
-    ))
+        source: source_text,
+    }
 }
 
 /// Keeps the first few warnings of each kind (a network of a million legs without

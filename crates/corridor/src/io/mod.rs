@@ -22,6 +22,7 @@ pub use export::{
 pub use load::{LEG_COLUMNS, Loaded, NODE_COLUMNS, Source, Sources, load};
 pub use meta_toml::FORMAT_VERSION;
 
+pub(crate) use load::{leg_from_cells, place_from_cells};
 pub(crate) use meta_toml::line_of;
 pub(crate) use table::not_utf8;
 

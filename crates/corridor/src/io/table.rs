@@ -178,6 +178,32 @@ pub(crate) fn read_chunks<A: Send>(
     true
 }
 
+/// Parses one row given as the cells of the known columns (`cells[i]` is column
+/// `known[i]`; an empty cell is an absent value), located at `file:line`: for rows
+/// written in another format, such as a scenario's `[[add_node]]` entries.
+pub(crate) fn parse_cells<T>(
+    file: &str,
+    known: &'static [&'static str],
+    line: u64,
+    cells: &[&str],
+    parse: impl FnOnce(&Row<'_, '_>, &mut Vec<Diagnostic>) -> T,
+) -> (T, Vec<Diagnostic>) {
+    let header = Header {
+        file,
+        names: known,
+        indices: (0..known.len()).map(Some).collect(),
+        width: known.len(),
+    };
+    let row = Row {
+        header: &header,
+        record: Record::Text(cells),
+        line,
+    };
+    let mut diagnostics = Vec::new();
+    let value = parse(&row, &mut diagnostics);
+    (value, diagnostics)
+}
+
 /// Bytes at the start of a table checked for UTF-8 before anything else.
 const TEXT_CHECK_BYTES: usize = 1 << 16;
 

@@ -40,6 +40,25 @@ pub struct NewPlace {
 }
 
 impl NewPlace {
+    /// The values of a place (transfers equal to `defaults` left to them).
+    pub(crate) fn from_place(place: &Place, defaults: &Transfers) -> NewPlace {
+        NewPlace {
+            id: place.id.to_string(),
+            name: (place.name != place.id).then(|| place.name.to_string()),
+            aliases: place
+                .aliases
+                .iter()
+                .map(|alias| alias.to_string())
+                .collect(),
+            country: place.country,
+            kind: place.kind,
+            coord: place.coord,
+            transfers: (*place.transfers != *defaults).then_some(*place.transfers),
+            capacity_teu_per_year: place.capacity_teu_per_year,
+            source: place.source.as_deref().map(str::to_owned),
+        }
+    }
+
     /// A city at `coord` with everything else left to its default.
     pub fn new(id: impl Into<String>, coord: Coord) -> NewPlace {
         NewPlace {
@@ -149,9 +168,9 @@ impl NewLeg {
 /// assert_eq!(
 ///     error.to_string(),
 ///     "invalid network: 3 problems\n\
-///      place almaty: lat: number is out of range: got 143.2, expected a number from -90 to 90\n\
-///      leg 0 (almaty -> bishkek): to: no place has this id: got \"bishkek\", expected the id of a place added to the builder\n\
-///      leg 0 (almaty -> bishkek): distance_km: number is negative: got -1, expected a number from 0 to 1000000000"
+///      place almaty: lat: number is out of range: got \"143.2\", expected a number from -90 to 90\n\
+///      leg 0 (almaty -> bishkek): to: no place has this id: got \"bishkek\", expected the id of a place in the network\n\
+///      leg 0 (almaty -> bishkek): distance_km: number is negative: got \"-1\", expected a number from 0 to 1000000000"
 /// );
 /// # Ok(())
 /// # }
@@ -203,7 +222,7 @@ pub struct Finding {
     pub expected: Option<String>,
 }
 
-/// Renders as `place almaty: lat: message: got value, expected ...`.
+/// Renders as `place almaty: lat: message: got "value", expected ...`.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.subject {
@@ -217,7 +236,7 @@ impl fmt::Display for Finding {
         }
         write!(f, ": {}: {}", self.field, self.message)?;
         if let Some(value) = &self.value {
-            write!(f, ": got {value}")?;
+            write!(f, ": got {value:?}")?;
         }
         if let Some(expected) = &self.expected {
             let sep = if self.value.is_some() { "," } else { ":" };
@@ -265,21 +284,7 @@ impl NetworkBuilder {
         let places = network
             .places()
             .iter()
-            .map(|place| NewPlace {
-                id: place.id.to_string(),
-                name: (place.name != place.id).then(|| place.name.to_string()),
-                aliases: place
-                    .aliases
-                    .iter()
-                    .map(|alias| alias.to_string())
-                    .collect(),
-                country: place.country,
-                kind: place.kind,
-                coord: place.coord,
-                transfers: (*place.transfers != *defaults).then_some(*place.transfers),
-                capacity_teu_per_year: place.capacity_teu_per_year,
-                source: place.source.as_deref().map(str::to_owned),
-            })
+            .map(|place| NewPlace::from_place(place, defaults))
             .collect();
         let legs = network
             .legs()
@@ -514,7 +519,7 @@ impl<S: Fn() -> Subject> Found<'_, S> {
     }
 
     fn text(&mut self, field: &str, broken: Broken, value: &str) {
-        self.add(field, broken, Some(format!("{value:?}")));
+        self.add(field, broken, Some(value.to_owned()));
     }
 
     /// Checks a number against `range`.
@@ -631,7 +636,7 @@ fn end<S: Fn() -> Subject>(
                 Broken {
                     kind: DiagnosticKind::DanglingEndpoint,
                     message: "no place has this id",
-                    expected: "the id of a place added to the builder".to_owned(),
+                    expected: "the id of a place in the network".to_owned(),
                 },
                 id,
             );
