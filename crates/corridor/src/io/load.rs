@@ -1,4 +1,11 @@
 //! CSV + TOML → validated [`Network`], reporting every problem in one pass.
+//!
+//! Rows are checked with the rules of [`crate::model::NetworkBuilder`] (written once in
+//! `model/check.rs`) as they are parsed, so each problem carries its file, line and the
+//! cell's text. Large tables take a fast path rather than the builder's values: rows are
+//! parsed in parallel chunks straight into places and legs (no intermediate strings),
+//! leg ends are found through the id index as rows arrive, and the index becomes the
+//! network's. Scenario entries, which are few, go through the builder.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -364,6 +364,19 @@ impl NetworkBuilder {
     pub fn build(self) -> Result<Network, BuildError> {
         let mut findings = Vec::new();
         check_meta(&self.meta, &mut findings);
+        for (field, count) in [("places", self.places.len()), ("legs", self.legs.len())] {
+            if u32::try_from(count).is_err() {
+                findings.push(Finding {
+                    kind: DiagnosticKind::OutOfRange,
+                    subject: Subject::Meta,
+                    field: field.to_owned(),
+                    value: Some(count.to_string()),
+                    message: "too many to number".to_owned(),
+                    expected: Some(format!("at most {}", u32::MAX)),
+                });
+                return Err(BuildError { findings });
+            }
+        }
         let default_transfers = Arc::new(self.meta.defaults.transfers);
         let mut sources = Interner::default();
         let mut places = Vec::with_capacity(self.places.len());
