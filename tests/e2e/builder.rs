@@ -371,3 +371,18 @@ proptest! {
         prop_assert_eq!(&rebuilt_csv, &rebuilt);
     }
 }
+
+#[test]
+fn unknown_leg_ends_get_suggestions() {
+    let mut builder = NetworkBuilder::new(Meta::default());
+    builder
+        .add_place(NewPlace::new("tashkent", coord(41.3, 69.3)))
+        .add_place(NewPlace::new("almaty", coord(43.2, 76.9)))
+        .add_leg(NewLeg::new("tashkent", "almaty", Mode::Rail, 900.0))
+        .add_leg(NewLeg::new("Tashknet", "almaty", Mode::Rail, 900.0));
+    let error = builder.build().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid network: 1 problem\nleg 1 (Tashknet -> almaty): from: no place has this id: got \"Tashknet\", expected the id of a place in the network (did you mean tashkent?)"
+    );
+}

@@ -19,7 +19,7 @@ use super::table::{self, NumberRange, Row};
 use crate::model::{
     Coord, CorridorTable, Country, GAUGE_MM, IdIndex, Interner, LATITUDE, LONGITUDE, Leg, Meta,
     Mode, Network, NewLeg, NewPlace, Place, PlaceId, PlaceKind, Status, Transfers, check_ends,
-    check_great_circle, check_id, fold, whole_gauge,
+    check_great_circle, check_id, close_ids, fold, whole_gauge,
 };
 
 /// One input file: a name used in messages (usually its path) and its bytes.
@@ -1001,28 +1001,11 @@ fn endpoint(
     }
 }
 
-/// "the id of a place in nodes.csv (did you mean …?)" for an unknown id: up to three
-/// ids at Jaro–Winkler similarity ≥ 0.8 after folding. O(places).
+/// "the id of a place in nodes.csv (did you mean …?)" for an unknown id. O(places).
 fn suggest_ids(nodes: &Nodes, id: &str) -> String {
-    let folded = fold(id);
-    let mut close: Vec<(f64, &str)> = nodes
-        .places
-        .iter()
-        .map(|place| &*place.id)
-        .chain(nodes.refused.keys().map(|id| &**id))
-        .map(|known| (strsim::jaro_winkler(&folded, &fold(known)), known))
-        .filter(|(score, _)| *score >= 0.8)
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    if close.is_empty() {
-        "the id of a place in nodes.csv".to_owned()
-    } else {
-        let names: Vec<&str> = close.iter().take(3).map(|(_, id)| *id).collect();
-        format!(
-            "the id of a place in nodes.csv (did you mean {}?)",
-            names.join(", ")
-        )
-    }
+    let known = nodes.places.iter().map(|place| &*place.id);
+    let refused = nodes.refused.keys().map(|id| &**id);
+    close_ids("the id of a place in nodes.csv", known.chain(refused), id)
 }
 
 /// Speeds outside these ranges (km/h) are flagged: they usually mean a unit error.

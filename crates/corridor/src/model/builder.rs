@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::check::{
     Broken, CorridorTable, DiagnosticKind, Interner, LATITUDE, LONGITUDE, NumberRange, check_ends,
-    check_great_circle, check_id,
+    check_great_circle, check_id, close_ids,
 };
 use super::{
     Coord, Country, IdIndex, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status, Transfers,
@@ -440,6 +440,7 @@ impl NetworkBuilder {
         }
         let mut corridors = CorridorTable::default();
         let mut legs = Vec::with_capacity(self.legs.len());
+        let mut suggestions = SUGGESTIONS;
         for (index, new) in self.legs.iter().enumerate() {
             let mut found = Found {
                 subject: || Subject::Leg {
@@ -450,8 +451,10 @@ impl NetworkBuilder {
                 findings: &mut findings,
             };
             let known = |id: &str| ids.get(&places, id).ok_or(refused.contains_key(id));
-            let from = end(&new.from, "from", known, &mut found);
-            let to = end(&new.to, "to", known, &mut found);
+            let mut end = |id: &str, field: &str| {
+                end(id, field, known, &self.places, &mut suggestions, &mut found)
+            };
+            let (from, to) = (end(&new.from, "from"), end(&new.to, "to"));
             let leg = check_leg(new, &self.meta, &mut found);
             if let (Some(a), Some(b), Some(distance)) = (from, to, leg.as_ref().map(|l| l.0))
                 && new.from != new.to
@@ -620,12 +623,19 @@ fn check_place<S: Fn() -> Subject>(place: &NewPlace, found: &mut Found<'_, S>) {
     found.quantity("capacity_teu_per_year", place.capacity_teu_per_year);
 }
 
-/// The place a leg's end names, reporting a missing or unknown id. `known` finds a
-/// place by id, or says whether the id is that of a refused place.
+/// Unknown leg ends get "did you mean" suggestions, at most this many (each costs
+/// O(places)).
+const SUGGESTIONS: usize = 20;
+
+/// The place a leg's end names, reporting a missing or unknown id (with suggestions
+/// while `suggestions` lasts). `known` finds a place by id, or says whether the id is
+/// that of a refused place.
 fn end<S: Fn() -> Subject>(
     id: &str,
     field: &str,
     known: impl Fn(&str) -> Result<PlaceId, bool>,
+    places: &[NewPlace],
+    suggestions: &mut usize,
     found: &mut Found<'_, S>,
 ) -> Option<PlaceId> {
     if id.is_empty() {
@@ -644,12 +654,19 @@ fn end<S: Fn() -> Subject>(
         Ok(place) => Some(place),
         Err(true) => None,
         Err(false) => {
+            let what = "the id of a place in the network";
+            let expected = if *suggestions > 0 {
+                *suggestions -= 1;
+                close_ids(what, places.iter().map(|p| p.id.as_str()), id)
+            } else {
+                what.to_owned()
+            };
             found.text(
                 field,
                 Broken {
                     kind: DiagnosticKind::DanglingEndpoint,
                     message: "no place has this id",
-                    expected: "the id of a place in the network".to_owned(),
+                    expected,
                 },
                 id,
             );

@@ -181,6 +181,23 @@ pub(crate) fn check_ends(from: &str, to: &str) -> Result<(), Broken> {
     }
 }
 
+/// `what` for an unknown id, with up to three of the `known` ids at Jaro–Winkler
+/// similarity ≥ 0.8 after folding: "the id of a place (did you mean a, b?)". O(known).
+pub(crate) fn close_ids<'k>(what: &str, known: impl Iterator<Item = &'k str>, id: &str) -> String {
+    let folded = super::fold(id);
+    let mut close: Vec<(f64, &str)> = known
+        .map(|known| (strsim::jaro_winkler(&folded, &super::fold(known)), known))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    if close.is_empty() {
+        what.to_owned()
+    } else {
+        let names: Vec<&str> = close.iter().take(3).map(|(_, id)| *id).collect();
+        format!("{what} (did you mean {}?)", names.join(", "))
+    }
+}
+
 /// Relative tolerance of the great-circle check (approximate coordinates).
 pub const GREAT_CIRCLE_TOLERANCE: f64 = 0.01;
 /// Absolute tolerance of the great-circle check in km.

@@ -16,7 +16,7 @@ mod network;
 pub use builder::{BuildError, Finding, NetworkBuilder, NewLeg, NewPlace, Subject};
 pub(crate) use check::{
     Broken, CorridorTable, GAUGE_MM, Interner, LATITUDE, LONGITUDE, NumberRange, check_ends,
-    check_great_circle, check_id, whole_gauge,
+    check_great_circle, check_id, close_ids, whole_gauge,
 };
 pub use check::{DiagnosticKind, GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
