@@ -18,8 +18,8 @@ use super::meta_toml;
 use super::table::{self, NumberRange, Row};
 use crate::model::{
     Coord, CorridorTable, Country, GAUGE_MM, IdIndex, Interner, LATITUDE, LONGITUDE, Leg, Meta,
-    Mode, Network, NewLeg, NewPlace, Place, PlaceId, PlaceKind, Status, Transfers, check_ends,
-    check_great_circle, check_id, close_ids, fold, whole_gauge,
+    Mode, Network, NewLeg, NewPlace, Place, PlaceFinder, PlaceId, PlaceKind, Status, Transfers,
+    check_ends, check_great_circle, check_id, close_ids, fold, whole_gauge,
 };
 
 /// One input file: a name used in messages (usually its path) and its bytes.
@@ -219,54 +219,6 @@ impl Nodes {
             None => self.refused.get(id).copied(),
         }
     }
-}
-
-/// Finds places by id for the legs of one chunk, guessing first where a numbered id
-/// sits. Large networks often number their places in file order (`n1`, `n2`, …) and a
-/// leg's ends are usually near each other in that order, so the place with id
-/// `prefix + k` is often at index `k + delta`, with the `delta` of the last numbered id
-/// found. A guess is checked against the place's id, so it never changes a result; it
-/// saves a lookup in the id index, which on large networks is a cache miss, while the
-/// guessed place is near the places just used. After a few wrong guesses in a row it
-/// stops guessing.
-#[derive(Default)]
-struct PlaceFinder {
-    delta: Option<i64>,
-    wrong: u32,
-}
-
-impl PlaceFinder {
-    const WRONG_GUESSES: u32 = 16;
-
-    fn find(&mut self, nodes: &Nodes, id: &str) -> Option<PlaceId> {
-        let number = trailing_number(id);
-        if let (Some(number), Some(delta)) = (number, self.delta)
-            && self.wrong < Self::WRONG_GUESSES
-        {
-            if let Ok(index) = usize::try_from(number + delta)
-                && let Some(place) = nodes.places.get(index)
-                && *place.id == *id
-            {
-                self.wrong = 0;
-                return Some(PlaceId(index as u32));
-            }
-            self.wrong += 1;
-        }
-        let found = nodes.ids.get(&nodes.places, id)?;
-        if let Some(number) = number {
-            self.delta = Some(i64::from(found.0) - number);
-        }
-        Some(found)
-    }
-}
-
-/// The number an id ends with (at most 15 digits), if any.
-fn trailing_number(id: &str) -> Option<i64> {
-    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 15 {
-        return None;
-    }
-    id[id.len() - digits..].parse().ok()
 }
 
 /// Number of data rows a CSV file has at most (its line count), to reserve memory once.
@@ -983,7 +935,7 @@ fn endpoint(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
-    match finder.find(nodes, id) {
+    match finder.find(&nodes.places, &nodes.ids, id) {
         Some(place) => Some(place),
         None if nodes.refused.contains_key(id) => None,
         None => {

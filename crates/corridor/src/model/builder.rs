@@ -10,7 +10,8 @@ use super::check::{
     check_great_circle, check_id, close_ids,
 };
 use super::{
-    Coord, Country, IdIndex, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status, Transfers,
+    Coord, Country, IdIndex, Leg, Meta, Mode, Network, Place, PlaceFinder, PlaceId, PlaceKind,
+    Status, Transfers,
 };
 
 /// A place to add to a [`NetworkBuilder`]: [`Place`] before validation, with ids and
@@ -441,6 +442,7 @@ impl NetworkBuilder {
         let mut corridors = CorridorTable::default();
         let mut legs = Vec::with_capacity(self.legs.len());
         let mut suggestions = SUGGESTIONS;
+        let mut finder = PlaceFinder::default();
         for (index, new) in self.legs.iter().enumerate() {
             let mut found = Found {
                 subject: || Subject::Leg {
@@ -450,9 +452,19 @@ impl NetworkBuilder {
                 },
                 findings: &mut findings,
             };
-            let known = |id: &str| ids.get(&places, id).ok_or(refused.contains_key(id));
+            let mut known = |id: &str| {
+                let place = finder.find(&places, &ids, id);
+                place.ok_or_else(|| refused.contains_key(id))
+            };
             let mut end = |id: &str, field: &str| {
-                end(id, field, known, &self.places, &mut suggestions, &mut found)
+                end(
+                    id,
+                    field,
+                    &mut known,
+                    &self.places,
+                    &mut suggestions,
+                    &mut found,
+                )
             };
             let (from, to) = (end(&new.from, "from"), end(&new.to, "to"));
             let leg = check_leg(new, &self.meta, &mut found);
@@ -633,7 +645,7 @@ const SUGGESTIONS: usize = 20;
 fn end<S: Fn() -> Subject>(
     id: &str,
     field: &str,
-    known: impl Fn(&str) -> Result<PlaceId, bool>,
+    known: &mut impl FnMut(&str) -> Result<PlaceId, bool>,
     places: &[NewPlace],
     suggestions: &mut usize,
     found: &mut Found<'_, S>,

@@ -21,8 +21,8 @@ pub(crate) use check::{
 pub use check::{DiagnosticKind, GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
 pub use meta::{CorridorInfo, CustomsUnion, Defaults, Meta, ModeDefaults};
-pub(crate) use network::IdIndex;
 pub use network::{CorridorSummary, Network};
+pub(crate) use network::{IdIndex, PlaceFinder};
 
 use std::fmt;
 use std::sync::Arc;
