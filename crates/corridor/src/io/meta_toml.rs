@@ -169,15 +169,18 @@ pub(crate) fn parse(file: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>)
     for (key, value) in defaults {
         match default_slot(&mut meta.defaults, key.get_ref()) {
             Some(slot) => *slot = check.number(key.get_ref(), &Some(value.clone()), nn, *slot),
-            None => check.diagnostics.push(
-                Diagnostic::error(
-                    DiagnosticKind::BadToml,
-                    file,
-                    format!("unknown field `{}` in [defaults]", key.get_ref()),
-                )
-                .at(line_of(text, key.span().start))
-                .expected("the keys documented in docs/data-format.md"),
-            ),
+            None => {
+                let keys = ["value_of_time_usd_per_teu_h", "wait_factor"]
+                    .into_iter()
+                    .chain(Transfers::FIELDS.iter().map(|field| field.name));
+                check.diagnostics.push(
+                    Diagnostic::error(DiagnosticKind::BadToml, file, "unknown key")
+                        .at(line_of(text, key.span().start))
+                        .column("defaults")
+                        .value(key.get_ref())
+                        .expected(format!("one of {}", keys.collect::<Vec<_>>().join(", "))),
+                );
+            }
         }
     }
 
