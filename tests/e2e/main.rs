@@ -1,6 +1,7 @@
 //! End-to-end tests of the corridor library and CLI, one module per topic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod builder;
 mod builtin;
 mod capacity;
 mod cli;

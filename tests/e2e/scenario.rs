@@ -143,7 +143,7 @@ fn scale_changes_times_prices_capacities_and_dwell() {
 }
 
 #[test]
-fn add_node_and_leg_go_through_the_loader() {
+fn add_node_and_leg_go_through_the_builder() {
     let network = fixtures::network("caspian");
     let text = r#"
 [[add_node]]
@@ -192,6 +192,36 @@ gauge_mm = 1520
         ("test.toml", Some(1))
     );
     assert_eq!(error.errors[0].kind, DiagnosticKind::DanglingEndpoint);
+    // Cells are checked as in nodes.csv and legs.csv, the new network as a built one:
+    // every problem at its entry, in file order.
+    let bad = parse(
+        "[[add_node]]\nid = \"baku\"\nlat = 40\nlon = 50\n\n[[add_node]]\nid = \"far\"\nlat = 95\nlon = 50\n\n[[add_leg]]\nfrom = \"baku\"\nto = \"ganja\"\nmode = \"rail\"\ndistance_km = 5\ntime_h = 1\n",
+    );
+    let error = scenario::apply(&network, &[bad]).unwrap_err();
+    let found: Vec<_> = error
+        .errors
+        .iter()
+        .map(|d| (d.line, d.kind, d.column.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(1), DiagnosticKind::DuplicateId, Some("id")),
+            (Some(6), DiagnosticKind::OutOfRange, Some("lat")),
+            (
+                Some(11),
+                DiagnosticKind::ShorterThanGreatCircle,
+                Some("distance_km")
+            ),
+        ],
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("test.toml:6: lat: number is out of range: got \"95\""),
+        "{error}"
+    );
 }
 
 #[test]

@@ -67,6 +67,6 @@ pub use graph::{Graph, Metrics, Objective, Profile};
 pub use route::{Query, Route};
 
 pub use model::{
-    Coord, CorridorId, Country, Leg, LegId, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status,
-    Transfers,
+    Coord, CorridorId, Country, Leg, LegId, Meta, Mode, Network, NetworkBuilder, NewLeg, NewPlace,
+    Place, PlaceId, PlaceKind, Status, Transfers,
 };

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+pub use crate::model::DiagnosticKind;
+use crate::model::Finding;
+
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -9,76 +12,6 @@ pub enum Severity {
     Error,
     /// The data is accepted but looks suspicious.
     Warning,
-}
-
-/// What is wrong, for programs that react to particular problems.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiagnosticKind {
-    /// A required file is missing.
-    MissingFile,
-    /// A file exists but cannot be read.
-    Unreadable,
-    /// A file has no header (or no content at all).
-    EmptyFile,
-    /// A cell or file is not valid UTF-8.
-    BadEncoding,
-    /// The CSV syntax is broken (e.g. an unterminated quote).
-    BadCsv,
-    /// A required column is missing from the header.
-    MissingColumn,
-    /// A column name appears twice in the header.
-    DuplicateColumn,
-    /// A column is not part of the format and is ignored (warning).
-    UnknownColumn,
-    /// A row has a different number of fields than the header.
-    RaggedRow,
-    /// A required cell is empty.
-    MissingValue,
-    /// A cell is not a number.
-    BadNumber,
-    /// A number is NaN or infinite.
-    NotFinite,
-    /// A number is negative (or zero where it must be positive).
-    Negative,
-    /// A number is outside its range (latitude, longitude, gauge, format version).
-    OutOfRange,
-    /// An id contains forbidden characters.
-    BadId,
-    /// An id is defined twice.
-    DuplicateId,
-    /// A leg names a place that does not exist.
-    DanglingEndpoint,
-    /// A leg starts and ends at the same place.
-    SelfLoop,
-    /// A leg is shorter than the great-circle distance between its ends.
-    ShorterThanGreatCircle,
-    /// Not one of the accepted modes.
-    UnknownMode,
-    /// Not one of the accepted statuses.
-    UnknownStatus,
-    /// Not one of the accepted place kinds.
-    UnknownKind,
-    /// Not an ISO 3166-1 alpha-2 code.
-    BadCountry,
-    /// Not a boolean.
-    BadBool,
-    /// The TOML file is malformed or has an unknown key.
-    BadToml,
-    /// The network falls apart in several pieces (warning).
-    Disconnected,
-    /// A leg has no source (warning).
-    NoSource,
-    /// A leg's speed is implausible for its mode (warning).
-    ImplausibleSpeed,
-    /// A name or alias names several places, so lookups by it are ambiguous (warning).
-    AmbiguousName,
-    /// A gauge is given on a leg that is not rail (warning).
-    GaugeNotRail,
-    /// An identical leg appears twice (warning).
-    DuplicateLeg,
-    /// A scenario names an unknown place, leg or tag.
-    UnknownReference,
 }
 
 /// One located message: file, line (as an editor shows it, header = 1), column, the bad
@@ -148,6 +81,21 @@ impl Diagnostic {
     pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
         self.expected = Some(expected.into());
         self
+    }
+
+    /// The error for a [`NetworkBuilder`](crate::NetworkBuilder) finding about values
+    /// that came from `file` (at `line`, if known).
+    pub(crate) fn from_finding(finding: Finding, file: &str, line: Option<u64>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            kind: finding.kind,
+            file: file.to_owned(),
+            line,
+            column: Some(finding.field),
+            value: finding.value,
+            message: finding.message,
+            expected: finding.expected,
+        }
     }
 
     /// `true` for errors.

@@ -43,18 +43,9 @@ fn node_record(place: &Place, defaults: &Transfers) -> Vec<String> {
         place.coord.lat.to_string(),
         place.coord.lon.to_string(),
     ];
-    for (value, default) in [
-        (t.mode_change_h, defaults.mode_change_h),
-        (t.mode_change_usd, defaults.mode_change_usd),
-        (t.gauge_change_h, defaults.gauge_change_h),
-        (t.gauge_change_usd, defaults.gauge_change_usd),
-        (t.border_h, defaults.border_h),
-        (t.border_usd, defaults.border_usd),
-        (t.border_exit_h, defaults.border_exit_h),
-        (t.border_exit_usd, defaults.border_exit_usd),
-        (t.headway_h, defaults.headway_h),
-    ] {
-        record.push(if value == default {
+    for field in Transfers::FIELDS {
+        let value = (field.get)(t);
+        record.push(if value == (field.get)(defaults) {
             String::new()
         } else {
             value.to_string()
@@ -180,18 +171,8 @@ pub fn place_properties(place: &Place) -> Value {
     map.insert("kind".into(), place.kind.as_str().into());
     map.insert("lat".into(), place.coord.lat.into());
     map.insert("lon".into(), place.coord.lon.into());
-    for (key, value) in [
-        ("mode_change_h", t.mode_change_h),
-        ("mode_change_usd", t.mode_change_usd),
-        ("gauge_change_h", t.gauge_change_h),
-        ("gauge_change_usd", t.gauge_change_usd),
-        ("border_h", t.border_h),
-        ("border_usd", t.border_usd),
-        ("border_exit_h", t.border_exit_h),
-        ("border_exit_usd", t.border_exit_usd),
-        ("headway_h", t.headway_h),
-    ] {
-        map.insert(key.into(), value.into());
+    for field in Transfers::FIELDS {
+        map.insert(field.name.into(), (field.get)(t).into());
     }
     map.insert(
         "capacity_teu_per_year".into(),

@@ -1,17 +1,25 @@
 //! CSV + TOML → validated [`Network`], reporting every problem in one pass.
+//!
+//! Rows are checked with the rules of [`crate::model::NetworkBuilder`] (written once in
+//! `model/check.rs`) as they are parsed, so each problem carries its file, line and the
+//! cell's text. Large tables take a fast path rather than the builder's values: rows are
+//! parsed in parallel chunks straight into places and legs (no intermediate strings),
+//! leg ends are found through the id index as rows arrive, and the index becomes the
+//! network's. Scenario entries, which are few, go through the builder.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use petgraph::unionfind::UnionFind;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
 use super::meta_toml;
 use super::table::{self, NumberRange, Row};
 use crate::model::{
-    Coord, CorridorId, Country, IdIndex, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind,
-    Status, Transfers, fold,
+    Coord, CorridorTable, Country, GAUGE_MM, IdIndex, Interner, LATITUDE, LONGITUDE, Leg, Meta,
+    Mode, Network, NewLeg, NewPlace, Place, PlaceFinder, PlaceId, PlaceKind, Status, Transfers,
+    check_ends, check_great_circle, check_id, close_ids, fold, whole_gauge,
 };
 
 /// One input file: a name used in messages (usually its path) and its bytes.
@@ -43,10 +51,6 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Relative tolerance of the great-circle check (approximate coordinates).
-pub const GREAT_CIRCLE_TOLERANCE: f64 = 0.01;
-/// Absolute tolerance of the great-circle check in km.
-pub const GREAT_CIRCLE_TOLERANCE_KM: f64 = 1.0;
 /// At most this many warnings of one kind are listed; the rest are counted.
 const WARNINGS_PER_KIND: usize = 10;
 
@@ -217,82 +221,10 @@ impl Nodes {
     }
 }
 
-/// Finds places by id for the legs of one chunk, guessing first where a numbered id
-/// sits. Large networks often number their places in file order (`n1`, `n2`, …) and a
-/// leg's ends are usually near each other in that order, so the place with id
-/// `prefix + k` is often at index `k + delta`, with the `delta` of the last numbered id
-/// found. A guess is checked against the place's id, so it never changes a result; it
-/// saves a lookup in the id index, which on large networks is a cache miss, while the
-/// guessed place is near the places just used. After a few wrong guesses in a row it
-/// stops guessing.
-#[derive(Default)]
-struct PlaceFinder {
-    delta: Option<i64>,
-    wrong: u32,
-}
-
-impl PlaceFinder {
-    const WRONG_GUESSES: u32 = 16;
-
-    fn find(&mut self, nodes: &Nodes, id: &str) -> Option<PlaceId> {
-        let number = trailing_number(id);
-        if let (Some(number), Some(delta)) = (number, self.delta)
-            && self.wrong < Self::WRONG_GUESSES
-        {
-            if let Ok(index) = usize::try_from(number + delta)
-                && let Some(place) = nodes.places.get(index)
-                && *place.id == *id
-            {
-                self.wrong = 0;
-                return Some(PlaceId(index as u32));
-            }
-            self.wrong += 1;
-        }
-        let found = nodes.ids.get(&nodes.places, id)?;
-        if let Some(number) = number {
-            self.delta = Some(i64::from(found.0) - number);
-        }
-        Some(found)
-    }
-}
-
-/// The number an id ends with (at most 15 digits), if any.
-fn trailing_number(id: &str) -> Option<i64> {
-    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 15 {
-        return None;
-    }
-    id[id.len() - digits..].parse().ok()
-}
-
-/// Shares repeated text (sources) between the rows of one chunk.
-#[derive(Default)]
-struct Interner(FxHashSet<Arc<str>>);
-
-impl Interner {
-    fn intern(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.0.get(text) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<str> = Arc::from(text);
-        self.0.insert(Arc::clone(&shared));
-        shared
-    }
-}
-
 /// Number of data rows a CSV file has at most (its line count), to reserve memory once.
 fn rows_hint(bytes: &[u8]) -> usize {
     use rayon::prelude::*;
     bytes.par_chunks(1 << 20).map(table::line_breaks).sum()
-}
-
-/// Checks an id: non-empty, no commas, semicolons or control characters.
-pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.contains([',', ';']) || id.chars().any(char::is_control) {
-        Err("id contains a comma, semicolon or control character")
-    } else {
-        Ok(())
-    }
 }
 
 fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>) -> Nodes {
@@ -440,22 +372,13 @@ fn parse_node(
         .required(n::ID, diagnostics)
         .and_then(|id| match check_id(id) {
             Ok(()) => Some(id),
-            Err(message) => {
-                diagnostics.push(
-                    row.error(DiagnosticKind::BadId, n::ID, message)
-                        .value(id)
-                        .expected("an id without commas or semicolons, e.g. almaty"),
-                );
+            Err(broken) => {
+                diagnostics.push(row.broken(n::ID, broken).value(id));
                 None
             }
         });
-    let lat = required_number(row, n::LAT, NumberRange::Between(-90.0, 90.0), diagnostics);
-    let lon = required_number(
-        row,
-        n::LON,
-        NumberRange::Between(-180.0, 180.0),
-        diagnostics,
-    );
+    let lat = required_number(row, n::LAT, LATITUDE, diagnostics);
+    let lon = required_number(row, n::LON, LONGITUDE, diagnostics);
     let country = row.text(n::COUNTRY, diagnostics).and_then(|text| {
         let country = Country::parse(text).filter(|_| text.len() == 2);
         if country.is_none() {
@@ -510,6 +433,89 @@ fn parse_node(
     }
 }
 
+/// The cells of `entry` (column name, text) in the order of `columns`.
+fn cells<'e>(columns: &[&str], entry: &'e [(String, String)]) -> Vec<&'e str> {
+    columns
+        .iter()
+        .map(|column| {
+            entry
+                .iter()
+                .find(|(key, _)| key == column)
+                .map_or("", |(_, value)| value.as_str())
+        })
+        .collect()
+}
+
+/// A place from the cells of one nodes.csv row given by column name (a scenario's
+/// `[[add_node]]`), checked as a row of nodes.csv is; or its errors, located at
+/// `file:line`. Unknown columns are ignored.
+pub(crate) fn place_from_cells(
+    file: &str,
+    line: u64,
+    entry: &[(String, String)],
+    meta: &Meta,
+) -> Result<NewPlace, Vec<Diagnostic>> {
+    let defaults = Arc::new(meta.defaults.transfers);
+    let cells = cells(NODE_COLUMNS, entry);
+    let (row, diagnostics) = table::parse_cells(file, NODE_COLUMNS, line, &cells, |row, d| {
+        parse_node(row, meta, &defaults, &mut Interner::default(), d)
+    });
+    match row {
+        NodeRow::Valid(place) if !has_errors(&diagnostics) => {
+            Ok(NewPlace::from_place(&place, &defaults))
+        }
+        _ => Err(diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()),
+    }
+}
+
+/// A leg from the cells of one legs.csv row given by column name (a scenario's
+/// `[[add_leg]]`), checked as a row of legs.csv is (its ends are resolved when the
+/// network is built); or its errors, located at `file:line`.
+pub(crate) fn leg_from_cells(
+    file: &str,
+    line: u64,
+    entry: &[(String, String)],
+) -> Result<NewLeg, Vec<Diagnostic>> {
+    let cells = cells(LEG_COLUMNS, entry);
+    let (leg, diagnostics) = table::parse_cells(file, LEG_COLUMNS, line, &cells, |row, d| {
+        let from = row.required(l::FROM, d);
+        let to = row.required(l::TO, d);
+        if let (Some(a), Some(b)) = (from, to)
+            && let Err(broken) = check_ends(a, b)
+        {
+            d.push(row.broken(l::TO, broken).value(b));
+        }
+        let v = leg_values(row, d);
+        Some(NewLeg {
+            from: from?.to_owned(),
+            to: to?.to_owned(),
+            mode: v.mode?,
+            corridors: v.tags,
+            distance_km: v.distance?,
+            time_h: v.time,
+            speed_kmh: v.speed,
+            cost_usd: v.cost,
+            capacity_teu_per_year: v.capacity,
+            gauge_mm: v.gauge,
+            status: v.status?,
+            one_way: v.one_way?,
+            headway_h: v.headway,
+            co2_kg_per_teu_km: v.co2,
+            source: v.source.map(str::to_owned),
+        })
+    });
+    match leg {
+        Some(leg) if !has_errors(&diagnostics) => Ok(leg),
+        _ => Err(diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()),
+    }
+}
+
 fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
@@ -540,29 +546,14 @@ fn read_transfers(
     defaults: &Transfers,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Transfers> {
+    let mut transfers = *defaults;
     let mut given = false;
-    let mut get = |offset: usize, default: f64| match optional_number(
-        row,
-        n::TRANSFERS + offset,
-        diagnostics,
-    ) {
-        Some(value) => {
+    for (offset, field) in Transfers::FIELDS.iter().enumerate() {
+        if let Some(value) = optional_number(row, n::TRANSFERS + offset, diagnostics) {
+            *(field.get_mut)(&mut transfers) = value;
             given = true;
-            value
         }
-        None => default,
-    };
-    let transfers = Transfers {
-        mode_change_h: get(0, defaults.mode_change_h),
-        mode_change_usd: get(1, defaults.mode_change_usd),
-        gauge_change_h: get(2, defaults.gauge_change_h),
-        gauge_change_usd: get(3, defaults.gauge_change_usd),
-        border_h: get(4, defaults.border_h),
-        border_usd: get(5, defaults.border_usd),
-        border_exit_h: get(6, defaults.border_exit_h),
-        border_exit_usd: get(7, defaults.border_exit_usd),
-        headway_h: get(8, defaults.headway_h),
-    };
+    }
     given.then_some(transfers)
 }
 
@@ -592,26 +583,6 @@ struct Legs {
     corridors: Vec<String>,
     /// The connected parts of the places, joined leg by leg as legs are read.
     parts: UnionFind<u32>,
-}
-
-/// Interns corridor tags in order of first use.
-#[derive(Default)]
-pub(crate) struct CorridorTable {
-    pub(crate) names: Vec<String>,
-    index: HashMap<String, CorridorId>,
-}
-
-impl CorridorTable {
-    /// The id of a tag, adding it if new; `None` beyond 65,535 distinct tags.
-    pub(crate) fn intern(&mut self, tag: &str) -> Option<CorridorId> {
-        if let Some(&id) = self.index.get(tag) {
-            return Some(id);
-        }
-        let id = CorridorId(u16::try_from(self.names.len()).ok()?);
-        self.names.push(tag.to_owned());
-        self.index.insert(tag.to_owned(), id);
-        Some(id)
-    }
 }
 
 fn read_legs(
@@ -686,18 +657,14 @@ fn read_legs(
                 let mut ids = Vec::with_capacity(tags.len());
                 for tag in &tags {
                     match corridors.intern(tag) {
-                        Some(id) if !ids.contains(&id) => ids.push(id),
-                        Some(_) => {}
-                        None => found.push(
-                            Diagnostic::error(
-                                DiagnosticKind::OutOfRange,
-                                source.name,
-                                "too many distinct corridor tags",
-                            )
-                            .at(line)
-                            .column("corridors")
-                            .value(tag)
-                            .expected("at most 65535 distinct tags"),
+                        Ok(id) if !ids.contains(&id) => ids.push(id),
+                        Ok(_) => {}
+                        Err(broken) => found.push(
+                            Diagnostic::error(broken.kind, source.name, broken.message)
+                                .at(line)
+                                .column("corridors")
+                                .value(tag)
+                                .expected(broken.expected),
                         ),
                     }
                 }
@@ -743,101 +710,29 @@ fn parse_leg(
     let from = endpoint(row, l::FROM, nodes, finder, diagnostics);
     let to = endpoint(row, l::TO, nodes, finder, diagnostics);
     if let (Some(a), Some(b)) = (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
-        && a == b
+        && let Err(broken) = check_ends(a, b)
     {
-        diagnostics.push(
-            row.error(
-                DiagnosticKind::SelfLoop,
-                l::TO,
-                "leg starts and ends at the same place",
-            )
-            .value(b)
-            .expected("two different places"),
-        );
+        diagnostics.push(row.broken(l::TO, broken).value(b));
     }
-    let mode = row.required(l::MODE, diagnostics).and_then(|text| {
-        let mode = Mode::parse(text);
-        if mode.is_none() {
-            diagnostics.push(
-                row.error(DiagnosticKind::UnknownMode, l::MODE, "unknown mode")
-                    .value(text)
-                    .expected("one of rail, road, sea, ferry"),
-            );
-        }
-        mode
-    });
-    let distance = required_number(row, l::DISTANCE, NumberRange::NonNegative, diagnostics);
-    let time = optional_number(row, l::TIME, diagnostics);
-    let speed = row
-        .number(l::SPEED, NumberRange::Speed, diagnostics)
-        .ok()
-        .flatten();
-    let cost = optional_number(row, l::COST, diagnostics);
-    let capacity = optional_number(row, l::CAPACITY, diagnostics);
-    let gauge = match row.number(l::GAUGE, NumberRange::Between(300.0, 3000.0), diagnostics) {
-        Ok(Some(g)) if g.fract() != 0.0 => {
-            diagnostics.push(
-                row.error(
-                    DiagnosticKind::BadNumber,
-                    l::GAUGE,
-                    "gauge is not a whole number of mm",
-                )
-                .value(&g.to_string())
-                .expected("a whole number of millimetres such as 1435 or 1520"),
-            );
-            None
-        }
-        Ok(g) => g.map(|g| g as u16),
-        Err(()) => None,
-    };
-    let status = match row.text(l::STATUS, diagnostics) {
-        None => Some(Status::Operational),
-        Some(text) => {
-            let status = Status::parse(text);
-            if status.is_none() {
-                diagnostics.push(
-                    row.error(DiagnosticKind::UnknownStatus, l::STATUS, "unknown status")
-                        .value(text)
-                        .expected("one of operational, under-construction, planned, closed"),
-                );
-            }
-            status
-        }
-    };
-    let one_way = match row.text(l::ONE_WAY, diagnostics) {
-        None => Some(false),
-        Some(text) => {
-            let value = parse_bool(text);
-            if value.is_none() {
-                diagnostics.push(
-                    row.error(DiagnosticKind::BadBool, l::ONE_WAY, "not a boolean")
-                        .value(text)
-                        .expected("true or false (also yes/no, 1/0)"),
-                );
-            }
-            value
-        }
-    };
-    let headway = optional_number(row, l::HEADWAY, diagnostics);
-    let co2 = optional_number(row, l::CO2, diagnostics);
-    let tags = split_list(row.text(l::CORRIDORS, diagnostics));
-    let source_text = row.text(l::SOURCE, diagnostics);
+    let LegValues {
+        mode,
+        distance,
+        time,
+        speed,
+        cost,
+        capacity,
+        gauge,
+        status,
+        one_way,
+        headway,
+        co2,
+        tags,
+        source: source_text,
+    } = leg_values(row, diagnostics);
     if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
         let (a, b) = (&nodes.places[from.index()], &nodes.places[to.index()]);
-        let great_circle = a.coord.distance_km(b.coord);
-        if distance < great_circle * (1.0 - GREAT_CIRCLE_TOLERANCE) - GREAT_CIRCLE_TOLERANCE_KM {
-            diagnostics.push(
-                row.error(
-                    DiagnosticKind::ShorterThanGreatCircle,
-                    l::DISTANCE,
-                    "leg is shorter than the great-circle distance between its ends",
-                )
-                .value(&distance.to_string())
-                .expected(format!(
-                    "at least {great_circle:.1} km between {} and {} (1% + 1 km tolerance)",
-                    a.id, b.id
-                )),
-            );
+        if let Err(broken) = check_great_circle(distance, (&a.id, a.coord), (&b.id, b.coord)) {
+            diagnostics.push(row.broken(l::DISTANCE, broken).value(&distance.to_string()));
         }
     }
     if has_errors(&diagnostics[before..]) {
@@ -885,6 +780,103 @@ fn parse_leg(
         },
         tags,
     ))
+}
+
+/// The cells of a legs.csv row after its ends, parsed and checked; `None` where a cell
+/// is empty or refused (and reported).
+struct LegValues<'r> {
+    mode: Option<Mode>,
+    distance: Option<f64>,
+    time: Option<f64>,
+    speed: Option<f64>,
+    cost: Option<f64>,
+    capacity: Option<f64>,
+    gauge: Option<u16>,
+    status: Option<Status>,
+    one_way: Option<bool>,
+    headway: Option<f64>,
+    co2: Option<f64>,
+    tags: Vec<String>,
+    source: Option<&'r str>,
+}
+
+fn leg_values<'r>(row: &'r Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> LegValues<'r> {
+    let mode = row.required(l::MODE, diagnostics).and_then(|text| {
+        let mode = Mode::parse(text);
+        if mode.is_none() {
+            diagnostics.push(
+                row.error(DiagnosticKind::UnknownMode, l::MODE, "unknown mode")
+                    .value(text)
+                    .expected("one of rail, road, sea, ferry"),
+            );
+        }
+        mode
+    });
+    let distance = required_number(row, l::DISTANCE, NumberRange::NonNegative, diagnostics);
+    let time = optional_number(row, l::TIME, diagnostics);
+    let speed = row
+        .number(l::SPEED, NumberRange::Speed, diagnostics)
+        .ok()
+        .flatten();
+    let cost = optional_number(row, l::COST, diagnostics);
+    let capacity = optional_number(row, l::CAPACITY, diagnostics);
+    let gauge = match row.number(l::GAUGE, GAUGE_MM, diagnostics) {
+        Ok(Some(g)) => match whole_gauge(g) {
+            Ok(g) => Some(g),
+            Err(broken) => {
+                diagnostics.push(row.broken(l::GAUGE, broken).value(&g.to_string()));
+                None
+            }
+        },
+        Ok(None) | Err(()) => None,
+    };
+    let status = match row.text(l::STATUS, diagnostics) {
+        None => Some(Status::Operational),
+        Some(text) => {
+            let status = Status::parse(text);
+            if status.is_none() {
+                diagnostics.push(
+                    row.error(DiagnosticKind::UnknownStatus, l::STATUS, "unknown status")
+                        .value(text)
+                        .expected("one of operational, under-construction, planned, closed"),
+                );
+            }
+            status
+        }
+    };
+    let one_way = match row.text(l::ONE_WAY, diagnostics) {
+        None => Some(false),
+        Some(text) => {
+            let value = parse_bool(text);
+            if value.is_none() {
+                diagnostics.push(
+                    row.error(DiagnosticKind::BadBool, l::ONE_WAY, "not a boolean")
+                        .value(text)
+                        .expected("true or false (also yes/no, 1/0)"),
+                );
+            }
+            value
+        }
+    };
+    let headway = optional_number(row, l::HEADWAY, diagnostics);
+    let co2 = optional_number(row, l::CO2, diagnostics);
+    let tags = split_list(row.text(l::CORRIDORS, diagnostics));
+    let source_text = row.text(l::SOURCE, diagnostics);
+    LegValues {
+        mode,
+        distance,
+        time,
+        speed,
+        cost,
+        capacity,
+        gauge,
+        status,
+        one_way,
+        headway,
+        co2,
+        tags,
+        source: source_text,
+    }
 }
 
 /// Keeps the first few warnings of each kind (a network of a million legs without
@@ -943,7 +935,7 @@ fn endpoint(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
-    match finder.find(nodes, id) {
+    match finder.find(&nodes.places, &nodes.ids, id) {
         Some(place) => Some(place),
         None if nodes.refused.contains_key(id) => None,
         None => {
@@ -961,28 +953,11 @@ fn endpoint(
     }
 }
 
-/// "the id of a place in nodes.csv (did you mean …?)" for an unknown id: up to three
-/// ids at Jaro–Winkler similarity ≥ 0.8 after folding. O(places).
+/// "the id of a place in nodes.csv (did you mean …?)" for an unknown id. O(places).
 fn suggest_ids(nodes: &Nodes, id: &str) -> String {
-    let folded = fold(id);
-    let mut close: Vec<(f64, &str)> = nodes
-        .places
-        .iter()
-        .map(|place| &*place.id)
-        .chain(nodes.refused.keys().map(|id| &**id))
-        .map(|known| (strsim::jaro_winkler(&folded, &fold(known)), known))
-        .filter(|(score, _)| *score >= 0.8)
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    if close.is_empty() {
-        "the id of a place in nodes.csv".to_owned()
-    } else {
-        let names: Vec<&str> = close.iter().take(3).map(|(_, id)| *id).collect();
-        format!(
-            "the id of a place in nodes.csv (did you mean {}?)",
-            names.join(", ")
-        )
-    }
+    let known = nodes.places.iter().map(|place| &*place.id);
+    let refused = nodes.refused.keys().map(|id| &**id);
+    close_ids("the id of a place in nodes.csv", known.chain(refused), id)
 }
 
 /// Speeds outside these ranges (km/h) are flagged: they usually mean a unit error.
@@ -1101,4 +1076,18 @@ fn network_warnings(
         ));
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The transfer columns of nodes.csv are the fields of [`Transfers`], in order.
+    #[test]
+    fn transfer_columns_are_the_transfer_fields() {
+        let columns = &NODE_COLUMNS[n::TRANSFERS..n::TRANSFERS + Transfers::FIELDS.len()];
+        let fields: Vec<&str> = Transfers::FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(columns, fields);
+        assert_eq!(NODE_COLUMNS[n::CAPACITY], "capacity_teu_per_year");
+    }
 }

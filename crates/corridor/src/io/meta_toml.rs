@@ -7,7 +7,9 @@ use toml::Spanned;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
 use super::table::{NumberRange, not_utf8, parse_number};
-use crate::model::{CorridorInfo, Country, CustomsUnion, Meta, Mode, ModeDefaults, Transfers};
+use crate::model::{
+    CorridorInfo, Country, CustomsUnion, Defaults, Meta, Mode, ModeDefaults, Transfers,
+};
 
 /// The only `format_version` this build understands.
 pub const FORMAT_VERSION: i64 = 1;
@@ -19,8 +21,9 @@ struct NetworkToml {
     name: Option<String>,
     version: Option<String>,
     description: Option<String>,
+    /// `[defaults]`: every key is a number (see [`default_slot`]).
     #[serde(default)]
-    defaults: DefaultsToml,
+    defaults: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
     modes: BTreeMap<Spanned<String>, ModeToml>,
     #[serde(default)]
@@ -38,22 +41,6 @@ struct CorridorToml {
     aliases: Vec<String>,
     description: Option<String>,
     source: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct DefaultsToml {
-    value_of_time_usd_per_teu_h: Option<Spanned<f64>>,
-    wait_factor: Option<Spanned<f64>>,
-    mode_change_h: Option<Spanned<f64>>,
-    mode_change_usd: Option<Spanned<f64>>,
-    gauge_change_h: Option<Spanned<f64>>,
-    gauge_change_usd: Option<Spanned<f64>>,
-    border_h: Option<Spanned<f64>>,
-    border_usd: Option<Spanned<f64>>,
-    border_exit_h: Option<Spanned<f64>>,
-    border_exit_usd: Option<Spanned<f64>>,
-    headway_h: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -176,27 +163,26 @@ pub(crate) fn parse(file: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>)
     meta.version = parsed.version.unwrap_or_default();
     meta.description = parsed.description.unwrap_or_default();
 
-    let d = &parsed.defaults;
     let nn = NumberRange::NonNegative;
-    meta.defaults.value_of_time_usd_per_teu_h = check.number(
-        "value_of_time_usd_per_teu_h",
-        &d.value_of_time_usd_per_teu_h,
-        nn,
-        meta.defaults.value_of_time_usd_per_teu_h,
-    );
-    meta.defaults.wait_factor =
-        check.number("wait_factor", &d.wait_factor, nn, meta.defaults.wait_factor);
-    meta.defaults.transfers = Transfers {
-        mode_change_h: check.number("mode_change_h", &d.mode_change_h, nn, 0.0),
-        mode_change_usd: check.number("mode_change_usd", &d.mode_change_usd, nn, 0.0),
-        gauge_change_h: check.number("gauge_change_h", &d.gauge_change_h, nn, 0.0),
-        gauge_change_usd: check.number("gauge_change_usd", &d.gauge_change_usd, nn, 0.0),
-        border_h: check.number("border_h", &d.border_h, nn, 0.0),
-        border_usd: check.number("border_usd", &d.border_usd, nn, 0.0),
-        border_exit_h: check.number("border_exit_h", &d.border_exit_h, nn, 0.0),
-        border_exit_usd: check.number("border_exit_usd", &d.border_exit_usd, nn, 0.0),
-        headway_h: check.number("headway_h", &d.headway_h, nn, 0.0),
-    };
+    let mut defaults: Vec<_> = parsed.defaults.iter().collect();
+    defaults.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in defaults {
+        match default_slot(&mut meta.defaults, key.get_ref()) {
+            Some(slot) => *slot = check.number(key.get_ref(), &Some(value.clone()), nn, *slot),
+            None => {
+                let keys = ["value_of_time_usd_per_teu_h", "wait_factor"]
+                    .into_iter()
+                    .chain(Transfers::FIELDS.iter().map(|field| field.name));
+                check.diagnostics.push(
+                    Diagnostic::error(DiagnosticKind::BadToml, file, "unknown key")
+                        .at(line_of(text, key.span().start))
+                        .column("defaults")
+                        .value(key.get_ref())
+                        .expected(format!("one of {}", keys.collect::<Vec<_>>().join(", "))),
+                );
+            }
+        }
+    }
 
     for (name, mode_toml) in &parsed.modes {
         let Some(mode) = Mode::parse(name.get_ref()) else {
@@ -270,6 +256,18 @@ pub(crate) fn parse(file: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>)
     meta
 }
 
+/// The value a `[defaults]` key sets, `None` for an unknown key.
+fn default_slot<'d>(defaults: &'d mut Defaults, key: &str) -> Option<&'d mut f64> {
+    match key {
+        "value_of_time_usd_per_teu_h" => Some(&mut defaults.value_of_time_usd_per_teu_h),
+        "wait_factor" => Some(&mut defaults.wait_factor),
+        _ => Transfers::FIELDS
+            .iter()
+            .find(|field| field.name == key)
+            .map(|field| (field.get_mut)(&mut defaults.transfers)),
+    }
+}
+
 /// Writes `meta` as a `network.toml` that [`parse`] reads back to an equal value.
 pub(crate) fn write(meta: &Meta) -> String {
     let mut root = toml::Table::new();
@@ -280,20 +278,13 @@ pub(crate) fn write(meta: &Meta) -> String {
     let d = &meta.defaults;
     let t = &d.transfers;
     let mut defaults = toml::Table::new();
-    for (key, value) in [
-        ("value_of_time_usd_per_teu_h", d.value_of_time_usd_per_teu_h),
-        ("wait_factor", d.wait_factor),
-        ("mode_change_h", t.mode_change_h),
-        ("mode_change_usd", t.mode_change_usd),
-        ("gauge_change_h", t.gauge_change_h),
-        ("gauge_change_usd", t.gauge_change_usd),
-        ("border_h", t.border_h),
-        ("border_usd", t.border_usd),
-        ("border_exit_h", t.border_exit_h),
-        ("border_exit_usd", t.border_exit_usd),
-        ("headway_h", t.headway_h),
-    ] {
-        defaults.insert(key.into(), value.into());
+    defaults.insert(
+        "value_of_time_usd_per_teu_h".into(),
+        d.value_of_time_usd_per_teu_h.into(),
+    );
+    defaults.insert("wait_factor".into(), d.wait_factor.into());
+    for field in Transfers::FIELDS {
+        defaults.insert(field.name.into(), (field.get)(t).into());
     }
     root.insert("defaults".into(), defaults.into());
     let mut modes = toml::Table::new();

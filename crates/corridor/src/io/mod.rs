@@ -13,19 +13,18 @@ mod table;
 
 use std::path::Path;
 
+pub use crate::model::{GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
 pub use demand::{DEMAND_COLUMNS, read_demands};
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, Severity};
 pub use export::{
     csv_error, place_properties, write_geojson, write_legs_csv, write_network_toml,
     write_nodes_csv, write_places_csv,
 };
-pub use load::{
-    GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM, LEG_COLUMNS, Loaded, NODE_COLUMNS, Source,
-    Sources, load,
-};
+pub use load::{LEG_COLUMNS, Loaded, NODE_COLUMNS, Source, Sources, load};
 pub use meta_toml::FORMAT_VERSION;
 pub use output::{OutputError, write_file, write_network_dir};
 
+pub(crate) use load::{leg_from_cells, place_from_cells};
 pub(crate) use meta_toml::line_of;
 pub(crate) use table::not_utf8;
 

@@ -8,7 +8,7 @@
 use csv::{ByteRecord, ReaderBuilder};
 
 use super::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::model::{MAX_QUANTITY, MIN_SPEED_KMH};
+pub(crate) use crate::model::NumberRange;
 
 /// The header of a table: where each known column sits.
 pub(crate) struct Header<'a> {
@@ -176,6 +176,32 @@ pub(crate) fn read_chunks<A: Send>(
     }
     parsed.into_iter().for_each(take);
     true
+}
+
+/// Parses one row given as the cells of the known columns (`cells[i]` is column
+/// `known[i]`; an empty cell is an absent value), located at `file:line`: for rows
+/// written in another format, such as a scenario's `[[add_node]]` entries.
+pub(crate) fn parse_cells<T>(
+    file: &str,
+    known: &'static [&'static str],
+    line: u64,
+    cells: &[&str],
+    parse: impl FnOnce(&Row<'_, '_>, &mut Vec<Diagnostic>) -> T,
+) -> (T, Vec<Diagnostic>) {
+    let header = Header {
+        file,
+        names: known,
+        indices: (0..known.len()).map(Some).collect(),
+        width: known.len(),
+    };
+    let row = Row {
+        header: &header,
+        record: Record::Text(cells),
+        line,
+    };
+    let mut diagnostics = Vec::new();
+    let value = parse(&row, &mut diagnostics);
+    (value, diagnostics)
 }
 
 /// Bytes at the start of a table checked for UTF-8 before anything else.
@@ -503,6 +529,12 @@ impl Row<'_, '_> {
             .column(self.name(col))
     }
 
+    /// An error for a broken rule, located at this row and column.
+    pub(crate) fn broken(&self, col: usize, broken: crate::model::Broken) -> Diagnostic {
+        self.error(broken.kind, col, broken.message)
+            .expected(broken.expected)
+    }
+
     /// A warning located at this row.
     pub(crate) fn warning(&self, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(kind, self.header.file, message).at(self.line)
@@ -582,33 +614,6 @@ fn trim(text: &str) -> &str {
     }
 }
 
-/// Which numbers a column accepts.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum NumberRange {
-    /// `[0, MAX_QUANTITY]`.
-    NonNegative,
-    /// A speed: `[MIN_SPEED_KMH, MAX_QUANTITY]`.
-    Speed,
-    /// `[min, max]` inclusive.
-    Between(f64, f64),
-}
-
-impl NumberRange {
-    /// The accepted numbers, inclusive.
-    fn bounds(self) -> (f64, f64) {
-        match self {
-            NumberRange::NonNegative => (0.0, MAX_QUANTITY),
-            NumberRange::Speed => (MIN_SPEED_KMH, MAX_QUANTITY),
-            NumberRange::Between(min, max) => (min, max),
-        }
-    }
-
-    pub(crate) fn describe(self) -> String {
-        let (min, max) = self.bounds();
-        format!("a number from {min} to {max}")
-    }
-}
-
 /// A number written as digits with at most one decimal point and at most 15 digits
 /// (most cells), without the general parser: the digits as an integer divided by a
 /// power of ten, both exact in `f64`, is the correctly rounded value `str::parse` gives.
@@ -648,25 +653,7 @@ pub(crate) fn parse_number(
             .parse()
             .map_err(|_| (DiagnosticKind::BadNumber, "not a number"))?,
     };
-    if !value.is_finite() {
-        return Err((DiagnosticKind::NotFinite, "number is not finite"));
-    }
-    let (min, max) = range.bounds();
-    match range {
-        NumberRange::NonNegative if value < 0.0 => {
-            Err((DiagnosticKind::Negative, "number is negative"))
-        }
-        NumberRange::Speed if value <= 0.0 => {
-            Err((DiagnosticKind::Negative, "number must be greater than zero"))
-        }
-        NumberRange::NonNegative | NumberRange::Speed if value > max => {
-            Err((DiagnosticKind::OutOfRange, "number is too large"))
-        }
-        _ if !(min..=max).contains(&value) => {
-            Err((DiagnosticKind::OutOfRange, "number is out of range"))
-        }
-        _ => Ok(value),
-    }
+    range.check(value)
 }
 
 #[cfg(test)]

@@ -1,17 +1,28 @@
-//! The network model: places, legs, modes, transfers and the validated [`Network`].
+//! The network model: places, legs, modes, transfers, the validated [`Network`] and the
+//! [`NetworkBuilder`] that makes one from values.
 //!
-//! A [`Network`] is immutable once built: the loaders in [`crate::io`] validate the data
-//! and hand over only values whose invariants hold (ids unique, endpoints resolved,
-//! numbers finite and non-negative, coordinates in range).
+//! A [`Network`] is immutable once built. [`NetworkBuilder::build`] checks values with
+//! the rules of the data format (ids unique, endpoints resolved, numbers finite,
+//! non-negative and within [`MAX_QUANTITY`], coordinates in range, legs not shorter than
+//! the great-circle distance between their ends); the CSV reader in [`crate::io`] checks
+//! cells with the same rules as it parses them, so its messages carry file and line.
 
+mod builder;
+mod check;
 mod lookup;
 mod meta;
 mod network;
 
+pub use builder::{BuildError, Finding, NetworkBuilder, NewLeg, NewPlace, Subject};
+pub(crate) use check::{
+    Broken, CorridorTable, GAUGE_MM, Interner, LATITUDE, LONGITUDE, NumberRange, check_ends,
+    check_great_circle, check_id, close_ids, whole_gauge,
+};
+pub use check::{DiagnosticKind, GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
 pub use meta::{CorridorInfo, CustomsUnion, Defaults, Meta, ModeDefaults};
-pub(crate) use network::IdIndex;
 pub use network::{CorridorSummary, Network};
+pub(crate) use network::{IdIndex, PlaceFinder};
 
 use std::fmt;
 use std::sync::Arc;
@@ -279,43 +290,63 @@ impl Coord {
     }
 }
 
-/// Time and money charged at a place when freight changes mode, gauge or country there,
-/// or waits for a scheduled departure. Values are per TEU.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Transfers {
-    /// Hours to move freight between two modes here.
-    pub mode_change_h: f64,
-    /// USD per TEU to move freight between two modes here.
-    pub mode_change_usd: f64,
-    /// Hours to change rail gauge here.
-    pub gauge_change_h: f64,
-    /// USD per TEU to change rail gauge here.
-    pub gauge_change_usd: f64,
-    /// Dwell hours when freight enters this place's country here.
-    pub border_h: f64,
-    /// Fees in USD per TEU when freight enters this place's country here.
-    pub border_usd: f64,
-    /// Dwell hours when freight leaves this place's country here.
-    pub border_exit_h: f64,
-    /// Fees in USD per TEU when freight leaves this place's country here.
-    pub border_exit_usd: f64,
-    /// Hours between scheduled departures from here (for legs without their own headway).
-    pub headway_h: f64,
+/// Declares [`Transfers`] and [`Transfers::FIELDS`] from one list, so the nine fields
+/// are named once for the struct, the `nodes.csv` columns, the `network.toml` defaults,
+/// the exporters and the builder's checks.
+macro_rules! transfers {
+    ($($(#[doc = $doc:literal])+ $field:ident,)+) => {
+        /// Time and money charged at a place when freight changes mode, gauge or country
+        /// there, or waits for a scheduled departure. Values are per TEU.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct Transfers {
+            $($(#[doc = $doc])+ pub $field: f64,)+
+        }
+
+        impl Transfers {
+            /// All zero: nothing is charged.
+            pub const ZERO: Transfers = Transfers { $($field: 0.0,)+ };
+
+            /// Every field with its name in files (`nodes.csv` columns, `network.toml`
+            /// `[defaults]` keys, JSON properties), in declaration order.
+            pub(crate) const FIELDS: &[TransferField] = &[$(TransferField {
+                name: stringify!($field),
+                get: |t| t.$field,
+                get_mut: |t| &mut t.$field,
+            },)+];
+        }
+    };
 }
 
-impl Transfers {
-    /// All zero: nothing is charged.
-    pub const ZERO: Transfers = Transfers {
-        mode_change_h: 0.0,
-        mode_change_usd: 0.0,
-        gauge_change_h: 0.0,
-        gauge_change_usd: 0.0,
-        border_h: 0.0,
-        border_usd: 0.0,
-        border_exit_h: 0.0,
-        border_exit_usd: 0.0,
-        headway_h: 0.0,
-    };
+transfers! {
+    /// Hours to move freight between two modes here.
+    mode_change_h,
+    /// USD per TEU to move freight between two modes here.
+    mode_change_usd,
+    /// Hours to change rail gauge here.
+    gauge_change_h,
+    /// USD per TEU to change rail gauge here.
+    gauge_change_usd,
+    /// Dwell hours when freight enters this place's country here.
+    border_h,
+    /// Fees in USD per TEU when freight enters this place's country here.
+    border_usd,
+    /// Dwell hours when freight leaves this place's country here.
+    border_exit_h,
+    /// Fees in USD per TEU when freight leaves this place's country here.
+    border_exit_usd,
+    /// Hours between scheduled departures from here (for legs without their own headway).
+    headway_h,
+}
+
+/// One field of [`Transfers`]: its name in files and how to read and write it.
+#[derive(Clone, Copy)]
+pub(crate) struct TransferField {
+    /// The column, key and property name (`border_exit_usd`).
+    pub(crate) name: &'static str,
+    /// Reads the field.
+    pub(crate) get: fn(&Transfers) -> f64,
+    /// Writes the field.
+    pub(crate) get_mut: fn(&mut Transfers) -> &mut f64,
 }
 
 /// A place: city, port, terminal, border crossing, dry port, junction or sea waypoint.

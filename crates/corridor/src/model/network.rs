@@ -11,8 +11,8 @@ use crate::spatial::SpatialIndex;
 
 /// A validated multimodal network: places, legs, corridor tags and defaults.
 ///
-/// Build one with [`crate::io::load_dir`], [`crate::io::load`] or
-/// [`crate::builtin::network`]. Holding a `Network` means its invariants hold: ids are
+/// Build one with [`super::NetworkBuilder`], [`crate::io::load_dir`], [`crate::io::load`]
+/// or [`crate::builtin::network`]. Holding a `Network` means its invariants hold: ids are
 /// unique, leg endpoints exist and differ, every number is finite and non-negative,
 /// coordinates are in range, and legs are not shorter than the great-circle distance
 /// between their ends.
@@ -242,6 +242,55 @@ impl Network {
             self.corridors.clone(),
         )
     }
+}
+
+/// Finds places by id for a run of legs, guessing first where a numbered id
+/// sits. Large networks often number their places in file order (`n1`, `n2`, …) and a
+/// leg's ends are usually near each other in that order, so the place with id
+/// `prefix + k` is often at index `k + delta`, with the `delta` of the last numbered id
+/// found. A guess is checked against the place's id, so it never changes a result; it
+/// saves a lookup in the id index, which on large networks is a cache miss, while the
+/// guessed place is near the places just used. After a few wrong guesses in a row it
+/// stops guessing.
+#[derive(Default)]
+pub(crate) struct PlaceFinder {
+    delta: Option<i64>,
+    wrong: u32,
+}
+
+impl PlaceFinder {
+    const WRONG_GUESSES: u32 = 16;
+
+    /// The place of `places` (indexed by `ids`) with this id, if any.
+    pub(crate) fn find(&mut self, places: &[Place], ids: &IdIndex, id: &str) -> Option<PlaceId> {
+        let number = trailing_number(id);
+        if let (Some(number), Some(delta)) = (number, self.delta)
+            && self.wrong < Self::WRONG_GUESSES
+        {
+            if let Ok(index) = usize::try_from(number + delta)
+                && let Some(place) = places.get(index)
+                && *place.id == *id
+            {
+                self.wrong = 0;
+                return Some(PlaceId(index as u32));
+            }
+            self.wrong += 1;
+        }
+        let found = ids.get(places, id)?;
+        if let Some(number) = number {
+            self.delta = Some(i64::from(found.0) - number);
+        }
+        Some(found)
+    }
+}
+
+/// The number an id ends with (at most 15 digits), if any.
+fn trailing_number(id: &str) -> Option<i64> {
+    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    id[id.len() - digits..].parse().ok()
 }
 
 /// Places by id: a hash table of place indices whose keys are the places' own ids, so

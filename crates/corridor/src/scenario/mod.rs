@@ -23,10 +23,10 @@ pub use sweep::{
     draw, draw_into, sweep, sweep_matrix,
 };
 
-use crate::io::{self, Diagnostic, DiagnosticKind, LoadError, Source, Sources};
+use crate::io::{self, Diagnostic, DiagnosticKind, LoadError};
 use crate::model::{
-    CorridorId, Country, Leg, LegId, LookupError, MAX_QUANTITY, Mode, Network, Place, PlaceId,
-    Status, fold,
+    CorridorId, Country, Leg, LegId, LookupError, MAX_QUANTITY, Mode, Network, NetworkBuilder,
+    Place, PlaceId, Status, Subject, fold,
 };
 
 /// An uncertain quantity resolved against a network.
@@ -503,101 +503,72 @@ fn resolve(
     }
 }
 
-/// Adds the `[[add_node]]` and `[[add_leg]]` entries by writing the network and the new
-/// rows as CSV and loading them again, so new rows get exactly the checks of the data
-/// format. Errors in new rows are reported at their scenario entry.
+/// Adds the `[[add_node]]` and `[[add_leg]]` entries through a [`NetworkBuilder`]
+/// holding the network: each entry's cells are checked as a row of the data format is,
+/// the new network as any built one. Errors are reported at their scenario entry.
 fn add(network: &Network, scenario: &ScenarioFile) -> Result<Network, LoadError> {
+    let file = &scenario.file;
     let mut errors = Vec::new();
-    let mut text = |columns: &[&str],
-                    write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>,
-                    entries: &[Entry<Vec<(String, String)>>]| {
-        let mut bytes = Vec::new();
-        let _ = write(&mut bytes);
-        let existing = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        for entry in entries {
-            for (key, _) in &entry.value {
-                if !columns.contains(&key.as_str()) {
-                    errors.push(
-                        Diagnostic::error(
-                            DiagnosticKind::BadToml,
-                            &scenario.file,
-                            "unknown column",
-                        )
+    let mut unknown = |columns: &[&str], entry: &Entry<Vec<(String, String)>>| {
+        for (key, _) in &entry.value {
+            if !columns.contains(&key.as_str()) {
+                errors.push(
+                    Diagnostic::error(DiagnosticKind::BadToml, file, "unknown column")
                         .at(entry.line)
                         .column(key)
                         .expected(format!("one of {}", columns.join(", "))),
-                    );
-                }
+                );
             }
-            let record: Vec<&str> = columns
-                .iter()
-                .map(|c| {
-                    entry
-                        .value
-                        .iter()
-                        .find(|(k, _)| k == c)
-                        .map_or("", |(_, v)| v.as_str())
-                })
-                .collect();
-            let _ = writer.write_record(record);
         }
-        bytes.extend(writer.into_inner().unwrap_or_default());
-        (bytes, existing)
     };
-    let (nodes, node_lines) = text(
-        io::NODE_COLUMNS,
-        &|out| io::write_nodes_csv(network, out),
-        &scenario.add_node,
-    );
-    let (legs, leg_lines) = text(
-        io::LEG_COLUMNS,
-        &|out| io::write_legs_csv(network, out),
-        &scenario.add_leg,
-    );
-    let mut toml = Vec::new();
-    let _ = io::write_network_toml(network, &mut toml);
-    if !errors.is_empty() {
-        return Err(LoadError {
+    for entry in &scenario.add_node {
+        unknown(io::NODE_COLUMNS, entry);
+    }
+    for entry in &scenario.add_leg {
+        unknown(io::LEG_COLUMNS, entry);
+    }
+    let mut builder = NetworkBuilder::from_network(network);
+    // The scenario line of each place and leg added.
+    let (mut place_lines, mut leg_lines) = (Vec::new(), Vec::new());
+    for entry in &scenario.add_node {
+        match io::place_from_cells(file, entry.line, &entry.value, network.meta()) {
+            Ok(place) => {
+                builder.add_place(place);
+                place_lines.push(entry.line);
+            }
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    for entry in &scenario.add_leg {
+        match io::leg_from_cells(file, entry.line, &entry.value) {
+            Ok(leg) => {
+                builder.add_leg(leg);
+                leg_lines.push(entry.line);
+            }
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    let built = builder.build();
+    if let Err(error) = &built {
+        let (places, legs) = (network.places().len(), network.legs().len());
+        for finding in &error.findings {
+            let line = match finding.subject {
+                Subject::Place { index, .. } => index
+                    .checked_sub(places)
+                    .and_then(|i| place_lines.get(i).copied()),
+                Subject::Leg { index, .. } => index
+                    .checked_sub(legs)
+                    .and_then(|i| leg_lines.get(i).copied()),
+                Subject::Meta => None,
+            };
+            errors.push(Diagnostic::from_finding(finding.clone(), file, line));
+        }
+    }
+    match built {
+        Ok(network) if errors.is_empty() => Ok(network),
+        _ => Err(LoadError {
             errors,
             warnings: Vec::new(),
-        });
-    }
-    let names = ("nodes.csv", "legs.csv");
-    let loaded = io::load(Sources {
-        nodes: Source {
-            name: names.0,
-            bytes: &nodes,
-        },
-        legs: Source {
-            name: names.1,
-            bytes: &legs,
-        },
-        network_toml: Some(Source {
-            name: "network.toml",
-            bytes: &toml,
         }),
-    });
-    loaded.map(|l| l.network).map_err(|error| {
-        // Rows after the exported ones are scenario entries: report them there.
-        let relocate = |mut d: Diagnostic| {
-            let (entries, existing) = if d.file == names.0 {
-                (&scenario.add_node, node_lines)
-            } else {
-                (&scenario.add_leg, leg_lines)
-            };
-            let row = d.line.unwrap_or(0).saturating_sub(existing + 1) as usize;
-            if let Some(entry) = entries.get(row) {
-                d.line = Some(entry.line);
-            }
-            d.file = scenario.file.clone();
-            d
-        };
-        LoadError {
-            errors: error.errors.into_iter().map(relocate).collect(),
-            warnings: Vec::new(),
-        }
-    })
+    }
 }
