@@ -106,7 +106,7 @@ pub(crate) fn failure_named(error: Error, name: impl Fn(&str) -> String) -> Fail
             Failure::usage(format!("error: {}: {message}", name(field)))
         }
         Error::NoRoute { .. } => Failure::new(Exit::NoRoute, format!("error: {error}")),
-        Error::Data(e) => Failure::new(Exit::Data, format!("error: {e}")),
+        Error::Data(_) | Error::Build(_) => Failure::new(Exit::Data, format!("error: {error}")),
         Error::TooLarge(_) => Failure::new(Exit::Failure, format!("error: {error}")),
     }
 }

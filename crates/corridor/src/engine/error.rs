@@ -40,6 +40,9 @@ pub enum Error {
     /// file, line and column).
     #[error("{0}")]
     Data(#[from] LoadError),
+    /// A network built from values was refused (every problem by place or leg id).
+    #[error("{0}")]
+    Build(#[from] crate::model::BuildError),
     /// The answer would be too large to compute (a Pareto set over the label limit).
     #[error("{0}")]
     TooLarge(String),
@@ -68,7 +71,7 @@ impl Error {
             },
             Error::Invalid { .. } => "bad_parameter",
             Error::NoRoute { .. } => "no_route",
-            Error::Data(_) => "bad_data",
+            Error::Data(_) | Error::Build(_) => "bad_data",
             Error::TooLarge(_) => "too_large",
         }
     }

@@ -65,6 +65,26 @@ impl Engine {
         Engine::shared(Arc::new(network))
     }
 
+    /// An engine over a network built from values (see [`crate::NetworkBuilder`]).
+    ///
+    /// ```
+    /// use corridor::{Coord, Engine, Mode, NetworkBuilder, NewLeg, NewPlace, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let mut builder = NetworkBuilder::new(corridor::Meta::default());
+    /// builder
+    ///     .add_place(NewPlace::new("a", Coord { lat: 40.0, lon: 60.0 }))
+    ///     .add_place(NewPlace::new("b", Coord { lat: 40.0, lon: 61.0 }))
+    ///     .add_leg(NewLeg::new("a", "b", Mode::Rail, 100.0));
+    /// let engine = Engine::from_builder(builder)?;
+    /// let route = engine.route(&RouteRequest::new("a", "b"))?;
+    /// assert_eq!(route.totals.distance_km, 100.0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_builder(builder: crate::NetworkBuilder) -> Result<Engine, Error> {
+        Ok(Engine::new(builder.build()?))
+    }
+
     /// An engine over a network already shared.
     pub fn shared(network: Arc<Network>) -> Engine {
         Engine {
