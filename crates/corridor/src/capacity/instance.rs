@@ -149,6 +149,7 @@ impl<'g, 'n> Instance<'g, 'n> {
     }
 
     /// The leg or place a group limits.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by the reference LP
     pub fn limit(&self, group: Group) -> Limit {
         self.limits[group.0 as usize]
     }
@@ -176,11 +177,13 @@ impl<'g, 'n> Instance<'g, 'n> {
     }
 
     /// The groups each unit of flow on `arc` of commodity `k` loads.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by the reference LP
     pub(crate) fn arc_groups(&self, arc: &FlowArc) -> impl Iterator<Item = Group> {
         arc.leg_group.into_iter().chain(arc.place_group)
     }
 
     /// The load of every group under `solution`, in group order.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by the reference LP
     pub fn loads(&self, solution: &Solution) -> Vec<(Group, f64)> {
         let mut loads = vec![0.0; self.limits.len()];
         for (k, commodity) in self.commodities.iter().enumerate() {

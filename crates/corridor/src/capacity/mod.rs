@@ -8,24 +8,39 @@
 //! that can be delivered within the capacities, then the cheapest way (by the profile's
 //! objective) to deliver exactly that volume. One origin–destination pair is a
 //! min-cost-flow problem, solved by successive shortest paths on the state graph
-//! ([`mcf`]); several pairs sharing capacities form a multi-commodity flow problem,
+//! (`mcf`); several pairs sharing capacities form a multi-commodity flow problem,
 //! solved as a path-based linear program by column generation with Dijkstra pricing
-//! ([`colgen`], good_lp with the pure-Rust microlp simplex for the small master
-//! problems). [`lp`] states the same problem as one arc-based linear program; it is
-//! slower and serves as an independent reference in the tests.
+//! (`colgen`, good_lp with the pure-Rust microlp simplex for the small master
+//! problems). With the `internals` feature, `lp` states the same problem as one arc-based
+//! linear program (slower; an independent reference in the tests) and `dimacs` writes it
+//! for other solvers.
 
+// The solvers and the reference formulations are internals: public only with the
+// `internals` feature, for the repository's tests and benchmarks (embedders call
+// [`allocate`]).
+#[cfg(feature = "internals")]
 pub mod colgen;
+#[cfg(not(feature = "internals"))]
+mod colgen;
 mod decompose;
+#[cfg(feature = "internals")]
 pub mod dimacs;
 mod instance;
+#[cfg(feature = "internals")]
 pub mod lp;
+#[cfg(feature = "internals")]
 pub mod mcf;
+#[cfg(not(feature = "internals"))]
+mod mcf;
 
 use crate::graph::{DirLeg, Graph};
 pub use crate::model::Demand;
 use crate::model::{MAX_QUANTITY, Network, PlaceId};
 use crate::route::{Query, Route};
 
+#[cfg(not(feature = "internals"))]
+use instance::{Group, Instance};
+#[cfg(feature = "internals")]
 pub use instance::{Group, Instance, Solution};
 
 /// Where a capacity limit sits.

@@ -21,6 +21,9 @@ pub use compare::{Comparison, CorridorRoute, Unserved, UnservedCorridor, compare
 pub use diagnose::{Blocker, diagnose};
 pub use matrix::{Cell, Matrix, MatrixRows, OneToAll, matrix, one_to_all, one_to_all_weights};
 pub use pareto::{MAX_LABELS, ParetoError, pareto};
+#[cfg(not(feature = "internals"))]
+pub(crate) use reorder::{ReorderScratch, ReorderedRows};
+#[cfg(feature = "internals")]
 pub use reorder::{ReorderScratch, ReorderedRows};
 pub use shortest::shortest;
 

@@ -98,6 +98,7 @@ impl ReorderedRows {
     }
 
     /// The origins, in the order given to [`ReorderedRows::new`].
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
     pub fn origins(&self) -> &[PlaceId] {
         &self.origins
     }

@@ -381,7 +381,7 @@ impl Histogram {
 /// histograms, within [`MATRIX_PERCENTILE_ACCURACY`] of the nearest-rank value, so
 /// memory stays O(pairs × spread), not O(pairs × samples). The result does not depend on the number of
 /// threads. `progress` is called once per finished draw. O(samples × (copy + compile +
-/// places × one-to-all search)); the searches are [`ReorderedRows`] scans in the order
+/// places × one-to-all search)); the searches are `route::ReorderedRows` scans in the order
 /// Dijkstra settles the states on the undrawn network, exact, and equal to Dijkstra's
 /// routes except possibly among routes of equal weight.
 pub fn sweep_matrix(
