@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
-use corridor::capacity::{self, Allocation, Limit};
+use corridor::capacity::{self, Allocation};
 use corridor::engine::FlowView;
+use corridor::engine::limit_text;
 use corridor::engine::view::objective_unit;
 use corridor::io::{Source, read_demands};
 use corridor::{Graph, Network, Objective};
@@ -110,18 +111,7 @@ fn write_table(
         "more TEU/yr>",
     ]);
     for s in &allocation.saturated {
-        let label = match s.at {
-            Limit::Leg(dir) => {
-                let (from, to) = dir.ends(network);
-                format!(
-                    "{} → {} ({})",
-                    network.place(from).name,
-                    network.place(to).name,
-                    network.leg(dir.leg()).mode
-                )
-            }
-            Limit::Place(place) => network.place(place).name.to_string(),
-        };
+        let label = limit_text(network, s.at);
         table.row(vec![
             label,
             grouped(s.capacity_teu_per_year),

@@ -28,22 +28,7 @@ pub fn limit_text(network: &Network, at: Limit) -> String {
     }
 }
 
-/// Thousands separators for quantities shown to people: 12345.6 → 12,346.
-pub fn grouped(value: f64) -> String {
-    let rounded = value.round();
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if rounded < 0.0 {
-        out.insert(0, '-');
-    }
-    out
-}
+pub use crate::model::grouped;
 
 /// The bottleneck for people: `Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
 pub fn bottleneck_text(network: &Network, route: &Route) -> String {

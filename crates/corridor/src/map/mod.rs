@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 pub use world::{CountryShape, World};
 
 use crate::graph::TransferKind;
-use crate::model::{Coord, Mode, Network, PlaceId, Status};
+use crate::model::{Coord, Mode, Network, PlaceId, Status, grouped};
 use crate::route::Route;
 use project::{Albers, Bounds};
 
@@ -72,18 +72,6 @@ fn num(value: f64) -> String {
     } else {
         text.to_owned()
     }
-}
-
-fn grouped(value: f64) -> String {
-    let digits = format!("{}", value.round().abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Points along the great circle between two places, every ~150 km.

@@ -420,3 +420,21 @@ pub struct Demand {
     /// Volume in TEU per year.
     pub volume_teu_per_year: f64,
 }
+
+/// A quantity for people: rounded to a whole number, thousands separated by commas
+/// (`12345.6` → `12,346`, `-1500` → `-1,500`).
+pub fn grouped(value: f64) -> String {
+    let rounded = value.round();
+    let digits = format!("{}", rounded.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}

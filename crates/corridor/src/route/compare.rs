@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::{Blocker, Query, Route, diagnose, shortest};
 use crate::graph::{Graph, Profile};
-use crate::model::{CorridorId, Network, PlaceId, Status};
+use crate::model::{CorridorId, Network, PlaceId, Status, grouped};
 
 /// The best route restricted to one corridor.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,7 +52,7 @@ impl Unserved {
                     Some((place, km)) => format!(
                         "its legs do not link {from} and {to}: from {from} they reach as far as {} ({} km from {to})",
                         network.place(*place).name,
-                        thousands(*km)
+                        grouped(km.max(0.0))
                     ),
                     None => format!(
                         "its legs do not link {from} and {to}: none can be reached from {from} without crossing a border on another corridor's leg"
@@ -195,17 +195,4 @@ fn nearest_reached(network: &Network, graph: &Graph<'_>, query: &Query) -> Optio
         );
     }
     best
-}
-
-/// `12,345`: kilometres rounded, with thousands separated.
-fn thousands(km: f64) -> String {
-    let digits = format!("{:.0}", km.max(0.0));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
