@@ -46,8 +46,8 @@
 //!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
 //! 7. [`engine`] — the front door above: requests, errors, the JSON contract.
 //!
-//! [`map`] draws routes over country outlines as SVG; [`spatial`] holds the R*-tree
-//! behind coordinate lookup; [`synthetic`] generates seeded road-like networks.
+//! [`map`] draws routes over country outlines as SVG; a private R*-tree (`spatial`) serves
+//! coordinate lookup; [`synthetic`] generates seeded road-like networks.
 #![warn(missing_docs)]
 
 pub mod builtin;
@@ -59,7 +59,7 @@ pub mod map;
 pub mod model;
 pub mod route;
 pub mod scenario;
-pub mod spatial;
+mod spatial;
 pub mod synthetic;
 
 pub use engine::{DemandRow, Engine, Error, FlowRequest, MatrixRequest, RouteRequest};
