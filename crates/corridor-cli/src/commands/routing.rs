@@ -1,6 +1,6 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
-use corridor::engine::explain_no_route;
+use corridor::engine::no_route_error;
 use corridor::{Error, Mode, Network, Objective, Profile, Query, RouteRequest};
 
 use crate::args::{By, RoutingArgs};
@@ -83,11 +83,7 @@ pub(crate) fn query(
 /// restriction where its legs stop, for a volume the legs and places whose capacity is
 /// short.
 pub(crate) fn no_route(network: &Network, profile: &Profile, query: &Query) -> Failure {
-    failure(Error::NoRoute {
-        from: network.describe(query.from),
-        to: network.describe(query.to),
-        reason: explain_no_route(network, profile, query),
-    })
+    failure(no_route_error(network, profile, query))
 }
 
 /// A library error as the CLI reports it: bad request values and places are usage

@@ -1,10 +1,20 @@
 //! Why a request has no route, in words a planner reads.
 
+use super::Error;
 use crate::capacity;
 use crate::graph::{Graph, Profile};
 pub use crate::map::describe::{grouped, limit_text};
 use crate::model::Network;
 use crate::route::{self, Blocker, Query, Unserved};
+
+/// The [`Error::NoRoute`] for `query` under `profile`, with [`explain_no_route`]'s reason.
+pub fn no_route_error(network: &Network, profile: &Profile, query: &Query) -> Error {
+    Error::NoRoute {
+        from: network.describe(query.from),
+        to: network.describe(query.to),
+        reason: explain_no_route(network, profile, query),
+    }
+}
 
 /// Why `profile` has no route for `query` (never empty): the constraints that each cut
 /// the pair off ([`route::diagnose`]); for a corridor restriction where the corridor's

@@ -28,7 +28,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 pub use error::Error;
-pub use explain::{explain_no_route, grouped, limit_text};
+pub use explain::{explain_no_route, grouped, limit_text, no_route_error};
 pub use request::{
     CH_FROM_ORIGINS, DemandRow, FlowRequest, MatrixRequest, RouteRequest, sweep_places,
 };
@@ -515,11 +515,7 @@ impl Engine {
 
     /// The "no route" error for a query, with the reason.
     pub fn no_route(&self, profile: &Profile, query: &Query) -> Error {
-        Error::NoRoute {
-            from: self.network.describe(query.from),
-            to: self.network.describe(query.to),
-            reason: explain_no_route(&self.network, profile, query),
-        }
+        no_route_error(&self.network, profile, query)
     }
 }
 

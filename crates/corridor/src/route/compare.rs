@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::{Blocker, Query, Route, diagnose, shortest};
 use crate::graph::{Graph, Profile};
-use crate::model::{CorridorId, Network, PlaceId, Status, grouped};
+use crate::model::{CorridorId, Network, PlaceId, grouped};
 
 /// The best route restricted to one corridor.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,11 +20,9 @@ pub struct CorridorRoute {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Unserved {
     /// Constraints of the request that, each lifted alone, would let the corridor serve
-    /// the pair (avoided countries, modes, places, the volume, planned legs, via places).
+    /// the pair (avoided countries, modes, places, the volume, planned or closed legs,
+    /// via places; see [`diagnose`]).
     Blocked(Vec<Blocker>),
-    /// Some of the corridor's legs are closed (by a scenario or in the data); opening
-    /// them would let it serve the pair.
-    Closed,
     /// The corridor's legs, with domestic feeders, do not link the pair. `reach` is the
     /// place nearest to the destination that a route from the origin reaches after using
     /// a leg of the corridor (`None` when none of its legs can be reached), with its
@@ -44,7 +42,6 @@ impl Unserved {
                 .map(|b| b.explain())
                 .collect::<Vec<_>>()
                 .join("; "),
-            Unserved::Closed => "its legs that would link them are closed".to_owned(),
             Unserved::NoLink { reach } => {
                 let from = &network.place(query.from).name;
                 let to = &network.place(query.to).name;
@@ -157,13 +154,6 @@ fn unserved(network: &Network, profile: &Profile, graph: &Graph<'_>, query: &Que
         .collect();
     if !blockers.is_empty() && blockers != [Blocker::Disconnected] {
         return Unserved::Blocked(blockers);
-    }
-    let mut reopened = profile.clone();
-    if !reopened.statuses.contains(&Status::Closed) {
-        reopened.statuses.push(Status::Closed);
-        if shortest(&Graph::new(network, &reopened), query).is_some() {
-            return Unserved::Closed;
-        }
     }
     Unserved::NoLink {
         reach: nearest_reached(network, graph, query),
