@@ -17,7 +17,7 @@ fn root() -> PathBuf {
 }
 
 /// The outputs under contract: name, schema, command line.
-const CASES: [(&str, &str, &[&str]); 9] = [
+pub(crate) const CASES: [(&str, &str, &[&str]); 9] = [
     (
         "route",
         "route",

@@ -19,3 +19,4 @@ mod random;
 mod route;
 mod scenario;
 mod semantics;
+mod serve;

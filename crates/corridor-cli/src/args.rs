@@ -76,6 +76,47 @@ pub enum Command {
     /// Monte Carlo reliability: route many draws of the scenarios' uncertain quantities and
     /// report the spread of door-to-door time and cost
     Sweep(SweepArgs),
+    /// Serve the network over HTTP: the JSON API v1 (the same JSON as --format json), its
+    /// OpenAPI document at /openapi.json, and a planner's web page at /
+    #[command(long_about = SERVE_ABOUT)]
+    Serve(ServeArgs),
+}
+
+const SERVE_ABOUT: &str = "Serve the network over HTTP: the JSON API v1 (the same JSON as --format json), its OpenAPI document at /openapi.json, and a planner's web page at /.
+
+Loads the network once (--data, --scenario) and answers GET/POST /v1/route, /v1/compare, /v1/alternatives, /v1/pareto, /v1/diff, /v1/matrix, /v1/sweep, POST /v1/flow, GET /v1/places, /v1/corridors, /v1/network, /v1/scenarios and /health. Errors are JSON {\"error\": {\"code\", \"message\", \"details\"}}. Requests never name files on the server; a request's scenario is its TOML text.
+
+Computation runs on two pools of --threads workers: one for light requests (routes, comparisons, places), one for heavy ones (matrix, flow, sweep), so heavy work does not starve light work. Beyond the limits below the server answers 413 (too large), 429 (too many heavy requests at once) or 503 (past the time limit). Stops on Ctrl-C or SIGTERM after finishing the requests in flight.";
+
+/// `corridor serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; 0.0.0.0:8080 serves other machines;
+    /// port 0 picks a free port)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Largest request body, bytes
+    #[arg(long, default_value_t = 1_048_576, value_name = "BYTES")]
+    pub max_body_bytes: usize,
+    /// Largest matrix per request, origins × destinations
+    #[arg(long, default_value_t = 250_000, value_name = "CELLS")]
+    pub max_matrix_cells: usize,
+    /// Largest k of /v1/alternatives
+    #[arg(long, default_value_t = 20, value_name = "K")]
+    pub max_k: usize,
+    /// Most draws of one /v1/sweep
+    #[arg(long, default_value_t = 100_000, value_name = "DRAWS")]
+    pub max_samples: usize,
+    /// Most demand rows of one /v1/flow
+    #[arg(long, default_value_t = 10_000, value_name = "ROWS")]
+    pub max_flow_rows: usize,
+    /// Longest a request may take before it is answered 503, seconds
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub time_limit: f64,
+    /// Heavy requests (matrix, flow, sweep) admitted at once, running or queued; more are
+    /// answered 429
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_heavy: usize,
 }
 
 /// `corridor sweep`.

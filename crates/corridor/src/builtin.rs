@@ -14,6 +14,47 @@ const LEGS: &[u8] = include_bytes!("../../../data/eurasia/legs.csv");
 const NETWORK_TOML: &[u8] = include_bytes!("../../../data/eurasia/network.toml");
 const COUNTRIES: &str = include_str!("../../../data/world/countries-110m.json");
 
+/// The scenarios shipped in `data/scenarios/` (documented in `docs/scenarios.md`), as
+/// file name and TOML text, for front ends that offer them (the server's page).
+pub const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "baltic-feeder-reopened.toml",
+        include_str!("../../../data/scenarios/baltic-feeder-reopened.toml"),
+    ),
+    (
+        "border-dwell-halved.toml",
+        include_str!("../../../data/scenarios/border-dwell-halved.toml"),
+    ),
+    (
+        "caspian-ferry-capacity-doubled.toml",
+        include_str!("../../../data/scenarios/caspian-ferry-capacity-doubled.toml"),
+    ),
+    (
+        "cku-railway-opened.toml",
+        include_str!("../../../data/scenarios/cku-railway-opened.toml"),
+    ),
+    (
+        "india-pakistan-trade-reopened.toml",
+        include_str!("../../../data/scenarios/india-pakistan-trade-reopened.toml"),
+    ),
+    (
+        "northern-route-closed.toml",
+        include_str!("../../../data/scenarios/northern-route-closed.toml"),
+    ),
+    (
+        "red-sea-closed.toml",
+        include_str!("../../../data/scenarios/red-sea-closed.toml"),
+    ),
+    (
+        "trans-afghan-railway-built.toml",
+        include_str!("../../../data/scenarios/trans-afghan-railway-built.toml"),
+    ),
+    (
+        "uncertainty.toml",
+        include_str!("../../../data/scenarios/uncertainty.toml"),
+    ),
+];
+
 /// The embedded files, for [`io::load`] (or to export them verbatim).
 pub fn sources() -> Sources<'static> {
     Sources {

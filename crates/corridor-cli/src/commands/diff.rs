@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use corridor::engine::DiffView;
-use corridor::map::MapRoute;
+use corridor::map::Figure;
 use corridor::{Engine, Network, Route};
 
 use super::routing::{failure, request};
@@ -30,31 +30,7 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
         }
         RouteFormat::Table => write_table(baseline.network(), before, changed, after, out)?,
         RouteFormat::Svg => {
-            // Places and legs keep their indices in the changed network (scenarios only
-            // append), so both routes draw on it.
-            let mut drawn = Vec::new();
-            if let Some(r) = before {
-                drawn.push(MapRoute {
-                    label: "baseline".to_owned(),
-                    route: r,
-                });
-            }
-            if let Some(r) = after {
-                drawn.push(MapRoute {
-                    label: "scenario".to_owned(),
-                    route: r,
-                });
-            }
-            let ends = before.or(after).map(|r| (r.from, r.to));
-            let title = match ends {
-                Some((from, to)) => format!(
-                    "{} → {}: without and with the scenario",
-                    changed.place(from).name,
-                    changed.place(to).name
-                ),
-                None => "without and with the scenario".to_owned(),
-            };
-            super::route::svg(out, changed, &drawn, title)?;
+            out.write_all(Figure::diff(changed, before, after).svg(changed).as_bytes())?
         }
     }
     Ok(Exit::Ok)

@@ -40,26 +40,11 @@ pub(crate) fn run(
     })?;
     let id = |p: PlaceId| &*network.place(p).id;
     match args.format {
-        MatrixFormat::Csv => {
-            writeln!(out, "from,to,distance_km,time_h,cost_usd,co2_kg")?;
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            for (i, &a) in matrix.from.iter().enumerate() {
-                for (j, &b) in matrix.to.iter().enumerate() {
-                    let metrics = cells(matrix.cell(i, j));
-                    writer
-                        .write_record([
-                            id(a),
-                            id(b),
-                            &metrics[0],
-                            &metrics[1],
-                            &metrics[2],
-                            &metrics[3],
-                        ])
-                        .map_err(corridor::io::csv_error)?;
-                }
-            }
-            writer.flush()?;
-        }
+        MatrixFormat::Csv => out.write_all(
+            MatrixView::new(network, profile.objective.as_str(), &matrix)
+                .to_csv()
+                .as_bytes(),
+        )?,
         MatrixFormat::Json => render::json(
             out,
             &MatrixView::new(network, profile.objective.as_str(), &matrix),
@@ -86,19 +71,6 @@ pub(crate) fn run(
         }
     }
     Ok(Exit::Ok)
-}
-
-fn cells(cell: Option<Cell>) -> [String; 4] {
-    match cell {
-        None => Default::default(),
-        Some(c) => [
-            c.metrics.distance_km,
-            c.metrics.time_h,
-            c.metrics.cost_usd,
-            c.metrics.co2_kg,
-        ]
-        .map(|v| render::plain(render::round(v))),
-    }
 }
 
 fn places(

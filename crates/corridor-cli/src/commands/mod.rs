@@ -10,6 +10,7 @@ mod nodes;
 mod report;
 mod route;
 mod routing;
+mod serve;
 mod sweep;
 mod validate;
 
@@ -45,6 +46,7 @@ pub(crate) fn dispatch(
         Command::Diff(args) => diff::run(&cli.global, args, stdout),
         Command::Report(args) => report::run(&cli.global, args, stderr),
         Command::Sweep(args) => sweep::run(&cli.global, args, stdout, stderr),
+        Command::Serve(args) => serve::run(&cli.global, args, stdout),
     }
 }
 
@@ -117,7 +119,7 @@ pub(crate) fn engine(global: &Global) -> Result<corridor::Engine, Failure> {
 const MAX_THREADS: usize = 1024;
 
 /// The `--threads` the user gave, checked: 1 to [`MAX_THREADS`].
-fn threads(global: &Global) -> Result<Option<usize>, Failure> {
+pub(crate) fn threads(global: &Global) -> Result<Option<usize>, Failure> {
     match global.threads {
         Some(0) => Err(Failure::usage(
             "error: --threads must be at least 1 (leave it out to use all cores)",

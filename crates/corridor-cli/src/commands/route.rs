@@ -4,7 +4,7 @@ use std::io::Write;
 
 use corridor::engine::{CompareView, RouteView, RoutesView};
 use corridor::graph::Criterion;
-use corridor::map::{self, MapOptions, MapRoute};
+use corridor::map::Figure;
 use corridor::{Network, Route, Status};
 
 use super::routing::{failure, no_route, request};
@@ -36,50 +36,28 @@ pub(crate) fn run_route(
     }
     output(args, out, |out| match args.format {
         RouteFormat::Json => render::json(out, &RouteView::new(network, &route)),
-        RouteFormat::Geojson => render::json(out, &routes::geojson(network, &[(None, &route)])),
         RouteFormat::Table => routes::write_route(network, &route, out),
-        RouteFormat::Svg => {
-            let label = route
-                .corridors
-                .first()
-                .map_or("route".to_owned(), |&c| network.corridor_name(c).to_owned());
-            let title = format!("{}, best by {}", pair(network, &route), profile.objective);
-            svg(
-                out,
-                network,
-                &[MapRoute {
-                    label,
-                    route: &route,
-                }],
-                title,
-            )
-        }
+        RouteFormat::Geojson | RouteFormat::Svg => figure(
+            out,
+            network,
+            &Figure::route(network, &route, profile.objective),
+            args.format,
+        ),
     })?;
     Ok(Exit::Ok)
 }
 
-/// `Xi'an → Duisburg`.
-fn pair(network: &Network, route: &Route) -> String {
-    format!(
-        "{} → {}",
-        network.place(route.from).name,
-        network.place(route.to).name
-    )
-}
-
-/// Writes an SVG map of `routes` over the built-in country outlines.
-pub(crate) fn svg(
+/// Writes a figure as SVG or GeoJSON.
+fn figure(
     out: &mut dyn Write,
     network: &Network,
-    routes: &[MapRoute<'_>],
-    title: String,
+    figure: &Figure<'_>,
+    format: RouteFormat,
 ) -> std::io::Result<()> {
-    let world = corridor::builtin::world().map_err(std::io::Error::other)?;
-    let options = MapOptions {
-        title,
-        width_px: 1000.0,
-    };
-    out.write_all(map::svg(network, &world, routes, &options).as_bytes())
+    match format {
+        RouteFormat::Svg => out.write_all(figure.svg(network).as_bytes()),
+        _ => render::json(out, &figure.geojson(network)),
+    }
 }
 
 /// Renders to `--output FILE` (never replacing a file without `--force`) or to `out`.
@@ -105,42 +83,13 @@ pub(crate) fn run_compare(
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
     let comparison =
         super::parallel(global, || engine.comparison(&profile, &query))?.map_err(failure)?;
-    let Some(best) = &comparison.best else {
+    let Some(drawn) = Figure::compare(network, &comparison, profile.objective) else {
         return Err(no_route(network, &profile, &query));
     };
-    let best_label = format!(
-        "best ({})",
-        best.corridors
-            .first()
-            .map_or("untagged", |&c| network.corridor_name(c))
-    );
-    let labelled: Vec<MapRoute<'_>> = std::iter::once(MapRoute {
-        label: best_label,
-        route: best,
-    })
-    .chain(comparison.corridors.iter().map(|c| MapRoute {
-        label: network.corridor_name(c.corridor).to_owned(),
-        route: &c.route,
-    }))
-    .collect();
     output(args, out, |out| match args.format {
         RouteFormat::Json => render::json(out, &CompareView::new(network, &query, &comparison)),
-        RouteFormat::Geojson => {
-            let refs: Vec<(Option<&str>, &Route)> = labelled
-                .iter()
-                .map(|m| (Some(m.label.as_str()), m.route))
-                .collect();
-            render::json(out, &routes::geojson(network, &refs))
-        }
         RouteFormat::Table => routes::write_compare(network, &query, &comparison, out),
-        RouteFormat::Svg => {
-            let title = format!(
-                "{}: best route overall and per corridor, by {}",
-                pair(network, best),
-                profile.objective
-            );
-            svg(out, network, &labelled, title)
-        }
+        RouteFormat::Geojson | RouteFormat::Svg => figure(out, network, &drawn, args.format),
     })?;
     Ok(Exit::Ok)
 }
@@ -163,13 +112,8 @@ pub(crate) fn run_alternatives(
     let found = engine
         .alternative_routes(&profile, &query, args.k)
         .map_err(failure)?;
-    let title = format!(
-        "{}: the {} best routes by {}",
-        pair(network, &found[0]),
-        found.len(),
-        profile.objective
-    );
-    write_routes(network, &found, args_route, title, out)
+    let drawn = Figure::alternatives(network, &found, profile.objective);
+    write_routes(network, &found, args_route, &drawn, out)
 }
 
 pub(crate) fn run_pareto(
@@ -198,43 +142,21 @@ pub(crate) fn run_pareto(
     let found = engine
         .pareto_routes(&profile, &query, &criteria)
         .map_err(failure)?;
-    let names: Vec<&str> = criteria.iter().map(|c| c.as_str()).collect();
-    let title = format!(
-        "{}: routes not beaten on {} at once",
-        pair(network, &found[0]),
-        names.join(", ")
-    );
-    write_routes(network, &found, args_route, title, out)
+    let drawn = Figure::pareto(network, &found, &criteria);
+    write_routes(network, &found, args_route, &drawn, out)
 }
 
 fn write_routes(
     network: &Network,
     found: &[Route],
     args: &RouteArgs,
-    title: String,
+    drawn: &Figure<'_>,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     output(args, out, |out| match args.format {
         RouteFormat::Json => render::json(out, &RoutesView::new(network, found)),
-        RouteFormat::Geojson => {
-            let refs: Vec<(Option<&str>, &Route)> = found.iter().map(|r| (None, r)).collect();
-            render::json(out, &routes::geojson(network, &refs))
-        }
         RouteFormat::Table => routes::write_summary(network, found, out),
-        RouteFormat::Svg => {
-            let labelled: Vec<MapRoute<'_>> = found
-                .iter()
-                .enumerate()
-                .map(|(i, route)| MapRoute {
-                    label: match route.corridors.first() {
-                        Some(&c) => format!("{} {}", i + 1, network.corridor_name(c)),
-                        None => format!("{}", i + 1),
-                    },
-                    route,
-                })
-                .collect();
-            svg(out, network, &labelled, title)
-        }
+        RouteFormat::Geojson | RouteFormat::Svg => figure(out, network, drawn, args.format),
     })?;
     Ok(Exit::Ok)
 }

@@ -16,10 +16,4 @@ pub(crate) fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Resu
 }
 
 pub(crate) use corridor::engine::grouped;
-pub(crate) use corridor::engine::view::{number, round};
-
-/// Shortest plain text of a number (no exponent, no trailing zeros).
-pub(crate) fn plain(value: f64) -> String {
-    let text = format!("{value}");
-    text
-}
+pub(crate) use corridor::engine::view::number;

@@ -9,7 +9,6 @@ use corridor::{Network, Query, Route};
 
 use super::{Table, grouped, number};
 
-pub(crate) use corridor::engine::view::geojson;
 pub(crate) use corridor::map::describe::{STEP_COLUMNS, bottleneck_text, key_places, step_rows};
 
 fn name(network: &Network, place: corridor::PlaceId) -> &str {

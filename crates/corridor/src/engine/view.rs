@@ -400,6 +400,39 @@ impl MatrixView {
             pairs,
         }
     }
+
+    /// `corridor matrix --format csv`: a header `from,to,distance_km,time_h,cost_usd,co2_kg`
+    /// and one row per pair, empty metrics where unreachable.
+    ///
+    /// ```
+    /// use corridor::{Engine, MatrixRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let matrix = Engine::builtin().matrix(&MatrixRequest::new(["Tashkent"], ["Almaty"]))?;
+    /// assert!(matrix.to_csv().starts_with("from,to,distance_km,time_h,cost_usd,co2_kg\ntashkent,almaty,"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let cell = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
+        let mut result =
+            writer.write_record(["from", "to", "distance_km", "time_h", "cost_usd", "co2_kg"]);
+        for pair in &self.pairs {
+            result = result.and_then(|()| {
+                writer.write_record([
+                    pair.from.clone(),
+                    pair.to.clone(),
+                    cell(pair.distance_km),
+                    cell(pair.time_h),
+                    cell(pair.cost_usd),
+                    cell(pair.co2_kg),
+                ])
+            });
+        }
+        // Writing to memory fails only on allocation failure, which aborts first.
+        debug_assert!(result.is_ok());
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 /// Summary statistics of a spread (`null` in JSON where no draw had a route).

@@ -7,6 +7,7 @@
 //! deterministic: the same input gives the same bytes.
 
 pub mod describe;
+mod figure;
 mod project;
 pub mod report;
 mod world;
@@ -14,6 +15,7 @@ mod world;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+pub use figure::Figure;
 pub use world::{CountryShape, World};
 
 use crate::graph::TransferKind;
@@ -198,7 +200,7 @@ pub fn svg(
         let width = 2.5 + 2.0 * (n - 1 - i) as f64;
         let _ = writeln!(
             out,
-            "<g fill=\"none\" stroke=\"{colour}\" stroke-linejoin=\"round\"><title>{}</title>",
+            "<g class=\"route\" data-route=\"{i}\" fill=\"none\" stroke=\"{colour}\" stroke-linejoin=\"round\"><title>{}</title>",
             escape(&r.label)
         );
         for (leg, points) in r.route.legs.iter().zip(legs) {
@@ -220,7 +222,8 @@ pub fn svg(
             };
             let _ = writeln!(
                 out,
-                "<path d=\"{d}\" stroke-width=\"{}\"{dash}{planned}><title>{} → {} ({}{})</title></path>",
+                "<path class=\"leg {}\" d=\"{d}\" stroke-width=\"{}\"{dash}{planned}><title>{} → {} ({}{})</title></path>",
+                data.mode,
                 num(width),
                 escape(&network.place(leg.from).name),
                 escape(&network.place(leg.to).name),
