@@ -111,3 +111,72 @@ pub fn golden(path: &Path, actual: &str) {
         );
     }
 }
+
+/// Runs Debian's Chromium headless on `url` with `args` (a profile in `dir`), after the
+/// page's scripts and requests have settled (virtual time), and returns its stdout.
+/// Panics when Chromium is missing: callers are the browser tests, which run only when
+/// CORRIDOR_REQUIRE_BROWSER=1 (tests/build.rs).
+pub fn chromium(dir: &Path, args: &[String], url: &str) -> String {
+    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("Chromium is not installed (apt-get install chromium)");
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--virtual-time-budget=15000",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .args(args)
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A PNG's pixels as RGB triples, with its width and height.
+pub fn png_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    let rgb = pixels[..info.buffer_size()]
+        .chunks(channels)
+        .map(|px| [px[0], px[1], px[2]])
+        .collect();
+    (info.width, info.height, rgb)
+}
+
+/// Fails if a screenshot is blank or nearly so (few colours, mostly white).
+pub fn assert_not_blank(path: &Path) {
+    let (_, _, pixels) = png_rgb(path);
+    let colours: std::collections::HashSet<[u8; 3]> = pixels.iter().copied().collect();
+    let not_white = pixels
+        .iter()
+        .filter(|px| px.iter().any(|&c| c < 235))
+        .count();
+    assert!(
+        colours.len() > 50,
+        "the screenshot has only {} colours",
+        colours.len()
+    );
+    assert!(
+        not_white * 10 > pixels.len(),
+        "the screenshot is almost blank ({not_white} of {} pixels)",
+        pixels.len()
+    );
+}

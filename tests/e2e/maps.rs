@@ -3,7 +3,6 @@
 //! report rendered in headless Chromium.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::fixtures::{self, golden, run_ok};
 
@@ -150,64 +149,16 @@ fn the_report_is_self_contained() {
     ignore = "needs Chromium (apt-get install chromium); run with CORRIDOR_REQUIRE_BROWSER=1 cargo test, or cargo test -- --ignored"
 )]
 fn the_report_renders_in_a_browser() {
-    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("Chromium is not installed (apt-get install chromium)");
     let dir = tempfile::tempdir().unwrap();
     report(dir.path());
     let shot = dir.path().join("shot.png");
-    let status = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1200,1400",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!(
-            "file://{}",
-            dir.path().join("report.html").display()
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&status.stderr)
+    fixtures::chromium(
+        dir.path(),
+        &[
+            "--window-size=1200,1400".to_owned(),
+            format!("--screenshot={}", shot.display()),
+        ],
+        &format!("file://{}", dir.path().join("report.html").display()),
     );
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut pixels).unwrap();
-    let channels = info.color_type.samples();
-    let pixels = &pixels[..info.buffer_size()];
-    let mut colours = std::collections::HashSet::new();
-    let mut not_white = 0usize;
-    for px in pixels.chunks(channels) {
-        colours.insert(px[..3].to_vec());
-        if px[..3].iter().any(|&c| c < 235) {
-            not_white += 1;
-        }
-    }
-    let total = pixels.len() / channels;
-    assert!(
-        colours.len() > 50,
-        "the screenshot has only {} colours",
-        colours.len()
-    );
-    assert!(
-        not_white * 10 > total,
-        "the screenshot is almost blank ({not_white} of {total} pixels)"
-    );
+    fixtures::assert_not_blank(&shot);
 }

@@ -706,3 +706,152 @@ fn serve_refuses_bad_arguments() {
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
     }
 }
+
+/// A server on a free port of this machine, on a thread of its own; stopped on drop.
+struct Running {
+    addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    fn start() -> Running {
+        let (ready, bound) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                ready.send(listener.local_addr().unwrap()).unwrap();
+                corridor_server::serve(listener, server(), async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        Running {
+            addr: bound.recv().unwrap(),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The planner's page in headless Chromium: the URL's parameters fill the form and run
+/// the comparison; the table, the map's route paths and the details render; an unknown
+/// place shows the error with suggestions. The screenshot in docs/ is this page; it is
+/// rewritten with CORRIDOR_BLESS=1 and must otherwise match (within 1 % of pixels).
+#[test]
+#[cfg_attr(
+    not(require_browser),
+    ignore = "needs Chromium (apt-get install chromium); run with CORRIDOR_REQUIRE_BROWSER=1 cargo test, or cargo test -- --ignored"
+)]
+fn the_page_works_in_a_browser() {
+    let running = Running::start();
+    let dir = tempfile::tempdir().unwrap();
+    let page = "/?from=Xian&to=Duisburg&by=cost";
+    let dom = crate::fixtures::chromium(dir.path(), &["--dump-dom".to_owned()], &running.url(page));
+    // The form holds the URL's state.
+    assert!(
+        dom.contains("<option value=\"cost\" selected") || dom.contains("id=\"by\""),
+        "{dom}"
+    );
+    // One table row per route: the best, then each corridor that serves the pair.
+    let expected = corridor::Engine::builtin()
+        .compare(&corridor::RouteRequest::new("Xian", "Duisburg").by(corridor::Objective::Cost))
+        .unwrap();
+    let rows = dom.matches("<tr class=\"best\" data-corridor=").count()
+        + dom.matches("<tr class=\"\" data-corridor=").count();
+    assert_eq!(rows, 1 + expected.corridors.len(), "table rows in {dom}");
+    for corridor in &expected.corridors {
+        assert!(
+            dom.contains(&format!("data-corridor=\"{}\"", corridor.corridor)),
+            "{}",
+            corridor.corridor
+        );
+    }
+    // The map: one group per route, with its legs drawn.
+    let map = &dom[dom.find("id=\"map\"").expect("no map")..];
+    assert_eq!(
+        map.matches("<g class=\"route\"").count(),
+        rows,
+        "route groups on the map"
+    );
+    assert!(
+        map.matches("<path class=\"leg ").count() >= expected.best.as_ref().unwrap().legs.len()
+    );
+    assert!(dom.contains("Xi'an → Duisburg"), "place names in the title");
+    assert!(dom.contains("Corridors that cannot serve this pair"));
+    // An unknown place: the error, with suggestions, and no table.
+    let dom = crate::fixtures::chromium(
+        dir.path(),
+        &["--dump-dom".to_owned()],
+        &running.url("/?from=Tashknet&to=Almaty"),
+    );
+    let error = &dom[dom.find("id=\"error\"").expect("no error box")..];
+    assert!(
+        error.starts_with("id=\"error\" role=\"alert\" class=\"shown\""),
+        "{error}"
+    );
+    assert!(
+        error.contains("unknown place") && error.contains("Did you mean: tashkent"),
+        "{error}"
+    );
+    // The screenshot shown in the README.
+    let shot = dir.path().join("page.png");
+    crate::fixtures::chromium(
+        dir.path(),
+        &[
+            "--window-size=1280,1000".to_owned(),
+            format!("--screenshot={}", shot.display()),
+        ],
+        &running.url(page),
+    );
+    crate::fixtures::assert_not_blank(&shot);
+    let docs = root().join("docs/serve-page.png");
+    if std::env::var("CORRIDOR_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::copy(&shot, &docs).unwrap();
+        return;
+    }
+    assert!(
+        docs.exists(),
+        "docs/serve-page.png is missing: run the tests with CORRIDOR_BLESS=1"
+    );
+    let (w1, h1, new) = crate::fixtures::png_rgb(&shot);
+    let (w2, h2, old) = crate::fixtures::png_rgb(&docs);
+    assert_eq!(
+        (w1, h1),
+        (w2, h2),
+        "docs/serve-page.png has another size: rerun with CORRIDOR_BLESS=1"
+    );
+    let differing = new
+        .iter()
+        .zip(&old)
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 24))
+        .count();
+    assert!(
+        differing * 100 <= new.len(),
+        "docs/serve-page.png is out of date ({differing} of {} pixels differ): rerun the tests with CORRIDOR_BLESS=1 and look at it",
+        new.len()
+    );
+}

@@ -267,3 +267,160 @@ pub fn run(
         serve(listener, server, shutdown_signal()).await
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::sync::mpsc;
+
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn small(limits: Limits) -> Server {
+        let engine = Engine::builtin();
+        Server::new(engine, limits, 1).unwrap()
+    }
+
+    #[test]
+    fn a_panicking_computation_is_answered_500_and_the_pool_keeps_working() {
+        let server = small(Limits::default());
+        let rt = runtime();
+        let error = rt
+            .block_on(server.compute(Class::Light, |_| -> Result<(), ApiError> { panic!("boom") }))
+            .unwrap_err();
+        assert_eq!(error.status, axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(error.message.contains("boom"), "{}", error.message);
+        let ok = rt
+            .block_on(server.compute(Class::Light, |_| Ok(7)))
+            .unwrap();
+        assert_eq!(ok, 7);
+    }
+
+    #[test]
+    fn a_full_heavy_class_is_answered_429_at_once() {
+        let server = small(Limits {
+            heavy_queue: 1,
+            ..Limits::default()
+        });
+        let rt = runtime();
+        let (release, wait) = mpsc::channel::<()>();
+        let (started, running) = mpsc::channel::<()>();
+        let first = {
+            let server = server.clone();
+            rt.spawn(async move {
+                server
+                    .compute(Class::Heavy, move |_| {
+                        started.send(()).unwrap();
+                        wait.recv().unwrap();
+                        Ok(1)
+                    })
+                    .await
+            })
+        };
+        running.recv().unwrap();
+        let error = rt
+            .block_on(server.compute(Class::Heavy, |_| Ok(2)))
+            .unwrap_err();
+        assert_eq!(error.status, axum::http::StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(error.code, "busy");
+        // Light work is not held up by the heavy class.
+        assert_eq!(
+            rt.block_on(server.compute(Class::Light, |_| Ok(3)))
+                .unwrap(),
+            3
+        );
+        release.send(()).unwrap();
+        assert_eq!(rt.block_on(first).unwrap().unwrap(), 1);
+        // The slot is free again.
+        assert_eq!(
+            rt.block_on(server.compute(Class::Heavy, |_| Ok(4)))
+                .unwrap(),
+            4
+        );
+    }
+
+    #[test]
+    fn a_slow_computation_is_answered_503_past_the_time_limit() {
+        let server = small(Limits {
+            time_limit: Duration::from_millis(50),
+            ..Limits::default()
+        });
+        let (release, wait) = mpsc::channel::<()>();
+        let error = runtime()
+            .block_on(server.compute(Class::Light, move |_| {
+                wait.recv().unwrap();
+                Ok(())
+            }))
+            .unwrap_err();
+        release.send(()).unwrap();
+        assert_eq!(error.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error.code, "timeout");
+    }
+
+    #[test]
+    fn a_panicking_handler_is_answered_500_as_json() {
+        let router = api::layers(Router::new().route(
+            "/boom",
+            get(|| async {
+                if true {
+                    panic!("handler bug");
+                }
+                "never"
+            }),
+        ));
+        let rt = runtime();
+        for _ in 0..2 {
+            let response = rt
+                .block_on(
+                    router.clone().oneshot(
+                        axum::http::Request::get("/boom")
+                            .body(axum::body::Body::empty())
+                            .unwrap(),
+                    ),
+                )
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            );
+            let body = rt
+                .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+                .unwrap();
+            let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(value["error"]["code"], "internal");
+            assert!(
+                value["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("handler bug")
+            );
+        }
+    }
+
+    #[test]
+    fn zero_limits_are_refused() {
+        let engine = Engine::builtin();
+        let error = Server::new(
+            engine,
+            Limits {
+                k: 0,
+                ..Limits::default()
+            },
+            1,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(error.to_string(), "the k limit must be at least 1");
+    }
+}
