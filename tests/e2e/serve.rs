@@ -400,6 +400,28 @@ fn errors_are_json_with_the_right_status() {
             answer.body
         );
     }
+    for (uri, status, parameter) in [
+        ("/v1/diff?from=Xian&to=Baku", 400, "scenario"),
+        ("/v1/sweep?from=Xian&to=Atlantis", 404, "to"),
+        ("/v1/sweep?from=Xian&to=Baku&seed=-3", 400, "seed"),
+        ("/v1/sweep?hubs=true&places=Xian,Baku", 400, "hubs"),
+        ("/v1/matrix?from=Xian,Atlantis&to=Baku", 404, "from"),
+        ("/v1/matrix?to=Baku", 400, "from"),
+        ("/v1/corridors?tag=x", 400, "tag"),
+        ("/v1/network?x=1", 400, "x"),
+        ("/v1/scenarios?x=1", 400, "x"),
+        ("/health?x=1", 400, "x"),
+        ("/v1/places?q=a&limit=many", 400, "limit"),
+    ] {
+        let answer = get(&server, uri);
+        assert_eq!(answer.status, status, "{uri}: {}", answer.body);
+        assert_eq!(
+            answer.error()["details"]["parameter"],
+            parameter,
+            "{uri}: {}",
+            answer.body
+        );
+    }
     // 422 with the reason when no route satisfies the request.
     let answer = get(
         &server,

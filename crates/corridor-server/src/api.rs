@@ -504,7 +504,7 @@ async fn sweep(State(server): State<Server>, request: Request) -> Response {
         let request = p.routing(!pairs, Objective::Time)?;
         let samples = p
             .number::<usize>("samples", "a whole number")?
-            .unwrap_or(1000);
+            .unwrap_or(1000.min(limits.sweep_samples));
         let seed = p.number::<u64>("seed", "a whole number")?.unwrap_or(1);
         let scenario = scenario_param(&mut p)?;
         p.finish()?;
@@ -578,15 +578,29 @@ async fn places(State(server): State<Server>, request: Request) -> Response {
     .await
 }
 
-async fn corridors(State(server): State<Server>) -> Response {
-    respond(Reply::json(&CorridorView::list(server.engine().network())))
+/// Endpoints without parameters still refuse unknown ones.
+fn no_parameters(query: Option<&str>) -> Result<(), ApiError> {
+    Params::from_query(query).finish()
 }
 
-async fn network(State(server): State<Server>) -> Response {
-    respond(Reply::json(&NetworkSummary::new(server.engine().network())))
+async fn corridors(State(server): State<Server>, uri: Uri) -> Response {
+    respond(
+        no_parameters(uri.query())
+            .and_then(|()| Reply::json(&CorridorView::list(server.engine().network()))),
+    )
 }
 
-async fn scenarios() -> Response {
+async fn network(State(server): State<Server>, uri: Uri) -> Response {
+    respond(
+        no_parameters(uri.query())
+            .and_then(|()| Reply::json(&NetworkSummary::new(server.engine().network()))),
+    )
+}
+
+async fn scenarios(uri: Uri) -> Response {
+    if let Err(error) = no_parameters(uri.query()) {
+        return error.into_response();
+    }
     let list: Vec<serde_json::Value> = corridor::builtin::SCENARIOS
         .iter()
         .map(|(name, toml)| {
@@ -603,7 +617,10 @@ async fn scenarios() -> Response {
     respond(Reply::json(&list))
 }
 
-async fn health(State(server): State<Server>) -> Response {
+async fn health(State(server): State<Server>, uri: Uri) -> Response {
+    if let Err(error) = no_parameters(uri.query()) {
+        return error.into_response();
+    }
     let network = server.engine().network();
     respond(Reply::json(&json!({
         "status": "ok",

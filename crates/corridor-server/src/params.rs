@@ -192,12 +192,14 @@ impl Params {
                 let mut known = self.used.clone();
                 known.sort_unstable();
                 known.dedup();
+                let takes = if known.is_empty() {
+                    "this endpoint takes no parameters".to_owned()
+                } else {
+                    format!("this endpoint takes {}", known.join(", "))
+                };
                 Err(ApiError::bad_parameter(
                     key,
-                    format!(
-                        "unknown parameter; this endpoint takes {}",
-                        known.join(", ")
-                    ),
+                    format!("unknown parameter; {takes}"),
                 ))
             }
         }
