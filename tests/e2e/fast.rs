@@ -278,3 +278,81 @@ fn matrix_engines_agree_in_the_cli() {
         }
     }
 }
+
+/// `shuffle` (`corridor generate --shuffle`) writes the same network in another order:
+/// every best route between places found by coordinate has the same metrics, on a
+/// synthetic network and on the built-in one; the generated folder loads back.
+#[test]
+fn shuffled_networks_answer_as_the_ordered_ones() {
+    use corridor::synthetic::shuffle;
+    let builtin = corridor::builtin::network().unwrap().network;
+    for ordered in [
+        generate(Synthetic {
+            places: 400,
+            seed: 3,
+        }),
+        builtin,
+    ] {
+        let shuffled = shuffle(&ordered, 11);
+        assert_eq!(shuffled.legs().len(), ordered.legs().len());
+        // The same place is where the same coordinate is (coordinates are distinct).
+        let by_coord = |network: &Network| -> std::collections::HashMap<(u64, u64), PlaceId> {
+            (0..network.places().len() as u32)
+                .map(PlaceId)
+                .map(|p| {
+                    let c = network.place(p).coord;
+                    ((c.lat.to_bits(), c.lon.to_bits()), p)
+                })
+                .collect()
+        };
+        let index = by_coord(&shuffled);
+        let moved = |p: PlaceId| {
+            let c = ordered.place(p).coord;
+            index[&(c.lat.to_bits(), c.lon.to_bits())]
+        };
+        let n = ordered.places().len() as u32;
+        let sample: Vec<PlaceId> = (0..n)
+            .step_by((n as usize / 12).max(1))
+            .map(PlaceId)
+            .collect();
+        let moved_sample: Vec<PlaceId> = sample.iter().map(|&p| moved(p)).collect();
+        // The objective's value; other metrics may differ between equally good routes.
+        for (objective, value) in [
+            (
+                Objective::Cost,
+                (|c: &route::Cell| c.metrics.cost_usd) as fn(&route::Cell) -> f64,
+            ),
+            (Objective::Time, |c: &route::Cell| c.metrics.time_h),
+        ] {
+            let profile = Profile::new(objective);
+            let a = route::matrix(&Graph::new(&ordered, &profile), &sample, &sample);
+            let b = route::matrix(
+                &Graph::new(&shuffled, &profile),
+                &moved_sample,
+                &moved_sample,
+            );
+            for i in 0..sample.len() {
+                for j in 0..sample.len() {
+                    let (x, y) = (a.cell(i, j), b.cell(i, j));
+                    assert_eq!(x.is_some(), y.is_some(), "{objective} {i} {j}");
+                    if let (Some(x), Some(y)) = (x, y) {
+                        assert!(close(value(&x), value(&y)), "{objective} {i} {j}");
+                    }
+                }
+            }
+        }
+        // Ids no longer follow the lines.
+        let in_line_order = (0..n as usize)
+            .filter(|&i| &*shuffled.places()[i].id == format!("n{i}"))
+            .count();
+        assert!(
+            in_line_order < 10,
+            "{in_line_order} ids still in line order"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("net");
+    let out = out.to_str().unwrap();
+    crate::fixtures::run_ok(&["generate", "--places", "300", "--shuffle", "--output", out]);
+    crate::fixtures::run_ok(&["--data", out, "validate"]);
+}

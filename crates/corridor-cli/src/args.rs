@@ -457,6 +457,11 @@ pub struct GenerateArgs {
     /// Random seed (same seed, same network)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Write places and legs in a random order with ids renamed in another random order
+    /// (the same network), as a database export might: for benchmarks that must not
+    /// profit from the generator's grid order
+    #[arg(long)]
+    pub shuffle: bool,
     /// The folder to write nodes.csv, legs.csv and network.toml into
     #[arg(long, short, value_name = "DIR")]
     pub output: PathBuf,

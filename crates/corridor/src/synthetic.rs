@@ -121,3 +121,58 @@ pub fn generate(params: Synthetic) -> Network {
 fn round(value: f64, scale: f64) -> f64 {
     (value * scale).round() / scale
 }
+
+/// The same network with its places and legs in a random order and its place ids
+/// renamed `n0`, `n1`... in another random order, as a database export or another tool
+/// might write it: nothing about the order or the ids follows the geography any more.
+/// Each leg keeps its direction. Reproducible from `seed`. O(n).
+///
+/// ```
+/// use corridor::synthetic::{Synthetic, generate, shuffle};
+/// let ordered = generate(Synthetic { places: 100, seed: 1 });
+/// let shuffled = shuffle(&ordered, 7);
+/// assert_eq!(shuffled.places().len(), ordered.places().len());
+/// assert_eq!(shuffled.legs().len(), ordered.legs().len());
+/// assert_ne!(shuffled.places()[0].coord, ordered.places()[0].coord);
+/// ```
+pub fn shuffle(network: &Network, seed: u64) -> Network {
+    use rand::seq::SliceRandom;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n = network.places().len();
+    // order[i]: the old place written on line i; names[i]: its new id number.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rng);
+    let mut names: Vec<usize> = (0..n).collect();
+    names.shuffle(&mut rng);
+    let mut new_index = vec![0u32; n];
+    for (line, &old) in order.iter().enumerate() {
+        new_index[old] = line as u32;
+    }
+    let places: Vec<Place> = order
+        .iter()
+        .zip(&names)
+        .map(|(&old, &name)| {
+            let mut place = network.places()[old].clone();
+            let id: Arc<str> = Arc::from(format!("n{name}"));
+            // Places named by their id (generated ones) keep name = id.
+            if place.name == place.id {
+                place.name = Arc::clone(&id);
+            }
+            place.id = id;
+            place
+        })
+        .collect();
+    let mut legs: Vec<Leg> = network
+        .legs()
+        .iter()
+        .map(|leg| Leg {
+            from: PlaceId(new_index[leg.from.0 as usize]),
+            to: PlaceId(new_index[leg.to.0 as usize]),
+            ..leg.clone()
+        })
+        .collect();
+    legs.shuffle(&mut rng);
+    let mut meta = network.meta().clone();
+    meta.name = format!("{} (shuffled, seed {seed})", meta.name);
+    Network::from_validated(meta, places, legs, network.corridors().to_vec())
+}

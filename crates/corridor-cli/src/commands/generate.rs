@@ -14,19 +14,23 @@ pub(crate) fn run(args: &GenerateArgs, err: &mut dyn Write) -> Result<Exit, Fail
             "error: --places must be between 2 and 50,000,000",
         ));
     }
-    let network = synthetic::generate(Synthetic {
+    let mut network = synthetic::generate(Synthetic {
         places: args.places,
         seed: args.seed,
     });
+    if args.shuffle {
+        network = synthetic::shuffle(&network, args.seed);
+    }
     for path in export_dir(&network, &args.output, args.force)? {
         writeln!(err, "wrote {}", path.display())?;
     }
     writeln!(
         err,
-        "{} places, {} legs (seed {})",
+        "{} places, {} legs (seed {}{})",
         network.places().len(),
         network.legs().len(),
-        args.seed
+        args.seed,
+        if args.shuffle { ", shuffled" } else { "" }
     )?;
     Ok(Exit::Ok)
 }
