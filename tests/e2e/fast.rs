@@ -343,7 +343,7 @@ fn shuffled_networks_answer_as_the_ordered_ones() {
         }
         // Ids no longer follow the lines.
         let in_line_order = (0..n as usize)
-            .filter(|&i| &*shuffled.places()[i].id == format!("n{i}"))
+            .filter(|&i| *shuffled.places()[i].id == format!("n{i}"))
             .count();
         assert!(
             in_line_order < 10,
