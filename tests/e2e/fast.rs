@@ -356,3 +356,39 @@ fn shuffled_networks_answer_as_the_ordered_ones() {
     crate::fixtures::run_ok(&["generate", "--places", "300", "--shuffle", "--output", out]);
     crate::fixtures::run_ok(&["--data", out, "validate"]);
 }
+
+/// Long work reports its stages and finishes each: the hierarchy's states, then the
+/// matrix's origins (what the CLI's progress bar shows).
+#[test]
+fn matrices_report_their_progress() {
+    use std::sync::Mutex;
+    #[derive(Default)]
+    struct Log(Mutex<Vec<(String, u64, u64)>>);
+    impl corridor::engine::Progress for Log {
+        fn stage(&self, name: &str, total: u64) {
+            self.0.lock().unwrap().push((name.to_owned(), total, 0));
+        }
+        fn advance(&self, units: u64) {
+            self.0.lock().unwrap().last_mut().unwrap().2 += units;
+        }
+    }
+    let network = generate(Synthetic {
+        places: 2_000,
+        seed: 5,
+    });
+    let engine = corridor::Engine::new(network);
+    let from: Vec<PlaceId> = (0..40).map(PlaceId).collect();
+    let to: Vec<PlaceId> = (100..110).map(PlaceId).collect();
+    let profile = Profile::new(Objective::Time);
+    for ch in [false, true] {
+        let log = Log::default();
+        let matrix = engine.matrix_reporting(&profile, &from, &to, ch, &log);
+        assert_eq!(matrix, engine.matrix_of(&profile, &from, &to, ch));
+        let stages = log.0.into_inner().unwrap();
+        assert_eq!(stages.len(), if ch { 2 } else { 1 });
+        for (name, total, done) in &stages {
+            assert_eq!(total, done, "{name}: {done} of {total}");
+        }
+        assert_eq!(stages.last().unwrap().1, 40);
+    }
+}

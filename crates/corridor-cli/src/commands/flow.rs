@@ -40,8 +40,12 @@ pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Resu
     )
     .map_err(|e| Failure::new(Exit::Data, format!("error: {}", e.report("demand file"))))?;
     let graph = Graph::new(&network, &profile);
-    let allocation = capacity::allocate(&graph, &demands)
-        .map_err(|e| Failure::new(Exit::Failure, format!("error: {e}")))?;
+    let allocation = super::busy(
+        format!("allocating {} demand rows", demands.len()),
+        demands.len() >= 50,
+        || capacity::allocate(&graph, &demands),
+    )
+    .map_err(|e| Failure::new(Exit::Failure, format!("error: {e}")))?;
     match args.format {
         ReportFormat::Json => render::json(
             out,

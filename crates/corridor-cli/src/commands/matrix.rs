@@ -35,9 +35,14 @@ pub(crate) fn run(
     };
     let engine = corridor::Engine::new(network);
     let network = engine.network();
+    // A bar on a terminal when the matrix takes more than a moment: hundreds of
+    // origins, or a network large enough that preprocessing alone takes seconds.
+    let ch = request.use_ch(from.len());
+    let bar = super::Bar::new(from.len() >= 200 || (ch && network.places().len() >= 100_000));
     let matrix = super::parallel(global, || {
-        engine.matrix_of(&profile, &from, &to, request.use_ch(from.len()))
+        engine.matrix_reporting(&profile, &from, &to, ch, &bar)
     })?;
+    drop(bar);
     let id = |p: PlaceId| &*network.place(p).id;
     match args.format {
         MatrixFormat::Csv => out.write_all(

@@ -16,6 +16,8 @@ mod validate;
 
 use std::io::Write;
 
+use indicatif::{ProgressBar, ProgressStyle};
+
 use corridor::io::{self, LoadError, Loaded};
 use corridor::scenario::{self, Applied, ScenarioFile};
 use corridor::{Network, PlaceId, builtin};
@@ -53,8 +55,76 @@ pub(crate) fn dispatch(
 /// Loads the network the user asked for: `--data DIR` or the built-in one.
 pub(crate) fn load(global: &Global) -> Result<Loaded, LoadError> {
     match &global.data {
-        Some(dir) => io::load_dir(dir),
+        Some(dir) => {
+            // A sign of life on a terminal for large folders (about 1 s per 40 MB).
+            let bytes: u64 = ["nodes.csv", "legs.csv"]
+                .iter()
+                .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+                .map(|m| m.len())
+                .sum();
+            busy(
+                format!("loading {} ({} MB)", dir.display(), bytes >> 20),
+                bytes > 16 << 20,
+                || io::load_dir(dir),
+            )
+        }
         None => builtin::network(),
+    }
+}
+
+/// Runs `work` with a spinner showing `message` on a terminal when `show` (hidden when
+/// standard error is not a terminal): long work must show it is alive.
+pub(crate) fn busy<R>(message: String, show: bool, work: impl FnOnce() -> R) -> R {
+    let spinner = if show {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    spinner.set_message(message);
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = work();
+    spinner.finish_and_clear();
+    result
+}
+
+/// A progress bar on a terminal for the library's long work ([`corridor::engine::Progress`]),
+/// hidden unless `show` or when standard error is not a terminal.
+pub(crate) struct Bar(ProgressBar);
+
+impl Bar {
+    pub(crate) fn new(show: bool) -> Bar {
+        let bar = if show {
+            ProgressBar::new(0)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{msg:32} {bar:40} {pos}/{len} {elapsed}/{duration}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Bar(bar)
+    }
+}
+
+impl corridor::engine::Progress for Bar {
+    fn stage(&self, name: &str, total: u64) {
+        self.0.set_message(name.to_owned());
+        self.0.reset();
+        self.0.set_length(total);
+    }
+
+    fn advance(&self, units: u64) {
+        self.0.inc(units);
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
     }
 }
 

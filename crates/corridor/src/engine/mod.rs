@@ -334,12 +334,49 @@ impl Engine {
         to: &[PlaceId],
         ch: bool,
     ) -> route::Matrix {
+        self.matrix_reporting(profile, from, to, ch, &())
+    }
+
+    /// [`Engine::matrix_of`], reporting its stages (the contraction hierarchy's
+    /// preprocessing, in states; the rows, in origins) to `progress`.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use corridor::engine::Progress;
+    /// use corridor::{Engine, Objective, Profile};
+    /// struct Rows(AtomicU64);
+    /// impl Progress for Rows {
+    ///     fn advance(&self, units: u64) { self.0.fetch_add(units, Ordering::Relaxed); }
+    /// }
+    /// let engine = Engine::builtin();
+    /// let places: Vec<_> = (0..10).map(corridor::PlaceId).collect();
+    /// let rows = Rows(AtomicU64::new(0));
+    /// engine.matrix_reporting(&Profile::new(Objective::Time), &places, &places, false, &rows);
+    /// assert_eq!(rows.0.into_inner(), 10);
+    /// ```
+    pub fn matrix_reporting(
+        &self,
+        profile: &Profile,
+        from: &[PlaceId],
+        to: &[PlaceId],
+        ch: bool,
+        progress: &dyn Progress,
+    ) -> route::Matrix {
         let graph = self.graph(profile);
-        if ch {
-            let hierarchy = route::ch::Hierarchy::new(&graph);
-            route::ch::matrix(&hierarchy, &graph, from, to)
+        if ch && !graph.corridor_required() {
+            progress.stage("contraction hierarchy (states)", graph.state_count() as u64);
+            let reported = std::cell::Cell::new(0usize);
+            let hierarchy = route::ch::Hierarchy::with_progress(&graph, &|done, _| {
+                progress.advance(done.saturating_sub(reported.get()) as u64);
+                reported.set(done);
+            });
+            progress.stage("matrix (origins)", from.len() as u64);
+            route::ch::matrix_with_progress(&hierarchy, &graph, from, to, &|| {
+                progress.advance(1);
+            })
         } else {
-            route::matrix(&graph, from, to)
+            progress.stage("matrix (origins)", from.len() as u64);
+            route::matrix_with_progress(&graph, from, to, &|| progress.advance(1))
         }
     }
 
@@ -518,6 +555,22 @@ impl Engine {
         no_route_error(&self.network, profile, query)
     }
 }
+
+/// What long work reports as it goes: the size of each stage, then the units done
+/// (called from worker threads). The CLI draws a progress bar from it; `()` reports
+/// nothing.
+pub trait Progress: Sync {
+    /// A stage of `total` units begins (`name` says what a unit is).
+    fn stage(&self, name: &str, total: u64) {
+        let _ = (name, total);
+    }
+    /// `units` more are done.
+    fn advance(&self, units: u64) {
+        let _ = units;
+    }
+}
+
+impl Progress for () {}
 
 /// The best route without and with scenarios ([`Engine::diff_routes`]).
 #[derive(Clone, Debug)]

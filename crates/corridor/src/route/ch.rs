@@ -344,7 +344,14 @@ impl Hierarchy {
     /// Builds the hierarchy for `graph`. Roughly O(n log n) on road-like graphs; see
     /// BENCHMARKS.md for measured times.
     pub fn new(graph: &Graph<'_>) -> Hierarchy {
+        Hierarchy::with_progress(graph, &|_, _| {})
+    }
+
+    /// [`Hierarchy::new`], calling `progress(contracted, states)` every few thousand
+    /// contracted states and at the end.
+    pub fn with_progress(graph: &Graph<'_>, progress: &dyn Fn(usize, usize)) -> Hierarchy {
         let n = graph.state_count();
+        let mut contracted = 0usize;
         let mut dynamic = Dynamic {
             out: vec![Vec::new(); n],
             inn: vec![Vec::new(); n],
@@ -404,6 +411,10 @@ impl Hierarchy {
                 dynamic.add(u, w, weight, Origin::Shortcut(first, second));
             }
             dynamic.contracted[v as usize] = true;
+            contracted += 1;
+            if contracted % 4096 == 0 {
+                progress(contracted, n);
+            }
             let outs = std::mem::take(&mut dynamic.out[v as usize]);
             let inns = std::mem::take(&mut dynamic.inn[v as usize]);
             neighbours.clear();
@@ -425,6 +436,7 @@ impl Hierarchy {
                 stale[x as usize] = true;
             }
         }
+        progress(n, n);
         let shortcuts = dynamic.origins.len() - original;
         let flatten = |lists: Vec<Vec<Edge>>| {
             let mut start = Vec::with_capacity(lists.len() + 1);
@@ -776,8 +788,19 @@ pub fn matrix(
     from: &[PlaceId],
     to: &[PlaceId],
 ) -> Matrix {
+    matrix_with_progress(hierarchy, graph, from, to, &|| {})
+}
+
+/// [`matrix`], calling `progress` once per finished origin (from worker threads).
+pub fn matrix_with_progress(
+    hierarchy: &Hierarchy,
+    graph: &Graph<'_>,
+    from: &[PlaceId],
+    to: &[PlaceId],
+    progress: &(dyn Fn() + Sync),
+) -> Matrix {
     if graph.corridor_required() {
-        return super::matrix(graph, from, to);
+        return super::matrix_with_progress(graph, from, to, progress);
     }
     // Search memory from the hierarchy's pool: rayon calls `map_init`'s init once per
     // split of the work, and fresh memory for every split would cost more than the
@@ -875,9 +898,11 @@ pub fn matrix(
                     PLAIN_ROWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let mut row = Vec::with_capacity(to.len());
                     plain.row(graph, origin, to, &mut row);
+                    progress();
                     return row;
                 }
-                to.iter()
+                let row: Vec<Option<Cell>> = to
+                    .iter()
                     .zip(&best)
                     .map(|(&target, b)| {
                         if target == origin {
@@ -889,7 +914,9 @@ pub fn matrix(
                             b.map(|b| b.cell)
                         }
                     })
-                    .collect()
+                    .collect();
+                progress();
+                row
             },
         )
         .collect();

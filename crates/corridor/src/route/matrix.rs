@@ -179,11 +179,22 @@ impl<'g, 'n> OneToAll<'g, 'n> {
 /// origins on the current rayon pool. The output is identical whatever the number of
 /// threads: each origin's search is sequential and results keep the input order.
 pub fn matrix(graph: &Graph<'_>, from: &[PlaceId], to: &[PlaceId]) -> Matrix {
+    matrix_with_progress(graph, from, to, &|| {})
+}
+
+/// [`matrix`], calling `progress` once per finished origin (from worker threads).
+pub fn matrix_with_progress(
+    graph: &Graph<'_>,
+    from: &[PlaceId],
+    to: &[PlaceId],
+    progress: &(dyn Fn() + Sync),
+) -> Matrix {
     let rows: Vec<Vec<Option<Cell>>> = from
         .par_iter()
         .map_init(MatrixRows::default, |rows, &origin| {
             let mut row = Vec::with_capacity(to.len());
             rows.row(graph, origin, to, &mut row);
+            progress();
             row
         })
         .collect();

@@ -19,7 +19,10 @@ mod shortest;
 pub use alternatives::alternatives;
 pub use compare::{Comparison, CorridorRoute, Unserved, UnservedCorridor, compare, why_unserved};
 pub use diagnose::{Blocker, diagnose};
-pub use matrix::{Cell, Matrix, MatrixRows, OneToAll, matrix, one_to_all, one_to_all_weights};
+pub use matrix::{
+    Cell, Matrix, MatrixRows, OneToAll, matrix, matrix_with_progress, one_to_all,
+    one_to_all_weights,
+};
 pub use pareto::{MAX_LABELS, ParetoError, pareto};
 #[cfg(not(feature = "internals"))]
 pub(crate) use reorder::{ReorderScratch, ReorderedRows};
