@@ -412,7 +412,7 @@ impl Hierarchy {
             }
             dynamic.contracted[v as usize] = true;
             contracted += 1;
-            if contracted % 4096 == 0 {
+            if contracted.is_multiple_of(4096) {
                 progress(contracted, n);
             }
             let outs = std::mem::take(&mut dynamic.out[v as usize]);
