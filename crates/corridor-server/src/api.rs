@@ -176,6 +176,12 @@ async fn run(
         Ok(input) => input,
         Err(error) => return error.into_response(),
     };
+    // Applying a scenario copies the network: heavy work on a large one.
+    let class = if input.params.has("scenario") {
+        Class::Heavy
+    } else {
+        class
+    };
     let limits = server.limits().clone();
     respond(
         server

@@ -3,8 +3,8 @@
 //! planner's web page at `/`, all served from one [`corridor::Engine`].
 //!
 //! Computation never runs on the async runtime: light requests (route, compare,
-//! alternatives, pareto, diff, places) run on one rayon pool and heavy ones (matrix,
-//! flow, sweep) on another, each with `--threads` workers, so a long matrix shares the
+//! alternatives, pareto, places) run on one rayon pool and heavy ones (matrix, flow,
+//! sweep, and any request carrying a scenario, which copies the network) on another, each with `--threads` workers, so a long matrix shares the
 //! cores with short routes instead of queueing them. Both classes have a bound on the
 //! requests admitted at once (running and queued); beyond it the server answers 429 at
 //! once rather than letting a queue grow. Every request has a time limit; a panic in a
