@@ -710,6 +710,112 @@ fn a_real_socket_serves_and_shuts_down_gracefully() {
     );
 }
 
+/// What operators and browser apps rely on: the limits readable from /health, the data
+/// named on every answer, gzip when asked, CORS when allowed (on errors too), and
+/// Retry-After when busy.
+#[test]
+fn operations_headers() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let send = |server: &Server, request: Request<Body>| {
+        runtime.block_on(async {
+            let response = server.router().oneshot(request).await.unwrap();
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            (parts, bytes.to_vec())
+        })
+    };
+    let get_from = |uri: &str, origin: &str| {
+        Request::get(uri)
+            .header("origin", origin)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let server = server_with(Limits {
+        k: 7,
+        ..Limits::default()
+    });
+    let health = get(&server, "/health").json();
+    assert_eq!(health["limits"]["k"], 7);
+    assert_eq!(
+        health["data_version"],
+        corridor::Engine::builtin().network().meta().version
+    );
+    let (parts, _) = send(
+        &server,
+        get_from("/v1/route?from=Xian&to=Baku", "https://a.example"),
+    );
+    assert!(
+        parts.headers["corridor-data"]
+            .to_str()
+            .unwrap()
+            .contains("Eurasian")
+    );
+    assert!(
+        parts.headers.get("access-control-allow-origin").is_none(),
+        "CORS is off by default"
+    );
+    // gzip when the client accepts it.
+    let matrix =
+        r#"{"from": ["Xian", "Almaty", "Baku"], "to": ["Duisburg", "Istanbul", "Tehran"]}"#;
+    let (parts, body) = send(
+        &server,
+        Request::post("/v1/matrix")
+            .header("content-type", "application/json")
+            .header("accept-encoding", "gzip")
+            .body(Body::from(matrix))
+            .unwrap(),
+    );
+    assert_eq!(parts.headers["content-encoding"], "gzip");
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    // CORS for an allowed origin, on answers, errors and preflights.
+    let open = server_with(Limits::default())
+        .allow_origins(&["https://planner.example".to_owned()])
+        .unwrap();
+    for uri in [
+        "/v1/route?from=Xian&to=Baku",
+        "/v1/route?from=Atlantis&to=Baku",
+        "/nowhere",
+    ] {
+        let (parts, _) = send(&open, get_from(uri, "https://planner.example"));
+        let allowed: Vec<_> = parts
+            .headers
+            .get_all("access-control-allow-origin")
+            .iter()
+            .collect();
+        assert_eq!(allowed, ["https://planner.example"], "{uri}");
+    }
+    let (parts, _) = send(
+        &open,
+        Request::options("/v1/matrix")
+            .header("origin", "https://planner.example")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::empty())
+            .unwrap(),
+    );
+    assert!(parts.status.is_success(), "{:?}", parts.status);
+    let methods = parts.headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(methods.contains("POST"), "{methods}");
+    let (parts, _) = send(&open, get_from("/health", "https://elsewhere.example"));
+    assert!(parts.headers.get("access-control-allow-origin").is_none());
+    let refused = server_with(Limits::default()).allow_origins(&["bad\norigin".to_owned()]);
+    assert!(refused.is_err());
+    // Retry-After on a busy answer.
+    let busy = corridor_server::ApiError {
+        status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+        code: "busy",
+        message: String::new(),
+        details: Value::Null,
+    };
+    let response = axum::response::IntoResponse::into_response(busy);
+    assert_eq!(response.headers()["retry-after"], "1");
+}
+
 #[test]
 fn serve_refuses_bad_arguments() {
     for (args, message) in [
@@ -824,6 +930,21 @@ fn the_page_works_in_a_browser() {
     );
     assert!(dom.contains("Xi'an → Duisburg"), "place names in the title");
     assert!(dom.contains("Corridors that cannot serve this pair"));
+    // Constraints from the URL: avoiding Russia leaves the northern route unserved.
+    let dom = crate::fixtures::chromium(
+        dir.path(),
+        &["--dump-dom".to_owned()],
+        &running.url("/?from=Xian&to=Duisburg&avoid_country=RU"),
+    );
+    assert!(
+        !dom.contains("data-corridor=\"northern\""),
+        "the northern route avoids no Russia"
+    );
+    assert!(
+        dom.contains("<strong>northern: </strong>"),
+        "northern listed as unserved"
+    );
+    assert!(dom.contains("Network: Eurasian"), "the data is named");
     // An unknown place: the error, with suggestions, and no table.
     let dom = crate::fixtures::chromium(
         dir.path(),

@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// answered 429
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_heavy: usize,
+    /// Let web pages from this origin call the API from browsers (CORS), e.g.
+    /// https://planner.example, or * for any; repeat for several. Off by default
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
 }
 
 /// `corridor sweep`.

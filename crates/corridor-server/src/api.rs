@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::HeaderName;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +17,9 @@ use corridor::{DemandRow, Engine, MatrixRequest, Objective, scenario};
 use serde::Serialize;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::params::Params;
 use crate::{ApiError, Class, Server};
@@ -23,7 +27,13 @@ use crate::{ApiError, Class, Server};
 /// Every route of the server: the paths `/openapi.json` describes (a test checks both
 /// agree), the page, and JSON errors for anything else.
 pub(crate) fn router(server: Server) -> Router {
-    layers(
+    let data = format!(
+        "{} {}",
+        server.engine().network().meta().name,
+        server.engine().network().meta().version
+    );
+    let origins = server.origins().to_vec();
+    let routes = layers(
         Router::new()
             .route("/", get(crate::page::index))
             .route("/health", get(health))
@@ -41,6 +51,32 @@ pub(crate) fn router(server: Server) -> Router {
             .route("/v1/network", get(network))
             .route("/v1/scenarios", get(scenarios))
             .with_state(server),
+    )
+    // Which data answered, on every answer (ASCII only in a header).
+    .layer(SetResponseHeaderLayer::overriding(
+        HeaderName::from_static("corridor-data"),
+        HeaderValue::from_str(&data.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?"))
+            .unwrap_or_else(|_| HeaderValue::from_static("unknown")),
+    ))
+    .layer(CompressionLayer::new());
+    if origins.is_empty() {
+        return routes;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    routes.layer(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static("corridor-data"),
+            ])
+            .max_age(std::time::Duration::from_secs(3600)),
     )
 }
 
@@ -628,12 +664,23 @@ async fn health(State(server): State<Server>, uri: Uri) -> Response {
         return error.into_response();
     }
     let network = server.engine().network();
+    let limits = server.limits();
     respond(Reply::json(&json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "network": network.meta().name,
+        "data_version": network.meta().version,
         "places": network.places().len(),
         "legs": network.legs().len(),
+        "limits": {
+            "body_bytes": limits.body_bytes,
+            "matrix_cells": limits.matrix_cells,
+            "k": limits.k,
+            "sweep_samples": limits.sweep_samples,
+            "flow_rows": limits.flow_rows,
+            "time_limit_s": limits.time_limit.as_secs_f64(),
+            "heavy_queue": limits.heavy_queue,
+        },
     })))
 }
 

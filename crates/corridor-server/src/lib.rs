@@ -87,6 +87,9 @@ pub enum StartError {
     /// A limit is zero.
     #[error("{0} must be at least 1")]
     Limit(&'static str),
+    /// An origin for CORS is not a valid header value.
+    #[error("--allow-origin: {0:?} is not an origin such as https://planner.example or *")]
+    Origin(String),
 }
 
 /// The served engine, the limits and the worker pools; cheap to clone.
@@ -98,6 +101,8 @@ pub struct Server {
 struct Shared {
     engine: Engine,
     limits: Limits,
+    /// Origins allowed to call from browsers (CORS); none when empty, any with `*`.
+    origins: Vec<String>,
     light: Pool,
     heavy: Pool,
 }
@@ -150,8 +155,34 @@ impl Server {
                 heavy: pool("heavy", limits.heavy_queue, Class::Heavy)?,
                 engine,
                 limits,
+                origins: Vec::new(),
             }),
         })
+    }
+
+    /// Allows web pages from `origins` (exact origins such as `https://planner.example`,
+    /// or `*` for any) to call the API from browsers (CORS), on every answer including
+    /// errors. Without it, browsers allow only the server's own page.
+    pub fn allow_origins(mut self, origins: &[String]) -> Result<Server, StartError> {
+        for origin in origins {
+            if origin != "*" && axum::http::HeaderValue::from_str(origin).is_err() {
+                return Err(StartError::Origin(origin.clone()));
+            }
+        }
+        match Arc::get_mut(&mut self.shared) {
+            Some(shared) => shared.origins = origins.to_vec(),
+            None => {
+                return Err(StartError::Origin(
+                    "the server is already shared".to_owned(),
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    /// The origins allowed by [`Server::allow_origins`].
+    pub fn origins(&self) -> &[String] {
+        &self.shared.origins
     }
 
     /// The engine served.

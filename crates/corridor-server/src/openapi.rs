@@ -292,7 +292,7 @@ fn endpoints() -> Vec<Endpoint> {
             path: "/health",
             get: true,
             post: false,
-            summary: "Liveness and the network served.",
+            summary: "Liveness, the network served (name, data version, size) and the server's limits.",
             params: vec![],
             answer: json!({ "type": "object", "required": ["status"], "properties": { "status": {"const": "ok"} } }),
             media: &[],

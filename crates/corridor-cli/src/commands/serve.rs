@@ -36,8 +36,9 @@ pub(crate) fn run(global: &Global, args: &ServeArgs, out: &mut dyn Write) -> Res
         .map_err(super::routing::failure)?;
     let places = engine.network().places().len();
     let name = engine.network().meta().name.clone();
-    let server =
-        Server::new(engine, limits, threads).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let server = Server::new(engine, limits, threads)
+        .and_then(|server| server.allow_origins(&args.allow_origin))
+        .map_err(|e| Failure::usage(format!("error: {e}")))?;
     let mut printed = Ok(());
     corridor_server::run(server, addr, |bound| {
         printed = writeln!(
