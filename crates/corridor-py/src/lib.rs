@@ -474,7 +474,10 @@ impl PyEngine {
         }
         for draws in chunks(start..end, PAIRS_CHUNK) {
             let part = py
-                .detach(|| self.engine.sweep_places_part(&routing, &places, draws, seed))
+                .detach(|| {
+                    self.engine
+                        .sweep_places_part(&routing, &places, draws, seed)
+                })
                 .map_err(|e| error(py, &e, "network data"))?;
             match &mut total {
                 None => total = Some(part),
