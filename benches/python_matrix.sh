@@ -13,7 +13,8 @@ PYTHON="${1:-target/py-venv/bin/python}"
 ROUNDS="${2:-3}"
 RUNS="${3:-5}"
 NET="${CORRIDOR_BENCH_NET:-${TMPDIR:-/tmp}/road-1m}"
-cargo build --release --locked -q -p corridor-cli -p corridor-benches --example matrix_call
+cargo build --release --locked -q -p corridor-cli
+cargo build --release --locked -q -p corridor-benches --example matrix_call
 if [ ! -f "$NET/nodes.csv" ]; then
   target/release/corridor generate --places 1000000 --seed 1 --output "$NET"
 fi
