@@ -26,7 +26,7 @@ type MatrixColumns<'py> = (String, Vec<String>, Vec<String>, Bound<'py, PyDict>)
 /// Draws per chunk of a sweep between two checks for Ctrl-C.
 const SWEEP_CHUNK: usize = 2_000;
 /// Draws per chunk of a sweep over pairs (each draw routes every pair).
-const PAIRS_CHUNK: usize = 500;
+const PAIRS_CHUNK: usize = 2_000;
 /// Origins per chunk of a matrix (Dijkstra rows) per worker thread.
 const ROWS_PER_THREAD: usize = 16;
 
