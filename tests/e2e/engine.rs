@@ -292,3 +292,52 @@ fn flow_diff_and_sweep_answer_like_their_commands() -> Result<(), Box<dyn std::e
     assert_same_json(&serde_json::to_string(&sweep)?, &cli);
     Ok(())
 }
+
+/// Issue 17: sweeps split by draw ranges (as a cluster computes them) merge into
+/// exactly the sweep of all draws, whatever the split and the order of the parts.
+#[test]
+fn sweep_parts_merge_into_the_whole_sweep() -> Result<(), Box<dyn std::error::Error>> {
+    let uncertainty = include_str!("../../data/scenarios/uncertainty.toml");
+    let engine = Engine::builtin().with_scenario_toml("uncertainty.toml", uncertainty)?;
+    let request = RouteRequest::new("Xian", "Duisburg");
+    let whole = engine.sweep(&request, 120, 7)?;
+    for cuts in [&[0, 120][..], &[0, 1, 60, 119, 120], &[0, 37, 38, 120]] {
+        let mut parts: Vec<_> = cuts
+            .windows(2)
+            .map(|w| engine.sweep_part(&request, w[0]..w[1], 7))
+            .collect::<Result<_, _>>()?;
+        parts.reverse();
+        assert_eq!(engine.merge_sweep(&request, 120, 7, &parts)?, whole);
+    }
+    let gap = [
+        engine.sweep_part(&request, 0..10, 7)?,
+        engine.sweep_part(&request, 11..120, 7)?,
+    ];
+    let error = engine.merge_sweep(&request, 120, 7, &gap).unwrap_err();
+    assert_eq!(error.code(), "bad_parameter");
+    assert!(error.to_string().contains("draw 11"), "{error}");
+
+    let hubs = ["Xian", "Almaty", "Baku", "Istanbul", "Duisburg"].map(String::from);
+    let whole = engine.sweep_places(&request, &hubs, 40, 3)?;
+    let parts: Vec<_> = [0..13, 13..14, 14..40]
+        .into_iter()
+        .map(|draws| {
+            let part = engine.sweep_places_part(&request, &hubs, draws, 3)?;
+            // Shipped as bytes, as the Python package does.
+            Ok::<_, Error>(
+                corridor::scenario::MatrixSweepPart::from_bytes(&part.to_bytes()).unwrap(),
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        engine.merge_sweep_places(&request, &hubs, 40, 3, &parts)?,
+        whole
+    );
+    assert!(
+        engine
+            .merge_sweep_places(&request, &hubs, 41, 3, &parts)
+            .is_err()
+    );
+    assert!(corridor::scenario::MatrixSweepPart::from_bytes(b"not a part").is_none());
+    Ok(())
+}

@@ -24,6 +24,7 @@ mod request;
 pub mod view;
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -544,6 +545,133 @@ impl Engine {
         Ok(MatrixSweepView::new(&self.network, places.len(), &sweep))
     }
 
+    /// The draws `draws` (a sub-range of `0..samples`) of [`Engine::sweep`], to compute
+    /// apart (another process or machine) and merge with [`Engine::merge_sweep`].
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let ferry = "format_version = 1\n[[uncertain]]\nmode = \"ferry\"\ntime = { dist = \"triangular\", low = 0.9, mode = 1.0, high = 2.0 }\n";
+    /// let engine = Engine::builtin().with_scenario_toml("ferry.toml", ferry)?;
+    /// let request = RouteRequest::new("Aktau", "Baku").corridor("trans-caspian");
+    /// let parts = [engine.sweep_part(&request, 20..50, 7)?, engine.sweep_part(&request, 0..20, 7)?];
+    /// assert_eq!(engine.merge_sweep(&request, 50, 7, &parts)?, engine.sweep(&request, 50, 7)?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn sweep_part(
+        &self,
+        request: &RouteRequest,
+        draws: Range<usize>,
+        seed: u64,
+    ) -> Result<scenario::SweepPart, Error> {
+        let (profile, query) = self.resolve(request)?;
+        check_draws(&draws)?;
+        Ok(scenario::sweep_part(
+            &self.network,
+            &self.uncertain,
+            &profile,
+            &query,
+            draws.start as u64..draws.end as u64,
+            seed,
+            &|| {},
+        ))
+    }
+
+    /// The sweep of `samples` draws from parts ([`Engine::sweep_part`]) covering
+    /// `0..samples`, identical to [`Engine::sweep`] with the same arguments.
+    pub fn merge_sweep(
+        &self,
+        request: &RouteRequest,
+        samples: usize,
+        seed: u64,
+        parts: &[scenario::SweepPart],
+    ) -> Result<SweepView, Error> {
+        let (profile, query) = self.resolve(request)?;
+        check_samples(samples)?;
+        let sweep = scenario::merge_sweep(
+            &self.network,
+            &self.uncertain,
+            &profile,
+            &query,
+            samples,
+            seed,
+            parts,
+        )
+        .map_err(|e| Error::invalid("parts", e.to_string()))?;
+        if sweep.reached == 0 {
+            return Err(self.no_route(&profile, &query));
+        }
+        Ok(SweepView::new(&self.network, &sweep))
+    }
+
+    /// The draws `draws` of [`Engine::sweep_places`], to compute apart and merge with
+    /// [`Engine::merge_sweep_places`].
+    pub fn sweep_places_part(
+        &self,
+        routing: &RouteRequest,
+        places: &[String],
+        draws: Range<usize>,
+        seed: u64,
+    ) -> Result<scenario::MatrixSweepPart, Error> {
+        let profile = routing.profile(&self.network)?;
+        let places = self.sweep_pairs_places(places)?;
+        check_draws(&draws)?;
+        Ok(scenario::sweep_matrix_part(
+            &self.network,
+            &self.uncertain,
+            &profile,
+            &places,
+            draws.start as u64..draws.end as u64,
+            seed,
+            &|| {},
+        ))
+    }
+
+    /// The sweep over pairs of `samples` draws from parts
+    /// ([`Engine::sweep_places_part`]) covering each draw once, identical to
+    /// [`Engine::sweep_places`] with the same arguments.
+    pub fn merge_sweep_places(
+        &self,
+        routing: &RouteRequest,
+        places: &[String],
+        samples: usize,
+        seed: u64,
+        parts: &[scenario::MatrixSweepPart],
+    ) -> Result<MatrixSweepView, Error> {
+        routing.profile(&self.network)?;
+        let ids = self.sweep_pairs_places(places)?;
+        check_samples(samples)?;
+        let mut total = scenario::MatrixSweepPart::default();
+        for (i, part) in parts.iter().enumerate() {
+            if i == 0 {
+                total = part.clone();
+            } else {
+                total
+                    .merge(part)
+                    .map_err(|e| Error::invalid("parts", e.to_string()))?;
+            }
+        }
+        if total.places() != ids.len() {
+            return Err(Error::invalid(
+                "parts",
+                format!(
+                    "the parts are over {} places, not {}",
+                    total.places(),
+                    ids.len()
+                ),
+            ));
+        }
+        if total.draws() != samples as u64 {
+            return Err(Error::invalid(
+                "parts",
+                format!("the parts cover {} draws, not {samples}", total.draws()),
+            ));
+        }
+        let sweep = total.finish(&ids, samples, seed);
+        Ok(MatrixSweepView::new(&self.network, ids.len(), &sweep))
+    }
+
     /// The places of a sweep over pairs: those named (duplicates once), or every hub
     /// when none is named; at least two.
     pub fn sweep_pairs_places(&self, names: &[String]) -> Result<Vec<PlaceId>, Error> {
@@ -585,6 +713,19 @@ pub struct Diff {
 
 /// The most draws a sweep takes (10^7: hours of computing on the built-in network).
 pub const MAX_SAMPLES: usize = 10_000_000;
+
+fn check_draws(draws: &Range<usize>) -> Result<(), Error> {
+    if draws.start >= draws.end || draws.end > MAX_SAMPLES {
+        return Err(Error::invalid(
+            "draws",
+            format!(
+                "{}..{}: expected a non-empty range of draws within 0..{MAX_SAMPLES}",
+                draws.start, draws.end
+            ),
+        ));
+    }
+    Ok(())
+}
 
 fn check_samples(samples: usize) -> Result<(), Error> {
     if samples == 0 || samples > MAX_SAMPLES {

@@ -19,8 +19,9 @@ use std::sync::Arc;
 pub use dist::{Dist, MAX_FACTOR, MAX_LOGNORMAL_SPREAD};
 pub use file::{Entry, Factors, Quantity, ScenarioFile, SelectorSpec, parse};
 pub use sweep::{
-    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, PairStats, Stats, Sweep, SweepRoute, corridor_sweeps,
-    draw, draw_into, sweep, sweep_matrix,
+    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, MatrixSweepPart, MergeError, PairStats, PartDraw,
+    Stats, Sweep, SweepPart, SweepRoute, corridor_sweeps, draw, draw_into, merge_sweep, sweep,
+    sweep_matrix, sweep_matrix_part, sweep_part,
 };
 
 use crate::io::{self, Diagnostic, DiagnosticKind, LoadError};

@@ -6,6 +6,7 @@
 //! draws run. Values are drawn in declaration order, per leg or place in id order.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use rand::SeedableRng;
@@ -150,7 +151,34 @@ pub fn sweep(
     seed: u64,
     progress: &(dyn Fn() + Sync),
 ) -> Sweep {
-    let results: Vec<Option<Route>> = (0..samples as u64)
+    let results = route_draws(
+        network,
+        uncertain,
+        profile,
+        query,
+        0..samples as u64,
+        seed,
+        progress,
+    );
+    let outcomes = results.iter().map(|r| {
+        r.as_ref()
+            .map(|r| (r.dir_legs(), r.totals.time_h, r.totals.cost_usd))
+    });
+    summarise(samples, seed, outcomes, |i| results[i].clone())
+}
+
+/// The route of each draw of `draws`, in draw order (in parallel on the current rayon
+/// pool).
+fn route_draws(
+    network: &Network,
+    uncertain: &[Uncertain],
+    profile: &Profile,
+    query: &Query,
+    draws: Range<u64>,
+    seed: u64,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Option<Route>> {
+    draws
         .into_par_iter()
         .map_init(
             || network.clone(),
@@ -162,31 +190,43 @@ pub fn sweep(
                 found
             },
         )
-        .collect();
-    let routes: Vec<&Route> = results.iter().flatten().collect();
-    let times: Vec<f64> = routes.iter().map(|r| r.totals.time_h).collect();
-    let costs: Vec<f64> = routes.iter().map(|r| r.totals.cost_usd).collect();
-    let mut groups: Vec<(Vec<DirLeg>, Vec<&Route>)> = Vec::new();
+        .collect()
+}
+
+/// The summary of a sweep from each draw's outcome in draw order (the route's legs,
+/// hours, USD; `None` without a route); `route_of(i)` is the route of draw `i`, asked
+/// once per distinct route, for its first draw.
+fn summarise(
+    samples: usize,
+    seed: u64,
+    outcomes: impl Iterator<Item = Option<(Vec<DirLeg>, f64, f64)>>,
+    route_of: impl Fn(usize) -> Option<Route>,
+) -> Sweep {
+    let mut times = Vec::new();
+    let mut costs = Vec::new();
+    // Per distinct route: its first draw, and its draws' hours and USD.
+    let mut groups: Vec<(usize, Vec<f64>, Vec<f64>)> = Vec::new();
     let mut index: HashMap<Vec<DirLeg>, usize> = HashMap::new();
-    for route in &routes {
-        let key = route.dir_legs();
-        match index.get(&key) {
-            Some(&i) => groups[i].1.push(route),
-            None => {
-                index.insert(key.clone(), groups.len());
-                groups.push((key, vec![route]));
-            }
-        }
+    for (i, outcome) in outcomes.enumerate() {
+        let Some((key, time_h, cost_usd)) = outcome else {
+            continue;
+        };
+        times.push(time_h);
+        costs.push(cost_usd);
+        let group = *index.entry(key).or_insert_with(|| {
+            groups.push((i, Vec::new(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[group].1.push(time_h);
+        groups[group].2.push(cost_usd);
     }
     let mut chosen: Vec<SweepRoute> = groups
         .into_iter()
-        .filter_map(|(_, members)| {
-            let times: Vec<f64> = members.iter().map(|r| r.totals.time_h).collect();
-            let costs: Vec<f64> = members.iter().map(|r| r.totals.cost_usd).collect();
+        .filter_map(|(first, times, costs)| {
             Some(SweepRoute {
-                route: (*members.first()?).clone(),
-                share: members.len() as f64 / samples.max(1) as f64,
-                draws: members.len(),
+                route: route_of(first)?,
+                share: times.len() as f64 / samples.max(1) as f64,
+                draws: times.len(),
                 time_h: Stats::of(&times)?,
                 cost_usd: Stats::of(&costs)?,
             })
@@ -197,12 +237,159 @@ pub fn sweep(
     Sweep {
         samples,
         seed,
-        reached: routes.len(),
+        reached: times.len(),
         time_h: Stats::of(&times),
         cost_usd: Stats::of(&costs),
         routes: chosen,
         time_h_draws: times,
     }
+}
+
+/// One draw of a [`SweepPart`] that found a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PartDraw {
+    /// The route chosen: an index into [`SweepPart::routes`].
+    pub route: u32,
+    /// Door-to-door hours.
+    pub time_h: f64,
+    /// USD per TEU.
+    pub cost_usd: f64,
+}
+
+/// Some consecutive draws of a [`sweep`], computed apart (on another machine) and
+/// merged by [`merge_sweep`]: plain data, so callers can ship it as they like.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SweepPart {
+    /// The index of its first draw.
+    pub first: u64,
+    /// The distinct routes chosen, as directed legs, in order of first draw.
+    pub routes: Vec<Vec<DirLeg>>,
+    /// Each draw in order: the route chosen and its totals, `None` without a route.
+    pub draws: Vec<Option<PartDraw>>,
+}
+
+/// The draws `draws` of the [`sweep`] with these arguments (in parallel on the current
+/// rayon pool). Parts covering `0..samples` merge ([`merge_sweep`]) into exactly the
+/// sweep of `samples` draws: draw `i` does not depend on the others.
+pub fn sweep_part(
+    network: &Network,
+    uncertain: &[Uncertain],
+    profile: &Profile,
+    query: &Query,
+    draws: Range<u64>,
+    seed: u64,
+    progress: &(dyn Fn() + Sync),
+) -> SweepPart {
+    let first = draws.start;
+    let results = route_draws(network, uncertain, profile, query, draws, seed, progress);
+    let mut part = SweepPart {
+        first,
+        ..SweepPart::default()
+    };
+    let mut index: HashMap<Vec<DirLeg>, u32> = HashMap::new();
+    for result in &results {
+        part.draws.push(result.as_ref().map(|r| {
+            let route = *index.entry(r.dir_legs()).or_insert_with(|| {
+                part.routes.push(r.dir_legs());
+                part.routes.len() as u32 - 1
+            });
+            PartDraw {
+                route,
+                time_h: r.totals.time_h,
+                cost_usd: r.totals.cost_usd,
+            }
+        }));
+    }
+    part
+}
+
+/// Why parts do not make up a sweep.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum MergeError {
+    /// The parts, sorted by first draw, leave a gap or overlap.
+    #[error("the parts cover draws up to {covered}, then one starts at draw {next}")]
+    NotContiguous {
+        /// The draws covered so far.
+        covered: u64,
+        /// Where the next part starts.
+        next: u64,
+    },
+    /// The parts cover another number of draws.
+    #[error("the parts cover {covered} draws, not {samples}")]
+    Samples {
+        /// The draws covered.
+        covered: u64,
+        /// The draws asked for.
+        samples: usize,
+    },
+    /// A matrix part over another number of places.
+    #[error("a part over {got} places does not merge with one over {expected}")]
+    Places {
+        /// The places of the part merged into.
+        expected: usize,
+        /// The places of the other.
+        got: usize,
+    },
+    /// A draw names a route its part does not list.
+    #[error("draw {draw} names route {route}, but its part lists {routes}")]
+    BadRoute {
+        /// The draw.
+        draw: u64,
+        /// The route index.
+        route: u32,
+        /// The routes listed.
+        routes: usize,
+    },
+}
+
+/// The sweep of `samples` draws from parts covering draws `0..samples` (in any order),
+/// identical to [`sweep`] with the same arguments. The route shown for each distinct
+/// route is recomputed from its first draw (one draw per distinct route).
+#[allow(clippy::too_many_arguments)]
+pub fn merge_sweep(
+    network: &Network,
+    uncertain: &[Uncertain],
+    profile: &Profile,
+    query: &Query,
+    samples: usize,
+    seed: u64,
+    parts: &[SweepPart],
+) -> Result<Sweep, MergeError> {
+    let mut parts: Vec<&SweepPart> = parts.iter().collect();
+    parts.sort_by_key(|p| p.first);
+    let mut covered = 0u64;
+    for part in &parts {
+        if part.first != covered {
+            return Err(MergeError::NotContiguous {
+                covered,
+                next: part.first,
+            });
+        }
+        for (k, draw) in part.draws.iter().enumerate() {
+            if let Some(d) = draw
+                && d.route as usize >= part.routes.len()
+            {
+                return Err(MergeError::BadRoute {
+                    draw: part.first + k as u64,
+                    route: d.route,
+                    routes: part.routes.len(),
+                });
+            }
+        }
+        covered += part.draws.len() as u64;
+    }
+    if covered != samples as u64 {
+        return Err(MergeError::Samples { covered, samples });
+    }
+    let outcomes = parts.iter().flat_map(|part| {
+        part.draws
+            .iter()
+            .map(|d| d.map(|d| (part.routes[d.route as usize].clone(), d.time_h, d.cost_usd)))
+    });
+    Ok(summarise(samples, seed, outcomes, |i| {
+        let drawn = draw(network, uncertain, seed, i as u64);
+        shortest(&Graph::new(&drawn, profile), query)
+    }))
 }
 
 /// Relative accuracy of the percentiles of a [`sweep_matrix`]: each is the nearest-rank
@@ -393,16 +580,184 @@ pub fn sweep_matrix(
     seed: u64,
     progress: &(dyn Fn() + Sync),
 ) -> MatrixSweep {
+    let part = sweep_matrix_part(
+        network,
+        uncertain,
+        profile,
+        places,
+        0..samples as u64,
+        seed,
+        progress,
+    );
+    part.finish(places, samples, seed)
+}
+
+/// Some draws of a [`sweep_matrix`], computed apart (on another machine): a histogram
+/// per pair, exact to merge in any order, so parts covering every draw once give exactly
+/// the sweep of all draws. [`MatrixSweepPart::to_bytes`] ships it.
+#[derive(Clone, Debug, Default)]
+pub struct MatrixSweepPart {
+    /// Number of places.
+    places: usize,
+    /// Draws summarised.
+    draws: u64,
+    /// Hours and USD per ordered pair, `a * places + b`.
+    histograms: Vec<[Histogram; 2]>,
+}
+
+/// What [`MatrixSweepPart::to_bytes`] writes first (a format version).
+const MATRIX_PART_MAGIC: &[u8; 8] = b"cmsp\x00\x00\x00\x01";
+
+impl MatrixSweepPart {
+    /// Number of places.
+    pub fn places(&self) -> usize {
+        self.places
+    }
+
+    /// Draws summarised.
+    pub fn draws(&self) -> u64 {
+        self.draws
+    }
+
+    /// Adds the draws of `other` (a part over the same places and arguments).
+    pub fn merge(&mut self, other: &MatrixSweepPart) -> Result<(), MergeError> {
+        if other.places != self.places {
+            return Err(MergeError::Places {
+                expected: self.places,
+                got: other.places,
+            });
+        }
+        for ([t, c], [ot, oc]) in self.histograms.iter_mut().zip(&other.histograms) {
+            t.merge(ot);
+            c.merge(oc);
+        }
+        self.draws += other.draws;
+        Ok(())
+    }
+
+    /// The sweep of `samples` draws over `places` (those the parts were computed for),
+    /// once the parts merged cover them all.
+    pub fn finish(&self, places: &[PlaceId], samples: usize, seed: u64) -> MatrixSweep {
+        let n = places.len();
+        let empty = [Histogram::default(), Histogram::default()];
+        let pairs = (0..n)
+            .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
+            .map(|(a, b)| {
+                let [time, cost] = self.histograms.get(a * n + b).unwrap_or(&empty);
+                PairStats {
+                    from: places[a],
+                    to: places[b],
+                    reached: time.count,
+                    time_h: time.stats(),
+                    cost_usd: cost.stats(),
+                }
+            })
+            .collect();
+        MatrixSweep {
+            samples,
+            seed,
+            pairs,
+        }
+    }
+
+    /// The part as bytes (a format version first, then little-endian numbers).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MATRIX_PART_MAGIC.to_vec();
+        out.extend((self.places as u64).to_le_bytes());
+        out.extend(self.draws.to_le_bytes());
+        for histogram in self.histograms.iter().flatten() {
+            out.extend(histogram.first.to_le_bytes());
+            out.extend((histogram.counts.len() as u64).to_le_bytes());
+            for c in &histogram.counts {
+                out.extend(c.to_le_bytes());
+            }
+            out.extend((histogram.count as u64).to_le_bytes());
+            out.extend(histogram.sum.to_le_bytes());
+            out.extend(histogram.min.to_le_bytes());
+            out.extend(histogram.max.to_le_bytes());
+        }
+        out
+    }
+
+    /// A part from [`MatrixSweepPart::to_bytes`]; `None` if the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<MatrixSweepPart> {
+        let mut reader = Reader(bytes);
+        if reader.take(8)? != MATRIX_PART_MAGIC {
+            return None;
+        }
+        let places = usize::try_from(reader.u64()?).ok()?;
+        let draws = reader.u64()?;
+        let pairs = places.checked_mul(places)?;
+        // Each histogram takes at least 48 bytes: refuse counts the input cannot hold.
+        if pairs.checked_mul(96)? > bytes.len() {
+            return None;
+        }
+        let mut histograms = Vec::with_capacity(pairs);
+        for _ in 0..pairs {
+            let mut pair = [Histogram::default(), Histogram::default()];
+            for histogram in &mut pair {
+                histogram.first = reader.u64()?;
+                let len = usize::try_from(reader.u64()?).ok()?;
+                let counts = reader.take(len.checked_mul(4)?)?;
+                histogram.counts = counts
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect();
+                histogram.count = usize::try_from(reader.u64()?).ok()?;
+                histogram.sum = i128::from_le_bytes(reader.take(16)?.try_into().ok()?);
+                histogram.min = f64::from_bits(reader.u64()?);
+                histogram.max = f64::from_bits(reader.u64()?);
+            }
+            histograms.push(pair);
+        }
+        reader.0.is_empty().then_some(MatrixSweepPart {
+            places,
+            draws,
+            histograms,
+        })
+    }
+}
+
+/// Reads little-endian numbers off the front of a byte slice.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// The draws `draws` of the [`sweep_matrix`] with these arguments, as a part to merge
+/// (in parallel on the current rayon pool).
+pub fn sweep_matrix_part(
+    network: &Network,
+    uncertain: &[Uncertain],
+    profile: &Profile,
+    places: &[PlaceId],
+    draws: Range<u64>,
+    seed: u64,
+    progress: &(dyn Fn() + Sync),
+) -> MatrixSweepPart {
     let n = places.len();
     let pair_of = |i: usize, j: usize| i * n + j;
     // Draws change weights only: every row scans the states in the order Dijkstra
     // settles them on the undrawn network (see `route::ReorderedRows`).
     let rows = ReorderedRows::new(&Graph::new(network, profile), places);
+    let count = draws.end.saturating_sub(draws.start);
     // Enough draws per task that the per-task accumulators stay few.
-    let per_task = samples
+    let per_task = (count as usize)
         .div_ceil(4 * rayon::current_num_threads().max(1))
         .max(1);
-    let total = (0..samples)
+    let total = (draws.start as usize..draws.end as usize)
         .into_par_iter()
         .with_min_len(per_task)
         .fold(
@@ -441,25 +796,11 @@ pub fn sweep_matrix(
             }
             a
         })
-        .unwrap_or_default();
-    let empty = [Histogram::default(), Histogram::default()];
-    let pairs = (0..n)
-        .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
-        .map(|(a, b)| {
-            let [time, cost] = total.get(pair_of(a, b)).unwrap_or(&empty);
-            PairStats {
-                from: places[a],
-                to: places[b],
-                reached: time.count,
-                time_h: time.stats(),
-                cost_usd: cost.stats(),
-            }
-        })
-        .collect();
-    MatrixSweep {
-        samples,
-        seed,
-        pairs,
+        .unwrap_or_else(|| vec![[Histogram::default(), Histogram::default()]; n * n]);
+    MatrixSweepPart {
+        places: n,
+        draws: count,
+        histograms: total,
     }
 }
 
