@@ -139,7 +139,7 @@ fn names_people_type_find_the_right_place() {
         ("Malaszewicze", "malaszewicze"),
         ("Kashi", "kashgar"),
         ("Turkmenbasy", "turkmenbashi"),
-        // Region names resolve to their hubs.
+        // Region names resolve to their centres (all regions: regions.rs).
         ("Syrdarya", "gulistan"),
         ("Karakalpakstan", "nukus"),
         ("Zhetysu", "taldykorgan"),

@@ -16,6 +16,8 @@ mod maps;
 mod oracle;
 mod properties;
 mod random;
+mod regions;
 mod route;
 mod scenario;
 mod semantics;
+mod validation;

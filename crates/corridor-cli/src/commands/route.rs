@@ -23,6 +23,9 @@ pub(crate) fn run_route(
     let network = engine.network();
     let request = request(&args.routing, &args.from, &args.to, By::Time)?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let route = engine.shortest(&profile, &query).map_err(failure)?;
     let planned = route
         .legs
@@ -98,11 +101,15 @@ pub(crate) fn run_compare(
     global: &Global,
     args: &RouteArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let engine = engine(global)?;
     let network = engine.network();
     let request = request(&args.routing, &args.from, &args.to, By::Time)?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let comparison =
         super::parallel(global, || engine.comparison(&profile, &query))?.map_err(failure)?;
     let Some(best) = &comparison.best else {
@@ -149,6 +156,7 @@ pub(crate) fn run_alternatives(
     global: &Global,
     args: &AlternativesArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let args_route = &args.route;
     let engine = engine(global)?;
@@ -160,6 +168,9 @@ pub(crate) fn run_alternatives(
         By::Time,
     )?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let found = engine
         .alternative_routes(&profile, &query, args.k)
         .map_err(failure)?;
@@ -176,6 +187,7 @@ pub(crate) fn run_pareto(
     global: &Global,
     args: &ParetoArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let mut criteria = Vec::new();
     for name in &args.criteria {
@@ -195,6 +207,9 @@ pub(crate) fn run_pareto(
         By::Time,
     )?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let found = engine
         .pareto_routes(&profile, &query, &criteria)
         .map_err(failure)?;
