@@ -3,6 +3,7 @@
 
 mod builder;
 mod builtin;
+mod calibrate;
 mod capacity;
 mod cli;
 mod contract;

@@ -76,6 +76,47 @@ pub enum Command {
     /// Monte Carlo reliability: route many draws of the scenarios' uncertain quantities and
     /// report the spread of door-to-door time and cost
     Sweep(SweepArgs),
+    /// Check the network against observed trips (engine versus observed days and USD, with
+    /// a verdict per trip), then fit time and price scale factors per mode, corridor or
+    /// country that reproduce them, written as a scenario file
+    Calibrate(CalibrateArgs),
+}
+
+/// `corridor calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// CSV of observed trips with the columns of data/eurasia/validation.csv: origin,
+    /// destination, corridor, constraints, days_low, days_high, usd_low, usd_high,
+    /// usd_unit, teu_per_unit, kind, year, source, url, note (origin, destination and kind
+    /// required)
+    #[arg(long, value_name = "FILE")]
+    pub trips: PathBuf,
+    /// Fit one time factor and one price factor per mode, per corridor or per country
+    #[arg(long, value_enum, default_value_t = GroupBy::Mode)]
+    pub by_group: GroupBy,
+    /// Write the fitted factors as a scenario file (TOML) to apply with --scenario
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Draw engine versus observed days and USD per trip, before and after fitting (SVG)
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Replace the --output and --plot files if they exist
+    #[arg(long)]
+    pub force: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// What `calibrate` fits factors per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// Per mode: rail, road, sea, ferry
+    Mode,
+    /// Per corridor tag
+    Corridor,
+    /// Per country (legs inside it and its border dwell)
+    Country,
 }
 
 /// `corridor sweep`.

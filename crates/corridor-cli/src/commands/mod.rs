@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → one library call → rendering.
 
+mod calibrate;
 mod corridors;
 mod diff;
 mod export;
@@ -42,6 +43,7 @@ pub(crate) fn dispatch(
         Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout, stderr),
         Command::Matrix(args) => matrix::run(&cli.global, args, stdout),
         Command::Flow(args) => flow::run(&cli.global, args, stdout),
+        Command::Calibrate(args) => calibrate::run(&cli.global, args, stdout, stderr),
         Command::Diff(args) => diff::run(&cli.global, args, stdout),
         Command::Report(args) => report::run(&cli.global, args, stderr),
         Command::Sweep(args) => sweep::run(&cli.global, args, stdout, stderr),
