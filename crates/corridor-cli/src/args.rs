@@ -163,6 +163,11 @@ pub struct FlowArgs {
     /// CSV file with the columns from,to,volume_teu_per_year (places by id, name or alias)
     #[arg(long, value_name = "FILE")]
     pub demand: PathBuf,
+    /// Allocate the demand scaled by each of these factors (e.g. 0.5,1,1.5,2) and report,
+    /// per level, delivered and unmet volume and the legs and places that saturate, first
+    /// to saturate first
+    #[arg(long, value_name = "FACTORS", value_delimiter = ',')]
+    pub scale_demand: Vec<f64>,
     /// Objective and constraints (--via and --volume are not used).
     #[command(flatten)]
     pub routing: RoutingArgs,
