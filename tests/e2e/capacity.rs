@@ -470,3 +470,54 @@ fn bottleneck_names_the_least_capacity_on_the_route() {
         );
     }
 }
+
+/// Issue 13: the Uzbekistan–Kazakhstan 2030 demand runs as the README shows: everything
+/// delivered, nothing saturated at the target, Saryagash saturating first from ×1.5.
+#[test]
+fn issue_13_uz_kz_2030_demand_levels() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demand/uz-kz-2030.csv");
+    let out = crate::fixtures::run_ok(&[
+        "flow",
+        "--demand",
+        path,
+        "--by",
+        "generalized",
+        "--scale-demand",
+        "0.5,1,1.5,2",
+    ]);
+    let rows: Vec<&str> = out.lines().skip(2).take(4).collect();
+    assert!(
+        rows[1].trim_start().starts_with("1 ") && rows[1].contains(" none"),
+        "{out}"
+    );
+    assert!(
+        rows[2].contains("Saryagash") && rows[3].contains("Saryagash"),
+        "{out}"
+    );
+    assert!(out.contains("saturated at demand × 1.5"), "{out}");
+    let json = crate::fixtures::run_ok(&[
+        "flow",
+        "--demand",
+        path,
+        "--by",
+        "generalized",
+        "--scale-demand",
+        "1,2",
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let levels = value["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 2);
+    let target = levels[0]["demand_teu_per_year"].as_f64().unwrap();
+    assert!((1.9e6..2.2e6).contains(&target), "{target}");
+    assert_eq!(levels[0]["unmet_teu_per_year"].as_f64(), Some(0.0));
+    assert!(
+        levels[1]["first_saturated"]["at"]
+            .as_str()
+            .unwrap()
+            .contains("Saryagash")
+    );
+    let bad = crate::fixtures::run(&["flow", "--demand", path, "--scale-demand", "1,-2"]);
+    assert_eq!(bad.exit, corridor_cli::Exit::Usage, "{}", bad.stderr);
+}

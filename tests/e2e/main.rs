@@ -3,6 +3,7 @@
 
 mod builder;
 mod builtin;
+mod calibrate;
 mod capacity;
 mod cli;
 mod contract;
@@ -16,7 +17,9 @@ mod maps;
 mod oracle;
 mod properties;
 mod random;
+mod regions;
 mod route;
 mod scenario;
 mod semantics;
 mod serve;
+mod validation;

@@ -80,13 +80,54 @@ pub enum Command {
     /// OpenAPI document at /openapi.json, and a planner's web page at /
     #[command(long_about = SERVE_ABOUT)]
     Serve(ServeArgs),
+    /// Check the network against observed trips (engine versus observed days and USD, with
+    /// a verdict per trip), then fit time and price scale factors per mode, corridor or
+    /// country that reproduce them, written as a scenario file
+    Calibrate(CalibrateArgs),
+}
+
+/// `corridor calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// CSV of observed trips with the columns of data/eurasia/validation.csv: origin,
+    /// destination, corridor, constraints, days_low, days_high, usd_low, usd_high,
+    /// usd_unit, teu_per_unit, kind, year, source, url, note (origin, destination and kind
+    /// required)
+    #[arg(long, value_name = "FILE")]
+    pub trips: PathBuf,
+    /// Fit one time factor and one price factor per mode, per corridor or per country
+    #[arg(long, value_enum, default_value_t = GroupBy::Mode)]
+    pub by_group: GroupBy,
+    /// Write the fitted factors as a scenario file (TOML) to apply with --scenario
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Draw engine versus observed days and USD per trip, before and after fitting (SVG)
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Replace the --output and --plot files if they exist
+    #[arg(long)]
+    pub force: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// What `calibrate` fits factors per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// Per mode: rail, road, sea, ferry
+    Mode,
+    /// Per corridor tag
+    Corridor,
+    /// Per country (legs inside it and its border dwell)
+    Country,
 }
 
 const SERVE_ABOUT: &str = "Serve the network over HTTP: the JSON API v1 (the same JSON as --format json), its OpenAPI document at /openapi.json, and a planner's web page at /.
 
 Loads the network once (--data, --scenario) and answers GET/POST /v1/route, /v1/compare, /v1/alternatives, /v1/pareto, /v1/diff, /v1/matrix, /v1/sweep, POST /v1/flow, GET /v1/places, /v1/corridors, /v1/network, /v1/scenarios and /health. Errors are JSON {\"error\": {\"code\", \"message\", \"details\"}}. Requests never name files on the server; a request's scenario is its TOML text.
 
-Computation runs on two pools of --threads workers: one for light requests (routes, comparisons, places), one for heavy ones (matrix, flow, sweep), so heavy work does not starve light work. Beyond the limits below the server answers 413 (too large), 429 (too many heavy requests at once) or 503 (past the time limit). Stops on Ctrl-C or SIGTERM after finishing the requests in flight.";
+Computation runs on two pools of --threads workers: one for light requests (routes, comparisons, places), one for heavy ones (matrix, flow, sweep, and any request with a scenario, which copies the network), so heavy work does not starve light work. Beyond the limits below the server answers 413 (too large), 429 (too many heavy requests at once) or 503 (past the time limit). Stops on Ctrl-C or SIGTERM after finishing the requests in flight.";
 
 /// `corridor serve`.
 #[derive(Debug, Args)]
@@ -167,6 +208,11 @@ pub struct FlowArgs {
     /// CSV file with the columns from,to,volume_teu_per_year (places by id, name or alias)
     #[arg(long, value_name = "FILE")]
     pub demand: PathBuf,
+    /// Allocate the demand scaled by each of these factors (e.g. 0.5,1,1.5,2) and report,
+    /// per level, delivered and unmet volume and the legs and places that saturate, first
+    /// to saturate first
+    #[arg(long, value_name = "FACTORS", value_delimiter = ',')]
+    pub scale_demand: Vec<f64>,
     /// Objective and constraints (--via and --volume are not used).
     #[command(flatten)]
     pub routing: RoutingArgs,

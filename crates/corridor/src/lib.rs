@@ -45,12 +45,15 @@
 //! 6. [`scenario`] — what-if files (close, open, scale, add, uncertain) applied to a
 //!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
 //! 7. [`engine`] — the front door above: requests, errors, the JSON contract.
+//! 8. [`calibrate`] — the network checked against observed trips (a validation CSV),
+//!    and scale factors per mode, corridor or country fitted to reproduce them.
 //!
 //! [`map`] draws routes over country outlines as SVG; a private R*-tree (`spatial`) serves
 //! coordinate lookup; [`synthetic`] generates seeded road-like networks.
 #![warn(missing_docs)]
 
 pub mod builtin;
+pub mod calibrate;
 pub mod capacity;
 pub mod engine;
 pub mod graph;

@@ -49,6 +49,7 @@ pub fn generate(params: Synthetic) -> Network {
                 name: Arc::clone(&id),
                 id,
                 aliases: Box::default(),
+                regions: Box::default(),
                 country: None,
                 kind: PlaceKind::Junction,
                 coord: Coord {

@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → one library call → rendering.
 
+mod calibrate;
 mod corridors;
 mod diff;
 mod export;
@@ -40,11 +41,12 @@ pub(crate) fn dispatch(
         Command::Export(args) => export::run(&cli.global, args, stdout, stderr),
         Command::Generate(args) => generate::run(args, stderr),
         Command::Route(args) => route::run_route(&cli.global, args, stdout, stderr),
-        Command::Compare(args) => route::run_compare(&cli.global, args, stdout),
-        Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout),
-        Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout),
+        Command::Compare(args) => route::run_compare(&cli.global, args, stdout, stderr),
+        Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout, stderr),
+        Command::Pareto(args) => route::run_pareto(&cli.global, args, stdout, stderr),
         Command::Matrix(args) => matrix::run(&cli.global, args, stdout),
         Command::Flow(args) => flow::run(&cli.global, args, stdout),
+        Command::Calibrate(args) => calibrate::run(&cli.global, args, stdout, stderr),
         Command::Diff(args) => diff::run(&cli.global, args, stdout),
         Command::Report(args) => report::run(&cli.global, args, stderr),
         Command::Sweep(args) => sweep::run(&cli.global, args, stdout, stderr),

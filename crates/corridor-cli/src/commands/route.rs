@@ -23,6 +23,9 @@ pub(crate) fn run_route(
     let network = engine.network();
     let request = request(&args.routing, &args.from, &args.to, By::Time)?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let route = engine.shortest(&profile, &query).map_err(failure)?;
     let planned = route
         .legs
@@ -76,11 +79,15 @@ pub(crate) fn run_compare(
     global: &Global,
     args: &RouteArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let engine = engine(global)?;
     let network = engine.network();
     let request = request(&args.routing, &args.from, &args.to, By::Time)?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let comparison =
         super::parallel(global, || engine.comparison(&profile, &query))?.map_err(failure)?;
     let Some(drawn) = Figure::compare(network, &comparison, profile.objective) else {
@@ -98,6 +105,7 @@ pub(crate) fn run_alternatives(
     global: &Global,
     args: &AlternativesArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let args_route = &args.route;
     let engine = engine(global)?;
@@ -109,6 +117,9 @@ pub(crate) fn run_alternatives(
         By::Time,
     )?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let found = engine
         .alternative_routes(&profile, &query, args.k)
         .map_err(failure)?;
@@ -120,6 +131,7 @@ pub(crate) fn run_pareto(
     global: &Global,
     args: &ParetoArgs,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let mut criteria = Vec::new();
     for name in &args.criteria {
@@ -139,6 +151,9 @@ pub(crate) fn run_pareto(
         By::Time,
     )?;
     let (profile, query) = engine.resolve(&request).map_err(failure)?;
+    for note in request.region_notes(engine.network()) {
+        writeln!(err, "note: {note}")?;
+    }
     let found = engine
         .pareto_routes(&profile, &query, &criteria)
         .map_err(failure)?;

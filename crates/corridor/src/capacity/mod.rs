@@ -203,6 +203,63 @@ pub enum FlowError {
     Solver(String),
 }
 
+/// The allocation at one demand level of [`demand_levels`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemandLevel {
+    /// Every demand volume multiplied by this.
+    pub factor: f64,
+    /// Total TEU per year asked at this level.
+    pub demand_teu_per_year: f64,
+    /// The optimal allocation at this level.
+    pub allocation: Allocation,
+    /// The saturated limits in the order they first saturate as demand grows: those
+    /// already saturated at a lower level first (in that level's order), then the new
+    /// ones, largest shadow price first. The first is the crossing that binds first.
+    pub saturated_in_order: Vec<Saturated>,
+}
+
+/// The optimal allocation of `demands` scaled by each of `factors` (in the order
+/// given, e.g. 0.5, 1, 1.5, 2): how delivered and unmet volume grow and which legs and
+/// places saturate first. Errors as [`allocate`] (a factor making a volume negative or
+/// larger than [`MAX_QUANTITY`] is [`FlowError::BadVolume`]).
+pub fn demand_levels(
+    graph: &Graph<'_>,
+    demands: &[Demand],
+    factors: &[f64],
+) -> Result<Vec<DemandLevel>, FlowError> {
+    let mut order: Vec<Limit> = Vec::new();
+    let mut levels = Vec::with_capacity(factors.len());
+    for &factor in factors {
+        let scaled: Vec<Demand> = demands
+            .iter()
+            .map(|d| Demand {
+                volume_teu_per_year: d.volume_teu_per_year * factor,
+                ..*d
+            })
+            .collect();
+        let allocation = allocate(graph, &scaled)?;
+        for s in &allocation.saturated {
+            if !order.contains(&s.at) {
+                order.push(s.at);
+            }
+        }
+        let mut saturated_in_order = allocation.saturated.clone();
+        saturated_in_order.sort_by_key(|s| {
+            order
+                .iter()
+                .position(|at| *at == s.at)
+                .unwrap_or(usize::MAX)
+        });
+        levels.push(DemandLevel {
+            factor,
+            demand_teu_per_year: scaled.iter().map(|d| d.volume_teu_per_year).sum(),
+            allocation,
+            saturated_in_order,
+        });
+    }
+    Ok(levels)
+}
+
 /// The allocation of `demands` on the graph's network under its profile that first
 /// delivers as much as the capacities allow, then minimises the objective. Exact (see
 /// the module documentation). Demands that cannot be routed at all, zero capacities and

@@ -154,6 +154,31 @@ impl RouteRequest {
                 .collect::<Result<Vec<PlaceId>, _>>()?,
         })
     }
+
+    /// One sentence for each place of the request (origin, destination, via) given as
+    /// the name of a region and resolved to the region's administrative centre
+    /// (`origin "Qashqadaryo" is Kashkadarya Region: routed from its centre, karshi
+    /// (Karshi)`), in that order; empty when every place was named directly.
+    pub fn region_notes(&self, network: &Network) -> Vec<String> {
+        let ends = [("origin", &self.from), ("destination", &self.to)];
+        let vias = self.via.iter().map(|v| ("via", v));
+        ends.into_iter()
+            .chain(vias)
+            .filter_map(|(role, query)| {
+                let (id, region) = network.region_named(query)?;
+                let verb = match role {
+                    "origin" => "routed from",
+                    "destination" => "routed to",
+                    _ => "routed through",
+                };
+                Some(format!(
+                    "{role} {:?} is {region}: {verb} its administrative centre, {}",
+                    query.trim(),
+                    network.describe(id)
+                ))
+            })
+            .collect()
+    }
 }
 
 /// A matrix request: every origin to every destination.

@@ -53,6 +53,7 @@ fn node_record(place: &Place, defaults: &Transfers) -> Vec<String> {
     }
     record.push(optional(place.capacity_teu_per_year));
     record.push(place.source.as_deref().unwrap_or_default().to_owned());
+    record.push(place.regions.join(";"));
     record
 }
 
@@ -179,6 +180,17 @@ pub fn place_properties(place: &Place) -> Value {
         place.capacity_teu_per_year.into(),
     );
     map.insert("source".into(), place.source.as_deref().into());
+    if !place.regions.is_empty() {
+        map.insert(
+            "regions".into(),
+            place
+                .regions
+                .iter()
+                .map(|r| &**r)
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
     Value::Object(map)
 }
 

@@ -74,6 +74,7 @@ pub const NODE_COLUMNS: &[&str] = &[
     "headway_h",
     "capacity_teu_per_year",
     "source",
+    "regions",
 ];
 mod n {
     pub const ID: usize = 0;
@@ -86,6 +87,7 @@ mod n {
     pub const TRANSFERS: usize = 7; // nine columns from here, in Transfers field order
     pub const CAPACITY: usize = 16;
     pub const SOURCE: usize = 17;
+    pub const REGIONS: usize = 18;
 }
 
 /// The columns of `legs.csv`, in the order the exporter writes them.
@@ -413,6 +415,7 @@ fn parse_node(
     let capacity = optional_number(row, n::CAPACITY, diagnostics);
     let name = row.text(n::NAME, diagnostics);
     let aliases = split_list(row.text(n::ALIASES, diagnostics));
+    let regions = split_list(row.text(n::REGIONS, diagnostics));
     let source_text = row.text(n::SOURCE, diagnostics);
     match (id, lat, lon, kind) {
         (Some(id), Some(lat), Some(lon), Some(kind)) if !has_errors(&diagnostics[before..]) => {
@@ -421,6 +424,7 @@ fn parse_node(
                 name: name.map_or_else(|| Arc::clone(&id), Arc::from),
                 id,
                 aliases: aliases.into_iter().map(String::into_boxed_str).collect(),
+                regions: regions.into_iter().map(String::into_boxed_str).collect(),
                 country,
                 kind,
                 coord: Coord { lon, lat },

@@ -9,7 +9,7 @@ mod export;
 mod load;
 mod meta_toml;
 mod output;
-mod table;
+pub(crate) mod table;
 
 use std::path::Path;
 

@@ -19,7 +19,7 @@ pub use figure::Figure;
 pub use world::{CountryShape, World};
 
 use crate::graph::TransferKind;
-use crate::model::{Coord, Mode, Network, PlaceId, Status, grouped};
+use crate::model::{Coord, Leg, Mode, Network, PlaceId, Status, grouped};
 use crate::route::Route;
 use project::{Albers, Bounds};
 
@@ -74,6 +74,13 @@ fn num(value: f64) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// The points a map draws a leg through (WGS84, from its start to its end): the great
+/// circle between its places, a point about every 150 km. Sea lanes that bend (around
+/// capes, through straits) are legs between sea waypoints.
+pub fn leg_path(leg: &Leg, network: &Network) -> Vec<Coord> {
+    densify(network.place(leg.from).coord, network.place(leg.to).coord)
 }
 
 /// Points along the great circle between two places, every ~150 km.

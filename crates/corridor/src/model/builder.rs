@@ -25,6 +25,9 @@ pub struct NewPlace {
     pub name: Option<String>,
     /// Other names and spellings people type (no semicolons).
     pub aliases: Vec<String>,
+    /// Names of the regions this place is the administrative centre of, display name
+    /// first (no semicolons); see [`Place::regions`].
+    pub regions: Vec<String>,
     /// Country, or `None` for international waters.
     pub country: Option<Country>,
     /// What the place is.
@@ -51,6 +54,7 @@ impl NewPlace {
                 .iter()
                 .map(|alias| alias.to_string())
                 .collect(),
+            regions: place.regions.iter().map(|r| r.to_string()).collect(),
             country: place.country,
             kind: place.kind,
             coord: place.coord,
@@ -66,6 +70,7 @@ impl NewPlace {
             id: id.into(),
             name: None,
             aliases: Vec::new(),
+            regions: Vec::new(),
             country: None,
             kind: PlaceKind::City,
             coord,
@@ -401,6 +406,7 @@ impl NetworkBuilder {
                     .map_or_else(|| Arc::clone(&id), Arc::from),
                 id,
                 aliases: new.aliases.iter().map(|a| a.as_str().into()).collect(),
+                regions: new.regions.iter().map(|r| r.as_str().into()).collect(),
                 country: new.country,
                 kind: new.kind,
                 coord: new.coord,
@@ -626,6 +632,9 @@ fn check_place<S: Fn() -> Subject>(place: &NewPlace, found: &mut Found<'_, S>) {
     found.number("lon", place.coord.lon, LONGITUDE);
     for alias in &place.aliases {
         found.item("aliases", alias);
+    }
+    for region in &place.regions {
+        found.item("regions", region);
     }
     if let Some(transfers) = &place.transfers {
         for field in Transfers::FIELDS {

@@ -209,6 +209,8 @@ enum Tier {
     Id,
     Name,
     Alias,
+    /// A region the place is the administrative centre of.
+    Region,
 }
 
 /// Folded keys of every place (built on first use, then cached in the network).
@@ -224,7 +226,8 @@ impl NameIndex {
             let id = PlaceId(index as u32);
             let names = std::iter::once((Tier::Id, &*place.id))
                 .chain(std::iter::once((Tier::Name, &*place.name)))
-                .chain(place.aliases.iter().map(|a| (Tier::Alias, &**a)));
+                .chain(place.aliases.iter().map(|a| (Tier::Alias, &**a)))
+                .chain(place.regions.iter().map(|r| (Tier::Region, &**r)));
             for (tier, text) in names {
                 let key = fold(text);
                 if key.is_empty() {
@@ -247,7 +250,9 @@ impl Network {
     /// In order: an exact id; a `lat,lon` coordinate (decimal degrees), snapped to the
     /// nearest place by great-circle distance, at most [`MAX_SNAP_KM`] away (else
     /// [`LookupError::FarFromNetwork`]); an id, name or alias compared after
-    /// [`fold`]ing, preferring id over name over alias. Several places matching at the
+    /// [`fold`]ing, preferring id over name over alias over the name of a region the
+    /// place is the administrative centre of ([`Network::region_named`] tells when a
+    /// query resolved that way). Several places matching at the
     /// same strength is [`LookupError::Ambiguous`]; no match is
     /// [`LookupError::Unknown`] with up to three suggestions.
     pub fn resolve(&self, query: &str) -> Result<PlaceId, LookupError> {
@@ -321,6 +326,26 @@ impl Network {
                 .map(|id| self.describe(id))
                 .collect(),
         })
+    }
+
+    /// When `query` resolves to a place only as the name of a region it is the
+    /// administrative centre of (`Kashkadarya` → Karshi), that place and the region's
+    /// display name (the first of [`Place::regions`]); `None` for every other query.
+    pub fn region_named(&self, query: &str) -> Option<(PlaceId, &str)> {
+        let query = query.trim();
+        if self.place_by_id(query).is_some() {
+            return None;
+        }
+        let matches = self.names().by_key.get(&fold(query))?;
+        let best = matches.iter().map(|(tier, _)| *tier).min()?;
+        let mut centres = matches.iter().filter(|(tier, _)| *tier == best);
+        match (best, centres.next(), centres.next()) {
+            (Tier::Region, Some(&(_, id)), None) => {
+                let region = self.place(id).regions.first()?;
+                Some((id, &**region))
+            }
+            _ => None,
+        }
     }
 
     /// The place nearest to a coordinate (ties to the lowest id); `None` if empty.

@@ -362,6 +362,10 @@ pub struct Place {
     pub name: Arc<str>,
     /// Other names and spellings people type.
     pub aliases: Box<[Box<str>]>,
+    /// Names of the administrative regions (first-level divisions) whose centre this
+    /// place is, first the display name (`Kashkadarya Region`), then other spellings
+    /// (`Qashqadaryo`); a query naming a region resolves to its centre.
+    pub regions: Box<[Box<str>]>,
     /// Country, or `None` for international waters.
     pub country: Option<Country>,
     /// What the place is.

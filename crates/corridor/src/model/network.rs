@@ -418,6 +418,7 @@ mod tests {
             name: Arc::clone(&id),
             id,
             aliases: Box::default(),
+            regions: Box::default(),
             country: None,
             kind: PlaceKind::City,
             coord: Coord { lon: 0.0, lat: 0.0 },
