@@ -9,20 +9,7 @@ use std::process::{Command, Stdio};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn binary() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let binary = target.join("release").join("corridor");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "corridor-cli"])
-        .current_dir(&root)
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "cargo build --release -p corridor-cli failed"
-    );
-    binary
+    corridor_benches::release_binary()
 }
 
 fn bench(c: &mut Criterion) {

@@ -79,3 +79,21 @@ pub fn pairs(n: usize, count: usize) -> Vec<(u32, u32)> {
     }
     out
 }
+
+/// The release `corridor` binary, built first (`cargo build --release -p corridor-cli`)
+/// so that process benchmarks time the code of this checkout.
+pub fn release_binary() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "corridor-cli"])
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "cargo build --release -p corridor-cli failed"
+    );
+    target.join("release").join("corridor")
+}

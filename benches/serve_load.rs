@@ -31,19 +31,7 @@ use hyper_util::rt::TokioIo;
 const CONNECTIONS: usize = 64;
 
 fn binary() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "corridor-cli"])
-        .current_dir(&root)
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "cargo build --release -p corridor-cli failed"
-    );
-    target.join("release").join("corridor")
+    corridor_benches::release_binary()
 }
 
 /// The server process and the address it printed.

@@ -156,24 +156,10 @@ fn trips() -> Vec<Trip> {
             .position(|h| h == name)
             .unwrap_or_else(|| panic!("validation.csv: no column {name}"))
     };
-    let names = [
-        "origin",
-        "destination",
-        "corridor",
-        "constraints",
-        "days_low",
-        "days_high",
-        "usd_low",
-        "usd_high",
-        "usd_unit",
-        "teu_per_unit",
-        "kind",
-        "year",
-        "source",
-        "url",
-        "note",
-    ];
-    let at: Vec<usize> = names.iter().map(|n| column(n)).collect();
+    let at: Vec<usize> = corridor::calibrate::TRIP_COLUMNS
+        .iter()
+        .map(|n| column(n))
+        .collect();
     reader
         .records()
         .enumerate()
