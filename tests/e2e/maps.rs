@@ -78,6 +78,31 @@ fn readme_picture_is_current() {
     }
 }
 
+/// The README's first example shows what the command prints today: a data change that
+/// moves the numbers must show there too (rewritten with CORRIDOR_BLESS=1).
+#[test]
+fn readme_example_output_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let command = "cargo run --release -p corridor-cli -- compare Xian Duisburg\n```\n\n```\n";
+    let start = readme.find(command).expect("the README's first example") + command.len();
+    let end = start
+        + readme[start..]
+            .find("```\n")
+            .expect("the end of the output block");
+    let actual = run_ok(&["compare", "Xian", "Duisburg"]);
+    if std::env::var("CORRIDOR_BLESS").is_ok_and(|v| v == "1") {
+        let updated = format!("{}{actual}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        actual,
+        "README.md's output of `corridor compare Xian Duisburg` is out of date: rerun the tests with CORRIDOR_BLESS=1"
+    );
+}
+
 fn report(dir: &Path) -> String {
     let path = dir.join("report.html");
     let scenario = concat!(
