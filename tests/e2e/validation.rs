@@ -113,14 +113,6 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "an average of a congested week (reloading at Khorgos up to 2 weeks, same source), not a typical run",
     ),
     (
-        "xian",
-        "almaty",
-        "",
-        "",
-        "JIKE23",
-        "5.6 days against at least 6.75: Chinese running times (50 km/h) are estimates",
-    ),
-    (
         "bolashak",
         "khorgos-gateway",
         "china-iran-turkiye",
