@@ -188,7 +188,7 @@ fn issue_13_calibrate_cli_reports_fits_writes_and_plots() {
         "json",
     ]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value["trips"].as_array().unwrap().len(), 47);
+    assert_eq!(value["trips"].as_array().unwrap().len(), 48);
     assert!(value["error_after"].as_f64().unwrap() <= value["error_before"].as_f64().unwrap());
 }
 

@@ -49,14 +49,6 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "the 12 days were announced before the first runs; RailFreight (2025) calls 12 days China–İstanbul the fastest run, not the schedule, and the Xi'an–Baku record is 11 days",
     ),
     (
-        "bandar-abbas",
-        "tashkent",
-        "",
-        "modes=rail,sea;avoid-country=AF",
-        "KUN24IN",
-        "14.7 days against at least 15: Iranian rail running times and waits for wagons are not published",
-    ),
-    (
         "moscow",
         "nhava-sheva",
         "north-south",
@@ -119,14 +111,6 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "",
         "JIKE23",
         "an average of a congested week (reloading at Khorgos up to 2 weeks, same source), not a typical run",
-    ),
-    (
-        "xian",
-        "almaty",
-        "",
-        "",
-        "JIKE23",
-        "5.6 days against at least 6.75: Chinese running times (50 km/h) are estimates",
     ),
     (
         "bolashak",
