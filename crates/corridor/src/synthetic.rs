@@ -20,8 +20,21 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::{Coord, Leg, Meta, Mode, Network, Place, PlaceId, PlaceKind, Status, Transfers};
 
-/// Grid spacing in degrees (about 5.5 km north–south).
+/// Grid spacing in degrees (about 5.5 km north–south), for grids that fit.
 const SPACING_DEG: f64 = 0.05;
+/// Latitudes the grid may span (from 35°N to 85°N) and longitudes (from 40°E to 170°E).
+const LAT_SPAN_DEG: f64 = 50.0;
+const LON_SPAN_DEG: f64 = 130.0;
+
+/// The grid's spacing in latitude and longitude: [`SPACING_DEG`] while the grid fits its
+/// spans (up to 1,000 rows and 2,600 columns, so networks up to 10^6 places are
+/// unchanged), closer beyond, so every coordinate is valid whatever the size.
+fn spacing(rows: usize, side: usize) -> (f64, f64) {
+    (
+        SPACING_DEG.min(LAT_SPAN_DEG / rows as f64),
+        SPACING_DEG.min(LON_SPAN_DEG / side as f64),
+    )
+}
 
 /// Parameters of a synthetic network.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,12 +51,13 @@ pub fn generate(params: Synthetic) -> Network {
     let side = (params.places.max(2) as f64).sqrt().ceil() as usize;
     let rows = params.places.max(2).div_ceil(side);
     let n = rows * side;
+    let (lat_step, lon_step) = spacing(rows, side);
     let mut places = Vec::with_capacity(n);
     let transfers = Arc::new(Transfers::ZERO);
     for r in 0..rows {
         for c in 0..side {
-            let jitter_lat = rng.random_range(-0.3..0.3) * SPACING_DEG;
-            let jitter_lon = rng.random_range(-0.3..0.3) * SPACING_DEG;
+            let jitter_lat = rng.random_range(-0.3..0.3) * lat_step;
+            let jitter_lon = rng.random_range(-0.3..0.3) * lon_step;
             let id: Arc<str> = Arc::from(format!("n{}", places.len()));
             places.push(Place {
                 name: Arc::clone(&id),
@@ -53,8 +67,8 @@ pub fn generate(params: Synthetic) -> Network {
                 country: None,
                 kind: PlaceKind::Junction,
                 coord: Coord {
-                    lat: round(35.0 + r as f64 * SPACING_DEG + jitter_lat, 1e5),
-                    lon: round(40.0 + c as f64 * SPACING_DEG + jitter_lon, 1e5),
+                    lat: round(35.0 + r as f64 * lat_step + jitter_lat, 1e5),
+                    lon: round(40.0 + c as f64 * lon_step + jitter_lon, 1e5),
                 },
                 transfers: Arc::clone(&transfers),
                 capacity_teu_per_year: None,
@@ -176,4 +190,26 @@ pub fn shuffle(network: &Network, seed: u64) -> Network {
     let mut meta = network.meta().clone();
     meta.name = format!("{} (shuffled, seed {seed})", meta.name);
     Network::from_validated(meta, places, legs, network.corridors().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every size `corridor generate` accepts (up to 5 × 10^7 places) keeps its
+    /// coordinates valid, jitter included; up to 10^6 places the grid is as before.
+    #[test]
+    fn grids_of_any_size_stay_on_the_globe() {
+        for places in [2usize, 10_000, 1_000_000, 2_300_000, 5_000_000, 50_000_000] {
+            let side = (places as f64).sqrt().ceil() as usize;
+            let rows = places.div_ceil(side);
+            let (lat, lon) = spacing(rows, side);
+            let top = 35.0 + (rows - 1) as f64 * lat + 0.3 * lat;
+            let east = 40.0 + (side - 1) as f64 * lon + 0.3 * lon;
+            assert!(top < 90.0 && east < 180.0, "{places}: {top} N, {east} E");
+            if places <= 1_000_000 {
+                assert_eq!((lat, lon), (SPACING_DEG, SPACING_DEG), "{places}");
+            }
+        }
+    }
 }

@@ -149,14 +149,26 @@ impl LoadError {
     }
 }
 
+/// Errors listed in a message; more are counted, not listed (`LoadError::errors` and
+/// `corridor validate` have them all), so a broken file of millions of rows does not
+/// flood a terminal.
+const LISTED_ERRORS: usize = 100;
+
 fn render_errors(subject: &str, errors: &[Diagnostic]) -> String {
     let mut text = match errors.len() {
         1 => format!("invalid {subject}: 1 error"),
-        n => format!("invalid {subject}: {n} errors"),
+        n => format!(
+            "invalid {subject}: {} errors",
+            crate::model::grouped(n as f64)
+        ),
     };
-    for error in errors {
+    for error in errors.iter().take(LISTED_ERRORS) {
         text.push('\n');
         text.push_str(&error.to_string());
+    }
+    if errors.len() > LISTED_ERRORS {
+        let more = crate::model::grouped((errors.len() - LISTED_ERRORS) as f64);
+        text.push_str(&format!("\n… and {more} more errors, not listed"));
     }
     text
 }
@@ -164,6 +176,24 @@ fn render_errors(subject: &str, errors: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_error_lists_are_cut_with_a_count() {
+        let errors: Vec<Diagnostic> = (1..=1_234)
+            .map(|line| {
+                Diagnostic::error(DiagnosticKind::BadNumber, "nodes.csv", "not a number").at(line)
+            })
+            .collect();
+        let text = render_errors("network data", &errors);
+        assert!(text.starts_with("invalid network data: 1,234 errors\nnodes.csv:1:"));
+        assert_eq!(text.lines().count(), 1 + LISTED_ERRORS + 1);
+        assert!(
+            text.ends_with("… and 1,134 more errors, not listed"),
+            "{text}"
+        );
+        let short = render_errors("network data", &errors[..3]);
+        assert_eq!(short.lines().count(), 4);
+    }
 
     #[test]
     fn renders_location_value_and_expectation() {
