@@ -6,8 +6,8 @@
 //! alternatives, pareto, places) run on one rayon pool and heavy ones (matrix, flow,
 //! sweep, and any request carrying a scenario, which copies the network) on another, each with `--threads` workers, so a long matrix shares the
 //! cores with short routes instead of queueing them. Both classes have a bound on the
-//! requests admitted at once (running and queued); beyond it the server answers 429 at
-//! once rather than letting a queue grow. Every request has a time limit; a panic in a
+//! requests admitted at once (running and queued); beyond it the server answers at once
+//! (429 for heavy requests, 503 for light ones) rather than letting a queue grow. Every request has a time limit; a panic in a
 //! computation is answered 500 and the server keeps serving.
 //!
 //! ```no_run
@@ -96,13 +96,13 @@ pub enum StartError {
 #[derive(Clone)]
 pub struct Server {
     shared: Arc<Shared>,
+    /// Origins allowed to call from browsers (CORS); none when empty, any with `*`.
+    origins: Arc<[String]>,
 }
 
 struct Shared {
     engine: Engine,
     limits: Limits,
-    /// Origins allowed to call from browsers (CORS); none when empty, any with `*`.
-    origins: Vec<String>,
     light: Pool,
     heavy: Pool,
 }
@@ -155,8 +155,8 @@ impl Server {
                 heavy: pool("heavy", limits.heavy_queue, Class::Heavy)?,
                 engine,
                 limits,
-                origins: Vec::new(),
             }),
+            origins: Arc::from([]),
         })
     }
 
@@ -169,20 +169,13 @@ impl Server {
                 return Err(StartError::Origin(origin.clone()));
             }
         }
-        match Arc::get_mut(&mut self.shared) {
-            Some(shared) => shared.origins = origins.to_vec(),
-            None => {
-                return Err(StartError::Origin(
-                    "the server is already shared".to_owned(),
-                ));
-            }
-        }
+        self.origins = Arc::from(origins);
         Ok(self)
     }
 
     /// The origins allowed by [`Server::allow_origins`].
     pub fn origins(&self) -> &[String] {
-        &self.shared.origins
+        &self.origins
     }
 
     /// The engine served.

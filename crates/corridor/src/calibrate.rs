@@ -147,38 +147,13 @@ pub const RECORD_MARGIN: f64 = 0.10;
 /// `avoid-corridor=TAG`, `via=P`, `modes=rail,sea`, `include-planned`. Every problem is
 /// reported at its line and column.
 pub fn read_trips(source: Source<'_>) -> Result<Vec<Trip>, LoadError> {
-    let mut diagnostics = Vec::new();
     let spec = table::Spec {
         file: source.name,
         known: TRIP_COLUMNS,
         required: &[0, 1, 10],
         one_of: &[],
     };
-    let mut trips = Vec::new();
-    let mut found = Vec::new();
-    table::read_chunks(
-        spec,
-        source.bytes,
-        &mut diagnostics,
-        Vec::with_capacity,
-        |trips: &mut Vec<Trip>, row, diagnostics| {
-            if let Some(trip) = parse_trip(row, diagnostics) {
-                trips.push(trip);
-            }
-        },
-        |chunk| {
-            found.extend(chunk.diagnostics);
-            trips.extend(chunk.value);
-        },
-    );
-    diagnostics.extend(found);
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        diagnostics.into_iter().partition(Diagnostic::is_error);
-    if errors.is_empty() {
-        Ok(trips)
-    } else {
-        Err(LoadError { errors, warnings })
-    }
+    table::read_rows(spec, source.bytes, parse_trip)
 }
 
 fn parse_trip(row: &table::Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Option<Trip> {

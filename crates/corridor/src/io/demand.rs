@@ -11,63 +11,40 @@ pub const DEMAND_COLUMNS: &[&str] = &["from", "to", "volume_teu_per_year", "sour
 /// Reads a demand CSV against `network`. Every problem is reported with its line: a
 /// missing column, an unknown place (with suggestions), a bad volume.
 pub fn read_demands(network: &Network, source: Source<'_>) -> Result<Vec<Demand>, LoadError> {
-    let mut diagnostics = Vec::new();
     let spec = table::Spec {
         file: source.name,
         known: DEMAND_COLUMNS,
         required: &[0, 1, 2],
         one_of: &[],
     };
-    let mut demands = Vec::new();
-    let mut found = Vec::new();
-    table::read_chunks(
-        spec,
-        source.bytes,
-        &mut diagnostics,
-        Vec::with_capacity,
-        |demands: &mut Vec<Demand>, row, diagnostics| {
-            let place = |col: usize, diagnostics: &mut Vec<Diagnostic>| {
-                let text = row.required(col, diagnostics)?;
-                match network.resolve_end(text) {
-                    Ok(id) => Some(id),
-                    Err(error) => {
-                        diagnostics.push(
-                            row.error(DiagnosticKind::UnknownReference, col, &error.to_string())
-                                .value(text)
-                                .expected("a place id, name or alias of the network"),
-                        );
-                        None
-                    }
+    table::read_rows(spec, source.bytes, |row, diagnostics| {
+        let place = |col: usize, diagnostics: &mut Vec<Diagnostic>| {
+            let text = row.required(col, diagnostics)?;
+            match network.resolve_end(text) {
+                Ok(id) => Some(id),
+                Err(error) => {
+                    diagnostics.push(
+                        row.error(DiagnosticKind::UnknownReference, col, &error.to_string())
+                            .value(text)
+                            .expected("a place id, name or alias of the network"),
+                    );
+                    None
                 }
-            };
-            let from = place(0, diagnostics);
-            let to = place(1, diagnostics);
-            let volume = if row.required(2, diagnostics).is_some() {
-                row.number(2, NumberRange::NonNegative, diagnostics)
-                    .ok()
-                    .flatten()
-            } else {
-                None
-            };
-            if let (Some(from), Some(to), Some(volume)) = (from, to, volume) {
-                demands.push(Demand {
-                    from,
-                    to,
-                    volume_teu_per_year: volume,
-                });
             }
-        },
-        |chunk| {
-            found.extend(chunk.diagnostics);
-            demands.extend(chunk.value);
-        },
-    );
-    diagnostics.extend(found);
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        diagnostics.into_iter().partition(Diagnostic::is_error);
-    if errors.is_empty() {
-        Ok(demands)
-    } else {
-        Err(LoadError { errors, warnings })
-    }
+        };
+        let from = place(0, diagnostics);
+        let to = place(1, diagnostics);
+        let volume = if row.required(2, diagnostics).is_some() {
+            row.number(2, NumberRange::NonNegative, diagnostics)
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        Some(Demand {
+            from: from?,
+            to: to?,
+            volume_teu_per_year: volume?,
+        })
+    })
 }

@@ -119,14 +119,7 @@ impl fmt::Display for Diagnostic {
             write!(f, "{column}: ")?;
         }
         f.write_str(&self.message)?;
-        if let Some(value) = &self.value {
-            write!(f, ": got {value:?}")?;
-        }
-        if let Some(expected) = &self.expected {
-            let sep = if self.value.is_some() { "," } else { ":" };
-            write!(f, "{sep} expected {expected}")?;
-        }
-        Ok(())
+        crate::model::write_got_expected(f, self.value.as_deref(), self.expected.as_deref())
     }
 }
 

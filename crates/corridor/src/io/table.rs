@@ -66,6 +66,37 @@ pub(crate) struct Chunk<A> {
 /// file.
 const CHUNKS_PER_THREAD: usize = 2;
 
+/// A whole small table read with [`read_chunks`]: the values `row` parses, in file
+/// order, or every problem (errors and warnings) when any row has an error.
+pub(crate) fn read_rows<T: Send>(
+    spec: Spec<'_>,
+    bytes: &[u8],
+    row: impl Fn(&Row<'_, '_>, &mut Vec<Diagnostic>) -> Option<T> + Sync,
+) -> Result<Vec<T>, super::diagnostic::LoadError> {
+    let mut diagnostics = Vec::new();
+    let mut values = Vec::new();
+    let mut found = Vec::new();
+    read_chunks(
+        spec,
+        bytes,
+        &mut diagnostics,
+        Vec::with_capacity,
+        |values: &mut Vec<T>, line, diagnostics| values.extend(row(line, diagnostics)),
+        |chunk| {
+            found.extend(chunk.diagnostics);
+            values.extend(chunk.value);
+        },
+    );
+    diagnostics.extend(found);
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(super::diagnostic::LoadError { errors, warnings })
+    }
+}
+
 /// Reads `bytes` as CSV: checks the header for `required` columns (names from `known`)
 /// and for at least one of `one_of`, then feeds every row to `row`, which adds what it
 /// parsed to its chunk's accumulator (made by `start`, given the chunk's number of lines

@@ -229,6 +229,23 @@ pub struct Finding {
 }
 
 /// Renders as `place almaty: lat: message: got "value", expected ...`.
+/// `: got "VALUE", expected WHAT` (or the part that is known): the tail of a located
+/// problem, the same for builder findings and loader diagnostics.
+pub(crate) fn write_got_expected(
+    f: &mut fmt::Formatter<'_>,
+    value: Option<&str>,
+    expected: Option<&str>,
+) -> fmt::Result {
+    if let Some(value) = value {
+        write!(f, ": got {value:?}")?;
+    }
+    if let Some(expected) = expected {
+        let sep = if value.is_some() { "," } else { ":" };
+        write!(f, "{sep} expected {expected}")?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.subject {
@@ -241,14 +258,7 @@ impl fmt::Display for Finding {
             }
         }
         write!(f, ": {}: {}", self.field, self.message)?;
-        if let Some(value) = &self.value {
-            write!(f, ": got {value:?}")?;
-        }
-        if let Some(expected) = &self.expected {
-            let sep = if self.value.is_some() { "," } else { ":" };
-            write!(f, "{sep} expected {expected}")?;
-        }
-        Ok(())
+        write_got_expected(f, self.value.as_deref(), self.expected.as_deref())
     }
 }
 

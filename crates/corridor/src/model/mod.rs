@@ -13,6 +13,7 @@ mod lookup;
 mod meta;
 mod network;
 
+pub(crate) use builder::write_got_expected;
 pub use builder::{BuildError, Finding, NetworkBuilder, NewLeg, NewPlace, Subject};
 pub(crate) use check::{
     Broken, CorridorTable, GAUGE_MM, Interner, LATITUDE, LONGITUDE, NumberRange, check_ends,
