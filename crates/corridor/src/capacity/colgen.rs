@@ -13,8 +13,7 @@
 //! volume. Routes follow the routing rules: they never come back to the origin, and end
 //! when they reach the destination.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use good_lp::{
     Constraint, Expression, ProblemVariables, Solution as _, SolverModel, Variable, microlp,
@@ -22,8 +21,9 @@ use good_lp::{
 };
 
 use super::{Demand, FlowError, Limit};
-use crate::graph::{DirLeg, Graph, Link, StateId};
+use crate::graph::{DirLeg, Graph, Link};
 use crate::model::PlaceId;
+use crate::route::kernel::{Kernel, ROOT};
 
 /// Give up after this many rounds of pricing (each adds at least one route).
 const MAX_ROUNDS: usize = 10_000;
@@ -118,22 +118,37 @@ pub fn solve(
     target: Option<f64>,
 ) -> Result<PathSolution, FlowError> {
     let caps = Capacities::new(graph, overrides);
+    let mut kernel = Kernel::new(graph.state_count());
     let mut columns: Vec<Column> = Vec::new();
     for (k, demand) in demands.iter().enumerate() {
         if demand.volume_teu_per_year > 0.0
-            && let Some(column) = price(graph, &caps, demand, k, &Prices::zero(&caps, 1.0))
+            && let Some(column) = price(
+                graph,
+                &caps,
+                demand,
+                k,
+                &Prices::zero(&caps, 1.0),
+                &mut kernel,
+            )
         {
             columns.push(column);
         }
     }
     // Phase 1 also when the volume is given: its routes make phase 2 feasible.
-    generate(graph, &caps, demands, &mut columns, Phase::Deliver)?;
+    generate(
+        graph,
+        &caps,
+        demands,
+        &mut columns,
+        Phase::Deliver,
+        &mut kernel,
+    )?;
     let wanted = match target {
         Some(volume) => volume,
         None => master(&caps, demands, &columns, Phase::Deliver)?.0,
     };
     let phase = Phase::Cheapest(wanted);
-    generate(graph, &caps, demands, &mut columns, phase)?;
+    generate(graph, &caps, demands, &mut columns, phase, &mut kernel)?;
     let (delivered, objective, flows) = master(&caps, demands, &columns, phase)?;
     let mut paths: Vec<Vec<(Vec<DirLeg>, f64)>> = vec![Vec::new(); demands.len()];
     for (column, flow) in columns.iter().zip(flows) {
@@ -183,6 +198,7 @@ fn generate(
     demands: &[Demand],
     columns: &mut Vec<Column>,
     phase: Phase,
+    kernel: &mut Kernel,
 ) -> Result<(), FlowError> {
     for _ in 0..MAX_ROUNDS {
         let prices = dual(caps, demands, columns, phase)?;
@@ -191,7 +207,7 @@ fn generate(
             if demand.volume_teu_per_year <= 0.0 {
                 continue;
             }
-            let Some(column) = price(graph, caps, demand, k, &prices) else {
+            let Some(column) = price(graph, caps, demand, k, &prices, kernel) else {
                 continue;
             };
             // Reduced cost of the route: (phase-2 weight or phase-1 "-1") plus its prices.
@@ -440,12 +456,14 @@ fn dual(
 /// The cheapest route of a demand under `prices`: Dijkstra on the state graph with arc
 /// weight `scale × weight + prices of the groups the arc loads` (all ≥ 0), never back
 /// into the origin, ending at the first target state of the destination popped.
+/// `kernel` is search memory for the graph's states, reused between calls.
 fn price(
     graph: &Graph<'_>,
     caps: &Capacities<'_>,
     demand: &Demand,
     k: usize,
     prices: &Prices,
+    kernel: &mut Kernel,
 ) -> Option<Column> {
     let (from, to) = (demand.from, demand.to);
     if from == to || !graph.allows_place(from) {
@@ -454,52 +472,23 @@ fn price(
     let cost = |arc: &Link| -> f64 {
         prices.scale * arc.weight + caps.arc_groups(arc).map(|g| prices.group[g]).sum::<f64>()
     };
-    let mut dist: HashMap<StateId, (f64, Option<StateId>, DirLeg)> = HashMap::new();
-    let mut heap = BinaryHeap::new();
-    let relax = |heap: &mut BinaryHeap<Entry>,
-                 dist: &mut HashMap<StateId, (f64, Option<StateId>, DirLeg)>,
-                 parent: Option<StateId>,
-                 base: f64,
-                 arc: Link| {
-        if graph.state_place(arc.head) == from {
-            return;
-        }
-        let next = base + cost(&arc);
-        if dist.get(&arc.head).is_none_or(|&(d, _, _)| next < d) {
-            dist.insert(arc.head, (next, parent, arc.leg));
-            heap.push(Entry {
-                cost: next,
-                state: arc.head,
-            });
-        }
-    };
-    for arc in graph.departures(from).map(Link::from) {
-        relax(&mut heap, &mut dist, None, 0.0, arc);
+    let step = |arc: Link| (arc.head, cost(&arc), arc.leg.0);
+    kernel.reset();
+    for s in graph.states_of(from) {
+        kernel.block(s);
     }
-    let mut done: HashMap<StateId, ()> = HashMap::new();
-    while let Some(Entry { cost: d, state }) = heap.pop() {
-        if dist.get(&state).is_some_and(|&(best, _, _)| d > best)
-            || done.insert(state, ()).is_some()
-        {
-            continue;
-        }
+    let departures = graph.departures(from).map(Link::from);
+    kernel.relax::<true>(ROOT, 0.0, departures.map(step), |_| 0.0);
+    while let Some((state, d)) = kernel.pop() {
         if graph.state_place(state) == to {
             if graph.is_target(state) {
-                let mut legs = Vec::new();
-                let mut at = Some(state);
-                while let Some(s) = at {
-                    let (_, parent, leg) = dist[&s];
-                    legs.push(leg);
-                    at = parent;
-                }
-                legs.reverse();
+                let legs = kernel.path(state, true).into_iter().map(DirLeg).collect();
                 return Some(column(graph, caps, k, from, legs));
             }
+            // Routes end at the destination.
             continue;
         }
-        for arc in graph.links(state) {
-            relax(&mut heap, &mut dist, Some(state), d, arc);
-        }
+        kernel.relax::<true>(state, d, graph.links(state).map(step), |_| 0.0);
     }
     None
 }
@@ -541,34 +530,5 @@ fn column(
         legs,
         weight,
         groups,
-    }
-}
-
-#[derive(Debug)]
-struct Entry {
-    cost: f64,
-    state: StateId,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .cost
-            .total_cmp(&self.cost)
-            .then_with(|| other.state.cmp(&self.state))
     }
 }

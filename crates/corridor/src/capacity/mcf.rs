@@ -17,7 +17,7 @@
 //! with an exact bound: they explore the nodes on near-shortest paths only.
 //!
 //! Then each round runs Dijkstra from the source on the residual network with reduced
-//! costs (radix heap) and stops as soon as the sink is settled, at reduced distance `D`.
+//! costs (the crate's search kernel, [`crate::route`]'s indexed heap) and stops as soon as the sink is settled, at reduced distance `D`.
 //! Settled nodes add `d(v) − D` to their potential and the others keep theirs (that is
 //! `min(d(v), D)` for all, shifted by the constant `D`), which keeps every reduced cost
 //! non-negative and costs only the nodes the round settled. The round sends as much as
@@ -25,18 +25,15 @@
 //! feasible value (≤ the demand), and the final potentials certify it: no residual arc
 //! has a negative reduced cost.
 //!
-//! Complexity: O(m) to build, then O(R · (m' + n' log C)) for R rounds (at most one per
+//! Complexity: O(m) to build, then O(R · (m' + n' log n')) for R rounds (at most one per
 //! augmenting path), where n' and m' count the nodes a round settles and their arcs: those
 //! whose detour is at most the round's `D`, often a small part of the network. All
 //! arithmetic is in `f64`, exact when the weights, capacities and demand are integers
 //! below 2^53. Ties follow the arc order of the instance, so the result is deterministic.
 
-use std::cmp::Reverse;
-
-use radix_heap::RadixHeapMap;
-
 use super::instance::{Group, Instance, Solution};
 use crate::graph::StateId;
+use crate::route::kernel::{Kernel, ROOT};
 
 /// Whether the min-cost-flow solver applies: one demand, no corridor requirement, and no
 /// capacitated place passed with more than one arrival class.
@@ -319,32 +316,19 @@ impl Residual {
     }
 }
 
-/// Dijkstra's scratch and the potentials, reused across rounds; only touched entries are
-/// reset.
+/// Dijkstra's scratch (the search kernel: distances, the edge each node was reached
+/// by, the settled nodes) and the potentials, reused across rounds; only touched entries
+/// are reset.
 struct Search {
     potential: Vec<f64>,
-    dist: Vec<f64>,
-    /// The edge a node was reached by in the current round.
-    via: Vec<u32>,
-    /// The round a node was settled in (0 = never).
-    settled_in: Vec<u32>,
-    round: u32,
-    touched: Vec<u32>,
-    settled: Vec<u32>,
-    heap: RadixHeapMap<Reverse<u64>, u32>,
+    kernel: Kernel,
 }
 
 impl Search {
     fn new(n: usize) -> Search {
         Search {
             potential: vec![0.0; n],
-            dist: vec![f64::INFINITY; n],
-            via: vec![NONE; n],
-            settled_in: vec![0; n],
-            round: 0,
-            touched: Vec::new(),
-            settled: Vec::new(),
-            heap: RadixHeapMap::new(),
+            kernel: Kernel::new(n),
         }
     }
 
@@ -363,9 +347,9 @@ impl Search {
         if !reached {
             return false;
         }
-        let reach = self.dist[source];
-        for &v in &self.settled {
-            self.potential[v as usize] = reach - self.dist[v as usize];
+        let reach = self.kernel.dist(source as u32);
+        for &v in self.kernel.settled() {
+            self.potential[v as usize] = reach - self.kernel.dist(v);
         }
         true
     }
@@ -381,9 +365,9 @@ impl Search {
         if !reached {
             return false;
         }
-        let reach = self.dist[sink];
-        for &v in &self.settled {
-            self.potential[v as usize] += self.dist[v as usize] - reach;
+        let reach = self.kernel.dist(sink as u32);
+        for &v in self.kernel.settled() {
+            self.potential[v as usize] += self.kernel.dist(v) - reach;
         }
         true
     }
@@ -399,45 +383,20 @@ impl Search {
         stop: usize,
         step: impl Fn(&Residual, &[f64], usize, usize) -> Option<(usize, f64)>,
     ) -> bool {
-        for &v in &self.touched {
-            self.dist[v as usize] = f64::INFINITY;
-        }
-        self.touched.clear();
-        self.settled.clear();
-        self.heap.clear();
-        self.round += 1;
-        let round = self.round;
-        self.dist[start] = 0.0;
-        self.via[start] = NONE;
-        self.touched.push(start as u32);
-        self.heap.push(key(0.0), start as u32);
-        while let Some((Reverse(bits), v)) = self.heap.pop() {
-            let d = f64::from_bits(bits);
+        let (kernel, potential) = (&mut self.kernel, &self.potential);
+        kernel.reset();
+        kernel.reach::<true>(start as u32, 0.0, 0.0, ROOT, 0);
+        let step = &step;
+        let arcs = |v: u32| {
             let v = v as usize;
-            if d > self.dist[v] || self.settled_in[v] == round {
-                continue;
-            }
-            self.settled_in[v] = round;
-            self.settled.push(v as u32);
-            if v == stop {
-                return true;
-            }
-            for e in residual.out(v) {
-                let Some((w, weight)) = step(residual, &self.potential, v, e) else {
-                    continue;
-                };
-                let next = d + weight;
-                if next < self.dist[w] {
-                    if self.dist[w] == f64::INFINITY {
-                        self.touched.push(w as u32);
-                    }
-                    self.dist[w] = next;
-                    self.via[w] = e as u32;
-                    self.heap.push(key(next), w as u32);
-                }
-            }
-        }
-        false
+            residual.out(v).filter_map(move |e| {
+                let (w, weight) = step(residual, potential, v, e)?;
+                Some((w as u32, weight, e as u32))
+            })
+        };
+        kernel
+            .run::<true, _>(arcs, |_| 0.0, |v, _| v as usize == stop)
+            .is_some()
     }
 
     /// Sends as much as the round's shortest path allows, at most `wanted`. Returns the
@@ -446,24 +405,18 @@ impl Search {
         let mut amount = wanted;
         let mut v = sink;
         while v != source {
-            let e = self.via[v] as usize;
+            let e = self.kernel.parent(v as u32).1 as usize;
             amount = amount.min(residual.edges[e].residual);
             v = residual.edges[residual.partner[e] as usize].head as usize;
         }
         let mut v = sink;
         while v != source {
-            let e = self.via[v] as usize;
+            let e = self.kernel.parent(v as u32).1 as usize;
             residual.push(e, amount);
             v = residual.edges[residual.partner[e] as usize].head as usize;
         }
         amount
     }
-}
-
-/// A radix-heap key for a non-negative distance: the bits of a non-negative `f64` order
-/// as the number does, and Dijkstra pops keys in increasing order, as a radix heap needs.
-fn key(dist: f64) -> Reverse<u64> {
-    Reverse(dist.to_bits())
 }
 
 /// Solves the single-pair instance; `target` caps the volume (for shadow prices at a

@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 pub use error::Error;
 pub use explain::{explain_no_route, grouped, limit_text, no_route_error};
 pub use request::{
-    CH_FROM_ORIGINS, DemandRow, FlowRequest, MatrixRequest, RouteRequest, sweep_places,
+    CH_FROM_ORIGINS, DemandRow, FlowRequest, MAX_VIA, MatrixRequest, RouteRequest, sweep_places,
 };
 pub use view::{
     CompareView, DiffView, FlowView, MatrixSweepView, MatrixView, RouteView, RoutesView, SweepView,

@@ -144,6 +144,15 @@ impl RouteRequest {
     /// The query the request describes on `network` (route ends never snap to sea
     /// waypoints).
     pub fn query(&self, network: &Network) -> Result<Query, Error> {
+        if self.via.len() > MAX_VIA {
+            return Err(Error::invalid(
+                "via",
+                format!(
+                    "{} via places given; a route passes at most {MAX_VIA}",
+                    self.via.len()
+                ),
+            ));
+        }
         Ok(Query {
             from: end(network, "from", &self.from)?,
             to: end(network, "to", &self.to)?,
@@ -211,6 +220,9 @@ pub struct MatrixRequest {
 /// costs about 150 ns per state and origin, preprocessing about 40 µs per state
 /// (BENCHMARKS.md), so it pays off from roughly 270 origins.
 pub const CH_FROM_ORIGINS: usize = 300;
+
+/// The most via places a request may name.
+pub const MAX_VIA: usize = 32;
 
 impl MatrixRequest {
     /// From each of `from` to each of `to`, by time.

@@ -27,6 +27,7 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
+use super::kernel::{Kernel, ROOT};
 use super::{Cell, Matrix, MatrixRows, Query, Route, shortest};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::{PlaceId, PlaceKind};
@@ -96,8 +97,8 @@ impl std::fmt::Debug for SearchPool {
 
 /// Per-query memory for [`Hierarchy`] searches (one per thread).
 pub struct ChQuery {
-    forward: Side,
-    backward: Side,
+    forward: Kernel,
+    backward: Kernel,
 }
 
 /// How a state was reached in a query.
@@ -111,74 +112,37 @@ enum Step {
     Target,
 }
 
-struct Side {
-    dist: Vec<f64>,
-    parent: Vec<Step>,
-    touched: Vec<StateId>,
-    heap: BinaryHeap<(Reverse<Key>, StateId)>,
-}
+/// The kernel label of a backward search's start.
+const TARGET: u32 = u32::MAX;
 
-/// A heap key ordering `f64` weights totally.
-#[derive(Clone, Copy)]
-struct Key(f64);
-
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
+/// How an upward search reached `state`: its parent in the kernel, edges labelled by
+/// their id, starts by their departure index or [`TARGET`].
+fn step(side: &Kernel, state: StateId) -> Step {
+    match side.parent(state) {
+        (ROOT, TARGET) => Step::Target,
+        (ROOT, departure) => Step::Departure(departure),
+        (_, edge) => Step::Edge(edge),
     }
 }
 
-impl Eq for Key {}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
+/// Whether an upward search should not go on from `s`, settled at `d`: a state reached
+/// more cheaply from above (over the `stall` edges into it) is not on a shortest up-path
+/// (stall-on-demand).
+fn stalled(side: &Kernel, stall: &[Edge], d: f64) -> bool {
+    stall.iter().any(|e| side.dist(e.head) + e.weight < d)
 }
 
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-impl Side {
-    fn new(states: usize) -> Side {
-        Side {
-            dist: vec![f64::INFINITY; states],
-            parent: vec![Step::Target; states],
-            touched: Vec::new(),
-            heap: BinaryHeap::new(),
-        }
-    }
-
-    fn reset(&mut self) {
-        for &s in &self.touched {
-            self.dist[s as usize] = f64::INFINITY;
-        }
-        self.touched.clear();
-        self.heap.clear();
-    }
-
-    fn offer(&mut self, state: StateId, dist: f64, parent: Step) {
-        let slot = &mut self.dist[state as usize];
-        if dist < *slot {
-            if slot.is_infinite() {
-                self.touched.push(state);
-            }
-            *slot = dist;
-            self.parent[state as usize] = parent;
-            self.heap.push((Reverse(Key(dist)), state));
-        }
-    }
+/// The kernel's view of upward edges: (head, weight, edge id).
+fn steps(edges: &[Edge]) -> impl Iterator<Item = (StateId, f64, u32)> + '_ {
+    edges.iter().map(|e| (e.head, e.weight, e.id))
 }
 
 impl ChQuery {
     /// Memory for queries on `hierarchy`.
     pub fn new(hierarchy: &Hierarchy) -> ChQuery {
         ChQuery {
-            forward: Side::new(hierarchy.states),
-            backward: Side::new(hierarchy.states),
+            forward: Kernel::new(hierarchy.states),
+            backward: Kernel::new(hierarchy.states),
         }
     }
 }
@@ -222,30 +186,21 @@ impl Dynamic {
     }
 }
 
-/// Reusable memory of witness searches (distances stamped by search number).
+/// Reusable memory of witness searches.
 struct Witness {
-    dist: Vec<f64>,
-    stamp: Vec<u32>,
-    now: u32,
-    heap: BinaryHeap<(Reverse<Key>, StateId)>,
+    kernel: Kernel,
 }
 
 impl Witness {
     fn new(states: usize) -> Witness {
         Witness {
-            dist: vec![f64::INFINITY; states],
-            stamp: vec![0; states],
-            now: 0,
-            heap: BinaryHeap::new(),
+            kernel: Kernel::new(states),
         }
     }
 
+    /// The distance the last search found to `s` (infinite if it did not reach it).
     fn get(&self, s: StateId) -> f64 {
-        if self.stamp[s as usize] == self.now {
-            self.dist[s as usize]
-        } else {
-            f64::INFINITY
-        }
+        self.kernel.dist(s)
     }
 
     /// Dijkstra from `from` avoiding `skip`, up to `limit` weight, a few settled
@@ -260,43 +215,31 @@ impl Witness {
         limit: f64,
         settle_limit: usize,
     ) {
-        self.now = self.now.wrapping_add(1);
-        if self.now == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
-            self.now = 1;
-        }
-        self.heap.clear();
-        self.stamp[from as usize] = self.now;
-        self.dist[from as usize] = 0.0;
-        self.heap.push((Reverse(Key(0.0)), from));
+        let kernel = &mut self.kernel;
+        kernel.reset();
+        kernel.reach::<false>(from, 0.0, 0.0, ROOT, 0);
         let mut settled = 0;
         let mut remaining = targets.iter().filter(|t| t.head != from).count();
-        while let Some((Reverse(Key(d)), u)) = self.heap.pop() {
-            if d > self.get(u) {
-                continue;
-            }
-            settled += 1;
-            if d > limit || settled > settle_limit {
-                break;
-            }
-            if u != from && targets.iter().any(|t| t.head == u) {
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
+        kernel.run::<false, _>(
+            |u| {
+                graph.out[u as usize]
+                    .iter()
+                    .filter(|e| e.head != skip && !graph.contracted[e.head as usize])
+                    .map(|e| (e.head, e.weight, 0))
+            },
+            |_| 0.0,
+            |u, d| {
+                settled += 1;
+                if d > limit || settled > settle_limit {
+                    return true;
                 }
-            }
-            for e in &graph.out[u as usize] {
-                if e.head == skip || graph.contracted[e.head as usize] {
-                    continue;
+                if u != from && targets.iter().any(|t| t.head == u) {
+                    remaining -= 1;
+                    return remaining == 0;
                 }
-                let next = d + e.weight;
-                if next < self.get(e.head) {
-                    self.stamp[e.head as usize] = self.now;
-                    self.dist[e.head as usize] = next;
-                    self.heap.push((Reverse(Key(next)), e.head));
-                }
-            }
-        }
+                false
+            },
+        );
     }
 }
 
@@ -545,55 +488,40 @@ impl Hierarchy {
         bw.reset();
         for (i, arc) in graph.departures(from).enumerate() {
             if graph.state_place(arc.head) != from {
-                fw.offer(arc.head, arc.weight, Step::Departure(i as u32));
+                fw.reach::<true>(arc.head, arc.weight, 0.0, ROOT, i as u32);
             }
         }
         for s in graph.targets(to) {
-            bw.offer(s, 0.0, Step::Target);
+            bw.reach::<true>(s, 0.0, 0.0, ROOT, TARGET);
         }
         let mut best = f64::INFINITY;
         let mut meeting = None;
         loop {
-            let f_min = fw
-                .heap
-                .peek()
-                .map_or(f64::INFINITY, |(Reverse(Key(d)), _)| *d);
-            let b_min = bw
-                .heap
-                .peek()
-                .map_or(f64::INFINITY, |(Reverse(Key(d)), _)| *d);
+            let f_min = fw.peek().unwrap_or(f64::INFINITY);
+            let b_min = bw.peek().unwrap_or(f64::INFINITY);
             if f_min.min(b_min) >= best {
                 break;
             }
             let forward = f_min <= b_min;
             // `edges` lead upward in this search's direction; `stall` are the edges
-            // from higher states into `s` in this direction (stall-on-demand: a state
-            // reached more cheaply from above is not on a shortest up-path).
-            let (side, other, edges, stall): (&mut Side, &Side, EdgesOf, EdgesOf) = if forward {
+            // from higher states into `s` in this direction.
+            let (side, other, edges, stall): (&mut Kernel, &Kernel, EdgesOf, EdgesOf) = if forward {
                 (fw, bw, Hierarchy::up, Hierarchy::down)
             } else {
                 (bw, fw, Hierarchy::down, Hierarchy::up)
             };
-            let Some((Reverse(Key(d)), s)) = side.heap.pop() else {
+            let Some((s, d)) = side.pop() else {
                 break;
             };
-            if d > side.dist[s as usize] {
-                continue;
-            }
-            let total = d + other.dist[s as usize];
+            let total = d + other.dist(s);
             if total < best {
                 best = total;
                 meeting = Some(s);
             }
-            if stall(self, s)
-                .iter()
-                .any(|e| side.dist[e.head as usize] + e.weight < d)
-            {
+            if stalled(side, stall(self, s), d) {
                 continue;
             }
-            for e in edges(self, s) {
-                side.offer(e.head, d + e.weight, Step::Edge(e.id));
-            }
+            side.relax::<true>(s, d, steps(edges(self, s)), |_| 0.0);
         }
         meeting.map(|m| (best, m))
     }
@@ -615,7 +543,7 @@ impl Hierarchy {
         let mut up_edges = Vec::new();
         let mut s = meeting;
         let departure = loop {
-            match memory.forward.parent[s as usize] {
+            match step(&memory.forward, s) {
                 Step::Edge(id) => {
                     up_edges.push(id);
                     s = self.ends[id as usize].0;
@@ -631,7 +559,7 @@ impl Hierarchy {
         }
         // Backward half, from the meeting state down to a target state.
         let mut s = meeting;
-        while let Step::Edge(id) = memory.backward.parent[s as usize] {
+        while let Step::Edge(id) = step(&memory.backward, s) {
             self.unpack(id, &mut arcs);
             s = self.ends[id as usize].1;
         }
@@ -654,14 +582,14 @@ impl Hierarchy {
 
 /// One upward search of a many-to-many computation, with metrics along.
 struct Upward {
-    side: Side,
+    side: Kernel,
     metrics: Vec<Metrics>,
 }
 
 impl Upward {
     fn new(states: usize) -> Upward {
         Upward {
-            side: Side::new(states),
+            side: Kernel::new(states),
             metrics: vec![Metrics::ZERO; states],
         }
     }
@@ -679,33 +607,25 @@ impl Upward {
         let side = &mut self.side;
         side.reset();
         for (state, weight, metrics) in starts {
-            if weight < side.dist[state as usize] {
+            if side.reach::<true>(state, weight, 0.0, ROOT, TARGET) {
                 self.metrics[state as usize] = metrics;
             }
-            side.offer(state, weight, Step::Target);
         }
         let (edges, stall): (EdgesOf, EdgesOf) = if forward {
             (Hierarchy::up, Hierarchy::down)
         } else {
             (Hierarchy::down, Hierarchy::up)
         };
-        while let Some((Reverse(Key(d)), s)) = side.heap.pop() {
-            if d > side.dist[s as usize] {
-                continue;
-            }
-            if stall(hierarchy, s)
-                .iter()
-                .any(|e| side.dist[e.head as usize] + e.weight < d)
-            {
+        while let Some((s, d)) = side.pop() {
+            if stalled(side, stall(hierarchy, s), d) {
                 continue;
             }
             let here = self.metrics[s as usize];
-            settle(s, d, here, side.parent[s as usize]);
+            settle(s, d, here, step(side, s));
             for e in edges(hierarchy, s) {
-                let next = d + e.weight;
-                if next < side.dist[e.head as usize] {
+                // Metrics follow the parent: set whenever the kernel improves a state.
+                if side.reach::<true>(e.head, d + e.weight, 0.0, s, e.id) {
                     self.metrics[e.head as usize] = here + hierarchy.metrics[e.id as usize];
-                    side.offer(e.head, next, Step::Edge(e.id));
                 }
             }
         }
@@ -935,7 +855,7 @@ impl Hierarchy {
         &self,
         graph: &Graph<'_>,
         place: PlaceId,
-        forward: &Side,
+        forward: &Kernel,
         meeting: StateId,
         entry: usize,
         entries: &[Entry],
@@ -944,7 +864,7 @@ impl Hierarchy {
         let at = |s: StateId| graph.state_place(s) == place;
         let mut edges: Vec<u32> = Vec::new();
         let mut s = meeting;
-        while let Step::Edge(id) = forward.parent[s as usize] {
+        while let Step::Edge(id) = step(forward, s) {
             edges.push(id);
             s = self.ends[id as usize].0;
         }

@@ -8,6 +8,8 @@ use crate::graph::StateId;
 
 const ARITY: usize = 4;
 const ABSENT: u32 = u32::MAX;
+/// The position of a state popped since it was last reopened: pushes ignore it.
+const CLOSED: u32 = u32::MAX - 1;
 
 /// The heap; keys are `f64` bit patterns of non-negative weights (they order as the
 /// weights do).
@@ -27,7 +29,23 @@ impl IndexedHeap {
         }
     }
 
-    /// Empties the heap.
+    /// Whether `state` was popped and not reopened since.
+    #[inline]
+    pub(crate) fn is_closed(&self, state: StateId) -> bool {
+        self.position[state as usize] == CLOSED
+    }
+
+    /// Lets a popped state be pushed again.
+    pub(crate) fn reopen(&mut self, state: StateId) {
+        self.position[state as usize] = ABSENT;
+    }
+
+    /// The smallest weight in the heap.
+    pub(crate) fn peek(&self) -> Option<f64> {
+        self.entries.first().map(|&(key, _)| f64::from_bits(key))
+    }
+
+    /// Empties the heap (popped states stay closed).
     pub(crate) fn clear(&mut self) {
         for &(_, s) in &self.entries {
             self.position[s as usize] = ABSENT;
@@ -41,10 +59,13 @@ impl IndexedHeap {
     }
 
     /// Inserts `state` with `weight`, or lowers its key if it is in the heap with a
-    /// larger one. `weight` must be non-negative.
+    /// larger one; nothing if it is closed. `weight` must be non-negative.
     pub(crate) fn push(&mut self, weight: f64, state: StateId) {
         let key = weight.to_bits();
         let at = self.position[state as usize];
+        if at == CLOSED {
+            return;
+        }
         let index = if at == ABSENT {
             self.entries.push((key, state));
             self.entries.len() - 1
@@ -59,10 +80,10 @@ impl IndexedHeap {
         self.sift_up(index);
     }
 
-    /// Removes and returns the state with the smallest weight.
+    /// Removes and returns the state with the smallest weight, and closes it.
     pub(crate) fn pop(&mut self) -> Option<(f64, StateId)> {
         let (key, state) = *self.entries.first()?;
-        self.position[state as usize] = ABSENT;
+        self.position[state as usize] = CLOSED;
         let last = self.entries.pop()?;
         if !self.entries.is_empty() {
             // Move the hole at the root down along smallest children to a leaf, then
@@ -144,6 +165,10 @@ mod tests {
                         prop_assert!(reference.remove(&s).is_some());
                     }
                 } else {
+                    // A popped state is closed: reopen it as a fresh insert.
+                    if heap.is_closed(state) {
+                        heap.reopen(state);
+                    }
                     heap.push(weight, state);
                     let slot = reference.entry(state).or_insert(weight);
                     *slot = slot.min(weight);

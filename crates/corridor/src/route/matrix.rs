@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::heap::IndexedHeap;
+use super::kernel::{Kernel, ROOT};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::PlaceId;
 
@@ -35,45 +35,28 @@ impl Matrix {
 
 /// Reusable per-thread search memory.
 struct Scratch {
-    dist: Vec<f64>,
-    /// How each reached state was reached: (tail state, arc index in the tail's arcs),
-    /// or (`FROM_ORIGIN`, departure index).
-    parent: Vec<(StateId, u32)>,
-    /// States in the order they were settled (for metrics, parents first).
-    settled: Vec<StateId>,
+    /// The search: distances, parents (tail state, arc index in the tail's arcs, or
+    /// [`ROOT`] and the departure index) and the settle order.
+    kernel: Kernel,
     /// Metrics per state, allocated on first use (only [`one_to_all`] needs them).
     metrics: Vec<Metrics>,
-    heap: IndexedHeap,
     /// States a matrix row waits for: those whose `wanted` equals `stamp`.
     wanted: Vec<u32>,
     stamp: u32,
 }
 
-pub(super) const FROM_ORIGIN: StateId = StateId::MAX;
-
 impl Scratch {
     fn new(states: usize) -> Scratch {
         Scratch {
-            dist: vec![f64::INFINITY; states],
-            parent: vec![(FROM_ORIGIN, 0); states],
-            settled: Vec::new(),
+            kernel: Kernel::new(states),
             metrics: Vec::new(),
-            heap: IndexedHeap::new(states),
             wanted: vec![0; states],
             stamp: 0,
         }
     }
 
     fn reset(&mut self) {
-        for &s in &self.settled {
-            self.dist[s as usize] = f64::INFINITY;
-        }
-        // States reached but not settled by a search that stopped early.
-        for s in self.heap.states() {
-            self.dist[s as usize] = f64::INFINITY;
-        }
-        self.settled.clear();
-        self.heap.clear();
+        self.kernel.reset();
     }
 
     /// Marks the states a route to one of `places` from `from` may end in, and returns
@@ -109,7 +92,7 @@ pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
     let places = graph.network().places().len();
     (0..places as u32)
         .map(|p| {
-            best_at(graph, from, PlaceId(p), &scratch.dist, |state| {
+            best_at(graph, from, PlaceId(p), scratch.kernel.dists(), |state| {
                 scratch.metrics[state as usize]
             })
         })
@@ -169,7 +152,7 @@ impl<'g, 'n> OneToAll<'g, 'n> {
         }
         self.graph
             .targets(place)
-            .map(|s| self.scratch.dist[s as usize])
+            .map(|s| self.scratch.kernel.dist(s))
             .filter(|d| d.is_finite())
             .min_by(f64::total_cmp)
     }
@@ -224,7 +207,7 @@ impl MatrixRows {
     ) {
         let states = graph.state_count();
         let scratch = match &mut self.scratch {
-            Some(scratch) if scratch.dist.len() == states => scratch,
+            Some(scratch) if scratch.kernel.len() == states => scratch,
             slot => slot.insert(Scratch::new(states)),
         };
         scratch.reset();
@@ -234,7 +217,7 @@ impl MatrixRows {
             // A small graph: the metrics of every settled state, one addition each.
             add_metrics(graph, from, scratch);
             out.extend(to.iter().map(|&target| {
-                best_at(graph, from, target, &scratch.dist, |state| {
+                best_at(graph, from, target, scratch.kernel.dists(), |state| {
                     scratch.metrics[state as usize]
                 })
             }));
@@ -245,7 +228,7 @@ impl MatrixRows {
         let departures: Vec<Metrics> = graph.departures(from).map(|a| a.metrics).collect();
         let mut path = Vec::new();
         out.extend(to.iter().map(|&target| {
-            best_at(graph, from, target, &scratch.dist, |state| {
+            best_at(graph, from, target, scratch.kernel.dists(), |state| {
                 path_metrics(graph, scratch, &departures, state, &mut path)
             })
         }));
@@ -293,8 +276,8 @@ fn path_metrics(
     path.clear();
     let mut at = state;
     let first = loop {
-        let (tail, index) = scratch.parent[at as usize];
-        if tail == FROM_ORIGIN {
+        let (tail, index) = scratch.kernel.parent(at);
+        if tail == ROOT {
             break index;
         }
         path.push((tail, index));
@@ -328,42 +311,33 @@ fn search<const PARENTS: bool>(
     if remaining == 0 {
         return;
     }
+    let kernel = &mut scratch.kernel;
     // The origin's states can never be improved on, so they are never entered.
     for s in graph.states_of(from) {
-        scratch.dist[s as usize] = f64::NEG_INFINITY;
+        kernel.block(s);
     }
-    for (i, arc) in graph.departures(from).enumerate() {
-        if arc.weight < scratch.dist[arc.head as usize] {
-            scratch.dist[arc.head as usize] = arc.weight;
-            if PARENTS {
-                scratch.parent[arc.head as usize] = (FROM_ORIGIN, i as u32);
+    let departures = graph.departures(from).enumerate();
+    kernel.relax::<PARENTS>(
+        ROOT,
+        0.0,
+        departures.map(|(i, arc)| (arc.head, arc.weight, i as u32)),
+        |_| 0.0,
+    );
+    let (marks, stamp) = (&scratch.wanted, scratch.stamp);
+    kernel.run::<PARENTS, _>(
+        |state| {
+            let arcs = graph.hot_arcs(state).iter().enumerate();
+            arcs.map(|(i, arc)| (arc.head, arc.weight, i as u32))
+        },
+        |_| 0.0,
+        |state, _| {
+            if wanted.is_some() && marks[state as usize] == stamp {
+                remaining -= 1;
+                return remaining == 0;
             }
-            scratch.heap.push(arc.weight, arc.head);
-        }
-    }
-    while let Some((cost, state)) = scratch.heap.pop() {
-        scratch.settled.push(state);
-        if wanted.is_some() && scratch.wanted[state as usize] == scratch.stamp {
-            remaining -= 1;
-            if remaining == 0 {
-                break;
-            }
-        }
-        for (i, arc) in graph.hot_arcs(state).iter().enumerate() {
-            let next = cost + arc.weight;
-            let slot = &mut scratch.dist[arc.head as usize];
-            if next < *slot {
-                *slot = next;
-                if PARENTS {
-                    scratch.parent[arc.head as usize] = (state, i as u32);
-                }
-                scratch.heap.push(next, arc.head);
-            }
-        }
-    }
-    for s in graph.states_of(from) {
-        scratch.dist[s as usize] = f64::INFINITY;
-    }
+            false
+        },
+    );
 }
 
 /// The metrics of every settled state, parents before children.
@@ -372,10 +346,9 @@ fn add_metrics(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
         scratch.metrics = vec![Metrics::ZERO; graph.state_count()];
     }
     let departures: Vec<Metrics> = graph.departures(from).map(|a| a.metrics).collect();
-    for k in 0..scratch.settled.len() {
-        let state = scratch.settled[k];
-        let (tail, index) = scratch.parent[state as usize];
-        scratch.metrics[state as usize] = if tail == FROM_ORIGIN {
+    for &state in scratch.kernel.settled() {
+        let (tail, index) = scratch.kernel.parent(state);
+        scratch.metrics[state as usize] = if tail == ROOT {
             departures[index as usize]
         } else {
             scratch.metrics[tail as usize] + graph.metrics_at(tail, index as usize)

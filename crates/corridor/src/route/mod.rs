@@ -10,6 +10,7 @@ pub mod ch;
 mod compare;
 mod diagnose;
 mod heap;
+pub(crate) mod kernel;
 mod matrix;
 mod pareto;
 mod reorder;

@@ -11,8 +11,8 @@
 
 use std::collections::VecDeque;
 
-use super::heap::IndexedHeap;
-use super::matrix::{Cell, FROM_ORIGIN, best_at};
+use super::kernel::{Kernel, ROOT};
+use super::matrix::{Cell, best_at};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::PlaceId;
 /// Position of a state the reference search never reached.
@@ -54,33 +54,32 @@ impl ReorderedRows {
     /// `reference` (a full search: every reachable state).
     pub fn new(reference: &Graph<'_>, origins: &[PlaceId]) -> ReorderedRows {
         let states = reference.state_count();
-        let mut dist = vec![f64::INFINITY; states];
-        let mut heap = IndexedHeap::new(states);
+        let mut kernel = Kernel::new(states);
         let mut orders = Vec::with_capacity(origins.len());
         let mut positions = Vec::with_capacity(origins.len());
         for &from in origins {
-            dist.fill(f64::INFINITY);
-            heap.clear();
+            kernel.reset();
             for s in reference.states_of(from) {
-                dist[s as usize] = f64::NEG_INFINITY;
+                kernel.block(s);
             }
-            for arc in reference.departures(from) {
-                if arc.weight < dist[arc.head as usize] {
-                    dist[arc.head as usize] = arc.weight;
-                    heap.push(arc.weight, arc.head);
-                }
-            }
-            let mut order = Vec::new();
-            while let Some((cost, state)) = heap.pop() {
-                order.push(state);
-                for arc in reference.hot_arcs(state) {
-                    let next = cost + arc.weight;
-                    if next < dist[arc.head as usize] {
-                        dist[arc.head as usize] = next;
-                        heap.push(next, arc.head);
-                    }
-                }
-            }
+            let departures = reference.departures(from);
+            kernel.relax::<false>(
+                ROOT,
+                0.0,
+                departures.map(|arc| (arc.head, arc.weight, 0)),
+                |_| 0.0,
+            );
+            kernel.run::<false, _>(
+                |state| {
+                    reference
+                        .hot_arcs(state)
+                        .iter()
+                        .map(|a| (a.head, a.weight, 0))
+                },
+                |_| 0.0,
+                |_, _| false,
+            );
+            let order = kernel.settled().to_vec();
             let mut position = vec![UNORDERED; states];
             for (i, &s) in order.iter().enumerate() {
                 position[s as usize] = i as u32;
@@ -127,7 +126,7 @@ impl ReorderedRows {
         if scratch.dist.len() != self.states {
             *scratch = ReorderScratch {
                 dist: vec![f64::INFINITY; self.states],
-                parent: vec![(FROM_ORIGIN, 0); self.states],
+                parent: vec![(ROOT, 0); self.states],
                 queued: vec![false; self.states],
                 metrics: vec![Metrics::ZERO; self.states],
                 computed: vec![0; self.states],
@@ -155,7 +154,7 @@ impl ReorderedRows {
             let head = arc.head as usize;
             if arc.weight < dist[head] {
                 dist[head] = arc.weight;
-                parent[head] = (FROM_ORIGIN, i as u32);
+                parent[head] = (ROOT, i as u32);
                 if position[head] == UNORDERED && !queued[head] {
                     queued[head] = true;
                     queue.push_back(arc.head);
@@ -215,14 +214,14 @@ impl ReorderedRows {
                 path.push(at);
                 debug_assert!(path.len() <= self.states, "parent pointers form a cycle");
                 let (tail, _) = parent[at as usize];
-                if tail == FROM_ORIGIN {
+                if tail == ROOT {
                     break;
                 }
                 at = tail;
             }
             while let Some(at) = path.pop() {
                 let (tail, index) = parent[at as usize];
-                metrics[at as usize] = if tail == FROM_ORIGIN {
+                metrics[at as usize] = if tail == ROOT {
                     departures[index as usize]
                 } else {
                     metrics[tail as usize] + graph.arc_at(tail, index as usize).metrics

@@ -12,15 +12,15 @@
 //!
 //! Ties between equal keys are broken by node index, so results are deterministic.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 
 use super::Query;
+use super::kernel::{Kernel, ROOT, Step};
 use crate::graph::{DirLeg, Graph, Link, StateId};
 use crate::model::PlaceId;
 
 /// A node of the layered graph: `stage * states + state`.
-pub(crate) type Node = u64;
+pub(crate) type Node = u32;
 
 /// What a search may not use (Yen's spur searches).
 #[derive(Debug, Default)]
@@ -45,13 +45,26 @@ pub(crate) enum Start {
 pub(crate) struct Layered<'g, 'n> {
     pub(crate) graph: &'g Graph<'n>,
     pub(crate) query: &'g Query,
-    states: u64,
+    states: u32,
     /// Lower bound from each stage's target along the remaining via places to the end.
     chain: Vec<f64>,
 }
 
 impl<'g, 'n> Layered<'g, 'n> {
+    ///
+    /// # Panics
+    /// If the layered graph has more than `u32::MAX` nodes (the graph's states times
+    /// one more than the via places); the engine admits at most
+    /// [`crate::engine::MAX_VIA`] via places, which keeps graphs far beyond what fits in
+    /// memory below that.
     pub(crate) fn new(graph: &'g Graph<'n>, query: &'g Query) -> Layered<'g, 'n> {
+        let nodes = (query.via.len() as u64 + 1) * graph.state_count() as u64;
+        assert!(
+            nodes < u64::from(u32::MAX),
+            "{} via places on a graph of {} states: more nodes than a search indexes",
+            query.via.len(),
+            graph.state_count()
+        );
         let stops: Vec<PlaceId> = query.via.iter().copied().chain([query.to]).collect();
         let mut chain = vec![0.0; stops.len()];
         for stage in (0..stops.len().saturating_sub(1)).rev() {
@@ -60,7 +73,7 @@ impl<'g, 'n> Layered<'g, 'n> {
         Layered {
             graph,
             query,
-            states: graph.state_count() as u64,
+            states: graph.state_count() as u32,
             chain,
         }
     }
@@ -71,7 +84,7 @@ impl<'g, 'n> Layered<'g, 'n> {
     }
 
     pub(crate) fn node(&self, stage: usize, state: StateId) -> Node {
-        stage as u64 * self.states + u64::from(state)
+        stage as u32 * self.states + state
     }
 
     pub(crate) fn split(&self, node: Node) -> (usize, StateId) {
@@ -132,111 +145,47 @@ impl<'g, 'n> Layered<'g, 'n> {
     /// The cheapest path from `start` to the target avoiding `bans`: its cost and legs.
     /// `None` if the target cannot be reached.
     pub(crate) fn search(&self, start: Start, bans: &Bans) -> Option<(f64, Vec<DirLeg>)> {
-        let nodes = (self.last_stage() + 1) * self.states as usize;
-        let mut memory = Memory {
-            dist: vec![f64::INFINITY; nodes],
-            parent: vec![(ROOT, DirLeg(0)); nodes],
-            done: vec![false; nodes],
-            heap: BinaryHeap::new(),
-        };
+        let mut kernel = Kernel::new(self.nodes());
         let (stage0, cost0, arcs) = self.start_arcs(start);
-        for arc in arcs {
-            if !bans.first_legs.contains(&arc.leg) {
-                self.relax(stage0, cost0, ROOT, arc, bans, &mut memory);
-            }
-        }
-        while let Some(Entry { cost, node, .. }) = memory.heap.pop() {
-            let i = node as usize;
-            if cost > memory.dist[i] || memory.done[i] {
-                continue;
-            }
-            memory.done[i] = true;
+        let h = |node: Node| {
             let (stage, state) = self.split(node);
-            if self.is_target(stage, state) {
-                let mut legs = Vec::new();
-                let mut at = node;
-                while at != ROOT {
-                    let (parent, leg) = memory.parent[at as usize];
-                    legs.push(leg);
-                    at = parent;
-                }
-                legs.reverse();
-                return Some((cost, legs));
-            }
-            for arc in self.graph.links(state) {
-                self.relax(stage, cost, node, arc, bans, &mut memory);
-            }
-        }
-        None
+            self.bound(stage, self.graph.state_place(state))
+        };
+        let first = arcs
+            .into_iter()
+            .filter(|a| !bans.first_legs.contains(&a.leg));
+        let first = first.filter_map(|arc| self.step(stage0, arc, bans));
+        kernel.relax::<true>(ROOT, cost0, first, h);
+        let target = kernel.run::<true, _>(
+            |node| {
+                let (stage, state) = self.split(node);
+                let links = self.graph.links(state);
+                links.filter_map(move |arc| self.step(stage, arc, bans))
+            },
+            h,
+            |node, _| {
+                let (stage, state) = self.split(node);
+                self.is_target(stage, state)
+            },
+        )?;
+        let legs = kernel.path(target, true).into_iter().map(DirLeg).collect();
+        Some((kernel.dist(target), legs))
     }
 
-    fn relax(
-        &self,
-        stage: usize,
-        cost: f64,
-        parent: Node,
-        arc: Link,
-        bans: &Bans,
-        memory: &mut Memory,
-    ) {
+    /// The number of nodes of the layered graph.
+    fn nodes(&self) -> usize {
+        (self.last_stage() + 1) * self.states as usize
+    }
+
+    /// The arc `arc` out of a node in `stage`, in the kernel's terms: `None` where it
+    /// leads back to the origin or into a banned node.
+    fn step(&self, stage: usize, arc: Link, bans: &Bans) -> Option<Step> {
         let place = self.graph.state_place(arc.head);
         let next_stage = self.advance(stage, place);
         let node = self.node(next_stage, arc.head);
-        let i = node as usize;
-        if memory.done[i] || self.is_origin(next_stage, place) || bans.nodes.contains(&node) {
-            return;
+        if self.is_origin(next_stage, place) || bans.nodes.contains(&node) {
+            return None;
         }
-        let next = cost + arc.weight;
-        if next < memory.dist[i] {
-            memory.dist[i] = next;
-            memory.parent[i] = (parent, arc.leg);
-            memory.heap.push(Entry {
-                key: next + self.bound(next_stage, place),
-                cost: next,
-                node,
-            });
-        }
-    }
-}
-
-/// The root of the search tree (the start).
-const ROOT: Node = Node::MAX;
-
-/// Per-search memory, indexed by node.
-struct Memory {
-    dist: Vec<f64>,
-    parent: Vec<(Node, DirLeg)>,
-    done: Vec<bool>,
-    heap: BinaryHeap<Entry>,
-}
-
-/// A heap entry ordered by smallest key, then smallest node.
-#[derive(Debug)]
-struct Entry {
-    key: f64,
-    cost: f64,
-    node: Node,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .key
-            .total_cmp(&self.key)
-            .then_with(|| other.node.cmp(&self.node))
+        Some((node, arc.weight, arc.leg.0))
     }
 }

@@ -1,0 +1,310 @@
+//! The search kernel: Dijkstra (A* with a potential) written once, over a reusable
+//! scratch space and the arcs a closure gives for each node — the way
+//! `petgraph::algo::dijkstra` takes its edge cost as a closure, but with memory that
+//! survives between searches and only what a search touched reset.
+//!
+//! Every shortest-path search of the crate runs on it: routes (the layered A* of
+//! [`super::search`]), one-to-all searches and matrix rows, contraction-hierarchy
+//! witness, query and bucket searches, column-generation pricing and the successive
+//! shortest paths of min-cost flow. A search is a loop of [`Kernel::pop`] (the next node
+//! to settle, with its distance) and [`Kernel::relax`] (its arcs): callers decide
+//! between the two when to stop, whether to stall a node, or what to record, and
+//! [`Kernel::run`] is that loop with nothing in between.
+//!
+//! Pareto sets ([`super::pareto`]) keep many labels per node, ordered by a vector of
+//! criteria, and contraction picks states by importance, not distance: neither is a
+//! shortest-path search, and they keep their own queues.
+//!
+//! Nodes are `u32` indices below the size given to [`Kernel::new`]. Weights must be
+//! non-negative and finite, and potentials consistent (`h(u) ≤ w(u, v) + h(v)`), so a
+//! settled node's distance is final; a settled node is never entered again even when
+//! rounding makes a later path look a hair shorter.
+
+use super::heap::IndexedHeap;
+
+/// The tail recorded for nodes reached straight from the start (a departure, a
+/// backward search's target, ...): the label then says which start arc it was.
+pub(crate) const ROOT: u32 = u32::MAX;
+
+/// One arc as the kernel sees it: the node reached, the arc's weight and a label the
+/// caller chooses (an arc index, a leg, an edge id) recorded as the node's parent.
+pub(crate) type Step = (u32, f64, u32);
+
+/// Search memory for graphs of up to `len` nodes, reused between searches.
+#[derive(Debug, Default)]
+pub(crate) struct Kernel {
+    dist: Vec<f64>,
+    /// How each reached node was reached: (tail node or [`ROOT`], label). Only written
+    /// by searches that ask for parents.
+    parent: Vec<(u32, u32)>,
+    /// Nodes in the order they were settled.
+    settled: Vec<u32>,
+    /// Nodes closed by [`Kernel::block`], reopened by [`Kernel::reset`].
+    blocked: Vec<u32>,
+    heap: IndexedHeap,
+}
+
+impl Kernel {
+    /// Memory for searches over nodes `0..len`. O(len).
+    pub(crate) fn new(len: usize) -> Kernel {
+        Kernel {
+            dist: vec![f64::INFINITY; len],
+            parent: Vec::new(),
+            settled: Vec::new(),
+            blocked: Vec::new(),
+            heap: IndexedHeap::new(len),
+        }
+    }
+
+    /// How many nodes searches may use.
+    pub(crate) fn len(&self) -> usize {
+        self.dist.len()
+    }
+
+    /// Forgets the last search: O(nodes it touched).
+    pub(crate) fn reset(&mut self) {
+        for &s in &self.settled {
+            self.dist[s as usize] = f64::INFINITY;
+            self.heap.reopen(s);
+        }
+        for s in self.heap.states() {
+            self.dist[s as usize] = f64::INFINITY;
+        }
+        for &s in &self.blocked {
+            self.dist[s as usize] = f64::INFINITY;
+        }
+        self.settled.clear();
+        self.blocked.clear();
+        self.heap.clear();
+    }
+
+    /// The best distance found to `node` (final once settled; infinite if not reached;
+    /// −∞ if blocked).
+    #[inline]
+    pub(crate) fn dist(&self, node: u32) -> f64 {
+        self.dist[node as usize]
+    }
+
+    /// All distances, indexed by node.
+    pub(crate) fn dists(&self) -> &[f64] {
+        &self.dist
+    }
+
+    /// How `node` was reached: (tail or [`ROOT`], label). Meaningful for nodes reached
+    /// by a search that recorded parents.
+    #[inline]
+    pub(crate) fn parent(&self, node: u32) -> (u32, u32) {
+        self.parent[node as usize]
+    }
+
+    /// The nodes settled so far, in settling order (a node's parent before it).
+    pub(crate) fn settled(&self) -> &[u32] {
+        &self.settled
+    }
+
+    /// Closes `node` for this search: it is never entered (an origin's own states).
+    pub(crate) fn block(&mut self, node: u32) {
+        self.dist[node as usize] = f64::NEG_INFINITY;
+        self.blocked.push(node);
+    }
+
+    /// Offers `node` at distance `dist`, queued at `dist + potential`: kept if shorter
+    /// than what the search has. Records the parent `(tail, label)` when `PARENTS`.
+    /// True if the node's distance was improved.
+    #[inline]
+    pub(crate) fn reach<const PARENTS: bool>(
+        &mut self,
+        node: u32,
+        dist: f64,
+        potential: f64,
+        tail: u32,
+        label: u32,
+    ) -> bool {
+        let slot = &mut self.dist[node as usize];
+        if dist < *slot && !self.heap.is_closed(node) {
+            *slot = dist;
+            if PARENTS {
+                if self.parent.len() != self.dist.len() {
+                    self.parent = vec![(ROOT, 0); self.dist.len()];
+                }
+                self.parent[node as usize] = (tail, label);
+            }
+            self.heap.push(dist + potential, node);
+            return true;
+        }
+        false
+    }
+
+    /// Relaxes the arcs of `tail`, reached at distance `dist` (or [`ROOT`] for a
+    /// start's arcs, with the start's distance): each arc `(head, weight, label)` offers
+    /// `head` at `dist + weight`, queued with the potential `h(head)`.
+    #[inline]
+    pub(crate) fn relax<const PARENTS: bool>(
+        &mut self,
+        tail: u32,
+        dist: f64,
+        arcs: impl IntoIterator<Item = Step>,
+        h: impl Fn(u32) -> f64,
+    ) {
+        for (head, weight, label) in arcs {
+            let next = dist + weight;
+            if next < self.dist[head as usize] {
+                self.reach::<PARENTS>(head, next, h(head), tail, label);
+            }
+        }
+    }
+
+    /// The smallest queued key (distance plus potential), if any.
+    pub(crate) fn peek(&self) -> Option<f64> {
+        self.heap.peek()
+    }
+
+    /// Settles the queued node with the smallest key and returns it with its distance.
+    #[inline]
+    pub(crate) fn pop(&mut self) -> Option<(u32, f64)> {
+        let (_, node) = self.heap.pop()?;
+        self.settled.push(node);
+        Some((node, self.dist[node as usize]))
+    }
+
+    /// Settles nodes until `stop(node, dist)` says so (checked before the node's arcs
+    /// are relaxed) or nothing is left; `arcs(node)` gives the arcs of a node, `h` its
+    /// potential. Returns the node it stopped at.
+    pub(crate) fn run<const PARENTS: bool, I: IntoIterator<Item = Step>>(
+        &mut self,
+        mut arcs: impl FnMut(u32) -> I,
+        h: impl Fn(u32) -> f64 + Copy,
+        mut stop: impl FnMut(u32, f64) -> bool,
+    ) -> Option<u32> {
+        while let Some((node, dist)) = self.pop() {
+            if stop(node, dist) {
+                return Some(node);
+            }
+            self.relax::<PARENTS>(node, dist, arcs(node), h);
+        }
+        None
+    }
+
+    /// The labels on the path to `node`, first to last, following parents up to the
+    /// start; the start's own label included when `with_root`.
+    pub(crate) fn path(&self, node: u32, with_root: bool) -> Vec<u32> {
+        let mut labels = Vec::new();
+        let mut at = node;
+        loop {
+            let (tail, label) = self.parent[at as usize];
+            if tail == ROOT {
+                if with_root {
+                    labels.push(label);
+                }
+                break;
+            }
+            labels.push(label);
+            at = tail;
+        }
+        labels.reverse();
+        labels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use petgraph::algo::dijkstra;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use proptest::prelude::*;
+
+    /// A random directed graph as adjacency lists, and the same in petgraph.
+    fn graphs(n: usize, edges: &[(usize, usize, f64)]) -> (Vec<Vec<Step>>, DiGraph<(), f64>) {
+        let mut lists = vec![Vec::new(); n];
+        let mut pg = DiGraph::new();
+        let nodes: Vec<NodeIndex> = (0..n).map(|_| pg.add_node(())).collect();
+        for (i, &(a, b, w)) in edges.iter().enumerate() {
+            let (a, b) = (a % n, b % n);
+            lists[a].push((b as u32, w, i as u32));
+            pg.add_edge(nodes[a], nodes[b], w);
+        }
+        (lists, pg)
+    }
+
+    proptest! {
+        /// Distances equal petgraph's Dijkstra, parents form shortest paths, and a reused
+        /// kernel gives what a fresh one gives.
+        #[test]
+        fn matches_petgraph(
+            n in 1usize..30,
+            edges in prop::collection::vec((0usize..30, 0usize..30, 0.0f64..100.0), 0..120),
+            starts in prop::collection::vec(0usize..30, 1..4),
+        ) {
+            let (lists, pg) = graphs(n, &edges);
+            let mut kernel = Kernel::new(n);
+            for &start in &starts {
+                let start = start % n;
+                kernel.reset();
+                kernel.reach::<true>(start as u32, 0.0, 0.0, ROOT, u32::MAX);
+                kernel.run::<true, _>(|v| lists[v as usize].iter().copied(), |_| 0.0, |_, _| false);
+                let want = dijkstra(&pg, NodeIndex::new(start), None, |e| *e.weight());
+                for v in 0..n {
+                    let got = kernel.dist(v as u32);
+                    match want.get(&NodeIndex::new(v)) {
+                        Some(&d) => {
+                            prop_assert!((got - d).abs() <= 1e-9 * d.max(1.0), "{v}: {got} vs {d}");
+                            prop_assert!(kernel.settled().contains(&(v as u32)));
+                            // The recorded path has the distance's length.
+                            let mut length = 0.0;
+                            for label in kernel.path(v as u32, false) {
+                                length += edges[label as usize].2;
+                            }
+                            prop_assert!((length - d).abs() <= 1e-9 * d.max(1.0));
+                        }
+                        None => prop_assert!(got.is_infinite()),
+                    }
+                }
+                // Settling order is by distance.
+                let order: Vec<f64> = kernel.settled().iter().map(|&v| kernel.dist(v)).collect();
+                prop_assert!(order.windows(2).all(|w| w[0] <= w[1]));
+            }
+        }
+
+        /// A* with a consistent potential (a shortest distance to a goal) settles the
+        /// goal at its Dijkstra distance, and never more nodes than Dijkstra.
+        #[test]
+        fn astar_with_a_consistent_potential(
+            n in 2usize..25,
+            edges in prop::collection::vec((0usize..25, 0usize..25, 0.0f64..100.0), 0..100),
+        ) {
+            let (lists, pg) = graphs(n, &edges);
+            let goal = n - 1;
+            // Distances to the goal on the reversed graph are a consistent potential.
+            let mut reversed = pg.clone();
+            reversed.reverse();
+            let to_goal = dijkstra(&reversed, NodeIndex::new(goal), None, |e| *e.weight());
+            let h = |v: u32| to_goal.get(&NodeIndex::new(v as usize)).copied().unwrap_or(0.0);
+            let mut plain = Kernel::new(n);
+            plain.reach::<false>(0, 0.0, 0.0, ROOT, 0);
+            let a = plain.run::<false, _>(|v| lists[v as usize].iter().copied(), |_| 0.0, |v, _| v as usize == goal);
+            let mut astar = Kernel::new(n);
+            astar.reach::<false>(0, 0.0, h(0), ROOT, 0);
+            let b = astar.run::<false, _>(|v| lists[v as usize].iter().copied(), h, |v, _| v as usize == goal);
+            prop_assert_eq!(a, b);
+            if a.is_some() {
+                let d = plain.dist(goal as u32);
+                prop_assert!((astar.dist(goal as u32) - d).abs() <= 1e-9 * d.max(1.0));
+                prop_assert!(astar.settled().len() <= plain.settled().len());
+            }
+        }
+    }
+
+    #[test]
+    fn blocked_nodes_are_never_entered_and_reopen_on_reset() {
+        let lists: Vec<Vec<Step>> = vec![vec![(1, 1.0, 0)], vec![(2, 1.0, 1)], vec![]];
+        let mut kernel = Kernel::new(3);
+        kernel.block(1);
+        kernel.reach::<false>(0, 0.0, 0.0, ROOT, 0);
+        kernel.run::<false, _>(|v| lists[v as usize].clone(), |_| 0.0, |_, _| false);
+        assert_eq!(kernel.dist(2), f64::INFINITY);
+        kernel.reset();
+        kernel.reach::<false>(0, 0.0, 0.0, ROOT, 0);
+        kernel.run::<false, _>(|v| lists[v as usize].clone(), |_| 0.0, |_, _| false);
+        assert_eq!(kernel.dist(2), 2.0);
+    }
+}
