@@ -17,7 +17,7 @@
 //! with an exact bound: they explore the nodes on near-shortest paths only.
 //!
 //! Then each round runs Dijkstra from the source on the residual network with reduced
-//! costs (the crate's search kernel, [`crate::route`]'s indexed heap) and stops as soon as the sink is settled, at reduced distance `D`.
+//! costs (the crate's search kernel with a radix heap) and stops as soon as the sink is settled, at reduced distance `D`.
 //! Settled nodes add `d(v) − D` to their potential and the others keep theirs (that is
 //! `min(d(v), D)` for all, shifted by the constant `D`), which keeps every reduced cost
 //! non-negative and costs only the nodes the round settled. The round sends as much as
@@ -33,7 +33,7 @@
 
 use super::instance::{Group, Instance, Solution};
 use crate::graph::StateId;
-use crate::route::kernel::{Kernel, ROOT};
+use crate::route::kernel::{Kernel, ROOT, RadixQueue};
 
 /// Whether the min-cost-flow solver applies: one demand, no corridor requirement, and no
 /// capacitated place passed with more than one arrival class.
@@ -321,14 +321,14 @@ impl Residual {
 /// are reset.
 struct Search {
     potential: Vec<f64>,
-    kernel: Kernel,
+    kernel: Kernel<RadixQueue>,
 }
 
 impl Search {
     fn new(n: usize) -> Search {
         Search {
             potential: vec![0.0; n],
-            kernel: Kernel::new(n),
+            kernel: Kernel::with_queue(n),
         }
     }
 

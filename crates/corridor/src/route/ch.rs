@@ -27,7 +27,10 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::kernel::{Kernel, ROOT};
+use super::kernel::{Kernel, LazyHeap, ROOT};
+
+/// The search memory of contraction and queries.
+type Side = Kernel<LazyHeap>;
 use super::{Cell, Matrix, MatrixRows, Query, Route, shortest};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::{PlaceId, PlaceKind};
@@ -97,8 +100,8 @@ impl std::fmt::Debug for SearchPool {
 
 /// Per-query memory for [`Hierarchy`] searches (one per thread).
 pub struct ChQuery {
-    forward: Kernel,
-    backward: Kernel,
+    forward: Side,
+    backward: Side,
 }
 
 /// How a state was reached in a query.
@@ -117,7 +120,7 @@ const TARGET: u32 = u32::MAX;
 
 /// How an upward search reached `state`: its parent in the kernel, edges labelled by
 /// their id, starts by their departure index or [`TARGET`].
-fn step(side: &Kernel, state: StateId) -> Step {
+fn step(side: &Side, state: StateId) -> Step {
     match side.parent(state) {
         (ROOT, TARGET) => Step::Target,
         (ROOT, departure) => Step::Departure(departure),
@@ -128,7 +131,7 @@ fn step(side: &Kernel, state: StateId) -> Step {
 /// Whether an upward search should not go on from `s`, settled at `d`: a state reached
 /// more cheaply from above (over the `stall` edges into it) is not on a shortest up-path
 /// (stall-on-demand).
-fn stalled(side: &Kernel, stall: &[Edge], d: f64) -> bool {
+fn stalled(side: &Side, stall: &[Edge], d: f64) -> bool {
     stall.iter().any(|e| side.dist(e.head) + e.weight < d)
 }
 
@@ -141,8 +144,8 @@ impl ChQuery {
     /// Memory for queries on `hierarchy`.
     pub fn new(hierarchy: &Hierarchy) -> ChQuery {
         ChQuery {
-            forward: Kernel::new(hierarchy.states),
-            backward: Kernel::new(hierarchy.states),
+            forward: Side::with_queue(hierarchy.states),
+            backward: Side::with_queue(hierarchy.states),
         }
     }
 }
@@ -188,13 +191,13 @@ impl Dynamic {
 
 /// Reusable memory of witness searches.
 struct Witness {
-    kernel: Kernel,
+    kernel: Side,
 }
 
 impl Witness {
     fn new(states: usize) -> Witness {
         Witness {
-            kernel: Kernel::new(states),
+            kernel: Side::with_queue(states),
         }
     }
 
@@ -505,7 +508,7 @@ impl Hierarchy {
             let forward = f_min <= b_min;
             // `edges` lead upward in this search's direction; `stall` are the edges
             // from higher states into `s` in this direction.
-            let (side, other, edges, stall): (&mut Kernel, &Kernel, EdgesOf, EdgesOf) = if forward {
+            let (side, other, edges, stall): (&mut Side, &Side, EdgesOf, EdgesOf) = if forward {
                 (fw, bw, Hierarchy::up, Hierarchy::down)
             } else {
                 (bw, fw, Hierarchy::down, Hierarchy::up)
@@ -582,14 +585,14 @@ impl Hierarchy {
 
 /// One upward search of a many-to-many computation, with metrics along.
 struct Upward {
-    side: Kernel,
+    side: Side,
     metrics: Vec<Metrics>,
 }
 
 impl Upward {
     fn new(states: usize) -> Upward {
         Upward {
-            side: Kernel::new(states),
+            side: Side::with_queue(states),
             metrics: vec![Metrics::ZERO; states],
         }
     }
@@ -855,7 +858,7 @@ impl Hierarchy {
         &self,
         graph: &Graph<'_>,
         place: PlaceId,
-        forward: &Kernel,
+        forward: &Side,
         meeting: StateId,
         entry: usize,
         entries: &[Entry],

@@ -30,7 +30,7 @@ impl IndexedHeap {
     }
 
     /// Whether `state` was popped and not reopened since.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn is_closed(&self, state: StateId) -> bool {
         self.position[state as usize] == CLOSED
     }
@@ -38,11 +38,6 @@ impl IndexedHeap {
     /// Lets a popped state be pushed again.
     pub(crate) fn reopen(&mut self, state: StateId) {
         self.position[state as usize] = ABSENT;
-    }
-
-    /// The smallest weight in the heap.
-    pub(crate) fn peek(&self) -> Option<f64> {
-        self.entries.first().map(|&(key, _)| f64::from_bits(key))
     }
 
     /// Empties the heap (popped states stay closed).
@@ -59,12 +54,14 @@ impl IndexedHeap {
     }
 
     /// Inserts `state` with `weight`, or lowers its key if it is in the heap with a
-    /// larger one; nothing if it is closed. `weight` must be non-negative.
-    pub(crate) fn push(&mut self, weight: f64, state: StateId) {
+    /// larger one; nothing if it is closed. `weight` must be non-negative. True if the
+    /// state was inserted or its key lowered.
+    #[inline(always)]
+    pub(crate) fn push(&mut self, weight: f64, state: StateId) -> bool {
         let key = weight.to_bits();
         let at = self.position[state as usize];
         if at == CLOSED {
-            return;
+            return false;
         }
         let index = if at == ABSENT {
             self.entries.push((key, state));
@@ -72,12 +69,13 @@ impl IndexedHeap {
         } else {
             let index = at as usize;
             if key >= self.entries[index].0 {
-                return;
+                return false;
             }
             self.entries[index].0 = key;
             index
         };
         self.sift_up(index);
+        true
     }
 
     /// Removes and returns the state with the smallest weight, and closes it.

@@ -20,6 +20,11 @@
 //! settled node's distance is final; a settled node is never entered again even when
 //! rounding makes a later path look a hair shorter.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use radix_heap::RadixHeapMap;
+
 use super::heap::IndexedHeap;
 
 /// The tail recorded for nodes reached straight from the start (a departure, a
@@ -30,9 +35,164 @@ pub(crate) const ROOT: u32 = u32::MAX;
 /// caller chooses (an arc index, a leg, an edge id) recorded as the node's parent.
 pub(crate) type Step = (u32, f64, u32);
 
-/// Search memory for graphs of up to `len` nodes, reused between searches.
+/// The priority queue of a [`Kernel`]: it also remembers which nodes were popped
+/// (closed) since they were last reopened, and refuses to queue them again.
+pub(crate) trait Queue {
+    /// An empty queue for nodes `0..len`.
+    fn with_len(len: usize) -> Self;
+    /// Queues `node` with `key` (or lowers its key). False if the node is closed, or
+    /// already queued with a key at most `key` (a lazy queue keeps both entries).
+    fn push(&mut self, key: f64, node: u32) -> bool;
+    /// Removes the node with the smallest key and closes it.
+    fn pop(&mut self) -> Option<u32>;
+    /// Lets a closed node be queued again.
+    fn reopen(&mut self, node: u32);
+    /// Empties the queue, calling `f` for every node still in it (closed nodes stay
+    /// closed).
+    fn drain(&mut self, f: impl FnMut(u32));
+}
+
+impl Queue for IndexedHeap {
+    fn with_len(len: usize) -> IndexedHeap {
+        IndexedHeap::new(len)
+    }
+
+    #[inline(always)]
+    fn push(&mut self, key: f64, node: u32) -> bool {
+        IndexedHeap::push(self, key, node)
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u32> {
+        IndexedHeap::pop(self).map(|(_, node)| node)
+    }
+
+    fn reopen(&mut self, node: u32) {
+        IndexedHeap::reopen(self, node);
+    }
+
+    fn drain(&mut self, f: impl FnMut(u32)) {
+        self.states().for_each(f);
+        self.clear();
+    }
+}
+
+/// A lazy monotone queue (a radix heap over the keys' bits): cheaper per operation than
+/// the indexed heap when keys are popped in increasing order and most pushes are
+/// first visits, as in min-cost flow's searches on reduced costs. Keys pushed must not
+/// be below the last key popped, which Dijkstra without a potential guarantees.
+#[derive(Default)]
+pub(crate) struct RadixQueue {
+    heap: RadixHeapMap<Reverse<u64>, u32>,
+    closed: Vec<bool>,
+}
+
+impl Queue for RadixQueue {
+    fn with_len(len: usize) -> RadixQueue {
+        RadixQueue {
+            heap: RadixHeapMap::new(),
+            closed: vec![false; len],
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, key: f64, node: u32) -> bool {
+        if self.closed[node as usize] {
+            return false;
+        }
+        // The bits of a non-negative `f64` order as the number does.
+        self.heap.push(Reverse(key.to_bits()), node);
+        true
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u32> {
+        loop {
+            let (_, node) = self.heap.pop()?;
+            // Entries left behind by a later, smaller key of the same node.
+            if !std::mem::replace(&mut self.closed[node as usize], true) {
+                return Some(node);
+            }
+        }
+    }
+
+    fn reopen(&mut self, node: u32) {
+        self.closed[node as usize] = false;
+    }
+
+    fn drain(&mut self, f: impl FnMut(u32)) {
+        self.heap.values().copied().for_each(f);
+        self.heap.clear();
+    }
+}
+
+/// A lazy binary heap (duplicates instead of decrease-key; ties to the smaller node):
+/// cheapest for the many small searches of contraction and CH queries, where the
+/// indexed heap's position bookkeeping costs more than it saves.
 #[derive(Debug, Default)]
-pub(crate) struct Kernel {
+pub(crate) struct LazyHeap {
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    closed: Vec<bool>,
+}
+
+impl LazyHeap {
+    /// The smallest key queued: a lower bound of the next node's key (it may belong to
+    /// an entry left behind, which is never smaller than its node's own key).
+    pub(crate) fn peek(&self) -> Option<f64> {
+        self.heap
+            .peek()
+            .map(|Reverse((key, _))| f64::from_bits(*key))
+    }
+}
+
+impl Queue for LazyHeap {
+    fn with_len(len: usize) -> LazyHeap {
+        LazyHeap {
+            heap: BinaryHeap::new(),
+            closed: vec![false; len],
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, key: f64, node: u32) -> bool {
+        if self.closed[node as usize] {
+            return false;
+        }
+        self.heap.push(Reverse((key.to_bits(), node)));
+        true
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u32> {
+        loop {
+            let Reverse((_, node)) = self.heap.pop()?;
+            if !std::mem::replace(&mut self.closed[node as usize], true) {
+                return Some(node);
+            }
+        }
+    }
+
+    fn reopen(&mut self, node: u32) {
+        self.closed[node as usize] = false;
+    }
+
+    fn drain(&mut self, mut f: impl FnMut(u32)) {
+        for Reverse((_, node)) in self.heap.drain() {
+            f(node);
+        }
+    }
+}
+
+impl std::fmt::Debug for RadixQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RadixQueue({} queued)", self.heap.len())
+    }
+}
+
+/// Search memory for graphs of up to `len` nodes, reused between searches; `Q` is the
+/// priority queue.
+#[derive(Debug, Default)]
+pub(crate) struct Kernel<Q = IndexedHeap> {
     dist: Vec<f64>,
     /// How each reached node was reached: (tail node or [`ROOT`], label). Only written
     /// by searches that ask for parents.
@@ -41,18 +201,32 @@ pub(crate) struct Kernel {
     settled: Vec<u32>,
     /// Nodes closed by [`Kernel::block`], reopened by [`Kernel::reset`].
     blocked: Vec<u32>,
-    heap: IndexedHeap,
+    heap: Q,
 }
 
 impl Kernel {
-    /// Memory for searches over nodes `0..len`. O(len).
+    /// Memory for searches over nodes `0..len` with the indexed heap. O(len).
     pub(crate) fn new(len: usize) -> Kernel {
+        Kernel::with_queue(len)
+    }
+}
+
+impl Kernel<LazyHeap> {
+    /// A lower bound of the next key to be settled (the smallest queued key), if any.
+    pub(crate) fn peek(&self) -> Option<f64> {
+        self.heap.peek()
+    }
+}
+
+impl<Q: Queue> Kernel<Q> {
+    /// Memory for searches over nodes `0..len` with the queue `Q`. O(len).
+    pub(crate) fn with_queue(len: usize) -> Kernel<Q> {
         Kernel {
             dist: vec![f64::INFINITY; len],
             parent: Vec::new(),
             settled: Vec::new(),
             blocked: Vec::new(),
-            heap: IndexedHeap::new(len),
+            heap: Q::with_len(len),
         }
     }
 
@@ -67,15 +241,13 @@ impl Kernel {
             self.dist[s as usize] = f64::INFINITY;
             self.heap.reopen(s);
         }
-        for s in self.heap.states() {
-            self.dist[s as usize] = f64::INFINITY;
-        }
+        let dist = &mut self.dist;
+        self.heap.drain(|s| dist[s as usize] = f64::INFINITY);
         for &s in &self.blocked {
             self.dist[s as usize] = f64::INFINITY;
         }
         self.settled.clear();
         self.blocked.clear();
-        self.heap.clear();
     }
 
     /// The best distance found to `node` (final once settled; infinite if not reached;
@@ -120,19 +292,38 @@ impl Kernel {
         tail: u32,
         label: u32,
     ) -> bool {
-        let slot = &mut self.dist[node as usize];
-        if dist < *slot && !self.heap.is_closed(node) {
-            *slot = dist;
-            if PARENTS {
-                if self.parent.len() != self.dist.len() {
-                    self.parent = vec![(ROOT, 0); self.dist.len()];
-                }
-                self.parent[node as usize] = (tail, label);
-            }
-            self.heap.push(dist + potential, node);
-            return true;
+        dist < self.dist[node as usize]
+            && self.enter::<PARENTS>(node, dist, dist + potential, tail, label)
+    }
+
+    /// Queues `node`, known to improve, with `key`; records its distance and parent if
+    /// the queue takes it (it refuses closed nodes).
+    #[inline(always)]
+    fn enter<const PARENTS: bool>(
+        &mut self,
+        node: u32,
+        dist: f64,
+        key: f64,
+        tail: u32,
+        label: u32,
+    ) -> bool {
+        if !self.heap.push(key, node) {
+            return false;
         }
-        false
+        self.dist[node as usize] = dist;
+        if PARENTS {
+            self.allocate_parents();
+            self.parent[node as usize] = (tail, label);
+        }
+        true
+    }
+
+    /// Parents are allocated by the first search that records them.
+    #[inline(always)]
+    fn allocate_parents(&mut self) {
+        if self.parent.len() != self.dist.len() {
+            self.parent = vec![(ROOT, 0); self.dist.len()];
+        }
     }
 
     /// Relaxes the arcs of `tail`, reached at distance `dist` (or [`ROOT`] for a
@@ -146,23 +337,33 @@ impl Kernel {
         arcs: impl IntoIterator<Item = Step>,
         h: impl Fn(u32) -> f64,
     ) {
+        if PARENTS {
+            self.allocate_parents();
+        }
+        // Fields apart, so each arc reads and writes its head's distance through one
+        // bounds-checked slot.
+        let Kernel {
+            dist: best,
+            parent,
+            heap,
+            ..
+        } = self;
         for (head, weight, label) in arcs {
             let next = dist + weight;
-            if next < self.dist[head as usize] {
-                self.reach::<PARENTS>(head, next, h(head), tail, label);
+            let slot = &mut best[head as usize];
+            if next < *slot && heap.push(next + h(head), head) {
+                *slot = next;
+                if PARENTS {
+                    parent[head as usize] = (tail, label);
+                }
             }
         }
-    }
-
-    /// The smallest queued key (distance plus potential), if any.
-    pub(crate) fn peek(&self) -> Option<f64> {
-        self.heap.peek()
     }
 
     /// Settles the queued node with the smallest key and returns it with its distance.
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<(u32, f64)> {
-        let (_, node) = self.heap.pop()?;
+        let node = self.heap.pop()?;
         self.settled.push(node);
         Some((node, self.dist[node as usize]))
     }
@@ -226,6 +427,44 @@ mod tests {
         (lists, pg)
     }
 
+    /// One kernel (reused from start to start) against petgraph's Dijkstra.
+    fn check_against_petgraph<Q: Queue>(
+        mut kernel: Kernel<Q>,
+        lists: &[Vec<Step>],
+        pg: &DiGraph<(), f64>,
+        edges: &[(usize, usize, f64)],
+        starts: &[usize],
+    ) -> Result<(), TestCaseError> {
+        let n = lists.len();
+        for &start in starts {
+            let start = start % n;
+            kernel.reset();
+            kernel.reach::<true>(start as u32, 0.0, 0.0, ROOT, u32::MAX);
+            kernel.run::<true, _>(|v| lists[v as usize].iter().copied(), |_| 0.0, |_, _| false);
+            let want = dijkstra(&pg, NodeIndex::new(start), None, |e| *e.weight());
+            for v in 0..n {
+                let got = kernel.dist(v as u32);
+                match want.get(&NodeIndex::new(v)) {
+                    Some(&d) => {
+                        prop_assert!((got - d).abs() <= 1e-9 * d.max(1.0), "{v}: {got} vs {d}");
+                        prop_assert!(kernel.settled().contains(&(v as u32)));
+                        // The recorded path has the distance's length.
+                        let mut length = 0.0;
+                        for label in kernel.path(v as u32, false) {
+                            length += edges[label as usize].2;
+                        }
+                        prop_assert!((length - d).abs() <= 1e-9 * d.max(1.0));
+                    }
+                    None => prop_assert!(got.is_infinite()),
+                }
+            }
+            // Settling order is by distance.
+            let order: Vec<f64> = kernel.settled().iter().map(|&v| kernel.dist(v)).collect();
+            prop_assert!(order.windows(2).all(|w| w[0] <= w[1]));
+        }
+        Ok(())
+    }
+
     proptest! {
         /// Distances equal petgraph's Dijkstra, parents form shortest paths, and a reused
         /// kernel gives what a fresh one gives.
@@ -236,33 +475,9 @@ mod tests {
             starts in prop::collection::vec(0usize..30, 1..4),
         ) {
             let (lists, pg) = graphs(n, &edges);
-            let mut kernel = Kernel::new(n);
-            for &start in &starts {
-                let start = start % n;
-                kernel.reset();
-                kernel.reach::<true>(start as u32, 0.0, 0.0, ROOT, u32::MAX);
-                kernel.run::<true, _>(|v| lists[v as usize].iter().copied(), |_| 0.0, |_, _| false);
-                let want = dijkstra(&pg, NodeIndex::new(start), None, |e| *e.weight());
-                for v in 0..n {
-                    let got = kernel.dist(v as u32);
-                    match want.get(&NodeIndex::new(v)) {
-                        Some(&d) => {
-                            prop_assert!((got - d).abs() <= 1e-9 * d.max(1.0), "{v}: {got} vs {d}");
-                            prop_assert!(kernel.settled().contains(&(v as u32)));
-                            // The recorded path has the distance's length.
-                            let mut length = 0.0;
-                            for label in kernel.path(v as u32, false) {
-                                length += edges[label as usize].2;
-                            }
-                            prop_assert!((length - d).abs() <= 1e-9 * d.max(1.0));
-                        }
-                        None => prop_assert!(got.is_infinite()),
-                    }
-                }
-                // Settling order is by distance.
-                let order: Vec<f64> = kernel.settled().iter().map(|&v| kernel.dist(v)).collect();
-                prop_assert!(order.windows(2).all(|w| w[0] <= w[1]));
-            }
+            check_against_petgraph(Kernel::new(n), &lists, &pg, &edges, &starts)?;
+            check_against_petgraph(Kernel::<RadixQueue>::with_queue(n), &lists, &pg, &edges, &starts)?;
+            check_against_petgraph(Kernel::<LazyHeap>::with_queue(n), &lists, &pg, &edges, &starts)?;
         }
 
         /// A* with a consistent potential (a shortest distance to a goal) settles the

@@ -183,7 +183,9 @@ impl<'g, 'n> Layered<'g, 'n> {
         let place = self.graph.state_place(arc.head);
         let next_stage = self.advance(stage, place);
         let node = self.node(next_stage, arc.head);
-        if self.is_origin(next_stage, place) || bans.nodes.contains(&node) {
+        if self.is_origin(next_stage, place)
+            || (!bans.nodes.is_empty() && bans.nodes.contains(&node))
+        {
             return None;
         }
         Some((node, arc.weight, arc.leg.0))
