@@ -33,13 +33,47 @@ pub fn petgraph_baseline(
     graph
 }
 
+/// The order a synthetic network is written in: as generated (ids and lines follow the
+/// grid) or shuffled (`corridor generate --shuffle`: ids and lines in random order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// As `corridor generate` writes it.
+    Ordered,
+    /// As `corridor generate --shuffle` writes it.
+    Shuffled,
+}
+
+/// The orders of the synthetic benchmarks: `CORRIDOR_BENCH_ORDER` (`ordered`, `shuffled`
+/// or `both`), by default both, so that they are measured side by side in one run.
+pub fn orders() -> Vec<Order> {
+    match std::env::var("CORRIDOR_BENCH_ORDER").as_deref() {
+        Ok("ordered") => vec![Order::Ordered],
+        Ok("shuffled") => vec![Order::Shuffled],
+        _ => vec![Order::Ordered, Order::Shuffled],
+    }
+}
+
 /// The synthetic network of `places` places (seed 1) as a network folder in the
 /// temporary directory, written once and reused by later runs.
 pub fn synthetic_dir(places: usize) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("corridor-bench-synthetic-{places}-seed1-v2"));
+    synthetic_dir_in(places, Order::Ordered)
+}
+
+/// [`synthetic_dir`] in either order (the shuffle's seed is 1 too).
+pub fn synthetic_dir_in(places: usize, order: Order) -> PathBuf {
+    let suffix = match order {
+        Order::Ordered => "",
+        Order::Shuffled => "-shuffled",
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "corridor-bench-synthetic-{places}-seed1-v2{suffix}"
+    ));
     if !dir.join("legs.csv").exists() {
-        let network =
+        let mut network =
             corridor::synthetic::generate(corridor::synthetic::Synthetic { places, seed: 1 });
+        if order == Order::Shuffled {
+            network = corridor::synthetic::shuffle(&network, 1);
+        }
         std::fs::create_dir_all(&dir).unwrap();
         let file =
             |name: &str| std::io::BufWriter::new(std::fs::File::create(dir.join(name)).unwrap());
@@ -50,6 +84,24 @@ pub fn synthetic_dir(places: usize) -> PathBuf {
         std::fs::rename(dir.join("legs.csv.part"), dir.join("legs.csv")).unwrap();
     }
     dir
+}
+
+/// The places of `network` standing where the places of the generated (ordered) network
+/// of the same size stand, by the ordered network's index: the identity on the ordered
+/// network, the shuffle's renumbering on the shuffled one. Lets the benchmarks of both
+/// orders search between the same places.
+pub fn places_by_grid_index(network: &Network, places: usize) -> Vec<corridor::PlaceId> {
+    let grid = corridor::synthetic::generate(corridor::synthetic::Synthetic { places, seed: 1 });
+    let key = |c: corridor::Coord| (c.lon.to_bits(), c.lat.to_bits());
+    let mut at: std::collections::HashMap<(u64, u64), u32> =
+        std::collections::HashMap::with_capacity(network.places().len());
+    for (i, place) in network.places().iter().enumerate() {
+        at.insert(key(place.coord), i as u32);
+    }
+    grid.places()
+        .iter()
+        .map(|place| corridor::PlaceId(at[&key(place.coord)]))
+        .collect()
 }
 
 /// Sizes of the synthetic benchmarks: `CORRIDOR_BENCH_SIZES` (comma-separated), by

@@ -398,3 +398,150 @@ fn matrices_report_their_progress() {
         assert_eq!(stages.last().unwrap().1, 40);
     }
 }
+
+/// A network written to CSV (with its network.toml) and loaded back through the loader,
+/// its place ids renamed by `rename` on the way (ids must need no CSV quoting).
+fn through_csv(network: &Network, rename: impl Fn(&str) -> String) -> Network {
+    let mut files = [Vec::new(), Vec::new(), Vec::new()];
+    corridor::io::write_nodes_csv(network, &mut files[0]).unwrap();
+    corridor::io::write_legs_csv(network, &mut files[1]).unwrap();
+    corridor::io::write_network_toml(network, &mut files[2]).unwrap();
+    // The ids are the first cell of nodes.csv and the first two of legs.csv.
+    for (file, ids) in [(0, 1), (1, 2)] {
+        let text = String::from_utf8(std::mem::take(&mut files[file])).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{}\n", lines.next().unwrap());
+        for line in lines {
+            let cells: Vec<&str> = line.splitn(ids + 1, ',').collect();
+            let renamed: Vec<String> = cells[..ids].iter().map(|id| rename(id)).collect();
+            out.push_str(&format!("{},{}\n", renamed.join(","), cells[ids]));
+        }
+        files[file] = out.into_bytes();
+    }
+    let source = |name, bytes| corridor::io::Source { name, bytes };
+    corridor::io::load(corridor::io::Sources {
+        nodes: source("nodes.csv", &files[0]),
+        legs: source("legs.csv", &files[1]),
+        network_toml: Some(source("network.toml", &files[2])),
+    })
+    .unwrap()
+    .network
+}
+
+/// Issue 18: order does not matter. The same synthetic network written in grid order and
+/// shuffled (ids and lines in random order, some ids longer than the loader keeps
+/// inline), both loaded from CSV, compile to graphs of the same size and give the same
+/// answers for places matched by coordinate: one-to-all weights (also against
+/// petgraph's Dijkstra on the shuffled place graph), routes, plain and CH matrices;
+/// and CH equals Dijkstra on the shuffled network.
+#[test]
+fn issue_18_shuffled_and_ordered_networks_give_the_same_answers() {
+    use corridor::synthetic::shuffle;
+    use petgraph::algo::dijkstra;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let ordered = through_csv(
+        &generate(Synthetic {
+            places: 3000,
+            seed: 18,
+        }),
+        str::to_owned,
+    );
+    // Long ids for a third of the places: the loader finds those through the places.
+    let shuffled = through_csv(&shuffle(&ordered, 5), |id| {
+        if id.len() % 3 == 0 {
+            format!("a-place-with-a-long-id-{id}")
+        } else {
+            id.to_owned()
+        }
+    });
+    assert!(shuffled.places().iter().any(|p| p.id.len() > 20));
+    assert_eq!(shuffled.places().len(), ordered.places().len());
+    let key = |network: &Network, p: PlaceId| {
+        let c = network.place(p).coord;
+        (c.lon.to_bits(), c.lat.to_bits())
+    };
+    let at: std::collections::HashMap<_, _> = (0..shuffled.places().len() as u32)
+        .map(|p| (key(&shuffled, PlaceId(p)), PlaceId(p)))
+        .collect();
+    assert_eq!(at.len(), shuffled.places().len(), "coordinates are unique");
+    let moved = |p: PlaceId| at[&key(&ordered, p)];
+    let sample: Vec<PlaceId> = (0..3000).step_by(97).map(PlaceId).collect();
+    let moved_sample: Vec<PlaceId> = sample.iter().map(|&p| moved(p)).collect();
+    for objective in [Objective::Time, Objective::Cost, Objective::Distance] {
+        let profile = Profile::new(objective);
+        let (a, b) = (
+            Graph::new(&ordered, &profile),
+            Graph::new(&shuffled, &profile),
+        );
+        assert_eq!(a.state_count(), b.state_count());
+        assert_eq!(a.arc_count(), b.arc_count());
+        // One-to-all: both orders, and petgraph on the shuffled place graph (no
+        // transfers on a synthetic network, so the place graph has the same weights).
+        let weight = |leg: &corridor::Leg| match objective {
+            Objective::Time => leg.time_h,
+            Objective::Cost => leg.cost_usd,
+            _ => leg.distance_km,
+        };
+        let mut reference = DiGraph::<(), f64>::new();
+        for _ in shuffled.places() {
+            reference.add_node(());
+        }
+        for leg in shuffled.legs() {
+            let (x, y) = (
+                NodeIndex::new(leg.from.index()),
+                NodeIndex::new(leg.to.index()),
+            );
+            reference.add_edge(x, y, weight(leg));
+            reference.add_edge(y, x, weight(leg));
+        }
+        for &from in &sample[..4] {
+            let ours = route::one_to_all_weights(&a, from);
+            let theirs = route::one_to_all_weights(&b, moved(from));
+            let petgraph = dijkstra(&reference, NodeIndex::new(moved(from).index()), None, |e| {
+                *e.weight()
+            });
+            for p in (0..ordered.places().len() as u32).map(PlaceId) {
+                let (x, y) = (ours[p.index()], theirs[moved(p).index()]);
+                let z = petgraph.get(&NodeIndex::new(moved(p).index())).copied();
+                assert_eq!(x.is_some(), y.is_some(), "{objective} {p:?}");
+                assert_eq!(y.is_some() || moved(p) == moved(from), z.is_some());
+                if let (Some(x), Some(y)) = (x, y) {
+                    assert!(close(x, y), "{objective} {p:?}: ordered {x}, shuffled {y}");
+                    if let Some(z) = z.filter(|_| moved(p) != moved(from)) {
+                        assert!(close(y, z), "{objective} {p:?}: ours {y}, petgraph {z}");
+                    }
+                }
+            }
+        }
+        // Routes, plain matrices and CH matrices.
+        for (&from, &to) in sample.iter().zip(sample.iter().rev()).take(8) {
+            let x = route::shortest(&a, &Query::new(from, to)).map(|r| r.weight);
+            let y = route::shortest(&b, &Query::new(moved(from), moved(to))).map(|r| r.weight);
+            assert_eq!(x.is_some(), y.is_some());
+            if let (Some(x), Some(y)) = (x, y) {
+                assert!(close(x, y), "{objective}: route {x} vs {y}");
+            }
+        }
+        let plain = route::matrix(&a, &sample, &sample);
+        let hierarchy = Hierarchy::new(&b);
+        let fast = ch::matrix(&hierarchy, &b, &moved_sample, &moved_sample);
+        let slow = route::matrix(&b, &moved_sample, &moved_sample);
+        cells_agree(&shuffled, &profile, &slow, &fast).unwrap();
+        for (x, y) in plain.cells.iter().zip(&fast.cells) {
+            assert_eq!(x.is_some(), y.is_some());
+            if let (Some(x), Some(y)) = (x, y) {
+                assert!(
+                    close(x.weight, y.weight),
+                    "{objective}: {} vs {}",
+                    x.weight,
+                    y.weight
+                );
+            }
+        }
+        let pairs = sample
+            .iter()
+            .zip(sample.iter().skip(1))
+            .map(|(&x, &y)| (moved(x), moved(y)));
+        check_pairs(&shuffled, &profile, pairs).unwrap();
+    }
+}

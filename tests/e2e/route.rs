@@ -159,26 +159,14 @@ proptest! {
     /// walk under the independent cost model, and the matrix agrees.
     #[test]
     fn shortest_matches_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec())) {
-        let profile = Profile::new(objective);
-        let graph = Graph::new(&network, &profile);
-        let vot = profile.value_of_time(&network);
-        let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
-        let matrix = route::matrix(&graph, &places, &places);
-        for (from, to) in pairs(&network) {
-            let Some(all) = walks(&network, &operational, from, to, &[], WALK_LIMIT) else { continue };
-            let best = all.iter().map(|w| oracle::weigh(objective, &walk_metrics(&network, &w.steps), vot)).min_by(f64::total_cmp);
-            let found = route::shortest(&graph, &Query::new(from, to));
-            prop_assert_eq!(found.is_some(), best.is_some(), "reachability {:?}->{:?}", from, to);
-            if let (Some(route), Some(best)) = (&found, best) {
-                prop_assert!(close(route.weight, best), "shortest {} vs brute force {}", route.weight, best);
-                check_route(&network, route, &profile);
-            }
-            let cell = matrix.cell(from.index(), to.index());
-            prop_assert_eq!(cell.is_some(), best.is_some());
-            if let (Some(cell), Some(best)) = (cell, best) {
-                prop_assert!(close(cell.weight, best), "matrix {} vs brute force {}", cell.weight, best);
-            }
-        }
+        matches_brute_force(&network, objective)?;
+    }
+
+    /// Issue 18: the same on the network with its places and legs in another order and
+    /// its ids renamed (the graph numbers states in a locality order of its own).
+    #[test]
+    fn shuffled_networks_match_brute_force(network in random::network(MULTIMODAL), seed in any::<u64>(), objective in prop::sample::select(Objective::ALL.to_vec())) {
+        matches_brute_force(&corridor::synthetic::shuffle(&network, seed), objective)?;
     }
 
     /// Via places: the best walk through them in order.
@@ -549,4 +537,51 @@ fn rayon_pool(threads: usize) -> rayon::ThreadPool {
         .num_threads(threads)
         .build()
         .unwrap()
+}
+
+/// Shortest routes and the matrix equal the best enumerated walk under the independent
+/// cost model.
+fn matches_brute_force(network: &Network, objective: Objective) -> Result<(), TestCaseError> {
+    let profile = Profile::new(objective);
+    let graph = Graph::new(network, &profile);
+    let vot = profile.value_of_time(network);
+    let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+    let matrix = route::matrix(&graph, &places, &places);
+    for (from, to) in pairs(network) {
+        let Some(all) = walks(network, &operational, from, to, &[], WALK_LIMIT) else {
+            continue;
+        };
+        let best = all
+            .iter()
+            .map(|w| oracle::weigh(objective, &walk_metrics(network, &w.steps), vot))
+            .min_by(f64::total_cmp);
+        let found = route::shortest(&graph, &Query::new(from, to));
+        prop_assert_eq!(
+            found.is_some(),
+            best.is_some(),
+            "reachability {:?}->{:?}",
+            from,
+            to
+        );
+        if let (Some(route), Some(best)) = (&found, best) {
+            prop_assert!(
+                close(route.weight, best),
+                "shortest {} vs brute force {}",
+                route.weight,
+                best
+            );
+            check_route(network, route, &profile);
+        }
+        let cell = matrix.cell(from.index(), to.index());
+        prop_assert_eq!(cell.is_some(), best.is_some());
+        if let (Some(cell), Some(best)) = (cell, best) {
+            prop_assert!(
+                close(cell.weight, best),
+                "matrix {} vs brute force {}",
+                cell.weight,
+                best
+            );
+        }
+    }
+    Ok(())
 }

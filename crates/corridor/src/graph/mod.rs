@@ -76,15 +76,17 @@ pub struct Graph<'n> {
     profile: Profile,
     value_of_time: f64,
     place_allowed: Vec<bool>,
-    // Directed legs the profile allows, grouped by start place (CSR), and the state each
-    // one enters; with a corridor restriction `out_head` is the state entered when no
-    // corridor leg has been used yet and `out_head_used` the one entered after.
+    // Each place's position in Hilbert-curve order of the coordinates (its rank).
+    place_rank: Vec<u32>,
+    // Directed legs the profile allows, grouped by the rank of their start place (CSR),
+    // and the state each one enters; with a corridor restriction `out_head` is the state
+    // entered when no corridor leg has been used yet and `out_head_used` the one after.
     out_start: Vec<u32>,
     out_leg: Vec<DirLeg>,
     out_head: Vec<StateId>,
     out_head_used: Vec<StateId>,
-    // States of each place are contiguous, places in Hilbert-curve order of their
-    // coordinates (so states near on the map are near in memory).
+    // States of each place are contiguous, places in rank order (so states near on the
+    // map are near in memory, whatever the network's order of places and legs).
     state_first: Vec<u32>,
     state_count: Vec<u16>,
     state_place: Vec<u32>,
@@ -93,7 +95,7 @@ pub struct Graph<'n> {
     corridor_required: bool,
     // Arcs grouped by tail state (CSR): a state's arcs are the directed legs out of its
     // place, in the same order, so arc `arc_start[s] + i` travels out-leg
-    // `out_start[place] + i`.
+    // `out_start[rank of place] + i`.
     arc_start: Vec<u32>,
     arc_hot: Vec<HotArc>,
     /// Metrics per arc; empty in graphs of more than [`STORED_METRICS_ARCS`] arcs.
@@ -134,6 +136,19 @@ fn hilbert(lon: f64, lat: f64) -> u64 {
         s /= 2;
     }
     d
+}
+
+/// The places of `places` (as indices) in Hilbert-curve order of their coordinates, ties
+/// by index. O(n log n), sorted on all threads.
+fn hilbert_order(places: &[crate::model::Place]) -> Vec<u32> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(u64, u32)> = places
+        .par_iter()
+        .enumerate()
+        .map(|(p, place)| (hilbert(place.coord.lon, place.coord.lat), p as u32))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, p)| p).collect()
 }
 
 /// An arc of the state graph, as seen by algorithms.
@@ -198,6 +213,7 @@ impl Graph<'static> {
             profile: graph.profile,
             value_of_time: graph.value_of_time,
             place_allowed: graph.place_allowed,
+            place_rank: graph.place_rank,
             out_start: graph.out_start,
             out_leg: graph.out_leg,
             out_head: graph.out_head,
@@ -238,64 +254,95 @@ impl<'n> Graph<'n> {
             .map(|(i, place)| profile.allows_place(PlaceId(i as u32), place))
             .collect();
 
-        // Directed legs by start place, in leg order (forward before backward): counted
-        // first, then filled in, so no list grows.
+        // Places in Hilbert-curve order of their coordinates, whatever their order in the
+        // network: `ranked[r]` is the place of rank `r`, `place_rank` the inverse. Every
+        // per-place array of the build is indexed by rank, so the passes below walk the
+        // map region by region and touch memory in that order even when the input's
+        // order carries no locality (issue 18).
+        let ranked = hilbert_order(places);
+        let mut place_rank = vec![0u32; places.len()];
+        for (rank, &place) in ranked.iter().enumerate() {
+            place_rank[place as usize] = rank as u32;
+        }
+
+        // Directed legs by the rank of their start place, in leg order (forward before
+        // backward): counted first, then filled in, so no list grows. The one pass that
+        // reads the legs (in the network's order) keeps what the later passes need beside
+        // each directed leg: the rank of its end place and how it arrives there.
         let allowed = |leg: &crate::model::Leg| {
             profile.allows_leg(network, leg)
                 && place_allowed[leg.from.index()]
                 && place_allowed[leg.to.index()]
         };
+        let corridor_required = !profile.only_corridors.is_empty();
         let mut out_count = vec![0u32; places.len() + 1];
         for leg in network.legs().iter().filter(|leg| allowed(leg)) {
-            out_count[leg.from.index()] += 1;
+            out_count[place_rank[leg.from.index()] as usize] += 1;
             if !leg.one_way {
-                out_count[leg.to.index()] += 1;
+                out_count[place_rank[leg.to.index()] as usize] += 1;
             }
         }
         let out_start = prefix_sums(&out_count);
         drop(out_count);
         let mut fill = out_start.clone();
-        let mut out_leg = vec![DirLeg(0); out_start[places.len()] as usize];
+        let directed = out_start[places.len()] as usize;
+        let mut out_leg = vec![DirLeg(0); directed];
+        let mut out_end = vec![0u32; directed];
+        let mut out_arrival = vec![
+            Arrival {
+                mode: crate::model::Mode::Rail,
+                gauge_mm: None,
+            };
+            directed
+        ];
+        let mut out_in_corridor = vec![false; if corridor_required { directed } else { 0 }];
         for (index, leg) in network.legs().iter().enumerate() {
             if !allowed(leg) {
                 continue;
             }
             let id = LegId(index as u32);
-            let dirs = [DirLeg::new(id, false), DirLeg::new(id, true)];
-            for dir in &dirs[..if leg.one_way { 1 } else { 2 }] {
-                let tail = dir.ends(network).0.index();
-                out_leg[fill[tail] as usize] = *dir;
-                fill[tail] += 1;
+            let arrival = Arrival::of(leg);
+            let in_corridor = corridor_required
+                && leg
+                    .corridors
+                    .iter()
+                    .any(|c| profile.only_corridors.contains(c));
+            let ends = [(leg.from, leg.to), (leg.to, leg.from)];
+            for (reverse, &(tail, head)) in
+                ends[..if leg.one_way { 1 } else { 2 }].iter().enumerate()
+            {
+                let at = &mut fill[place_rank[tail.index()] as usize];
+                let j = *at as usize;
+                *at += 1;
+                out_leg[j] = DirLeg::new(id, reverse == 1);
+                out_end[j] = place_rank[head.index()];
+                out_arrival[j] = arrival;
+                if corridor_required {
+                    out_in_corridor[j] = in_corridor;
+                }
             }
         }
         drop(fill);
 
         // States: the distinct arrival classes at each place, sorted; with a corridor
         // restriction, each class twice (corridor not yet used, used). The arrivals of
-        // every place are gathered in one list (CSR by head place), then sorted and
-        // deduplicated in place: `arrival_count[p]` of them from `arrival_start[p]`.
+        // every place are gathered in one list (CSR by the end place's rank), then sorted
+        // and deduplicated in place: `arrival_count[r]` of them from `arrival_start[r]`.
         let mut in_count = vec![0u32; places.len() + 1];
-        for &dir in &out_leg {
-            in_count[dir.ends(network).1.index()] += 1;
+        for &end in &out_end {
+            in_count[end as usize] += 1;
         }
         let arrival_start = prefix_sums(&in_count);
         drop(in_count);
-        let mut arrival_list = vec![
-            Arrival {
-                mode: crate::model::Mode::Rail,
-                gauge_mm: None,
-            };
-            out_leg.len()
-        ];
+        let mut arrival_list = out_arrival.clone();
         let mut arrival_count = vec![0u32; places.len()];
-        for &dir in &out_leg {
-            let head = dir.ends(network).1.index();
-            arrival_list[(arrival_start[head] + arrival_count[head]) as usize] =
-                Arrival::of(network.leg(dir.leg()));
-            arrival_count[head] += 1;
+        for (&end, &arrival) in out_end.iter().zip(&out_arrival) {
+            let end = end as usize;
+            arrival_list[(arrival_start[end] + arrival_count[end]) as usize] = arrival;
+            arrival_count[end] += 1;
         }
-        for (p, count) in arrival_count.iter_mut().enumerate() {
-            let start = arrival_start[p] as usize;
+        for (r, count) in arrival_count.iter_mut().enumerate() {
+            let start = arrival_start[r] as usize;
             let list = &mut arrival_list[start..start + *count as usize];
             list.sort_unstable();
             let mut distinct = 0;
@@ -307,30 +354,25 @@ impl<'n> Graph<'n> {
             }
             *count = distinct as u32;
         }
-        let arrivals_of = |p: usize| {
-            let start = arrival_start[p] as usize;
-            &arrival_list[start..start + arrival_count[p] as usize]
+        let arrivals_of = |r: usize| {
+            let start = arrival_start[r] as usize;
+            &arrival_list[start..start + arrival_count[r] as usize]
         };
-        let corridor_required = !profile.only_corridors.is_empty();
         let flags: &[bool] = if corridor_required {
             &[false, true]
         } else {
             &[true]
         };
-        let mut order: Vec<(u64, u32)> = places
-            .iter()
-            .enumerate()
-            .map(|(p, place)| (hilbert(place.coord.lon, place.coord.lat), p as u32))
-            .collect();
-        order.sort_unstable();
         let states: usize = arrival_count.iter().map(|&c| c as usize).sum::<usize>() * flags.len();
         let mut state_first = vec![0u32; places.len()];
         let mut state_count = vec![0u16; places.len()];
+        let mut first_by_rank = vec![0u32; places.len()];
         let mut state_place = Vec::with_capacity(states);
         let mut state_arrival = Vec::with_capacity(states);
         let mut state_used = Vec::with_capacity(states);
-        for &(_, place) in &order {
-            let list = arrivals_of(place as usize);
+        for (rank, &place) in ranked.iter().enumerate() {
+            let list = arrivals_of(rank);
+            first_by_rank[rank] = state_place.len() as u32;
             state_first[place as usize] = state_place.len() as u32;
             state_count[place as usize] = (list.len() * flags.len()) as u16;
             for &used in flags {
@@ -341,37 +383,36 @@ impl<'n> Graph<'n> {
                 }
             }
         }
-        drop(order);
-        let first_state = |dir: DirLeg| {
-            let head = dir.ends(network).1.index();
-            let arrival = Arrival::of(network.leg(dir.leg()));
-            let list = arrivals_of(head);
-            let offset = list.iter().position(|&a| a == arrival).unwrap_or_default();
-            (state_first[head] as usize + offset, list.len())
+        drop(ranked);
+        let first_state = |j: usize| {
+            let end = out_end[j] as usize;
+            let list = arrivals_of(end);
+            let offset = list
+                .iter()
+                .position(|&a| a == out_arrival[j])
+                .unwrap_or_default();
+            (first_by_rank[end] as usize + offset, list.len())
         };
         let (out_head, out_head_used): (Vec<StateId>, Vec<StateId>) = if corridor_required {
-            out_leg
-                .iter()
-                .map(|&dir| {
-                    let (first, classes) = first_state(dir);
+            (0..directed)
+                .map(|j| {
+                    let (first, classes) = first_state(j);
                     let used = first + classes;
-                    let in_corridor = network
-                        .leg(dir.leg())
-                        .corridors
-                        .iter()
-                        .any(|c| profile.only_corridors.contains(c));
-                    let unused = if in_corridor { used } else { first };
+                    let unused = if out_in_corridor[j] { used } else { first };
                     (unused as StateId, used as StateId)
                 })
                 .unzip()
         } else {
-            let heads = out_leg
-                .iter()
-                .map(|&dir| first_state(dir).0 as StateId)
-                .collect();
+            let heads = (0..directed).map(|j| first_state(j).0 as StateId).collect();
             (heads, Vec::new())
         };
-        drop(arrival_list);
+        drop((
+            arrival_list,
+            out_end,
+            out_arrival,
+            out_in_corridor,
+            first_by_rank,
+        ));
 
         // Arcs: every state × every directed leg out of its place.
         let mut graph = Graph {
@@ -379,6 +420,7 @@ impl<'n> Graph<'n> {
             profile: profile.clone(),
             value_of_time,
             place_allowed,
+            place_rank,
             out_start,
             out_leg,
             out_head,
@@ -406,34 +448,61 @@ impl<'n> Graph<'n> {
         graph
     }
 
+    /// Fills the arcs: every state × every directed leg out of its place, in blocks of
+    /// states on all threads (each block writes its own run of arcs, so the result does
+    /// not depend on the thread count).
     fn build_arcs(&mut self, metrics_limit: usize) {
+        use rayon::prelude::*;
+        /// States per block: enough work to spread, few enough blocks to split cheaply.
+        const BLOCK: usize = 1 << 14;
         let states = self.state_place.len();
-        let arcs: usize = self
-            .state_place
-            .iter()
-            .map(|&p| self.out_range(PlaceId(p)).len())
-            .sum();
         let mut arc_start = Vec::with_capacity(states + 1);
-        let mut arc_hot = Vec::with_capacity(arcs);
+        let mut arcs = 0usize;
+        for &place in &self.state_place {
+            arc_start.push(arcs as u32);
+            arcs += self.out_range(PlaceId(place)).len();
+        }
+        arc_start.push(arcs as u32);
         let store = arcs <= metrics_limit;
-        let mut arc_metrics = Vec::with_capacity(if store { arcs } else { 0 });
-        for state in 0..states {
-            arc_start.push(arc_hot.len() as u32);
-            let place = PlaceId(self.state_place[state]);
-            let arrival = self.state_arrival[state];
-            let used = self.state_used[state];
-            for j in self.out_range(place) {
-                let metrics = self.charge(place, Some(arrival), j);
-                arc_hot.push(HotArc {
-                    head: self.head_state(j, used),
-                    weight: self.profile.weigh(&metrics, self.value_of_time),
-                });
-                if store {
-                    arc_metrics.push(metrics);
+        let mut arc_hot = vec![
+            HotArc {
+                head: 0,
+                weight: 0.0
+            };
+            arcs
+        ];
+        let mut arc_metrics = vec![Metrics::default(); if store { arcs } else { 0 }];
+        let mut blocks = Vec::with_capacity(states.div_ceil(BLOCK));
+        let (mut hot_rest, mut metrics_rest) = (&mut arc_hot[..], &mut arc_metrics[..]);
+        for first in (0..states).step_by(BLOCK) {
+            let last = (first + BLOCK).min(states);
+            let len = (arc_start[last] - arc_start[first]) as usize;
+            let (hot, rest) = hot_rest.split_at_mut(len);
+            hot_rest = rest;
+            let (metrics, rest) = metrics_rest.split_at_mut(if store { len } else { 0 });
+            metrics_rest = rest;
+            blocks.push((first..last, hot, metrics));
+        }
+        let graph = &*self;
+        blocks.into_par_iter().for_each(|(block, hot, metrics)| {
+            let mut a = 0;
+            for state in block {
+                let place = PlaceId(graph.state_place[state]);
+                let arrival = graph.state_arrival[state];
+                let used = graph.state_used[state];
+                for j in graph.out_range(place) {
+                    let charged = graph.charge(place, Some(arrival), j);
+                    hot[a] = HotArc {
+                        head: graph.head_state(j, used),
+                        weight: graph.profile.weigh(&charged, graph.value_of_time),
+                    };
+                    if let Some(slot) = metrics.get_mut(a) {
+                        *slot = charged;
+                    }
+                    a += 1;
                 }
             }
-        }
-        arc_start.push(arc_hot.len() as u32);
+        });
         self.arc_start = arc_start;
         self.arc_hot = arc_hot;
         self.arc_metrics = arc_metrics;
@@ -484,7 +553,8 @@ impl<'n> Graph<'n> {
     }
 
     fn out_range(&self, place: PlaceId) -> std::ops::Range<usize> {
-        self.out_start[place.index()] as usize..self.out_start[place.index() + 1] as usize
+        let rank = self.place_rank[place.index()] as usize;
+        self.out_start[rank] as usize..self.out_start[rank + 1] as usize
     }
 
     /// The network this graph was compiled from.
@@ -529,7 +599,7 @@ impl<'n> Graph<'n> {
     pub(crate) fn arc_at(&self, state: StateId, index: usize) -> Arc {
         let a = self.arc_start[state as usize] as usize + index;
         let place = PlaceId(self.state_place[state as usize]);
-        let j = self.out_start[place.index()] as usize + index;
+        let j = self.out_range(place).start + index;
         Arc {
             head: self.arc_hot[a].head,
             leg: self.out_leg[j],
@@ -591,7 +661,7 @@ impl<'n> Graph<'n> {
         let place = PlaceId(self.state_place[state as usize]);
         let arrival = self.state_arrival[state as usize];
         let first = self.arc_start[state as usize] as usize;
-        let out = self.out_start[place.index()] as usize;
+        let out = self.out_range(place).start;
         self.links(state).enumerate().map(move |(i, link)| Arc {
             head: link.head,
             leg: link.leg,
@@ -613,7 +683,9 @@ impl<'n> Graph<'n> {
     pub(crate) fn links(&self, state: StateId) -> impl Iterator<Item = Link> + '_ {
         let first = self.arc_start[state as usize] as usize;
         let last = self.arc_start[state as usize + 1] as usize;
-        let out = self.out_start[self.state_place[state as usize] as usize] as usize;
+        let out = self
+            .out_range(PlaceId(self.state_place[state as usize]))
+            .start;
         (first..last).map(move |a| Link {
             head: self.arc_hot[a].head,
             leg: self.out_leg[out + (a - first)],

@@ -23,7 +23,7 @@ pub use check::{DiagnosticKind, GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_K
 pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
 pub use meta::{CorridorInfo, CustomsUnion, Defaults, Meta, ModeDefaults};
 pub use network::{CorridorSummary, Network};
-pub(crate) use network::{IdIndex, PlaceFinder};
+pub(crate) use network::{IdIndex, IdList, PlaceFinder};
 
 use std::fmt;
 use std::sync::Arc;

@@ -262,14 +262,18 @@ impl PlaceFinder {
     const WRONG_GUESSES: u32 = 16;
 
     /// The place of `places` (indexed by `ids`) with this id, if any.
-    pub(crate) fn find(&mut self, places: &[Place], ids: &IdIndex, id: &str) -> Option<PlaceId> {
+    pub(crate) fn find<L: IdList + ?Sized>(
+        &mut self,
+        places: &L,
+        ids: &IdIndex,
+        id: &str,
+    ) -> Option<PlaceId> {
         let number = trailing_number(id);
         if let (Some(number), Some(delta)) = (number, self.delta)
             && self.wrong < Self::WRONG_GUESSES
         {
             if let Ok(index) = usize::try_from(number + delta)
-                && let Some(place) = places.get(index)
-                && *place.id == *id
+                && places.id(index) == Some(id)
             {
                 self.wrong = 0;
                 return Some(PlaceId(index as u32));
@@ -291,6 +295,25 @@ fn trailing_number(id: &str) -> Option<i64> {
         return None;
     }
     id[id.len() - digits..].parse().ok()
+}
+
+/// The ids of places by index, as an [`IdIndex`] reads them: the places themselves, or
+/// (while loading) a compact copy of their ids that stays in cache.
+pub(crate) trait IdList {
+    /// The id of the place at `index`, `None` past the end.
+    fn id(&self, index: usize) -> Option<&str>;
+}
+
+impl IdList for [Place] {
+    fn id(&self, index: usize) -> Option<&str> {
+        self.get(index).map(|place| &*place.id)
+    }
+}
+
+impl IdList for Vec<Place> {
+    fn id(&self, index: usize) -> Option<&str> {
+        self.as_slice().id(index)
+    }
 }
 
 /// Places by id: a hash table of place indices whose keys are the places' own ids, so
@@ -324,7 +347,7 @@ impl IdIndex {
         }
     }
 
-    fn probe(&self, places: &[Place], id: &str, hash: u64) -> Probe {
+    fn probe<L: IdList + ?Sized>(&self, places: &L, id: &str, hash: u64) -> Probe {
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
@@ -334,7 +357,7 @@ impl IdIndex {
             }
             if slot >> 32 == hash >> 32 {
                 let place = PlaceId(slot as u32 - 1);
-                if *places[place.index()].id == *id {
+                if places.id(place.index()) == Some(id) {
                     return Probe::Found(place);
                 }
             }
@@ -343,7 +366,7 @@ impl IdIndex {
     }
 
     /// The place of `places` with this id, if indexed.
-    pub(crate) fn get(&self, places: &[Place], id: &str) -> Option<PlaceId> {
+    pub(crate) fn get<L: IdList + ?Sized>(&self, places: &L, id: &str) -> Option<PlaceId> {
         if self.len == 0 {
             return None;
         }
@@ -355,11 +378,15 @@ impl IdIndex {
 
     /// Indexes `places[place]` under its id; `Err` with the place already indexed under
     /// that id, if any.
-    pub(crate) fn insert(&mut self, places: &[Place], place: PlaceId) -> Result<(), PlaceId> {
+    pub(crate) fn insert<L: IdList + ?Sized>(
+        &mut self,
+        places: &L,
+        place: PlaceId,
+    ) -> Result<(), PlaceId> {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow(places);
         }
-        let id = &places[place.index()].id;
+        let id = places.id(place.index()).unwrap_or_default();
         let hash = Self::hash(id);
         match self.probe(places, id, hash) {
             Probe::Found(first) => Err(first),
@@ -372,13 +399,13 @@ impl IdIndex {
     }
 
     /// Doubles the table (at least 8 slots).
-    fn grow(&mut self, places: &[Place]) {
+    fn grow<L: IdList + ?Sized>(&mut self, places: &L) {
         let size = (self.slots.len() * 2).max(8);
         let old = std::mem::replace(&mut self.slots, vec![0; size]);
         let mask = self.slots.len() - 1;
         for slot in old.into_iter().filter(|&slot| slot != 0) {
             let place = (slot as u32 - 1) as usize;
-            let mut at = Self::hash(&places[place].id) as usize & mask;
+            let mut at = Self::hash(places.id(place).unwrap_or_default()) as usize & mask;
             while self.slots[at] != 0 {
                 at = (at + 1) & mask;
             }

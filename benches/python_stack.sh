@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# `corridor matrix --by cost` as a whole process against the Python stack a researcher
+# would use for the same question (pandas reading the same CSV files, then scipy's
+# `csgraph.dijkstra` from each origin: benches/python_stack.py), on the same shuffled
+# 10^6-place network (`corridor generate --places 1000000 --shuffle`). The two alternate
+# ROUNDS times; wall time and peak memory come from GNU time, and every round checks
+# that both answered the same costs.
+#
+#   benches/python_stack.sh [PYTHON] [ROUNDS]
+#
+# PYTHON needs pandas and scipy; default target/py-stack/bin/python, made here with
+# `python3 -m venv target/py-stack && target/py-stack/bin/pip install pandas scipy`
+# when missing. CORRIDOR_BENCH_NET names another network folder (ids as below).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${1:-target/py-stack/bin/python}"
+ROUNDS="${2:-3}"
+NET="${CORRIDOR_BENCH_NET:-${TMPDIR:-/tmp}/road-1m-shuffled}"
+if [ ! -x "$PYTHON" ] && [ "$PYTHON" = target/py-stack/bin/python ]; then
+  python3 -m venv target/py-stack
+  target/py-stack/bin/pip install -q pandas scipy
+fi
+cargo build --release --locked -q -p corridor-cli
+if [ ! -f "$NET/legs.csv" ]; then
+  target/release/corridor generate --places 1000000 --seed 1 --shuffle --output "$NET"
+fi
+# Four origins and seven destinations; the shuffle scattered these ids over the grid.
+FROM="n100000,n200000,n300000,n400000"
+TO="n500000,n600000,n700000,n800000,n900000,n999999,n1"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+for round in $(seq "$ROUNDS"); do
+  /usr/bin/time -o "$WORK/corridor.$round" -f "%e %M" \
+    target/release/corridor --data "$NET" matrix --from "$FROM" --to "$TO" --by cost \
+    --format csv > "$WORK/corridor.csv"
+  /usr/bin/time -o "$WORK/python.$round" -f "%e %M" \
+    "$PYTHON" benches/python_stack.py "$NET" "$FROM" "$TO" > "$WORK/python.csv"
+  python3 - "$WORK/corridor.csv" "$WORK/python.csv" <<'PY'
+import csv, sys
+ours = {(r["from"], r["to"]): r["cost_usd"] for r in csv.DictReader(open(sys.argv[1]))}
+theirs = {(r["from"], r["to"]): r["cost_usd"] for r in csv.DictReader(open(sys.argv[2]))}
+assert ours.keys() == theirs.keys(), "not the same pairs"
+for pair, cost in ours.items():
+    other = theirs[pair]
+    if (cost == "") != (other == "") or cost and abs(float(cost) - float(other)) > 1e-6 * float(cost):
+        sys.exit(f"answers differ for {pair}: corridor {cost!r}, python {other!r}")
+PY
+done
+python3 - "$WORK" "$ROUNDS" <<'PY'
+import statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+def runs(name):
+    rows = [open(f"{work}/{name}.{r}").read().split()[-2:] for r in range(1, rounds + 1)]
+    return [float(s) for s, _ in rows], [int(kb) / 1000 for _, kb in rows]
+(cs, cm), (ps, pm) = runs("corridor"), runs("python")
+print(f"4 x 7 matrix by cost, shuffled 10^6-place network, {rounds} alternating rounds, same answers")
+print(f"corridor matrix: wall {', '.join(f'{s:.2f}' for s in cs)} s, peak {max(cm):.0f} MB")
+print(f"pandas + scipy : wall {', '.join(f'{s:.2f}' for s in ps)} s, peak {max(pm):.0f} MB")
+ratios = [c / p for c, p in zip(cs, ps)]
+print(f"corridor / python: wall {statistics.median(cs) / statistics.median(ps):.3f} "
+      f"(medians; per round {', '.join(f'{r:.3f}' for r in ratios)}), "
+      f"peak memory {max(cm) / max(pm):.3f}")
+PY
