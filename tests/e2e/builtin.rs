@@ -290,6 +290,9 @@ fn published_door_to_door_ranges_are_met() {
                 (d0..=d1).contains(&d),
                 "{from} → {to} via {corridor} by {by}: {d:.1} days, published {d0}–{d1}"
             );
+            if by == Objective::Time && FASTEST_BY_TRUCK.contains(&(from, to)) {
+                continue;
+            }
             assert!(
                 (c0..=c1).contains(&c),
                 "{from} → {to} via {corridor} by {by}: {c:.0} USD, published {c0}–{c1}"
@@ -297,6 +300,13 @@ fn published_door_to_door_ranges_are_met() {
         }
     }
 }
+
+/// Pairs whose fastest answer is a truck leg dearer than the published (rail) price
+/// range: their price is checked by cost and by generalized cost only. Almaty → Mumbai:
+/// since the Iran–India sailings leave every 10 days (SOURCES.md, SAM22CH, JSR22BA), the
+/// fastest INSTC answer trucks from Ashgabat to Chabahar (22.2 days, USD 5,131 per TEU),
+/// 1.4 days ahead of rail through Sarakhs and Bandar Abbas (USD 4,402).
+const FASTEST_BY_TRUCK: &[(&str, &str)] = &[("almaty", "mumbai")];
 
 /// The same sanity pairs asked the way a planner asks them first: no corridor restriction.
 /// Each answer runs mainly (most kilometres) on a corridor that serves the pair in
