@@ -513,8 +513,10 @@ impl Hierarchy {
             } else {
                 (bw, fw, Hierarchy::down, Hierarchy::up)
             };
+            // Nothing but entries left behind: this side is done (its queue is empty
+            // now), the other may not be.
             let Some((s, d)) = side.pop() else {
-                break;
+                continue;
             };
             let total = d + other.dist(s);
             if total < best {
