@@ -27,6 +27,9 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
+mod parts;
+pub use parts::{EdgeOrigin, HierarchyParts, PartsError, weight_check};
+
 use super::{Cell, Matrix, MatrixRows, Query, Route, shortest};
 use crate::graph::{Graph, Metrics, StateId};
 use crate::model::{PlaceId, PlaceKind};
