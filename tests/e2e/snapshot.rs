@@ -118,7 +118,8 @@ fn stored_hierarchy_matrix_equals_the_plain_matrix() {
         let profile = Profile::new(objective);
         assert!(engine.has_hierarchy(&profile));
         assert!(engine.stored_hierarchy(&profile).unwrap().is_some());
-        assert!(engine.use_ch(None, &profile, 2).unwrap());
+        assert!(engine.use_ch(None, &profile, 16).unwrap());
+        assert!(!engine.use_ch(None, &profile, 15).unwrap());
         let places: Vec<PlaceId> = (0..1_500).step_by(97).map(PlaceId).collect();
         let fast = engine.matrix_of(&profile, &places, &places, true);
         let slow = plain.matrix_of(&profile, &places, &places, false);
@@ -258,33 +259,24 @@ fn bogus_content_with_a_good_checksum_is_refused() {
         "{error}"
     );
     assert!(error.contains("more than the"), "{error}");
-    // A leg end out of range: find the LEGS section and its first `to`.
+    // A leg end out of range: the LEGS section starts with the leg count, then the
+    // columns of starts and ends (each a tag, a count and the values).
     let legs = find_section(&bytes, b"LEGS");
     let count = network.legs().len();
-    let to = legs + 8 + 4 * count + 8;
+    let to = legs + 8 + (9 + 4 * count) + 9;
     let mut dangling = bytes.clone();
     dangling[to..to + 4].copy_from_slice(&77u32.to_le_bytes());
     let error = error_of(&reseal(dangling));
     assert!(
-        error.contains("(LEGS)") && error.contains("place 77 of 3"),
+        error.contains(&format!("byte {to} (LEGS)")) && error.contains("place 77 of 3"),
         "{error}"
     );
-    // A NaN distance.
+    // A NaN distance (the first leg's 400 km).
     let distance = legs
-        + 8
-        + 4 * count
-        + 8
-        + 4 * count
-        + 3 * (8 + count)
-        + 8
-        + 8 * (count + 1)
-        + 8
-        + 2 * network
-            .legs()
-            .iter()
-            .map(|l| l.corridors.len())
-            .sum::<usize>()
-        + 8;
+        + bytes[legs..]
+            .windows(8)
+            .position(|w| w == 400f64.to_le_bytes())
+            .unwrap();
     let mut nan = bytes.clone();
     nan[distance..distance + 8].copy_from_slice(&f64::NAN.to_le_bytes());
     let error = error_of(&reseal(nan));
@@ -329,7 +321,7 @@ proptest! {
             let engine = Engine::from_snapshot("x", loaded);
             let _ = engine.route(&RouteRequest::new("a", "c"));
             let profile = Profile::new(Objective::Time);
-            if let Ok(true) = engine.use_ch(None, &profile, 1) {
+            if let Ok(true) = engine.use_ch(Some(true), &profile, 1) {
                 let places: Vec<PlaceId> = (0..engine.network().places().len() as u32).map(PlaceId).collect();
                 let _ = engine.matrix_of(&profile, &places, &places, true);
             }
@@ -367,7 +359,7 @@ fn a_hierarchy_that_does_not_belong_is_refused() {
     let loaded = snapshot::read("net.corridor", &reseal(relabelled)).unwrap();
     let engine = Engine::from_snapshot("net.corridor", loaded);
     let error = engine
-        .use_ch(None, &Profile::new(Objective::Cost), 1)
+        .use_ch(Some(true), &Profile::new(Objective::Cost), 1)
         .unwrap_err()
         .to_string();
     assert!(

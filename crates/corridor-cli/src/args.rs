@@ -92,7 +92,7 @@ pub enum Command {
 
 const BUILD_ABOUT: &str = "Compile the network (--data, --scenario) into a snapshot file that loads in milliseconds, optionally with contraction hierarchies for fast matrices.
 
-A snapshot holds the validated network (places, legs, corridors, network.toml's metadata and defaults) in a versioned binary file with a checksum; --data FILE loads it wherever --data DIR works (every command, serve, the Python package), recognised by its first bytes whatever its name. With --ch it also holds the contraction hierarchy of each --by objective (default: time), so `matrix --by OBJECTIVE` on it needs no preprocessing and uses the hierarchy unless --engine says otherwise (routes with other constraints than the objective are computed as usual). A snapshot written by another format version, truncated or corrupt is refused with the byte offset and section; rebuild it from the network folder.
+A snapshot holds the validated network (places, legs, corridors, network.toml's metadata and defaults) in a versioned binary file with a checksum; --data FILE loads it wherever --data DIR works (every command, serve, the Python package), recognised by its first bytes whatever its name. With --ch it also holds the contraction hierarchy of each --by objective (default: time), so `matrix --by OBJECTIVE` on it needs no preprocessing: it uses the hierarchy from 16 origins on, or with --engine ch (routes with other constraints than the objective are computed as usual). A snapshot written by another format version, truncated or corrupt is refused with the byte offset and section; rebuild it from the network folder.
 
 Never replaces an existing file unless --force; the file is written to a temporary name and renamed into place.";
 
@@ -414,8 +414,8 @@ pub struct MatrixArgs {
 /// How `corridor matrix` searches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Engine {
-    /// Contraction hierarchies from 300 origins on, or when the --data snapshot has one for
-    /// the objective; else Dijkstra
+    /// Contraction hierarchies from 300 origins on (from 16 when the --data snapshot has one
+    /// for the objective), else Dijkstra
     Auto,
     /// One-to-all Dijkstra per origin
     Dijkstra,

@@ -46,6 +46,12 @@ use crate::route::ch::{Hierarchy, HierarchyParts};
 use crate::route::{self, Query};
 use crate::scenario::{self, ScenarioFile, Uncertain};
 
+/// From this many origins on, matrices use a snapshot's stored contraction hierarchy
+/// unless told: rebuilding it from its parts (the graph's arcs, weights and metrics of
+/// every edge, checked) costs about as much as ten one-to-all searches on the same
+/// network (BENCHMARKS.md, *Snapshots*).
+pub const STORED_CH_FROM_ORIGINS: usize = 16;
+
 /// How many compiled graphs an engine keeps.
 pub const GRAPH_CACHE: usize = 64;
 
@@ -419,8 +425,9 @@ impl Engine {
     }
 
     /// Whether a matrix of `origins` rows uses contraction hierarchies: as `asked`, or
-    /// when not asked, if the engine has one stored for `profile` or from
-    /// [`CH_FROM_ORIGINS`] origins on. A stored hierarchy that does not belong to the
+    /// when not asked, from [`CH_FROM_ORIGINS`] origins on, or from
+    /// [`STORED_CH_FROM_ORIGINS`] on when the engine has one stored for `profile` (a
+    /// snapshot's). A stored hierarchy that will be used and does not belong to the
     /// network is an error here, before any work.
     pub fn use_ch(
         &self,
@@ -428,8 +435,13 @@ impl Engine {
         profile: &Profile,
         origins: usize,
     ) -> Result<bool, Error> {
-        let stored = self.stored_hierarchy(profile)?.is_some();
-        Ok(asked.unwrap_or(stored || origins >= CH_FROM_ORIGINS))
+        let stored = self.has_hierarchy(profile);
+        let ch = asked
+            .unwrap_or(origins >= CH_FROM_ORIGINS || (stored && origins >= STORED_CH_FROM_ORIGINS));
+        if ch && stored {
+            self.stored_hierarchy(profile)?;
+        }
+        Ok(ch)
     }
 
     /// The matrix itself ([`route::Matrix`]).

@@ -23,10 +23,15 @@
 //!   payload
 //! ```
 //!
-//! `META` holds `network.toml`'s content, `CORR` the corridor tags, `PLAC` and `LEGS`
-//! one column per field (strings as `len` + offsets + one UTF-8 blob; optional numbers
-//! as NaN when absent; repeated transfer rules and sources as tables and indices), plus
-//! the id index's slots; `HIER` an objective and [`HierarchyParts`].
+//! `META` holds `network.toml`'s content and `CORR` the corridor tags, field by field.
+//! `PLAC` and `LEGS` start with their count and hold one column per field, in the order
+//! of [`Place`] and [`Leg`]. A column is a tag (0: one value for every entry, 1: one
+//! value per entry), the count and the values, so a field that never varies (no
+//! capacities, one source) takes a few bytes. Strings are a column of byte lengths and
+//! one UTF-8 blob; lists a column of lengths and their items; optional numbers are NaN
+//! when absent; transfer rules and sources are tables, with an index per entry
+//! (`u32::MAX`: none). `PLAC` ends with the slots of the id index, so loading hashes no
+//! id (a sample is looked up to check them).
 //!
 //! Nothing read is trusted: every length is checked against the bytes left before
 //! anything is allocated, every index against what it indexes, every number is
@@ -222,29 +227,41 @@ impl Out {
             self.str(s);
         }
     }
-    /// A column of strings: count, `count + 1` offsets, the blob.
-    fn str_column<'s>(&mut self, column: impl Iterator<Item = &'s str> + Clone) {
-        self.len(column.clone().count());
-        let mut at = 0u64;
-        self.u64(0);
-        for s in column.clone() {
-            at += s.len() as u64;
-            self.u64(at);
+    /// A column of `N`-byte items: a tag (0: every item is the one that follows, 1:
+    /// each item follows), the count, the item(s).
+    fn column<const N: usize>(&mut self, items: impl Iterator<Item = [u8; N]>) {
+        let items: Vec<[u8; N]> = items.collect();
+        let constant = items
+            .first()
+            .filter(|first| items.iter().all(|i| i == *first));
+        self.u8(u8::from(constant.is_none()));
+        self.len(items.len());
+        match constant {
+            Some(item) => self.0.extend_from_slice(item),
+            None => self.0.extend(items.iter().flatten()),
         }
-        self.len(at as usize);
+    }
+    fn u32_column(&mut self, values: impl Iterator<Item = u32>) {
+        self.column(values.map(u32::to_le_bytes));
+    }
+    fn f64_column(&mut self, values: impl Iterator<Item = f64>) {
+        self.column(values.map(f64::to_le_bytes));
+    }
+    fn byte_column(&mut self, values: impl Iterator<Item = u8>) {
+        self.column(values.map(|b| [b]));
+    }
+    /// A column of strings: their byte lengths (a `u32` column), the blob.
+    fn str_column<'s>(&mut self, column: impl Iterator<Item = &'s str> + Clone) {
+        self.u32_column(column.clone().map(|s| s.len() as u32));
+        self.len(column.clone().map(str::len).sum());
         for s in column {
             self.0.extend_from_slice(s.as_bytes());
         }
     }
-    /// A column of string lists: count, `count + 1` offsets into the items, the items.
+    /// A column of string lists: their lengths (a `u32` column), the items (a string
+    /// column).
     fn list_column(&mut self, lists: &[&[Box<str>]]) {
-        self.len(lists.len());
-        let mut at = 0u64;
-        self.u64(0);
-        for list in lists {
-            at += list.len() as u64;
-            self.u64(at);
-        }
+        self.u32_column(lists.iter().map(|list| list.len() as u32));
         self.str_column(lists.iter().flat_map(|list| list.iter().map(|s| &**s)));
     }
     fn u32s(&mut self, values: impl ExactSizeIterator<Item = u32>) {
@@ -252,16 +269,6 @@ impl Out {
         for v in values {
             self.u32(v);
         }
-    }
-    fn f64s(&mut self, values: impl ExactSizeIterator<Item = f64>) {
-        self.len(values.len());
-        for v in values {
-            self.f64(v);
-        }
-    }
-    fn bytes(&mut self, values: impl ExactSizeIterator<Item = u8>) {
-        self.len(values.len());
-        self.0.extend(values);
     }
 }
 
@@ -334,8 +341,9 @@ fn table<T, K: std::hash::Hash + Eq>(
 fn place_section(network: &Network) -> Vec<u8> {
     let places = network.places();
     let mut out = Out::default();
+    out.len(places.len());
     out.str_column(places.iter().map(|p| &*p.id));
-    out.bytes(places.iter().map(|p| u8::from(p.name == p.id)));
+    out.byte_column(places.iter().map(|p| u8::from(p.name == p.id)));
     out.str_column(
         places
             .iter()
@@ -345,18 +353,15 @@ fn place_section(network: &Network) -> Vec<u8> {
     out.list_column(&aliases);
     let regions: Vec<&[Box<str>]> = places.iter().map(|p| &*p.regions).collect();
     out.list_column(&regions);
-    out.len(places.len());
-    for place in places {
-        out.0.extend_from_slice(
-            place
-                .country
-                .as_ref()
-                .map_or(b"\0\0", |c| c.as_str().as_bytes()),
-        );
-    }
-    out.bytes(places.iter().map(|p| kind_code(p.kind)));
-    out.f64s(places.iter().map(|p| p.coord.lon));
-    out.f64s(places.iter().map(|p| p.coord.lat));
+    out.column(places.iter().map(|p| {
+        p.country.as_ref().map_or([0, 0], |c| {
+            let code = c.as_str().as_bytes();
+            [code[0], code[1]]
+        })
+    }));
+    out.byte_column(places.iter().map(|p| kind_code(p.kind)));
+    out.f64_column(places.iter().map(|p| p.coord.lon));
+    out.f64_column(places.iter().map(|p| p.coord.lat));
     let (rules, rule_of) = table(places.iter().map(|p| Some(&p.transfers)), |t| {
         Transfers::FIELDS
             .iter()
@@ -367,15 +372,16 @@ fn place_section(network: &Network) -> Vec<u8> {
     for rule in rules {
         transfers(&mut out, rule);
     }
-    out.u32s(rule_of.into_iter());
-    out.f64s(
+    out.u32_column(rule_of.into_iter());
+    out.f64_column(
         places
             .iter()
             .map(|p| p.capacity_teu_per_year.unwrap_or(f64::NAN)),
     );
     let (sources, source_of) = table(places.iter().map(|p| p.source.as_deref()), |s| *s);
+    out.len(sources.len());
     out.str_column(sources.into_iter());
-    out.u32s(source_of.into_iter());
+    out.u32_column(source_of.into_iter());
     let slots = network.id_index().slots();
     out.len(slots.len());
     for &slot in slots {
@@ -387,41 +393,34 @@ fn place_section(network: &Network) -> Vec<u8> {
 fn leg_section(network: &Network) -> Vec<u8> {
     let legs = network.legs();
     let mut out = Out::default();
-    out.u32s(legs.iter().map(|l| l.from.0));
-    out.u32s(legs.iter().map(|l| l.to.0));
-    out.bytes(legs.iter().map(|l| l.mode.index() as u8));
-    out.bytes(legs.iter().map(|l| status_code(l.status)));
-    out.bytes(legs.iter().map(|l| u8::from(l.one_way)));
     out.len(legs.len());
-    let mut at = 0u64;
-    out.u64(0);
-    for leg in legs {
-        at += leg.corridors.len() as u64;
-        out.u64(at);
-    }
-    out.len(at as usize);
+    out.u32_column(legs.iter().map(|l| l.from.0));
+    out.u32_column(legs.iter().map(|l| l.to.0));
+    out.byte_column(legs.iter().map(|l| l.mode.index() as u8));
+    out.byte_column(legs.iter().map(|l| status_code(l.status)));
+    out.byte_column(legs.iter().map(|l| u8::from(l.one_way)));
+    out.u32_column(legs.iter().map(|l| l.corridors.len() as u32));
+    let tags: usize = legs.iter().map(|l| l.corridors.len()).sum();
+    out.len(tags);
     for leg in legs {
         for c in &leg.corridors {
             out.0.extend_from_slice(&c.0.to_le_bytes());
         }
     }
-    out.f64s(legs.iter().map(|l| l.distance_km));
-    out.f64s(legs.iter().map(|l| l.time_h));
-    out.f64s(legs.iter().map(|l| l.cost_usd));
-    out.f64s(
+    out.f64_column(legs.iter().map(|l| l.distance_km));
+    out.f64_column(legs.iter().map(|l| l.time_h));
+    out.f64_column(legs.iter().map(|l| l.cost_usd));
+    out.f64_column(
         legs.iter()
             .map(|l| l.capacity_teu_per_year.unwrap_or(f64::NAN)),
     );
-    out.len(legs.len());
-    for leg in legs {
-        out.0
-            .extend_from_slice(&leg.gauge_mm.unwrap_or(0).to_le_bytes());
-    }
-    out.f64s(legs.iter().map(|l| l.headway_h.unwrap_or(f64::NAN)));
-    out.f64s(legs.iter().map(|l| l.co2_kg_per_teu_km.unwrap_or(f64::NAN)));
+    out.column(legs.iter().map(|l| l.gauge_mm.unwrap_or(0).to_le_bytes()));
+    out.f64_column(legs.iter().map(|l| l.headway_h.unwrap_or(f64::NAN)));
+    out.f64_column(legs.iter().map(|l| l.co2_kg_per_teu_km.unwrap_or(f64::NAN)));
     let (sources, source_of) = table(legs.iter().map(|l| l.source.as_deref()), |s| *s);
+    out.len(sources.len());
     out.str_column(sources.into_iter());
-    out.u32s(source_of.into_iter());
+    out.u32_column(source_of.into_iter());
     out.0
 }
 
@@ -568,16 +567,6 @@ impl<'a> In<'a> {
         Ok(items)
     }
 
-    fn f64_column(&mut self, n: usize, what: &str) -> Result<&'a [[u8; 8]], Fail> {
-        self.len_of(8, n, what)?;
-        self.items::<8>(n, what)
-    }
-
-    fn u32_column(&mut self, n: usize, what: &str) -> Result<&'a [[u8; 4]], Fail> {
-        self.len_of(4, n, what)?;
-        self.items::<4>(n, what)
-    }
-
     fn u32s(&mut self, what: &str) -> Result<Vec<u32>, Fail> {
         let n = self.len(4, what)?;
         Ok(self
@@ -585,11 +574,6 @@ impl<'a> In<'a> {
             .iter()
             .map(|b| u32::from_le_bytes(*b))
             .collect())
-    }
-
-    fn byte_column(&mut self, n: usize, what: &str) -> Result<&'a [u8], Fail> {
-        self.len_of(1, n, what)?;
-        self.take(n, what)
     }
 
     fn str(&mut self, what: &str) -> Result<&'a str, Fail> {
@@ -612,64 +596,107 @@ impl<'a> In<'a> {
         (0..n).map(|_| self.str(what)).collect()
     }
 
-    /// A column of strings (see [`Out::str_column`]) of `expected` entries, if given.
-    fn str_column(&mut self, expected: Option<usize>, what: &str) -> Result<Strings<'a>, Fail> {
-        let count = match expected {
-            Some(n) => self.len_of(8, n, what)?,
-            None => self.len(8, what)?,
+    /// A column of `n` items of `N` bytes (see [`Out::column`]).
+    fn column<const N: usize>(&mut self, n: usize, what: &str) -> Result<Column<'a, N>, Fail> {
+        let at = self.at;
+        let constant = match self.u8(what)? {
+            0 => true,
+            1 => false,
+            tag => {
+                return Err(self.fail_at(at, format!("{what}: column tag {tag}, expected 0 or 1")));
+            }
         };
-        let offsets_at = self.at;
-        let offsets = self.items::<8>(count + 1, what)?;
+        let len_at = self.at;
+        let len = self.u64(what)?;
+        if len != n as u64 {
+            return Err(self.fail_at(len_at, format!("{what}: {len} entries, expected {n}")));
+        }
+        let data = self.at;
+        let items = self.items::<N>(if constant { usize::from(n > 0) } else { n }, what)?;
+        Ok(Column {
+            at: data,
+            items,
+            constant,
+        })
+    }
+
+    /// A column of `n` strings (see [`Out::str_column`]).
+    fn str_column(&mut self, n: usize, what: &str) -> Result<Strings<'a>, Fail> {
+        let (offsets, total) = self.counts(n, what)?;
+        let blob_len_at = self.at;
         let blob_len = self.len(1, what)?;
+        if blob_len != total {
+            return Err(self.fail_at(
+                blob_len_at,
+                format!("{what}: the strings take {total} bytes, the blob has {blob_len}"),
+            ));
+        }
         let blob_at = self.at;
         let blob = self.take(blob_len, what)?;
         let blob = std::str::from_utf8(blob)
             .map_err(|e| self.fail_at(blob_at + e.valid_up_to(), format!("{what}: not UTF-8")))?;
-        let mut last = 0u64;
-        for (i, offset) in offsets.iter().enumerate() {
-            let offset = u64::from_le_bytes(*offset);
-            let bad = if i == 0 {
-                offset != 0
-            } else {
-                offset < last
-                    || offset > blob.len() as u64
-                    || !blob.is_char_boundary(offset as usize)
-            };
-            if bad || (i == count && offset != blob.len() as u64) {
-                return Err(self.fail_at(
-                    offsets_at + 8 * i,
-                    format!(
-                        "{what}: offset {offset} of string {i} is out of order or splits a character (blob of {} bytes)",
-                        blob.len()
-                    ),
-                ));
-            }
-            last = offset;
+        if let Offsets::Each(ends) = &offsets
+            && let Some(i) = ends.iter().position(|&end| !blob.is_char_boundary(end))
+        {
+            return Err(self.fail_at(
+                blob_at + ends[i],
+                format!("{what}: a string boundary splits a character"),
+            ));
+        }
+        if let Offsets::Step(step, _) = offsets
+            && step > 0
+            && (0..=n).any(|i| !blob.is_char_boundary(i * step))
+        {
+            return Err(self.fail_at(
+                blob_at,
+                format!("{what}: a string boundary splits a character"),
+            ));
         }
         Ok(Strings { offsets, blob })
     }
 
+    /// A column of `n` string lists (see [`Out::list_column`]).
     fn list_column(&mut self, n: usize, what: &str) -> Result<Lists<'a>, Fail> {
-        self.len_of(8, n, what)?;
-        let at = self.at;
-        let starts = self.items::<8>(n + 1, what)?;
-        let items = self.str_column(None, what)?;
-        let mut last = 0u64;
-        for (i, start) in starts.iter().enumerate() {
-            let start = u64::from_le_bytes(*start);
-            if (i == 0 && start != 0)
-                || start < last
-                || start > items.len() as u64
-                || (i == n && start != items.len() as u64)
-            {
+        let (starts, total) = self.counts(n, what)?;
+        let items = self.str_column(total, what)?;
+        Ok(Lists { starts, items })
+    }
+
+    /// A `u32` column of `n` counts, as offsets, and their sum (which must fit in what
+    /// is left of the section, so that it never allocates more than the file holds).
+    fn counts(&mut self, n: usize, what: &str) -> Result<(Offsets, usize), Fail> {
+        let counts = self.column::<4>(n, what)?;
+        if counts.constant {
+            let step = u32::from_le_bytes(counts.get(0)) as usize;
+            let total = step.saturating_mul(n);
+            if total > self.left() {
                 return Err(self.fail_at(
-                    at + 8 * i,
-                    format!("{what}: list offset {start} of entry {i} is out of order or past the {} items", items.len()),
+                    counts.at,
+                    format!(
+                        "{what}: {n} × {step} items are more than the {} bytes left hold",
+                        self.left()
+                    ),
                 ));
             }
-            last = start;
+            return Ok((Offsets::Step(step, n), total));
         }
-        Ok(Lists { starts, items })
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut total = 0usize;
+        starts.push(0);
+        for (i, count) in counts.items.iter().enumerate() {
+            total += u32::from_le_bytes(*count) as usize;
+            if total > self.left() {
+                return Err(self.fail_at(
+                    counts.at_of(i),
+                    format!(
+                        "{what}: {total} items are more than the {} bytes left hold",
+                        self.left()
+                    ),
+                ));
+            }
+            starts.push(total);
+        }
+        Ok((Offsets::Each(starts), total))
     }
 
     /// The end of the section: everything must have been read.
@@ -684,34 +711,102 @@ impl<'a> In<'a> {
     }
 }
 
+/// A column of fixed-size items read from the file: every item, or one for all.
+struct Column<'a, const N: usize> {
+    /// Where the items start in the file.
+    at: usize,
+    items: &'a [[u8; N]],
+    constant: bool,
+}
+
+impl<const N: usize> Column<'_, N> {
+    fn get(&self, i: usize) -> [u8; N] {
+        self.items[if self.constant { 0 } else { i }]
+    }
+
+    /// Where item `i` is in the file.
+    fn at_of(&self, i: usize) -> usize {
+        self.at + if self.constant { 0 } else { N * i }
+    }
+
+    /// Checks every stored item; the first bad one fails, with its offset. (A plain
+    /// loop: these scans are memory-bound, and waking threads costs more.)
+    fn check(
+        &self,
+        r: &In<'_>,
+        what: &str,
+        check: impl Fn([u8; N]) -> Result<(), String>,
+    ) -> Result<(), Fail> {
+        let bad = self
+            .items
+            .iter()
+            .enumerate()
+            .find(|(_, v)| check(**v).is_err());
+        match bad {
+            None => Ok(()),
+            Some((i, v)) => {
+                let why = check(*v).err().unwrap_or_default();
+                let entry = if self.constant {
+                    "every entry".to_owned()
+                } else {
+                    format!("entry {i}")
+                };
+                Err(r.fail_at(self.at + N * i, format!("{what} of {entry}: {why}")))
+            }
+        }
+    }
+}
+
+/// Where each of `len` entries starts (and the last ends) in what they index: every
+/// entry the same size, or each its own.
+enum Offsets {
+    Step(usize, usize),
+    Each(Vec<usize>),
+}
+
+impl Offsets {
+    fn len(&self) -> usize {
+        match self {
+            Offsets::Step(_, len) => *len,
+            Offsets::Each(offsets) => offsets.len() - 1,
+        }
+    }
+
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        match self {
+            Offsets::Step(step, _) => i * step..(i + 1) * step,
+            Offsets::Each(offsets) => offsets[i]..offsets[i + 1],
+        }
+    }
+}
+
 /// Strings read from a column: offsets checked, blob valid UTF-8.
 struct Strings<'a> {
-    offsets: &'a [[u8; 8]],
+    offsets: Offsets,
     blob: &'a str,
 }
 
 impl<'a> Strings<'a> {
     fn len(&self) -> usize {
-        self.offsets.len() - 1
+        self.offsets.len()
     }
 
     fn get(&self, i: usize) -> &'a str {
-        let at = |k: usize| u64::from_le_bytes(self.offsets[k]) as usize;
         // Offsets were checked to be in order, in range and on character boundaries.
-        self.blob.get(at(i)..at(i + 1)).unwrap_or("")
+        self.blob.get(self.offsets.range(i)).unwrap_or("")
     }
 }
 
 /// Lists of strings read from a column.
 struct Lists<'a> {
-    starts: &'a [[u8; 8]],
+    starts: Offsets,
     items: Strings<'a>,
 }
 
 impl Lists<'_> {
     fn get(&self, i: usize) -> Box<[Box<str>]> {
-        let at = |k: usize| u64::from_le_bytes(self.starts[k]) as usize;
-        (at(i)..at(i + 1))
+        self.starts
+            .range(i)
             .map(|k| Box::from(self.items.get(k)))
             .collect()
     }
@@ -975,148 +1070,133 @@ fn country(r: &In<'_>, code: &str) -> Result<Country, Fail> {
         })
 }
 
-/// Checks every value of a column in parallel; the first bad one (lowest index) fails.
-fn check_column<T: Sync>(
-    r: &In<'_>,
-    at: usize,
-    size: usize,
-    values: &[T],
-    what: &str,
-    check: impl Fn(&T) -> Result<(), String> + Sync,
-) -> Result<(), Fail> {
-    let bad = values
-        .par_iter()
-        .enumerate()
-        .find_first(|(_, v)| check(v).is_err());
-    match bad {
-        None => Ok(()),
-        Some((i, v)) => {
-            let why = check(v).err().unwrap_or_default();
-            Err(r.fail_at(at + size * i, format!("{what} of entry {i}: {why}")))
-        }
-    }
-}
-
-fn optional_quantity(bits: &[u8; 8]) -> Result<(), String> {
-    let value = f64::from_le_bytes(*bits);
+fn optional_quantity(bits: [u8; 8]) -> Result<(), String> {
+    let value = f64::from_le_bytes(bits);
     if value.is_nan() {
         return Ok(());
     }
     check_quantity(value).map(|_| ())
 }
 
-fn opt(bits: &[u8; 8]) -> Option<f64> {
-    let value = f64::from_le_bytes(*bits);
+fn required_quantity(bits: [u8; 8]) -> Result<(), String> {
+    check_quantity(f64::from_le_bytes(bits)).map(|_| ())
+}
+
+fn opt(bits: [u8; 8]) -> Option<f64> {
+    let value = f64::from_le_bytes(bits);
     (!value.is_nan()).then_some(value)
 }
 
-fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
-    let ids_at = r.at;
-    let ids = r.str_column(None, "place ids")?;
-    let n = ids.len();
-    if n > u32::MAX as usize {
-        return Err(r.fail_at(ids_at, "more places than place ids (2^32)"));
+fn flag(b: [u8; 1]) -> Result<(), String> {
+    if b[0] <= 1 {
+        Ok(())
+    } else {
+        Err(format!("{}, expected 0 or 1", b[0]))
     }
-    let ids_checked = (0..n)
-        .into_par_iter()
-        .find_first(|&i| crate::model::check_id(ids.get(i)).is_err());
-    if let Some(i) = ids_checked {
-        return Err(r.fail_at(
-            ids_at,
-            format!("place id {:?} of place {i} is not a valid id", ids.get(i)),
-        ));
+}
+
+fn below(limit: usize, what: &'static str) -> impl Fn([u8; 1]) -> Result<(), String> + Sync {
+    move |b| {
+        if (b[0] as usize) < limit {
+            Ok(())
+        } else {
+            Err(format!("unknown {what} {}", b[0]))
+        }
     }
-    let at = r.at;
-    let name_is_id = r.byte_column(n, "name flags")?;
-    check_column(r, at + 8, 1, name_is_id, "name flag", |&b| {
-        if b <= 1 {
-            Ok(())
-        } else {
-            Err(format!("{b}, expected 0 or 1"))
-        }
-    })?;
-    let names = r.str_column(Some(n), "place names")?;
-    let aliases = r.list_column(n, "aliases")?;
-    let regions = r.list_column(n, "regions")?;
-    let at = r.at;
-    r.len_of(2, n, "countries")?;
-    let countries = r.items::<2>(n, "countries")?;
-    check_column(r, at + 8, 2, countries, "country", |c| {
-        if *c == [0, 0] || (c[0].is_ascii_uppercase() && c[1].is_ascii_uppercase()) {
-            Ok(())
-        } else {
-            Err("not two uppercase letters".to_owned())
-        }
-    })?;
-    let at = r.at;
-    let kinds = r.byte_column(n, "kinds")?;
-    check_column(r, at + 8, 1, kinds, "kind", |&k| {
-        if (k as usize) < PlaceKind::ALL.len() {
-            Ok(())
-        } else {
-            Err(format!("unknown kind {k}"))
-        }
-    })?;
-    let at = r.at;
-    let lons = r.f64_column(n, "longitudes")?;
-    check_column(r, at + 8, 8, lons, "longitude", |b| {
-        let v = f64::from_le_bytes(*b);
-        if (-180.0..=180.0).contains(&v) {
-            Ok(())
-        } else {
-            Err(format!("{v} is not within -180 to 180"))
-        }
-    })?;
-    let at = r.at;
-    let lats = r.f64_column(n, "latitudes")?;
-    check_column(r, at + 8, 8, lats, "latitude", |b| {
-        let v = f64::from_le_bytes(*b);
-        if (-90.0..=90.0).contains(&v) {
-            Ok(())
-        } else {
-            Err(format!("{v} is not within -90 to 90"))
-        }
-    })?;
-    let rules = r.len(72, "transfer rules")?;
-    // Places with the same rule share one copy (as places with the network's default
-    // rule do when loaded from CSV).
-    let rules: Vec<Arc<Transfers>> = (0..rules)
-        .map(|_| read_transfers(r).map(Arc::new))
-        .collect::<Result<_, _>>()?;
-    let at = r.at;
-    let rule_of = r.u32_column(n, "transfer rule of each place")?;
-    check_column(r, at + 8, 4, rule_of, "transfer rule", |b| {
-        let i = u32::from_le_bytes(*b) as usize;
-        if i < rules.len() {
-            Ok(())
-        } else {
-            Err(format!("rule {i} of {}", rules.len()))
-        }
-    })?;
-    let at = r.at;
-    let capacities = r.f64_column(n, "capacities")?;
-    check_column(
-        r,
-        at + 8,
-        8,
-        capacities,
-        "capacity_teu_per_year",
-        optional_quantity,
-    )?;
-    let source_texts = r.str_column(None, "sources")?;
-    let sources: Vec<Arc<str>> = (0..source_texts.len())
-        .map(|i| Arc::from(source_texts.get(i)))
-        .collect();
-    let at = r.at;
-    let source_of = r.u32_column(n, "source of each place")?;
-    check_column(r, at + 8, 4, source_of, "source", |b| {
-        let i = u32::from_le_bytes(*b);
+}
+
+/// Sources (a table of strings) and the source of each of `n` entries.
+fn read_sources<'a>(r: &mut In<'a>, n: usize) -> Result<(Vec<Arc<str>>, Column<'a, 4>), Fail> {
+    let count = r.len(4, "sources")?;
+    let texts = r.str_column(count, "sources")?;
+    let sources: Vec<Arc<str>> = (0..texts.len()).map(|i| Arc::from(texts.get(i))).collect();
+    let source_of = r.column::<4>(n, "source of each entry")?;
+    source_of.check(r, "source", |b| {
+        let i = u32::from_le_bytes(b);
         if i == u32::MAX || (i as usize) < sources.len() {
             Ok(())
         } else {
             Err(format!("source {i} of {}", sources.len()))
         }
     })?;
+    Ok((sources, source_of))
+}
+
+fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
+    let count_at = r.at;
+    let n = r.len(4, "places")?;
+    if n > u32::MAX as usize {
+        return Err(r.fail_at(count_at, "more places than place ids (2^32)"));
+    }
+    let ids_at = r.at;
+    let ids = r.str_column(n, "place ids")?;
+    // No id has a comma, semicolon or control character when the blob has none (a
+    // byte scan; a blob with characters from U+0080 on, C1 controls among them, is
+    // checked id by id).
+    let plain = ids
+        .blob
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b',' && b != b';');
+    let bad_id = (!plain)
+        .then(|| (0..n).find(|&i| crate::model::check_id(ids.get(i)).is_err()))
+        .flatten();
+    if let Some(i) = bad_id {
+        return Err(r.fail_at(
+            ids_at,
+            format!("place id {:?} of place {i} is not a valid id", ids.get(i)),
+        ));
+    }
+    let name_is_id = r.column::<1>(n, "name flags")?;
+    name_is_id.check(r, "name flag", flag)?;
+    let names = r.str_column(n, "place names")?;
+    let aliases = r.list_column(n, "aliases")?;
+    let regions = r.list_column(n, "regions")?;
+    let countries = r.column::<2>(n, "countries")?;
+    countries.check(r, "country", |c| {
+        if c == [0, 0] || (c[0].is_ascii_uppercase() && c[1].is_ascii_uppercase()) {
+            Ok(())
+        } else {
+            Err("not two uppercase letters".to_owned())
+        }
+    })?;
+    let kinds = r.column::<1>(n, "kinds")?;
+    kinds.check(r, "kind", below(PlaceKind::ALL.len(), "kind"))?;
+    let lons = r.column::<8>(n, "longitudes")?;
+    lons.check(r, "longitude", |b| {
+        let v = f64::from_le_bytes(b);
+        if (-180.0..=180.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(format!("{v} is not within -180 to 180"))
+        }
+    })?;
+    let lats = r.column::<8>(n, "latitudes")?;
+    lats.check(r, "latitude", |b| {
+        let v = f64::from_le_bytes(b);
+        if (-90.0..=90.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(format!("{v} is not within -90 to 90"))
+        }
+    })?;
+    // Places with the same rule share one copy (as places with the network's default
+    // rule do when loaded from CSV).
+    let rules = r.len(72, "transfer rules")?;
+    let rules: Vec<Arc<Transfers>> = (0..rules)
+        .map(|_| read_transfers(r).map(Arc::new))
+        .collect::<Result<_, _>>()?;
+    let rule_of = r.column::<4>(n, "transfer rule of each place")?;
+    rule_of.check(r, "transfer rule", |b| {
+        let i = u32::from_le_bytes(b) as usize;
+        if i < rules.len() {
+            Ok(())
+        } else {
+            Err(format!("rule {i} of {}", rules.len()))
+        }
+    })?;
+    let capacities = r.column::<8>(n, "capacities")?;
+    capacities.check(r, "capacity_teu_per_year", optional_quantity)?;
+    let (sources, source_of) = read_sources(r, n)?;
     let at = r.at;
     let slot_count = r.len(8, "id index")?;
     let slots: Vec<u64> = r
@@ -1130,9 +1210,8 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
         .into_par_iter()
         .map(|i| {
             let id: Arc<str> = Arc::from(ids.get(i));
-            let transfers = Arc::clone(&rules[u32::from_le_bytes(rule_of[i]) as usize]);
             Place {
-                name: if name_is_id[i] == 1 {
+                name: if name_is_id.get(i) == [1] {
                     Arc::clone(&id)
                 } else {
                     Arc::from(names.get(i))
@@ -1140,19 +1219,19 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
                 id,
                 aliases: aliases.get(i),
                 regions: regions.get(i),
-                country: match countries[i] {
+                country: match countries.get(i) {
                     [0, 0] => None,
                     code => std::str::from_utf8(&code).ok().and_then(Country::parse),
                 },
-                kind: PlaceKind::ALL[kinds[i] as usize],
+                kind: PlaceKind::ALL[kinds.get(i)[0] as usize],
                 coord: crate::model::Coord {
-                    lon: f64::from_le_bytes(lons[i]),
-                    lat: f64::from_le_bytes(lats[i]),
+                    lon: f64::from_le_bytes(lons.get(i)),
+                    lat: f64::from_le_bytes(lats.get(i)),
                 },
-                transfers,
-                capacity_teu_per_year: opt(&capacities[i]),
+                transfers: Arc::clone(&rules[u32::from_le_bytes(rule_of.get(i)) as usize]),
+                capacity_teu_per_year: opt(capacities.get(i)),
                 source: sources
-                    .get(u32::from_le_bytes(source_of[i]) as usize)
+                    .get(u32::from_le_bytes(source_of.get(i)) as usize)
                     .cloned(),
             }
         })
@@ -1175,159 +1254,100 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
 }
 
 fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>, Fail> {
-    let from_at = r.at;
-    let n = r.len(4, "leg starts")?;
+    let count_at = r.at;
+    let n = r.len(4, "legs")?;
     if n > u32::MAX as usize {
-        return Err(r.fail_at(from_at, "more legs than leg ids (2^32)"));
+        return Err(r.fail_at(count_at, "more legs than leg ids (2^32)"));
     }
-    let from = r.items::<4>(n, "leg starts")?;
-    let at = r.at;
-    let to = r.u32_column(n, "leg ends")?;
-    let place = |b: &[u8; 4]| {
-        let p = u32::from_le_bytes(*b) as usize;
+    let place = |b: [u8; 4]| {
+        let p = u32::from_le_bytes(b) as usize;
         if p < places {
             Ok(())
         } else {
             Err(format!("place {p} of {places}"))
         }
     };
-    check_column(r, from_at + 8, 4, from, "start", place)?;
-    check_column(r, at + 8, 4, to, "end", place)?;
-    if let Some(i) = (0..n).into_par_iter().find_first(|&i| from[i] == to[i]) {
+    let from = r.column::<4>(n, "leg starts")?;
+    from.check(r, "start", place)?;
+    let to = r.column::<4>(n, "leg ends")?;
+    to.check(r, "end", place)?;
+    if let Some(i) = (0..n)
+        .into_par_iter()
+        .find_first(|&i| from.get(i) == to.get(i))
+    {
         return Err(r.fail_at(
-            at + 8 + 4 * i,
+            to.at_of(i),
             format!("leg {i} starts and ends at the same place"),
         ));
     }
-    let at = r.at;
-    let modes = r.byte_column(n, "modes")?;
-    check_column(r, at + 8, 1, modes, "mode", |&m| {
-        if (m as usize) < Mode::ALL.len() {
-            Ok(())
-        } else {
-            Err(format!("unknown mode {m}"))
-        }
-    })?;
-    let at = r.at;
-    let statuses = r.byte_column(n, "statuses")?;
-    check_column(r, at + 8, 1, statuses, "status", |&s| {
-        if (s as usize) < Status::ALL.len() {
-            Ok(())
-        } else {
-            Err(format!("unknown status {s}"))
-        }
-    })?;
-    let at = r.at;
-    let one_way = r.byte_column(n, "one-way flags")?;
-    check_column(r, at + 8, 1, one_way, "one_way", |&b| {
-        if b <= 1 {
-            Ok(())
-        } else {
-            Err(format!("{b}, expected 0 or 1"))
-        }
-    })?;
-    r.len_of(8, n, "corridor lists")?;
-    let at = r.at;
-    let starts = r.items::<8>(n + 1, "corridor lists")?;
-    let tag_count = r.len(2, "corridor tags of legs")?;
+    let modes = r.column::<1>(n, "modes")?;
+    modes.check(r, "mode", below(Mode::ALL.len(), "mode"))?;
+    let statuses = r.column::<1>(n, "statuses")?;
+    statuses.check(r, "status", below(Status::ALL.len(), "status"))?;
+    let one_way = r.column::<1>(n, "one-way flags")?;
+    one_way.check(r, "one_way", flag)?;
+    let (starts, total) = r.counts(n, "corridor tags of each leg")?;
     let tags_at = r.at;
-    let tags = r.items::<2>(tag_count, "corridor tags of legs")?;
-    let mut last = 0u64;
-    for (i, start) in starts.iter().enumerate() {
-        let start = u64::from_le_bytes(*start);
-        if (i == 0 && start != 0)
-            || start < last
-            || start > tag_count as u64
-            || (i == n && start != tag_count as u64)
-        {
-            return Err(r.fail_at(at + 8 * i, format!("corridor list offset {start} of leg {i} is out of order or past the {tag_count} tags")));
-        }
-        last = start;
-    }
-    check_column(r, tags_at, 2, tags, "corridor tag", |b| {
-        let c = u16::from_le_bytes(*b) as usize;
+    r.len_of(2, total, "corridor tags of legs")?;
+    let tags = Column {
+        at: tags_at + 8,
+        items: r.items::<2>(total, "corridor tags of legs")?,
+        constant: false,
+    };
+    tags.check(r, "corridor tag", |b| {
+        let c = u16::from_le_bytes(b) as usize;
         if c < corridors {
             Ok(())
         } else {
             Err(format!("corridor {c} of {corridors}"))
         }
     })?;
-    let mut numbers = Vec::new();
-    for what in ["distance_km", "time_h", "cost_usd"] {
-        let at = r.at;
-        let column = r.f64_column(n, what)?;
-        check_column(r, at + 8, 8, column, what, |b| {
-            check_quantity(f64::from_le_bytes(*b)).map(|_| ())
-        })?;
-        numbers.push(column);
-    }
-    let at = r.at;
-    let capacity = r.f64_column(n, "capacity_teu_per_year")?;
-    check_column(
-        r,
-        at + 8,
-        8,
-        capacity,
-        "capacity_teu_per_year",
-        optional_quantity,
-    )?;
-    let at = r.at;
-    r.len_of(2, n, "gauges")?;
-    let gauges = r.items::<2>(n, "gauges")?;
-    check_column(r, at + 8, 2, gauges, "gauge_mm", |b| {
-        let g = u16::from_le_bytes(*b);
+    let distance = r.column::<8>(n, "distance_km")?;
+    distance.check(r, "distance_km", required_quantity)?;
+    let time = r.column::<8>(n, "time_h")?;
+    time.check(r, "time_h", required_quantity)?;
+    let cost = r.column::<8>(n, "cost_usd")?;
+    cost.check(r, "cost_usd", required_quantity)?;
+    let capacity = r.column::<8>(n, "capacity_teu_per_year")?;
+    capacity.check(r, "capacity_teu_per_year", optional_quantity)?;
+    let gauges = r.column::<2>(n, "gauges")?;
+    gauges.check(r, "gauge_mm", |b| {
+        let g = u16::from_le_bytes(b);
         if g == 0 || (300..=3000).contains(&g) {
             Ok(())
         } else {
             Err(format!("{g} is not within 300 to 3000"))
         }
     })?;
-    let at = r.at;
-    let headway = r.f64_column(n, "headway_h")?;
-    check_column(r, at + 8, 8, headway, "headway_h", optional_quantity)?;
-    let at = r.at;
-    let co2 = r.f64_column(n, "co2_kg_per_teu_km")?;
-    check_column(r, at + 8, 8, co2, "co2_kg_per_teu_km", optional_quantity)?;
-    let source_texts = r.str_column(None, "sources")?;
-    let sources: Vec<Arc<str>> = (0..source_texts.len())
-        .map(|i| Arc::from(source_texts.get(i)))
-        .collect();
-    let at = r.at;
-    let source_of = r.u32_column(n, "source of each leg")?;
-    check_column(r, at + 8, 4, source_of, "source", |b| {
-        let i = u32::from_le_bytes(*b);
-        if i == u32::MAX || (i as usize) < sources.len() {
-            Ok(())
-        } else {
-            Err(format!("source {i} of {}", sources.len()))
-        }
-    })?;
-    let [distance, time, cost] = [numbers[0], numbers[1], numbers[2]];
-    let start = |k: usize| u64::from_le_bytes(starts[k]) as usize;
+    let headway = r.column::<8>(n, "headway_h")?;
+    headway.check(r, "headway_h", optional_quantity)?;
+    let co2 = r.column::<8>(n, "co2_kg_per_teu_km")?;
+    co2.check(r, "co2_kg_per_teu_km", optional_quantity)?;
+    let (sources, source_of) = read_sources(r, n)?;
     let legs = (0..n)
         .into_par_iter()
         .map(|i| {
-            let mode = Mode::ALL[modes[i] as usize];
-            let gauge = u16::from_le_bytes(gauges[i]);
+            let mode = Mode::ALL[modes.get(i)[0] as usize];
+            let gauge = u16::from_le_bytes(gauges.get(i));
             Leg {
-                from: PlaceId(u32::from_le_bytes(from[i])),
-                to: PlaceId(u32::from_le_bytes(to[i])),
+                from: PlaceId(u32::from_le_bytes(from.get(i))),
+                to: PlaceId(u32::from_le_bytes(to.get(i))),
                 mode,
-                corridors: tags[start(i)..start(i + 1)]
+                corridors: tags.items[starts.range(i)]
                     .iter()
                     .map(|b| CorridorId(u16::from_le_bytes(*b)))
                     .collect(),
-                distance_km: f64::from_le_bytes(distance[i]),
-                time_h: f64::from_le_bytes(time[i]),
-                cost_usd: f64::from_le_bytes(cost[i]),
-                capacity_teu_per_year: opt(&capacity[i]),
+                distance_km: f64::from_le_bytes(distance.get(i)),
+                time_h: f64::from_le_bytes(time.get(i)),
+                cost_usd: f64::from_le_bytes(cost.get(i)),
+                capacity_teu_per_year: opt(capacity.get(i)),
                 gauge_mm: (gauge != 0 && mode == Mode::Rail).then_some(gauge),
-                status: Status::ALL[statuses[i] as usize],
-                one_way: one_way[i] == 1,
-                headway_h: opt(&headway[i]),
-                co2_kg_per_teu_km: opt(&co2[i]),
+                status: Status::ALL[statuses.get(i)[0] as usize],
+                one_way: one_way.get(i) == [1],
+                headway_h: opt(headway.get(i)),
+                co2_kg_per_teu_km: opt(co2.get(i)),
                 source: sources
-                    .get(u32::from_le_bytes(source_of[i]) as usize)
+                    .get(u32::from_le_bytes(source_of.get(i)) as usize)
                     .cloned(),
             }
         })

@@ -8,6 +8,8 @@
 //! belong to the graph (another network, another profile, an older compiler) is
 //! refused instead of answering wrongly.
 
+use rayon::prelude::*;
+
 use super::{Edge, Hierarchy, Origin, SearchPool};
 use crate::graph::{Graph, Metrics, StateId};
 
@@ -211,6 +213,35 @@ fn derive_edges(
     let mut ends = vec![(0, 0); n];
     let mut weights = vec![0.0; n];
     let mut metrics = vec![Metrics::ZERO; n];
+    // Edges of the graph's arcs first, in parallel (their metrics are recomputed from
+    // the network on large graphs), then shortcuts over them.
+    ends.par_iter_mut()
+        .zip(weights.par_iter_mut())
+        .zip(metrics.par_iter_mut())
+        .zip(mark.par_iter_mut())
+        .zip(origins.par_iter())
+        .enumerate()
+        .try_for_each(|(e, ((((ends, weight), metrics), mark), origin))| {
+            let EdgeOrigin::Arc { tail, index } = *origin else {
+                return Ok(());
+            };
+            let arcs = if (tail as usize) < states {
+                graph.hot_arcs(tail).len()
+            } else {
+                0
+            };
+            if index as usize >= arcs {
+                return Err(PartsError(format!(
+                    "edge {e} stands for arc {index} of state {tail}, which the graph does not have"
+                )));
+            }
+            let arc = graph.arc_at(tail, index as usize);
+            *ends = (tail, arc.head);
+            *weight = arc.weight;
+            *metrics = arc.metrics;
+            *mark = DONE;
+            Ok(())
+        })?;
     let mut stack: Vec<u32> = Vec::new();
     for root in 0..n as u32 {
         if mark[root as usize] == DONE {
