@@ -1,7 +1,8 @@
 //! Compiled snapshots: a validated [`Network`], and optionally contraction hierarchies
 //! for some objectives, in one versioned binary file with a checksum (as routing
 //! servers keep their extracted and contracted files). Loading one skips parsing and
-//! validating CSV: a network of 10^6 places loads in tens of milliseconds.
+//! validating CSV: a network of 10^6 places loads about ten times faster than from its
+//! folder (BENCHMARKS.md, *Snapshots*).
 //!
 //! # Format, version 1
 //!
