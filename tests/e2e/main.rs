@@ -22,4 +22,5 @@ mod route;
 mod scenario;
 mod semantics;
 mod serve;
+mod snapshot;
 mod validation;

@@ -27,9 +27,9 @@ pub struct Cli {
 /// Options shared by every command.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Load the network from this folder (nodes.csv, legs.csv, network.toml) instead of the
-    /// built-in one
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Load the network from this folder (nodes.csv, legs.csv, network.toml) or snapshot
+    /// file (written by `corridor build`) instead of the built-in one
+    #[arg(long, global = true, value_name = "DIR|FILE")]
     pub data: Option<PathBuf>,
     /// Worker threads for parallel work [default: all cores]
     #[arg(long, global = true, value_name = "N")]
@@ -53,6 +53,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a seeded synthetic road-like network (for benchmarks and experiments)
     Generate(GenerateArgs),
+    /// Compile the network (--data, --scenario) into a snapshot file that loads about ten
+    /// times faster than CSV, optionally with contraction hierarchies for large matrices
+    #[command(long_about = BUILD_ABOUT)]
+    Build(BuildArgs),
     /// The best route between two places, with every leg, transfer and border crossing
     Route(RouteArgs),
     /// The best route overall, then the best route on each corridor (see --corridor), side
@@ -84,6 +88,29 @@ pub enum Command {
     /// a verdict per trip), then fit time and price scale factors per mode, corridor or
     /// country that reproduce them, written as a scenario file
     Calibrate(CalibrateArgs),
+}
+
+const BUILD_ABOUT: &str = "Compile the network (--data, --scenario) into a snapshot file that loads about ten times faster than CSV, optionally with contraction hierarchies for large matrices.
+
+A snapshot holds the validated network (places, legs, corridors, network.toml's metadata and defaults) in a versioned binary file with a checksum; --data FILE loads it wherever --data DIR works (every command, serve, the Python package), recognised by its first bytes whatever its name. With --ch it also holds the contraction hierarchy of each --by objective (default: time), so `matrix --by OBJECTIVE` on it needs no preprocessing: it uses the hierarchy from 16 origins on, or with --engine ch (routes with other constraints than the objective are computed as usual). A snapshot written by another format version, truncated or corrupt is refused with the byte offset and section; rebuild it from the network folder.
+
+Never replaces an existing file unless --force; the file is written to a temporary name and renamed into place.";
+
+/// `corridor build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The snapshot file to write (e.g. net.corridor)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Also store contraction hierarchies (one per --by objective; minutes on 10^6 places)
+    #[arg(long)]
+    pub ch: bool,
+    /// Objectives to store hierarchies for, comma-separated [default: time]
+    #[arg(long, value_enum, value_delimiter = ',', requires = "ch")]
+    pub by: Vec<By>,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `corridor calibrate`.
@@ -387,7 +414,8 @@ pub struct MatrixArgs {
 /// How `corridor matrix` searches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Engine {
-    /// Contraction hierarchies from 300 origins on, else Dijkstra
+    /// Contraction hierarchies from 300 origins on (from 16 when the --data snapshot has one
+    /// for the objective), else Dijkstra
     Auto,
     /// One-to-all Dijkstra per origin
     Dijkstra,

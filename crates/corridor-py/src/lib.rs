@@ -130,7 +130,7 @@ impl PyEngine {
         }
     }
 
-    /// Loads a network folder.
+    /// Loads a network folder or a snapshot file (`corridor build`).
     #[staticmethod]
     fn load(py: Python<'_>, path: String) -> PyResult<PyEngine> {
         let engine = py
@@ -316,7 +316,13 @@ impl PyEngine {
         let (profile, from, to) = request
             .resolve(network)
             .map_err(|e| error(py, &e, "network data"))?;
-        let ch = request.use_ch(ch_origins.unwrap_or(from.len()));
+        // A snapshot's hierarchy for the profile is used unless the request says otherwise.
+        let ch = py
+            .detach(|| {
+                self.engine
+                    .use_ch(request.ch, &profile, ch_origins.unwrap_or(from.len()))
+            })
+            .map_err(|e| error(py, &e, "network data"))?;
         let cells = from.len() * to.len();
         let mut columns: [Vec<f64>; 4] = std::array::from_fn(|_| Vec::with_capacity(cells));
         // A hierarchy is built per call: one chunk. Dijkstra rows: chunks of rows, with a

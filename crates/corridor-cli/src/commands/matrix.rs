@@ -5,10 +5,10 @@ use std::path::Path;
 
 use corridor::engine::MatrixView;
 use corridor::route::Cell;
-use corridor::{MatrixRequest, Network, PlaceId};
+use corridor::{Network, PlaceId};
 
 use super::routing::profile;
-use super::{Global, network, place};
+use super::{Global, engine, place};
 use crate::args::{Engine as MatrixEngine, MatrixArgs, MatrixFormat};
 use crate::render::{self, Table, number};
 use crate::{Exit, Failure};
@@ -21,24 +21,26 @@ pub(crate) fn run(
     if !args.routing.via.is_empty() {
         return Err(Failure::usage("error: matrix does not take --via"));
     }
-    let network = network(global)?;
-    let profile = profile(&network, &args.routing)?;
-    let from = places(&network, "--from", &args.from, args.from_file.as_deref())?;
-    let to = places(&network, "--to", &args.to, args.to_file.as_deref())?;
-    let request = MatrixRequest {
-        ch: match args.engine {
-            MatrixEngine::Ch => Some(true),
-            MatrixEngine::Dijkstra => Some(false),
-            MatrixEngine::Auto => None,
-        },
-        ..MatrixRequest::default()
-    };
-    let engine = corridor::Engine::new(network);
+    let engine = engine(global)?;
     let network = engine.network();
+    let profile = profile(network, &args.routing)?;
+    let from = places(network, "--from", &args.from, args.from_file.as_deref())?;
+    let to = places(network, "--to", &args.to, args.to_file.as_deref())?;
+    let asked = match args.engine {
+        MatrixEngine::Ch => Some(true),
+        MatrixEngine::Dijkstra => Some(false),
+        MatrixEngine::Auto => None,
+    };
+    // A snapshot's hierarchy for the profile is used unless told otherwise (and refused
+    // here if it does not belong to the network).
+    let stored = engine.has_hierarchy(&profile);
+    let ch = engine
+        .use_ch(asked, &profile, from.len())
+        .map_err(|e| Failure::new(Exit::Data, format!("error: {e}")))?;
     // A bar on a terminal when the matrix takes more than a moment: hundreds of
     // origins, or a network large enough that preprocessing alone takes seconds.
-    let ch = request.use_ch(from.len());
-    let bar = super::Bar::new(from.len() >= 200 || (ch && network.places().len() >= 100_000));
+    let bar =
+        super::Bar::new(from.len() >= 200 || (ch && !stored && network.places().len() >= 100_000));
     let matrix = super::parallel(global, || {
         engine.matrix_reporting(&profile, &from, &to, ch, &bar)
     })?;

@@ -1,5 +1,6 @@
 //! One module per subcommand: arguments → one library call → rendering.
 
+mod build;
 mod calibrate;
 mod corridors;
 mod diff;
@@ -40,6 +41,7 @@ pub(crate) fn dispatch(
         Command::Corridors(args) => corridors::run(&cli.global, args, stdout),
         Command::Export(args) => export::run(&cli.global, args, stdout, stderr),
         Command::Generate(args) => generate::run(args, stderr),
+        Command::Build(args) => build::run(&cli.global, args, stderr),
         Command::Route(args) => route::run_route(&cli.global, args, stdout, stderr),
         Command::Compare(args) => route::run_compare(&cli.global, args, stdout, stderr),
         Command::Alternatives(args) => route::run_alternatives(&cli.global, args, stdout, stderr),
@@ -54,9 +56,14 @@ pub(crate) fn dispatch(
     }
 }
 
-/// Loads the network the user asked for: `--data DIR` or the built-in one.
+/// Loads the network the user asked for: `--data DIR`, `--data SNAPSHOT` or the built-in
+/// one.
 pub(crate) fn load(global: &Global) -> Result<Loaded, LoadError> {
     match &global.data {
+        Some(file) if is_snapshot(file) => read_snapshot(file).map(|snapshot| Loaded {
+            network: snapshot.network,
+            warnings: Vec::new(),
+        }),
         Some(dir) => {
             // A sign of life on a terminal for large folders (about 1 s per 40 MB).
             let bytes: u64 = ["nodes.csv", "legs.csv"]
@@ -72,6 +79,21 @@ pub(crate) fn load(global: &Global) -> Result<Loaded, LoadError> {
         }
         None => builtin::network(),
     }
+}
+
+/// Whether `path` is a snapshot file (by its first bytes).
+fn is_snapshot(path: &std::path::Path) -> bool {
+    path.is_file() && io::snapshot::is_snapshot_file(path)
+}
+
+/// Reads a snapshot, with a spinner on a terminal for large ones.
+fn read_snapshot(path: &std::path::Path) -> Result<io::snapshot::Snapshot, LoadError> {
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    busy(
+        format!("loading {} ({} MB)", path.display(), bytes >> 20),
+        bytes > 256 << 20,
+        || io::snapshot::read_file(path),
+    )
 }
 
 /// Runs `work` with a spinner showing `message` on a terminal when `show` (hidden when
@@ -181,9 +203,24 @@ pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
 }
 
 /// The engine every routing command asks: the network of [`network`] behind the
-/// library's front door.
+/// library's front door (with a snapshot's contraction hierarchies when no scenario
+/// changes the network).
 pub(crate) fn engine(global: &Global) -> Result<corridor::Engine, Failure> {
+    if global.scenario.is_empty() {
+        return base_engine(global);
+    }
     network(global).map(corridor::Engine::new)
+}
+
+/// The engine over the base network (without scenarios), with a snapshot's contraction
+/// hierarchies.
+pub(crate) fn base_engine(global: &Global) -> Result<corridor::Engine, Failure> {
+    match &global.data {
+        Some(file) if is_snapshot(file) => read_snapshot(file)
+            .map(|snapshot| corridor::Engine::from_snapshot(&file.display().to_string(), snapshot))
+            .map_err(|error| Failure::new(Exit::Data, format!("error: {error}"))),
+        _ => base_network(global).map(corridor::Engine::new),
+    }
 }
 
 /// More worker threads than any machine this runs on has cores: starting them takes

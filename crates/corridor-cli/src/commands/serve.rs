@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use corridor_server::{Limits, Server};
 
-use super::{Global, base_network, scenario_files, threads};
+use super::{Global, base_engine, scenario_files, threads};
 use crate::args::ServeArgs;
 use crate::{Exit, Failure};
 
@@ -31,7 +31,7 @@ pub(crate) fn run(global: &Global, args: &ServeArgs, out: &mut dyn Write) -> Res
     let threads = threads(global)?
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let files = scenario_files(global)?;
-    let engine = corridor::Engine::new(base_network(global)?)
+    let engine = base_engine(global)?
         .with_scenarios(&files)
         .map_err(super::routing::failure)?;
     let places = engine.network().places().len();

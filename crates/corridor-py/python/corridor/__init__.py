@@ -199,7 +199,9 @@ class Network:
 
     @classmethod
     def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Network":
-        """Loads a network folder (``nodes.csv``, ``legs.csv``, optional ``network.toml``).
+        """Loads a network folder (``nodes.csv``, ``legs.csv``, optional ``network.toml``)
+        or a snapshot file written by ``corridor build`` (recognised by its first bytes;
+        matrices from 16 origins on use its contraction hierarchies unless ``ch=False``).
 
         Raises :class:`DataError` locating every problem by file, line and column.
         """

@@ -39,9 +39,18 @@ pub use view::{
 
 use crate::capacity;
 use crate::graph::{Criterion, Graph, Objective, Profile};
+use crate::io::snapshot::{self, Snapshot};
+use crate::io::{Diagnostic, DiagnosticKind, LoadError};
 use crate::model::{Demand, Network, PlaceId};
+use crate::route::ch::{Hierarchy, HierarchyParts};
 use crate::route::{self, Query};
 use crate::scenario::{self, ScenarioFile, Uncertain};
+
+/// From this many origins on, matrices use a snapshot's stored contraction hierarchy
+/// unless told: rebuilding it from its parts (the graph's arcs, weights and metrics of
+/// every edge, checked) costs about as much as ten one-to-all searches on the same
+/// network (BENCHMARKS.md, *Snapshots*).
+pub const STORED_CH_FROM_ORIGINS: usize = 16;
 
 /// How many compiled graphs an engine keeps.
 pub const GRAPH_CACHE: usize = 64;
@@ -58,6 +67,24 @@ pub struct Engine {
     /// sweeps).
     uncertain: Arc<Vec<Uncertain>>,
     graphs: Arc<Mutex<HashMap<String, Arc<Graph<'static>>>>>,
+    /// Contraction hierarchies by profile, from a snapshot: stored (checked against the
+    /// graph when first used) or ready.
+    hierarchies: Arc<Mutex<HashMap<String, Stored>>>,
+}
+
+/// A contraction hierarchy of a snapshot.
+#[derive(Clone, Debug)]
+enum Stored {
+    /// As read: the file it came from and its parts.
+    Parts(String, Arc<HierarchyParts>),
+    /// Checked against the graph and rebuilt.
+    Ready(Arc<Hierarchy>),
+}
+
+/// The key of a profile in the caches (f64 fields print exactly, so the debug text
+/// identifies the profile).
+fn profile_key(profile: &Profile) -> String {
+    format!("{profile:?}")
 }
 
 impl Engine {
@@ -92,7 +119,69 @@ impl Engine {
             network,
             uncertain: Arc::default(),
             graphs: Arc::default(),
+            hierarchies: Arc::default(),
         }
+    }
+
+    /// An engine over a loaded snapshot ([`crate::io::snapshot`]), with its contraction
+    /// hierarchies; `file` names the snapshot in errors.
+    pub fn from_snapshot(file: &str, snapshot: Snapshot) -> Engine {
+        let engine = Engine::new(snapshot.network);
+        if let Ok(mut hierarchies) = engine.hierarchies.lock() {
+            for stored in snapshot.hierarchies {
+                hierarchies.insert(
+                    profile_key(&Profile::new(stored.objective)),
+                    Stored::Parts(file.to_owned(), Arc::new(stored.parts)),
+                );
+            }
+        }
+        engine
+    }
+
+    /// Whether the engine has a contraction hierarchy for `profile` (from a snapshot), so
+    /// matrices need no preprocessing.
+    pub fn has_hierarchy(&self, profile: &Profile) -> bool {
+        self.hierarchies
+            .lock()
+            .is_ok_and(|h| h.contains_key(&profile_key(profile)))
+    }
+
+    /// The contraction hierarchy of a snapshot for `profile`, checked against the
+    /// network's graph on first use (then kept); `None` when the snapshot has none for
+    /// it. A hierarchy that does not belong to the graph is an error naming the file.
+    pub fn stored_hierarchy(&self, profile: &Profile) -> Result<Option<Arc<Hierarchy>>, Error> {
+        let key = profile_key(profile);
+        let stored = match self.hierarchies.lock() {
+            Ok(hierarchies) => hierarchies.get(&key).cloned(),
+            Err(_) => None,
+        };
+        let (file, parts) = match stored {
+            None => return Ok(None),
+            Some(Stored::Ready(hierarchy)) => return Ok(Some(hierarchy)),
+            Some(Stored::Parts(file, parts)) => (file, parts),
+        };
+        let graph = self.graph(profile);
+        let hierarchy = Hierarchy::from_parts(&graph, &parts).map_err(|e| {
+            Error::Data(LoadError {
+                errors: vec![
+                    Diagnostic::error(
+                        DiagnosticKind::BadSnapshot,
+                        &file,
+                        format!("the contraction hierarchy does not belong to this network: {e}"),
+                    )
+                    .column(&format!("section HIER (by {})", profile.objective))
+                    .expected(
+                        "a snapshot written by this version: rebuild it with `corridor build --ch`",
+                    ),
+                ],
+                warnings: Vec::new(),
+            })
+        })?;
+        let hierarchy = Arc::new(hierarchy);
+        if let Ok(mut hierarchies) = self.hierarchies.lock() {
+            hierarchies.insert(key, Stored::Ready(hierarchy.clone()));
+        }
+        Ok(Some(hierarchy))
     }
 
     /// The built-in Eurasian network (embedded in the library; its loading is tested, so
@@ -106,7 +195,9 @@ impl Engine {
         )
     }
 
-    /// Loads a network folder (`nodes.csv`, `legs.csv`, optional `network.toml`).
+    /// Loads a network folder (`nodes.csv`, `legs.csv`, optional `network.toml`) or a
+    /// snapshot written by `corridor build` (recognised by its magic bytes; its
+    /// contraction hierarchies come along, see [`Engine::from_snapshot`]).
     ///
     /// ```no_run
     /// # fn main() -> Result<(), corridor::Error> {
@@ -115,8 +206,13 @@ impl Engine {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn load(dir: impl AsRef<Path>) -> Result<Engine, Error> {
-        Ok(Engine::new(crate::io::load_dir(dir.as_ref())?.network))
+    pub fn load(path: impl AsRef<Path>) -> Result<Engine, Error> {
+        let path = path.as_ref();
+        if path.is_file() && snapshot::is_snapshot_file(path) {
+            let name = path.display().to_string();
+            return Ok(Engine::from_snapshot(&name, snapshot::read_file(path)?));
+        }
+        Ok(Engine::new(crate::io::load_dir(path)?.network))
     }
 
     /// A new engine over this network with scenarios applied (this one is unchanged).
@@ -170,8 +266,7 @@ impl Engine {
 
     /// The compiled graph for `profile`, from the cache or compiled now.
     pub fn graph(&self, profile: &Profile) -> Arc<Graph<'static>> {
-        // f64 fields print exactly, so the debug text identifies the profile.
-        let key = format!("{profile:?}");
+        let key = profile_key(profile);
         if let Ok(graphs) = self.graphs.lock()
             && let Some(graph) = graphs.get(&key)
         {
@@ -316,15 +411,37 @@ impl Engine {
     }
 
     /// Best-route metrics from every origin to every destination, in parallel on the
-    /// current rayon pool; contraction hierarchies when the request says so.
+    /// current rayon pool; contraction hierarchies when the request says so, or when it
+    /// does not say and the snapshot has one for the profile.
     pub fn matrix(&self, request: &MatrixRequest) -> Result<MatrixView, Error> {
         let (profile, from, to) = request.resolve(&self.network)?;
-        let matrix = self.matrix_of(&profile, &from, &to, request.use_ch(from.len()));
+        let ch = self.use_ch(request.ch, &profile, from.len())?;
+        let matrix = self.matrix_of(&profile, &from, &to, ch);
         Ok(MatrixView::new(
             &self.network,
             profile.objective.as_str(),
             &matrix,
         ))
+    }
+
+    /// Whether a matrix of `origins` rows uses contraction hierarchies: as `asked`, or
+    /// when not asked, from [`CH_FROM_ORIGINS`] origins on, or from
+    /// [`STORED_CH_FROM_ORIGINS`] on when the engine has one stored for `profile` (a
+    /// snapshot's). A stored hierarchy that will be used and does not belong to the
+    /// network is an error here, before any work.
+    pub fn use_ch(
+        &self,
+        asked: Option<bool>,
+        profile: &Profile,
+        origins: usize,
+    ) -> Result<bool, Error> {
+        let stored = self.has_hierarchy(profile);
+        let ch = asked
+            .unwrap_or(origins >= CH_FROM_ORIGINS || (stored && origins >= STORED_CH_FROM_ORIGINS));
+        if ch && stored {
+            self.stored_hierarchy(profile)?;
+        }
+        Ok(ch)
     }
 
     /// The matrix itself ([`route::Matrix`]).
@@ -365,12 +482,19 @@ impl Engine {
     ) -> route::Matrix {
         let graph = self.graph(profile);
         if ch && !graph.corridor_required() {
-            progress.stage("contraction hierarchy (states)", graph.state_count() as u64);
-            let reported = std::cell::Cell::new(0usize);
-            let hierarchy = route::ch::Hierarchy::with_progress(&graph, &|done, _| {
-                progress.advance(done.saturating_sub(reported.get()) as u64);
-                reported.set(done);
-            });
+            // A snapshot's hierarchy (one that does not belong is built anew here; callers
+            // that want the error ask `use_ch` or `stored_hierarchy` first).
+            let hierarchy = match self.stored_hierarchy(profile) {
+                Ok(Some(hierarchy)) => hierarchy,
+                _ => {
+                    progress.stage("contraction hierarchy (states)", graph.state_count() as u64);
+                    let reported = std::cell::Cell::new(0usize);
+                    Arc::new(Hierarchy::with_progress(&graph, &|done, _| {
+                        progress.advance(done.saturating_sub(reported.get()) as u64);
+                        reported.set(done);
+                    }))
+                }
+            };
             progress.stage("matrix (origins)", from.len() as u64);
             route::ch::matrix_with_progress(&hierarchy, &graph, from, to, &|| {
                 progress.advance(1);

@@ -9,6 +9,7 @@ mod export;
 mod load;
 mod meta_toml;
 mod output;
+pub mod snapshot;
 pub(crate) mod table;
 
 use std::path::Path;
@@ -27,6 +28,18 @@ pub use output::{OutputError, write_file, write_network_dir};
 pub(crate) use load::{leg_from_cells, place_from_cells};
 pub(crate) use meta_toml::line_of;
 pub(crate) use table::not_utf8;
+
+/// Loads the network at `path`: a snapshot file (recognised by its magic bytes, see
+/// [`snapshot`]; its hierarchies are dropped) or a network folder ([`load_dir`]).
+pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    if path.is_file() && snapshot::is_snapshot_file(path) {
+        return snapshot::read_file(path).map(|snapshot| Loaded {
+            network: snapshot.network,
+            warnings: Vec::new(),
+        });
+    }
+    load_dir(path)
+}
 
 /// Reads `nodes.csv`, `legs.csv` and (if present) `network.toml` from `dir` and loads
 /// them with [`load`]. Missing or unreadable files are reported like any other problem.

@@ -77,6 +77,9 @@ pub enum DiagnosticKind {
     DuplicateLeg,
     /// A scenario names an unknown place, leg or tag.
     UnknownReference,
+    /// A snapshot file is not one, is of another format version, truncated, corrupt or
+    /// inconsistent.
+    BadSnapshot,
 }
 
 /// A broken rule: what kind of problem, the message and what would be accepted.

@@ -179,6 +179,11 @@ impl Network {
         self.meta.corridors.iter().find(|info| info.id == tag)
     }
 
+    /// The id index (for snapshots, which store it).
+    pub(crate) fn id_index(&self) -> &IdIndex {
+        &self.ids
+    }
+
     /// The place with exactly this id.
     pub fn place_by_id(&self, id: &str) -> Option<PlaceId> {
         self.ids.get(&self.places, id)
@@ -345,6 +350,41 @@ impl IdIndex {
             slots: vec![0; (places * 2).next_power_of_two().max(8)],
             len: 0,
         }
+    }
+
+    /// The slots of the table: the upper 32 bits of an id's hash beside its place
+    /// index + 1 (0: empty); a power of two of them, at most half full.
+    pub(crate) fn slots(&self) -> &[u64] {
+        &self.slots
+    }
+
+    /// The index with these slots, if they can be one for `places` places: a power of
+    /// two of at least 8 slots, at most half full, every place once. Lookups check the
+    /// place they find against the id asked for, so slots of the wrong hash could only
+    /// miss, never find the wrong place; the caller checks that they find.
+    pub(crate) fn from_slots(slots: Vec<u64>, places: usize) -> Result<IdIndex, String> {
+        if !slots.len().is_power_of_two() || slots.len() < 8 || places * 2 > slots.len() {
+            return Err(format!(
+                "{} slots for {places} places: expected a power of two, at least 8 and twice the places",
+                slots.len()
+            ));
+        }
+        let mut seen = vec![false; places];
+        for &slot in slots.iter().filter(|&&slot| slot != 0) {
+            let place = (slot as u32).wrapping_sub(1) as usize;
+            match seen.get_mut(place) {
+                Some(seen) if !*seen => *seen = true,
+                _ => {
+                    return Err(format!(
+                        "a slot names place {place}, which is not one of {places} or named twice"
+                    ));
+                }
+            }
+        }
+        if seen.iter().any(|seen| !seen) {
+            return Err("some places are not indexed".to_owned());
+        }
+        Ok(IdIndex { slots, len: places })
     }
 
     fn probe<L: IdList + ?Sized>(&self, places: &L, id: &str, hash: u64) -> Probe {

@@ -27,6 +27,9 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
+mod parts;
+pub use parts::{EdgeOrigin, HierarchyParts, PartsError, weight_check};
+
 use super::kernel::{Kernel, LazyHeap, ROOT};
 
 /// The search memory of contraction and queries.

@@ -1,0 +1,483 @@
+//! Compiled snapshots (issue 18): the same network and answers as from CSV, hierarchies
+//! that give the plain matrix, and every kind of broken file refused with a located
+//! error, never a panic.
+
+use corridor::graph::Graph;
+use corridor::io::snapshot::{self, FORMAT_VERSION, MAGIC, StoredHierarchy};
+use corridor::route::ch::Hierarchy;
+use corridor::synthetic::{self, Synthetic};
+use corridor::{Engine, MatrixRequest, Network, Objective, PlaceId, Profile, RouteRequest};
+use corridor_cli::Exit;
+use proptest::prelude::*;
+
+use crate::fixtures::{self, run, run_ok};
+
+const HEADER: usize = 40;
+
+/// The snapshot of `network` with hierarchies for `objectives`.
+fn bytes_of(network: &Network, objectives: &[Objective]) -> Vec<u8> {
+    let stored: Vec<StoredHierarchy> = objectives
+        .iter()
+        .map(|&objective| StoredHierarchy {
+            objective,
+            parts: Hierarchy::new(&Graph::new(network, &Profile::new(objective))).to_parts(),
+        })
+        .collect();
+    snapshot::to_bytes(network, &stored)
+}
+
+/// `bytes` with the checksum recomputed: a file a buggy writer could have made.
+fn reseal(mut bytes: Vec<u8>) -> Vec<u8> {
+    let crc = crc32fast::hash(&bytes[HEADER..]);
+    bytes[32..36].copy_from_slice(&crc.to_le_bytes());
+    bytes
+}
+
+fn error_of(bytes: &[u8]) -> String {
+    match snapshot::read("net.corridor", bytes) {
+        Ok(_) => panic!("a broken snapshot loaded"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn small() -> Network {
+    fixtures::network("triangle")
+}
+
+#[test]
+fn builtin_network_round_trips_with_the_same_answers() {
+    let network = corridor::builtin::network().unwrap().network;
+    let bytes = snapshot::to_bytes(&network, &[]);
+    assert!(snapshot::is_snapshot(&bytes));
+    let loaded = snapshot::read("builtin.corridor", &bytes).unwrap();
+    assert!(loaded.hierarchies.is_empty());
+    assert_eq!(loaded.network, network);
+    for place in network.places() {
+        assert!(
+            loaded.network.place_by_id(&place.id).is_some(),
+            "{}",
+            place.id
+        );
+    }
+    let (csv, snap) = (Engine::new(network), Engine::new(loaded.network));
+    for (from, to) in [
+        ("Xian", "Duisburg"),
+        ("Tashkent", "Almaty"),
+        ("Shanghai", "Istanbul"),
+    ] {
+        for by in [Objective::Time, Objective::Cost, Objective::Generalized] {
+            let request = RouteRequest::new(from, to).by(by);
+            let a = serde_json::to_string(&csv.route(&request).unwrap()).unwrap();
+            let b = serde_json::to_string(&snap.route(&request).unwrap()).unwrap();
+            assert_eq!(a, b);
+            let a = serde_json::to_string(&csv.compare(&request).unwrap()).unwrap();
+            let b = serde_json::to_string(&snap.compare(&request).unwrap()).unwrap();
+            assert_eq!(a, b);
+        }
+    }
+}
+
+#[test]
+fn synthetic_networks_round_trip_in_both_orders() {
+    let network = synthetic::generate(Synthetic {
+        places: 2_000,
+        seed: 4,
+    });
+    for network in [synthetic::shuffle(&network, 9), network] {
+        let loaded = snapshot::read("x", &snapshot::to_bytes(&network, &[])).unwrap();
+        assert_eq!(loaded.network, network);
+        // Written again, byte for byte the same.
+        assert_eq!(
+            snapshot::to_bytes(&loaded.network, &[]),
+            snapshot::to_bytes(&network, &[])
+        );
+        let request = RouteRequest::new(&*network.places()[3].id, &*network.places()[1_900].id);
+        let a = Engine::new(network.clone()).route(&request).unwrap();
+        let b = Engine::new(loaded.network).route(&request).unwrap();
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
+    }
+}
+
+/// A stored hierarchy gives the plain matrix (to rounding), and is used without being
+/// asked for.
+#[test]
+fn stored_hierarchy_matrix_equals_the_plain_matrix() {
+    let network = synthetic::generate(Synthetic {
+        places: 1_500,
+        seed: 2,
+    });
+    let bytes = bytes_of(&network, &[Objective::Cost, Objective::Time]);
+    let loaded = snapshot::read("net.corridor", &bytes).unwrap();
+    assert_eq!(loaded.hierarchies.len(), 2);
+    let engine = Engine::from_snapshot("net.corridor", loaded);
+    let plain = Engine::new(network);
+    for objective in [Objective::Cost, Objective::Time] {
+        let profile = Profile::new(objective);
+        assert!(engine.has_hierarchy(&profile));
+        assert!(engine.stored_hierarchy(&profile).unwrap().is_some());
+        assert!(engine.use_ch(None, &profile, 16).unwrap());
+        assert!(!engine.use_ch(None, &profile, 15).unwrap());
+        let places: Vec<PlaceId> = (0..1_500).step_by(97).map(PlaceId).collect();
+        let fast = engine.matrix_of(&profile, &places, &places, true);
+        let slow = plain.matrix_of(&profile, &places, &places, false);
+        for (f, s) in fast.cells.iter().zip(&slow.cells) {
+            assert_eq!(f.is_some(), s.is_some());
+            if let (Some(f), Some(s)) = (f, s) {
+                assert!((f.weight - s.weight).abs() <= 1e-9 * s.weight.max(1.0));
+            }
+        }
+    }
+    let distance = Profile::new(Objective::Distance);
+    assert!(!engine.has_hierarchy(&distance));
+    assert!(!engine.use_ch(None, &distance, 2).unwrap());
+    // Through the request, as the server and Python call it.
+    let request = MatrixRequest::new(["n1", "n700"], ["n5", "n1400"]).by(Objective::Cost);
+    let a = serde_json::to_value(engine.matrix(&request).unwrap()).unwrap();
+    let b = serde_json::to_value(plain.matrix(&request).unwrap()).unwrap();
+    assert_close(&a, &b, "");
+}
+
+/// JSON values equal but for numbers: the objective's (`cost_usd`) may differ in its
+/// last digits (sums taken in another order), the other metrics may be those of
+/// another route of the same cost.
+fn assert_close(a: &serde_json::Value, b: &serde_json::Value, key: &str) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            if key == "cost_usd" {
+                assert!((x - y).abs() <= 1e-6 * y.abs().max(1.0), "{x} vs {y}");
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len());
+            x.iter().zip(y).for_each(|(x, y)| assert_close(x, y, key));
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>());
+            for (k, x) in x {
+                assert_close(x, &y[k], k);
+            }
+        }
+        (x, y) => assert_eq!(x, y),
+    }
+}
+
+#[test]
+fn wrong_magic_is_refused() {
+    let mut bytes = snapshot::to_bytes(&small(), &[]);
+    bytes[1] = b'X';
+    let error = error_of(&bytes);
+    assert!(
+        error.contains("net.corridor: byte 0 (header): not a corridor snapshot"),
+        "{error}"
+    );
+    assert!(error_of(b"id,lat,lon\n").contains("wrong magic bytes"));
+    assert!(error_of(b"").contains("truncated"));
+}
+
+#[test]
+fn older_and_newer_versions_are_refused() {
+    for version in [0, FORMAT_VERSION - 1, FORMAT_VERSION + 1, u32::MAX] {
+        if version == FORMAT_VERSION {
+            continue;
+        }
+        let mut bytes = snapshot::to_bytes(&small(), &[]);
+        bytes[16..20].copy_from_slice(&version.to_le_bytes());
+        let error = error_of(&bytes);
+        let which = if version < FORMAT_VERSION {
+            "older"
+        } else {
+            "newer"
+        };
+        assert!(
+            error.contains(&format!(
+                "byte 16 (header): snapshot format version {version} is {which}"
+            )),
+            "{error}"
+        );
+        assert!(error.contains("corridor build"), "{error}");
+    }
+}
+
+/// Cut anywhere, a snapshot is refused (hierarchy included).
+#[test]
+fn truncated_anywhere_is_refused() {
+    let bytes = bytes_of(&small(), &[Objective::Time]);
+    for end in 0..bytes.len() {
+        let error = error_of(&bytes[..end]);
+        assert!(
+            error.contains("truncated") || error.contains("wrong magic"),
+            "cut at {end}: {error}"
+        );
+    }
+    let builtin = snapshot::to_bytes(&corridor::builtin::network().unwrap().network, &[]);
+    for end in (0..builtin.len()).step_by(997) {
+        assert!(snapshot::read("b", &builtin[..end]).is_err());
+    }
+}
+
+/// Any byte flipped: refused (the checksum, or the header's own checks).
+#[test]
+fn any_flipped_byte_is_refused() {
+    let bytes = bytes_of(&small(), &[Objective::Time]);
+    for at in 0..bytes.len() {
+        for bit in [0x01u8, 0x80] {
+            let mut broken = bytes.clone();
+            broken[at] ^= bit;
+            assert!(
+                snapshot::read("net.corridor", &broken).is_err(),
+                "flipping bit {bit:#x} of byte {at} was not noticed"
+            );
+        }
+    }
+    let mut broken = bytes.clone();
+    broken[HEADER + 100] ^= 0xff;
+    let error = error_of(&broken);
+    assert!(
+        error.contains("byte 32 (header): checksum mismatch"),
+        "{error}"
+    );
+}
+
+/// Content that passes the checksum but is wrong (a buggy writer) is refused where it
+/// is, and a huge length allocates nothing.
+#[test]
+fn bogus_content_with_a_good_checksum_is_refused() {
+    let network = small();
+    let bytes = snapshot::to_bytes(&network, &[]);
+    // The META section's first string length, made huge.
+    let mut huge = bytes.clone();
+    let name_len = HEADER + 12;
+    huge[name_len..name_len + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let error = error_of(&reseal(huge));
+    assert!(
+        error.contains(&format!("byte {name_len} (META)")),
+        "{error}"
+    );
+    assert!(error.contains("more than the"), "{error}");
+    // A leg end out of range: the LEGS section starts with the leg count, then the
+    // columns of starts and ends (each a tag, a count and the values).
+    let legs = find_section(&bytes, b"LEGS");
+    let count = network.legs().len();
+    let to = legs + 8 + (9 + 4 * count) + 9;
+    let mut dangling = bytes.clone();
+    dangling[to..to + 4].copy_from_slice(&77u32.to_le_bytes());
+    let error = error_of(&reseal(dangling));
+    assert!(
+        error.contains(&format!("byte {to} (LEGS)")) && error.contains("place 77 of 3"),
+        "{error}"
+    );
+    // A NaN distance (the first leg's 400 km).
+    let distance = legs
+        + bytes[legs..]
+            .windows(8)
+            .position(|w| w == 400f64.to_le_bytes())
+            .unwrap();
+    let mut nan = bytes.clone();
+    nan[distance..distance + 8].copy_from_slice(&f64::NAN.to_le_bytes());
+    let error = error_of(&reseal(nan));
+    assert!(error.contains("distance_km of entry 0"), "{error}");
+    // Bytes after the last section.
+    let mut longer = bytes.clone();
+    longer.extend_from_slice(b"more");
+    let body = (longer.len() - HEADER) as u64;
+    longer[24..32].copy_from_slice(&body.to_le_bytes());
+    assert!(error_of(&reseal(longer)).contains("after the last section"));
+}
+
+fn find_section(bytes: &[u8], tag: &[u8; 4]) -> usize {
+    let mut at = HEADER;
+    loop {
+        let len = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
+        if &bytes[at..at + 4] == tag {
+            return at + 12;
+        }
+        at += 12 + len;
+    }
+}
+
+proptest! {
+    #![proptest_config(fixtures::proptest_config(256))]
+
+    /// Random bytes written anywhere, the checksum made to match: loading and then
+    /// routing and a hierarchy matrix never panic (the file is refused, or is a valid
+    /// network).
+    #[test]
+    fn resealed_garbage_never_panics(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6)
+    ) {
+        let network = small();
+        let bytes = bytes_of(&network, &[Objective::Time]);
+        let mut broken = bytes.clone();
+        for (at, value) in edits {
+            let at = HEADER + at.index(bytes.len() - HEADER);
+            broken[at] = value;
+        }
+        if let Ok(loaded) = snapshot::read("x", &reseal(broken)) {
+            let engine = Engine::from_snapshot("x", loaded);
+            let _ = engine.route(&RouteRequest::new("a", "c"));
+            let profile = Profile::new(Objective::Time);
+            if let Ok(true) = engine.use_ch(Some(true), &profile, 1) {
+                let places: Vec<PlaceId> = (0..engine.network().places().len() as u32).map(PlaceId).collect();
+                let _ = engine.matrix_of(&profile, &places, &places, true);
+            }
+        }
+    }
+}
+
+/// A hierarchy of another network (another place count) is refused at load, naming the
+/// section; one of another objective when first used.
+#[test]
+fn a_hierarchy_that_does_not_belong_is_refused() {
+    let a = synthetic::generate(Synthetic {
+        places: 400,
+        seed: 1,
+    });
+    let b = synthetic::generate(Synthetic {
+        places: 900,
+        seed: 1,
+    });
+    let with_ch = bytes_of(&a, &[Objective::Time]);
+    let hier = find_section(&with_ch, b"HIER") - 12;
+    let mut stale = snapshot::to_bytes(&b, &[]);
+    stale.extend_from_slice(&with_ch[hier..]);
+    stale[20..24].copy_from_slice(&5u32.to_le_bytes());
+    let body = (stale.len() - HEADER) as u64;
+    stale[24..32].copy_from_slice(&body.to_le_bytes());
+    let error = error_of(&reseal(stale));
+    assert!(
+        error.contains("(HIER)") && error.contains("does not belong"),
+        "{error}"
+    );
+    // The time hierarchy labelled as the cost one: its weights are not the graph's.
+    let mut relabelled = with_ch.clone();
+    relabelled[hier + 12] = 2; // Objective::Cost
+    let loaded = snapshot::read("net.corridor", &reseal(relabelled)).unwrap();
+    let engine = Engine::from_snapshot("net.corridor", loaded);
+    let error = engine
+        .use_ch(Some(true), &Profile::new(Objective::Cost), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(
+            "net.corridor: section HIER (by cost): the contraction hierarchy does not belong"
+        ),
+        "{error}"
+    );
+    // The engine still answers correctly when asked for a hierarchy regardless.
+    let places: Vec<PlaceId> = (0..400).step_by(50).map(PlaceId).collect();
+    let m = engine.matrix_of(&Profile::new(Objective::Cost), &places, &places, true);
+    let p = Engine::new(a).matrix_of(&Profile::new(Objective::Cost), &places, &places, false);
+    for (x, y) in m.cells.iter().zip(&p.cells) {
+        assert_eq!(
+            x.map(|c| (c.weight * 1e6).round()),
+            y.map(|c| (c.weight * 1e6).round())
+        );
+    }
+}
+
+#[test]
+fn engine_load_reads_snapshots_and_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("anything.bin");
+    std::fs::write(&path, bytes_of(&small(), &[Objective::Time])).unwrap();
+    let engine = Engine::load(&path).unwrap();
+    assert_eq!(*engine.network(), small());
+    assert!(engine.has_hierarchy(&Profile::new(Objective::Time)));
+    let folder = Engine::load(fixtures::dir("triangle")).unwrap();
+    assert_eq!(*folder.network(), small());
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "not a snapshot").unwrap();
+    assert!(Engine::load(&other).is_err());
+    let loaded = corridor::io::load_path(&path).unwrap();
+    assert_eq!(loaded.network, small());
+}
+
+#[test]
+fn cli_build_writes_once_and_every_command_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("net.corridor");
+    let path = snap.to_str().unwrap();
+    let caspian = fixtures::dir("caspian");
+    let data = caspian.to_str().unwrap();
+    let built = run(&[
+        "--data",
+        data,
+        "build",
+        "--output",
+        path,
+        "--ch",
+        "--by",
+        "time,cost",
+    ]);
+    assert_eq!(built.exit, Exit::Ok, "{}", built.stderr);
+    assert!(
+        built.stderr.starts_with(&format!("wrote {path}: ")),
+        "{}",
+        built.stderr
+    );
+    assert!(
+        built
+            .stderr
+            .contains("contraction hierarchies by time, cost;"),
+        "{}",
+        built.stderr
+    );
+    let size = std::fs::metadata(&snap).unwrap().len();
+    assert!(
+        built.stderr.contains("bytes (snapshot format 1)"),
+        "{}",
+        built.stderr
+    );
+    assert!(std::fs::read(&snap).unwrap().starts_with(&MAGIC));
+    // Not replaced without --force; replaced with it.
+    let again = run(&["--data", data, "build", "--output", path]);
+    assert_eq!(again.exit, Exit::Failure, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("will not overwrite"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(std::fs::metadata(&snap).unwrap().len(), size);
+    run_ok(&[
+        "--data", data, "build", "--output", path, "--force", "--ch", "--by", "cost",
+    ]);
+    assert!(run(&["build", "--output", path, "--by", "cost"]).exit == Exit::Usage);
+    // The same answers as from the folder.
+    let (a, b) = ("ganja", "anzali");
+    let all = "ganja,baku,aktau,beyneu,astrakhan,mid,anzali".to_owned();
+    for args in [
+        vec!["route", a, b, "--format", "json"],
+        vec!["compare", a, b, "--format", "json"],
+        vec![
+            "matrix", "--from", &all, "--to", &all, "--by", "cost", "--format", "csv",
+        ],
+        vec!["matrix", "--from", &all, "--to", &all, "--format", "csv"],
+        vec!["nodes"],
+        vec!["corridors"],
+    ] {
+        let mut folder = vec!["--data", data];
+        folder.extend(&args);
+        let mut file = vec!["--data", path];
+        file.extend(&args);
+        assert_eq!(run_ok(&file), run_ok(&folder), "{}", args.join(" "));
+    }
+    let validated = run_ok(&["--data", path, "validate"]);
+    assert!(validated.contains("valid: 0 errors"), "{validated}");
+    // A corrupt snapshot: exit 3 with the place of the problem.
+    let mut bytes = std::fs::read(&snap).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&snap, &bytes).unwrap();
+    let refused = run(&["--data", path, "route", a, b]);
+    assert_eq!(refused.exit, Exit::Data);
+    assert!(
+        refused.stderr.contains("checksum mismatch"),
+        "{}",
+        refused.stderr
+    );
+}
