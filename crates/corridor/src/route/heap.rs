@@ -12,17 +12,19 @@ const ABSENT: u32 = u32::MAX;
 const CLOSED: u32 = u32::MAX - 1;
 
 /// The heap; keys are `f64` bit patterns of non-negative weights (they order as the
-/// weights do).
+/// weights do). With `CLOSE`, popped states stay out until reopened (A*, where rounding
+/// can make a settled state look a hair closer later); without, a popped state may be
+/// pushed again, which plain Dijkstra never does, and nothing is left to reopen.
 #[derive(Debug, Default)]
-pub(crate) struct IndexedHeap {
+pub(crate) struct IndexedHeap<const CLOSE: bool = false> {
     entries: Vec<(u64, StateId)>,
     /// Position of each state in `entries`, `ABSENT` if not in the heap.
     position: Vec<u32>,
 }
 
-impl IndexedHeap {
+impl<const CLOSE: bool> IndexedHeap<CLOSE> {
     /// An empty heap for `states` states.
-    pub(crate) fn new(states: usize) -> IndexedHeap {
+    pub(crate) fn new(states: usize) -> IndexedHeap<CLOSE> {
         IndexedHeap {
             entries: Vec::new(),
             position: vec![ABSENT; states],
@@ -36,8 +38,11 @@ impl IndexedHeap {
     }
 
     /// Lets a popped state be pushed again.
+    #[inline(always)]
     pub(crate) fn reopen(&mut self, state: StateId) {
-        self.position[state as usize] = ABSENT;
+        if CLOSE {
+            self.position[state as usize] = ABSENT;
+        }
     }
 
     /// Empties the heap (popped states stay closed).
@@ -81,7 +86,7 @@ impl IndexedHeap {
     /// Removes and returns the state with the smallest weight, and closes it.
     pub(crate) fn pop(&mut self) -> Option<(f64, StateId)> {
         let (key, state) = *self.entries.first()?;
-        self.position[state as usize] = CLOSED;
+        self.position[state as usize] = if CLOSE { CLOSED } else { ABSENT };
         let last = self.entries.pop()?;
         if !self.entries.is_empty() {
             // Move the hole at the root down along smallest children to a leaf, then
@@ -149,7 +154,7 @@ mod tests {
         /// map of best keys per state gives.
         #[test]
         fn matches_a_sorted_reference(ops in prop::collection::vec((0u32..40, 0.0f64..1e6, any::<bool>()), 0..300)) {
-            let mut heap = IndexedHeap::new(40);
+            let mut heap = IndexedHeap::<true>::new(40);
             let mut reference: std::collections::BTreeMap<StateId, f64> = Default::default();
             for (state, weight, pop) in ops {
                 if pop {

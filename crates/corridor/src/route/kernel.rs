@@ -17,8 +17,10 @@
 //!
 //! Nodes are `u32` indices below the size given to [`Kernel::new`]. Weights must be
 //! non-negative and finite, and potentials consistent (`h(u) ≤ w(u, v) + h(v)`), so a
-//! settled node's distance is final; a settled node is never entered again even when
-//! rounding makes a later path look a hair shorter.
+//! settled node's distance is final. Without a potential no later path can be shorter;
+//! with one, rounding can make a later path look a hair shorter, so A* searches use a
+//! queue that closes settled nodes (`IndexedHeap<true>`, or the lazy and radix queues,
+//! which always do).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -52,8 +54,8 @@ pub(crate) trait Queue {
     fn drain(&mut self, f: impl FnMut(u32));
 }
 
-impl Queue for IndexedHeap {
-    fn with_len(len: usize) -> IndexedHeap {
+impl<const CLOSE: bool> Queue for IndexedHeap<CLOSE> {
+    fn with_len(len: usize) -> IndexedHeap<CLOSE> {
         IndexedHeap::new(len)
     }
 
@@ -80,7 +82,8 @@ impl Queue for IndexedHeap {
 /// A lazy monotone queue (a radix heap over the keys' bits): cheaper per operation than
 /// the indexed heap when keys are popped in increasing order and most pushes are
 /// first visits, as in min-cost flow's searches on reduced costs. Keys pushed must not
-/// be below the last key popped, which Dijkstra without a potential guarantees.
+/// be below the last key popped, which Dijkstra without a potential guarantees (and
+/// then no settled node is pushed again either).
 #[derive(Default)]
 pub(crate) struct RadixQueue {
     heap: RadixHeapMap<Reverse<u64>, u32>,
@@ -95,11 +98,11 @@ impl Queue for RadixQueue {
         }
     }
 
+    /// Without a potential a settled node is never improved, so it is never pushed
+    /// again; checked in debug builds only.
     #[inline]
     fn push(&mut self, key: f64, node: u32) -> bool {
-        if self.closed[node as usize] {
-            return false;
-        }
+        debug_assert!(!self.closed[node as usize], "a settled node was improved");
         // The bits of a non-negative `f64` order as the number does.
         self.heap.push(Reverse(key.to_bits()), node);
         true
@@ -361,7 +364,7 @@ impl<Q: Queue> Kernel<Q> {
     }
 
     /// Settles the queued node with the smallest key and returns it with its distance.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pop(&mut self) -> Option<(u32, f64)> {
         let node = self.heap.pop()?;
         self.settled.push(node);
@@ -476,6 +479,7 @@ mod tests {
         ) {
             let (lists, pg) = graphs(n, &edges);
             check_against_petgraph(Kernel::new(n), &lists, &pg, &edges, &starts)?;
+            check_against_petgraph(Kernel::<IndexedHeap<true>>::with_queue(n), &lists, &pg, &edges, &starts)?;
             check_against_petgraph(Kernel::<RadixQueue>::with_queue(n), &lists, &pg, &edges, &starts)?;
             check_against_petgraph(Kernel::<LazyHeap>::with_queue(n), &lists, &pg, &edges, &starts)?;
         }
@@ -497,7 +501,7 @@ mod tests {
             let mut plain = Kernel::new(n);
             plain.reach::<false>(0, 0.0, 0.0, ROOT, 0);
             let a = plain.run::<false, _>(|v| lists[v as usize].iter().copied(), |_| 0.0, |v, _| v as usize == goal);
-            let mut astar = Kernel::new(n);
+            let mut astar = Kernel::<IndexedHeap<true>>::with_queue(n);
             astar.reach::<false>(0, 0.0, h(0), ROOT, 0);
             let b = astar.run::<false, _>(|v| lists[v as usize].iter().copied(), h, |v, _| v as usize == goal);
             prop_assert_eq!(a, b);

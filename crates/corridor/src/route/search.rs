@@ -15,11 +15,13 @@
 use std::collections::HashSet;
 
 use super::Query;
+use super::heap::IndexedHeap;
 use super::kernel::{Kernel, ROOT, Step};
 use crate::graph::{DirLeg, Graph, Link, StateId};
 use crate::model::PlaceId;
 
-/// A node of the layered graph: `stage * states + state`.
+/// A node of the layered graph: the stage in the high bits above the state (a shift and
+/// a mask, not a division, split it: the search does at every relaxation).
 pub(crate) type Node = u32;
 
 /// What a search may not use (Yen's spur searches).
@@ -45,20 +47,26 @@ pub(crate) enum Start {
 pub(crate) struct Layered<'g, 'n> {
     pub(crate) graph: &'g Graph<'n>,
     pub(crate) query: &'g Query,
+    /// Bits of a state in a node, and their mask.
+    shift: u32,
+    mask: u32,
     states: u32,
     /// Lower bound from each stage's target along the remaining via places to the end.
     chain: Vec<f64>,
 }
 
 impl<'g, 'n> Layered<'g, 'n> {
+    /// The layered graph of `query` on `graph`.
     ///
     /// # Panics
-    /// If the layered graph has more than `u32::MAX` nodes (the graph's states times
-    /// one more than the via places); the engine admits at most
-    /// [`crate::engine::MAX_VIA`] via places, which keeps graphs far beyond what fits in
-    /// memory below that.
+    /// If the layered graph has more than `u32::MAX` nodes (the via places times the
+    /// graph's states rounded up to a power of two, plus its states); the engine admits
+    /// at most [`crate::engine::MAX_VIA`] via places, which keeps graphs far beyond what
+    /// fits in memory below that.
     pub(crate) fn new(graph: &'g Graph<'n>, query: &'g Query) -> Layered<'g, 'n> {
-        let nodes = (query.via.len() as u64 + 1) * graph.state_count() as u64;
+        let states = graph.state_count() as u64;
+        let shift = states.max(1).next_power_of_two().trailing_zeros();
+        let nodes = ((query.via.len() as u64) << shift) + states;
         assert!(
             nodes < u64::from(u32::MAX),
             "{} via places on a graph of {} states: more nodes than a search indexes",
@@ -73,7 +81,9 @@ impl<'g, 'n> Layered<'g, 'n> {
         Layered {
             graph,
             query,
-            states: graph.state_count() as u32,
+            shift,
+            mask: ((1u64 << shift) - 1) as u32,
+            states: states as u32,
             chain,
         }
     }
@@ -84,14 +94,11 @@ impl<'g, 'n> Layered<'g, 'n> {
     }
 
     pub(crate) fn node(&self, stage: usize, state: StateId) -> Node {
-        stage as u32 * self.states + state
+        ((stage as u32) << self.shift) | state
     }
 
     pub(crate) fn split(&self, node: Node) -> (usize, StateId) {
-        (
-            (node / self.states) as usize,
-            (node % self.states) as StateId,
-        )
+        ((node >> self.shift) as usize, (node & self.mask) as StateId)
     }
 
     /// The stage after arriving at `place` in `stage`.
@@ -145,7 +152,8 @@ impl<'g, 'n> Layered<'g, 'n> {
     /// The cheapest path from `start` to the target avoiding `bans`: its cost and legs.
     /// `None` if the target cannot be reached.
     pub(crate) fn search(&self, start: Start, bans: &Bans) -> Option<(f64, Vec<DirLeg>)> {
-        let mut kernel = Kernel::new(self.nodes());
+        // Closing settled nodes: the potential's rounding could reopen them otherwise.
+        let mut kernel = Kernel::<IndexedHeap<true>>::with_queue(self.nodes());
         let (stage0, cost0, arcs) = self.start_arcs(start);
         let h = |node: Node| {
             let (stage, state) = self.split(node);
@@ -174,7 +182,7 @@ impl<'g, 'n> Layered<'g, 'n> {
 
     /// The number of nodes of the layered graph.
     fn nodes(&self) -> usize {
-        (self.last_stage() + 1) * self.states as usize
+        (self.last_stage() << self.shift) + self.states as usize
     }
 
     /// The arc `arc` out of a node in `stage`, in the kernel's terms: `None` where it
