@@ -17,7 +17,7 @@ pub fn no_route_error(network: &Network, profile: &Profile, query: &Query) -> Er
 }
 
 /// Why `profile` has no route for `query` (never empty): the constraints that each cut
-/// the pair off ([`route::diagnose`]); for a corridor restriction where the corridor's
+/// the pair off (the route diagnosis); for a corridor restriction where the corridor's
 /// legs stop; for a volume, the legs and places short of capacity on the best route
 /// without the limit.
 pub fn explain_no_route(network: &Network, profile: &Profile, query: &Query) -> String {

@@ -26,7 +26,8 @@ mod profile;
 mod transfer;
 
 pub use profile::{Criterion, Metrics, Objective, Profile};
-pub use transfer::{Arrival, Transfer, TransferKind, border_transfers, departure_transfers};
+pub(crate) use transfer::{Arrival, border_transfers, departure_transfers};
+pub use transfer::{Transfer, TransferKind};
 
 use crate::model::{LegId, Network, PlaceId};
 
@@ -67,7 +68,7 @@ pub type StateId = u32;
 /// The compiled graph for one network and one profile. Build with [`Graph::new`].
 ///
 /// Searches read only an arc's head and weight (16 bytes, packed). Its metrics (32
-/// bytes) are stored beside them in graphs of up to [`STORED_METRICS_ARCS`] arcs; larger
+/// bytes) are stored beside them in graphs of up to 2^20 arcs; larger
 /// graphs recompute them from the network when asked for, with the same arithmetic that
 /// made the weight, so the figures are the same either way.
 #[derive(Debug)]
@@ -106,7 +107,7 @@ pub struct Graph<'n> {
 /// Graphs with at most this many arcs store every arc's metrics (32 MB at the limit);
 /// larger ones recompute them when asked for (O(1) per arc), which keeps a graph of
 /// 10^6 places 120 MB smaller. Searches for weights never read them.
-pub const STORED_METRICS_ARCS: usize = 1 << 20;
+pub(crate) const STORED_METRICS_ARCS: usize = 1 << 20;
 
 /// The part of an arc a shortest-path search reads: head and weight, 16 bytes.
 #[derive(Clone, Copy, Debug)]
@@ -629,11 +630,6 @@ impl<'n> Graph<'n> {
         PlaceId(self.state_place[state as usize])
     }
 
-    /// How freight arrived in a state.
-    pub fn state_arrival(&self, state: StateId) -> Arrival {
-        self.state_arrival[state as usize]
-    }
-
     /// The states of a place (one per arrival class, twice with a corridor restriction).
     pub fn states_of(&self, place: PlaceId) -> std::ops::Range<StateId> {
         let first = self.state_first[place.index()];
@@ -765,7 +761,7 @@ fn add_departure(
 /// (`None` at the origin): leg, borders and departure transfers. Arc weights are built
 /// from exactly this sum, so a route's totals computed step by step equal the search's
 /// distances bit for bit.
-pub fn step_metrics(network: &Network, arrival: Option<Arrival>, dir: DirLeg) -> Metrics {
+pub(crate) fn step_metrics(network: &Network, arrival: Option<Arrival>, dir: DirLeg) -> Metrics {
     let mut metrics = base_metrics(network, dir);
     add_departure(network, dir.ends(network).0, arrival, dir, &mut metrics);
     metrics

@@ -8,7 +8,7 @@ use crate::model::{Country, Leg, Mode, Network, PlaceId, PlaceKind};
 /// How freight arrived at a place: the mode and (for rail) the gauge of the last leg.
 /// `None` at the origin, where nothing arrived yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Arrival {
+pub(crate) struct Arrival {
     /// Mode of the arriving leg.
     pub mode: Mode,
     /// Gauge of the arriving rail leg, when stated.
@@ -121,7 +121,7 @@ pub struct Transfer {
 /// its departure place's for sea and ferry legs.
 /// Events are emitted even when they cost nothing, so routes list every change they
 /// make.
-pub fn departure_transfers(
+pub(crate) fn departure_transfers(
     network: &Network,
     at: PlaceId,
     arrival: Option<Arrival>,
@@ -183,7 +183,7 @@ pub fn departure_transfers(
 /// the exit at `from` and the entry at `to`, when their countries differ (a place without
 /// a country is international waters). Between two members of one customs union the
 /// union's factors apply.
-pub fn border_transfers(
+pub(crate) fn border_transfers(
     network: &Network,
     from: PlaceId,
     to: PlaceId,

@@ -10,7 +10,7 @@ use crate::model::{Mode, PlaceId};
 /// Up to `k` best routes in order of the objective, each loopless per place: no place is
 /// visited twice (between two via places; a transfer at a place is not a second visit),
 /// and distinct as sequences of places with the modes between them (two parallel legs of
-/// the same mode between the same places make one route). The first is [`shortest`]'s
+/// the same mode between the same places make one route). The first is `shortest`'s
 /// route when it is loopless.
 ///
 /// Yen's algorithm on the layered state graph: each further path deviates from a

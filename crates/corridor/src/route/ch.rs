@@ -5,7 +5,7 @@
 //! The hierarchy is built from a [`Graph`], so it carries every constraint of the
 //! graph's profile (avoided places, modes, corridors, capacities...): nothing is lost
 //! inside shortcuts. Queries with via places are not accelerated (use
-//! [`super::shortest`]).
+//! `route::shortest`).
 //!
 //! Preprocessing contracts states one by one, least important first (edge difference +
 //! contracted neighbours + level, re-evaluated lazily when a state comes out of the
@@ -18,7 +18,7 @@
 //! weights; the answer equals Dijkstra's up to floating-point summation order, and the
 //! route is rebuilt from the original legs. Routes must not re-enter their origin or
 //! pass their destination; the rare query whose unpacked path does falls back to the
-//! plain search, so answers are always exactly [`super::shortest`]'s weight.
+//! plain search, so answers are always exactly `route::shortest`'s weight.
 //! Many-to-many matrices use buckets ([`matrix`]).
 
 use std::cmp::Reverse;
@@ -535,7 +535,7 @@ impl Hierarchy {
     }
 
     /// The best route for `query` (no via places): the same weight as
-    /// [`super::shortest`]. Queries with via places, and the rare query whose path
+    /// `route::shortest`. Queries with via places, and the rare query whose path
     /// would re-enter the origin or pass the destination, run the plain search.
     pub fn shortest(
         &self,
@@ -704,12 +704,13 @@ struct Best {
 /// searches. Both phases run in parallel on the current rayon pool; the result is the
 /// same whatever the number of threads.
 ///
-/// The cells are those of [`super::matrix`] (weights equal up to floating-point
+/// The cells are those of the plain matrix (weights equal up to floating-point
 /// summation order; among routes of equal weight the metrics may be another's). The
 /// plain search never re-enters the origin, which can matter (a cheaper service into
 /// the origin and on); every route found is unpacked and checked, and an origin with
 /// such a route gets its row from the plain search. Under a corridor restriction the
 /// plain matrix is used.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 pub fn matrix(
     hierarchy: &Hierarchy,
     graph: &Graph<'_>,

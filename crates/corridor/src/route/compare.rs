@@ -21,7 +21,7 @@ pub struct CorridorRoute {
 pub enum Unserved {
     /// Constraints of the request that, each lifted alone, would let the corridor serve
     /// the pair (avoided countries, modes, places, the volume, planned or closed legs,
-    /// via places; see [`diagnose`]).
+    /// via places; see [`Blocker`]).
     Blocked(Vec<Blocker>),
     /// The corridor's legs, with domestic feeders, do not link the pair. `reach` is the
     /// place nearest to the destination that a route from the origin reaches after using
@@ -72,7 +72,7 @@ pub struct UnservedCorridor {
 /// What [`compare`] returns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
-    /// The best route under the profile as given (what [`shortest`] returns); `None`
+    /// The best route under the profile as given (what the route search returns); `None`
     /// when there is no route at all.
     pub best: Option<Route>,
     /// The best route within each corridor that can serve the pair, best first (ties by
@@ -90,7 +90,7 @@ pub struct Comparison {
 /// has no such route, the reason.
 ///
 /// Corridors are compiled and searched in parallel; the result does not depend on the
-/// thread count. `best` is `None` exactly when [`shortest`] finds no route.
+/// thread count. `best` is `None` exactly when the route search finds no route.
 pub fn compare(network: &Network, profile: &Profile, query: &Query) -> Comparison {
     let tags: Vec<CorridorId> = if profile.only_corridors.is_empty() {
         (0..network.corridors().len() as u16)

@@ -11,7 +11,7 @@
 //! between the two when to stop, whether to stall a node, or what to record, and
 //! [`Kernel::run`] is that loop with nothing in between.
 //!
-//! Pareto sets ([`super::pareto`]) keep many labels per node, ordered by a vector of
+//! Pareto sets (`route::pareto`) keep many labels per node, ordered by a vector of
 //! criteria, and contraction picks states by importance, not distance: neither is a
 //! shortest-path search, and they keep their own queues.
 //!

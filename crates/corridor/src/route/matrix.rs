@@ -84,7 +84,8 @@ impl Scratch {
 /// exists. Dijkstra on the state graph, O((V + E) log V); a place's best state is the
 /// one with the smallest weight (ties: lowest state index). The origin itself costs 0.
 /// Among routes of equal weight the metrics are those of one of them, not necessarily
-/// the one [`super::shortest`] reports.
+/// the one the route search reports.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
     let mut scratch = Scratch::new(graph.state_count());
     run(graph, from, &mut scratch);
@@ -101,6 +102,7 @@ pub fn one_to_all(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<Cell>> {
 
 /// The objective weight of the best route from `from` to every place (`None`:
 /// unreachable), without the metrics: the plain search, as fast as it gets.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 pub fn one_to_all_weights(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<f64>> {
     let mut search = OneToAll::new(graph);
     search.run(from);
@@ -119,12 +121,14 @@ pub fn one_to_all_weights(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<f64>> 
 /// search.run(network.resolve("Almaty").unwrap());
 /// assert!(search.weight(network.resolve("Tashkent").unwrap()).is_some());
 /// ```
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 pub struct OneToAll<'g, 'n> {
     graph: &'g Graph<'n>,
     scratch: Scratch,
     from: Option<PlaceId>,
 }
 
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 impl<'g, 'n> OneToAll<'g, 'n> {
     /// Memory for searches on `graph`. O(states).
     pub fn new(graph: &'g Graph<'n>) -> OneToAll<'g, 'n> {
@@ -161,6 +165,7 @@ impl<'g, 'n> OneToAll<'g, 'n> {
 /// Best routes from every place of `from` to every place of `to`, in parallel over
 /// origins on the current rayon pool. The output is identical whatever the number of
 /// threads: each origin's search is sequential and results keep the input order.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 pub fn matrix(graph: &Graph<'_>, from: &[PlaceId], to: &[PlaceId]) -> Matrix {
     matrix_with_progress(graph, from, to, &|| {})
 }
@@ -292,6 +297,7 @@ fn path_metrics(
 
 /// Dijkstra from `from` over the packed arcs (weights only); records parents and the
 /// settle order. Routes never come back to their origin.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 fn run(graph: &Graph<'_>, from: PlaceId, scratch: &mut Scratch) {
     search::<true>(graph, from, scratch, None);
 }

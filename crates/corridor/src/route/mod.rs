@@ -17,19 +17,42 @@ mod reorder;
 mod search;
 mod shortest;
 
-pub use alternatives::alternatives;
-pub use compare::{Comparison, CorridorRoute, Unserved, UnservedCorridor, compare, why_unserved};
-pub use diagnose::{Blocker, diagnose};
-pub use matrix::{
-    Cell, Matrix, MatrixRows, OneToAll, matrix, matrix_with_progress, one_to_all,
-    one_to_all_weights,
-};
-pub use pareto::{MAX_LABELS, ParetoError, pareto};
-#[cfg(not(feature = "internals"))]
-pub(crate) use reorder::{ReorderScratch, ReorderedRows};
+pub use compare::{Comparison, CorridorRoute, Unserved, UnservedCorridor, compare};
+pub use diagnose::Blocker;
+pub use matrix::{Cell, Matrix};
+
+/// The algorithms behind the [`crate::Engine`]: public to the repository's tests and
+/// benchmarks (feature `internals`), which check them against independent references
+/// and time them; embedders reach them through the engine.
 #[cfg(feature = "internals")]
-pub use reorder::{ReorderScratch, ReorderedRows};
-pub use shortest::shortest;
+mod internals {
+    pub use super::alternatives::alternatives;
+    pub use super::compare::why_unserved;
+    pub use super::diagnose::diagnose;
+    pub use super::matrix::{
+        MatrixRows, OneToAll, matrix, matrix_with_progress, one_to_all, one_to_all_weights,
+    };
+    pub use super::pareto::{MAX_LABELS, ParetoError, pareto};
+    pub use super::reorder::{ReorderScratch, ReorderedRows};
+    pub use super::shortest::shortest;
+}
+#[cfg(not(feature = "internals"))]
+mod internals {
+    #![allow(unused_imports)]
+    pub(crate) use super::alternatives::alternatives;
+    pub(crate) use super::compare::why_unserved;
+    pub(crate) use super::diagnose::diagnose;
+    pub(crate) use super::matrix::{
+        MatrixRows, OneToAll, matrix, matrix_with_progress, one_to_all, one_to_all_weights,
+    };
+    pub(crate) use super::pareto::{MAX_LABELS, ParetoError, pareto};
+    pub(crate) use super::reorder::{ReorderScratch, ReorderedRows};
+    pub(crate) use super::shortest::shortest;
+}
+#[cfg(feature = "internals")]
+pub use internals::*;
+#[cfg(not(feature = "internals"))]
+pub(crate) use internals::*;
 
 use crate::graph::{
     Arrival, DirLeg, Graph, Metrics, Objective, Transfer, TransferKind, border_transfers,

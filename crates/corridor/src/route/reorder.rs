@@ -103,7 +103,7 @@ impl ReorderedRows {
     }
 
     /// Appends to `out` the cells from origin number `origin` to each place of `to` on
-    /// `graph` (the cells [`super::matrix`] gives, up to the choice among equal-weight
+    /// `graph` (the cells the plain matrix gives, up to the choice among equal-weight
     /// routes). `graph` must have the reference graph's states and arcs, with any
     /// non-negative weights.
     ///

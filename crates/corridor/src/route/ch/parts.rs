@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use super::{Edge, Hierarchy, Origin, SearchPool};
-use crate::graph::{Graph, Metrics, StateId};
+use crate::graph::{Arc, Graph, Metrics, StateId};
 
 /// Where an edge of a hierarchy comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,7 +208,6 @@ fn derive_edges(
     const OPEN: u8 = 1;
     const DONE: u8 = 2;
     let n = origins.len();
-    let states = graph.state_count();
     let mut mark = vec![NEW; n];
     let mut ends = vec![(0, 0); n];
     let mut weights = vec![0.0; n];
@@ -225,17 +224,7 @@ fn derive_edges(
             let EdgeOrigin::Arc { tail, index } = *origin else {
                 return Ok(());
             };
-            let arcs = if (tail as usize) < states {
-                graph.hot_arcs(tail).len()
-            } else {
-                0
-            };
-            if index as usize >= arcs {
-                return Err(PartsError(format!(
-                    "edge {e} stands for arc {index} of state {tail}, which the graph does not have"
-                )));
-            }
-            let arc = graph.arc_at(tail, index as usize);
+            let arc = arc_of(graph, e, tail, index)?;
             *ends = (tail, arc.head);
             *weight = arc.weight;
             *metrics = arc.metrics;
@@ -252,17 +241,7 @@ fn derive_edges(
             let i = e as usize;
             match origins[i] {
                 EdgeOrigin::Arc { tail, index } => {
-                    let arcs = if (tail as usize) < states {
-                        graph.hot_arcs(tail).len()
-                    } else {
-                        0
-                    };
-                    if index as usize >= arcs {
-                        return Err(PartsError(format!(
-                            "edge {e} stands for arc {index} of state {tail}, which the graph does not have"
-                        )));
-                    }
-                    let arc = graph.arc_at(tail, index as usize);
+                    let arc = arc_of(graph, i, tail, index)?;
                     ends[i] = (tail, arc.head);
                     weights[i] = arc.weight;
                     metrics[i] = arc.metrics;
@@ -310,6 +289,21 @@ fn derive_edges(
         }
     }
     Ok((ends, weights, metrics))
+}
+
+/// The arc `index` of state `tail` that edge `e` stands for, if the graph has it.
+fn arc_of(graph: &Graph<'_>, e: usize, tail: StateId, index: u32) -> Result<Arc, PartsError> {
+    let arcs = if (tail as usize) < graph.state_count() {
+        graph.hot_arcs(tail).len()
+    } else {
+        0
+    };
+    if index as usize >= arcs {
+        return Err(PartsError(format!(
+            "edge {e} stands for arc {index} of state {tail}, which the graph does not have"
+        )));
+    }
+    Ok(graph.arc_at(tail, index as usize))
 }
 
 #[cfg(test)]
