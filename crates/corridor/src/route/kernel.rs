@@ -47,10 +47,11 @@ pub(crate) trait Queue {
     fn push(&mut self, key: f64, node: u32) -> bool;
     /// Removes the node with the smallest key and closes it.
     fn pop(&mut self) -> Option<u32>;
-    /// Lets a closed node be queued again.
+    /// Lets a closed node be queued again (called for every popped node when a search
+    /// is forgotten, before [`Queue::drain`]).
     fn reopen(&mut self, node: u32);
-    /// Empties the queue, calling `f` for every node still in it (closed nodes stay
-    /// closed).
+    /// Empties the queue, calling `f` for every node still in it. Nodes popped and not
+    /// reopened stay closed, unless the queue reopens them all here instead.
     fn drain(&mut self, f: impl FnMut(u32));
 }
 
@@ -87,14 +88,18 @@ impl<const CLOSE: bool> Queue for IndexedHeap<CLOSE> {
 #[derive(Default)]
 pub(crate) struct RadixQueue {
     heap: RadixHeapMap<Reverse<u64>, u32>,
-    closed: Vec<bool>,
+    /// The search a node was popped in: closed while it equals `round`, so forgetting
+    /// a search's closed nodes is one increment, not a write per node.
+    closed_in: Vec<u32>,
+    round: u32,
 }
 
 impl Queue for RadixQueue {
     fn with_len(len: usize) -> RadixQueue {
         RadixQueue {
             heap: RadixHeapMap::new(),
-            closed: vec![false; len],
+            closed_in: vec![0; len],
+            round: 1,
         }
     }
 
@@ -102,7 +107,10 @@ impl Queue for RadixQueue {
     /// again; checked in debug builds only.
     #[inline]
     fn push(&mut self, key: f64, node: u32) -> bool {
-        debug_assert!(!self.closed[node as usize], "a settled node was improved");
+        debug_assert!(
+            self.closed_in[node as usize] != self.round,
+            "a settled node was improved"
+        );
         // The bits of a non-negative `f64` order as the number does.
         self.heap.push(Reverse(key.to_bits()), node);
         true
@@ -113,19 +121,32 @@ impl Queue for RadixQueue {
         loop {
             let (_, node) = self.heap.pop()?;
             // Entries left behind by a later, smaller key of the same node.
-            if !std::mem::replace(&mut self.closed[node as usize], true) {
+            let closed = &mut self.closed_in[node as usize];
+            if *closed != self.round {
+                *closed = self.round;
                 return Some(node);
             }
         }
     }
 
-    fn reopen(&mut self, node: u32) {
-        self.closed[node as usize] = false;
-    }
+    /// Nothing to do: the next search has a new round.
+    #[inline(always)]
+    fn reopen(&mut self, _node: u32) {}
 
     fn drain(&mut self, f: impl FnMut(u32)) {
         self.heap.values().copied().for_each(f);
         self.heap.clear();
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.closed_in.fill(0);
+            self.round = 1;
+        }
+    }
+}
+
+impl std::fmt::Debug for RadixQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RadixQueue({} queued)", self.heap.len())
     }
 }
 
@@ -183,12 +204,6 @@ impl Queue for LazyHeap {
         for Reverse((_, node)) in self.heap.drain() {
             f(node);
         }
-    }
-}
-
-impl std::fmt::Debug for RadixQueue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RadixQueue({} queued)", self.heap.len())
     }
 }
 
