@@ -19,8 +19,9 @@
 //! non-negative and finite, and potentials consistent (`h(u) ≤ w(u, v) + h(v)`), so a
 //! settled node's distance is final. Without a potential no later path can be shorter;
 //! with one, rounding can make a later path look a hair shorter, so A* searches use a
-//! queue that closes settled nodes (`IndexedHeap<true>`, or the lazy and radix queues,
-//! which always do).
+//! queue that closes settled nodes: `IndexedHeap<true>` or the lazy heap. The plain
+//! indexed heap and the radix queue do not refuse a settled node (the radix queue checks
+//! in debug builds that none comes back) and are for searches without a potential.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -37,13 +38,15 @@ pub(crate) const ROOT: u32 = u32::MAX;
 /// caller chooses (an arc index, a leg, an edge id) recorded as the node's parent.
 pub(crate) type Step = (u32, f64, u32);
 
-/// The priority queue of a [`Kernel`]: it also remembers which nodes were popped
-/// (closed) since they were last reopened, and refuses to queue them again.
+/// The priority queue of a [`Kernel`]. Queues for A* also remember which nodes were
+/// popped (closed) since they were last reopened and refuse to queue them again; queues
+/// for searches without a potential need not, since those never improve a settled node.
 pub(crate) trait Queue {
     /// An empty queue for nodes `0..len`.
     fn with_len(len: usize) -> Self;
-    /// Queues `node` with `key` (or lowers its key). False if the node is closed, or
-    /// already queued with a key at most `key` (a lazy queue keeps both entries).
+    /// Queues `node` with `key` (or lowers its key). False if the queue refuses the node
+    /// as closed, or has it queued with a key at most `key` (a lazy queue keeps both
+    /// entries).
     fn push(&mut self, key: f64, node: u32) -> bool;
     /// Removes the node with the smallest key and closes it.
     fn pop(&mut self) -> Option<u32>;
