@@ -45,17 +45,14 @@ impl<const CLOSE: bool> IndexedHeap<CLOSE> {
         }
     }
 
-    /// Empties the heap (popped states stay closed).
-    pub(crate) fn clear(&mut self) {
+    /// Empties the heap, calling `f` for each state that was in it (popped states stay
+    /// closed).
+    pub(crate) fn drain(&mut self, mut f: impl FnMut(StateId)) {
         for &(_, s) in &self.entries {
             self.position[s as usize] = ABSENT;
+            f(s);
         }
         self.entries.clear();
-    }
-
-    /// The states in the heap, in no particular order.
-    pub(crate) fn states(&self) -> impl Iterator<Item = StateId> + '_ {
-        self.entries.iter().map(|&(_, s)| s)
     }
 
     /// Inserts `state` with `weight`, or lowers its key if it is in the heap with a
@@ -177,7 +174,7 @@ mod tests {
                     *slot = slot.min(weight);
                 }
             }
-            heap.clear();
+            heap.drain(|_| {});
             prop_assert!(heap.pop().is_none());
         }
     }

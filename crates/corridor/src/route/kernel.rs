@@ -78,8 +78,7 @@ impl<const CLOSE: bool> Queue for IndexedHeap<CLOSE> {
     }
 
     fn drain(&mut self, f: impl FnMut(u32)) {
-        self.states().for_each(f);
-        self.clear();
+        IndexedHeap::drain(self, f);
     }
 }
 
