@@ -45,6 +45,81 @@ const WITNESS_SETTLE_LIMIT: usize = 500;
 /// of 40 cost 2 % more query work on 10^4 places and half the simulations' work).
 const SIMULATION_SETTLE_LIMIT: usize = 10;
 
+/// The search order of a hierarchy's states: by level in the hierarchy (a state with
+/// no lower neighbour is on level 0, any other one level above its highest lower
+/// neighbour), then by state. Upward searches end in the few upper levels whatever
+/// their start, and laid out together these share cache lines; lower states keep the
+/// graph's order (Hilbert order of their places). Derived from the edges alone, so a
+/// hierarchy rebuilt from its parts is laid out the same. O(states + edges).
+struct Layout {
+    position: Vec<u32>,
+    state_at: Vec<StateId>,
+    up_start: Vec<u32>,
+    up: Vec<Edge>,
+    down_start: Vec<u32>,
+    down: Vec<Edge>,
+}
+
+impl Layout {
+    /// Lays out upward and downward edges given by state (heads are states).
+    fn new(up_start: &[u32], up: &[Edge], down_start: &[u32], down: &[Edge]) -> Layout {
+        let n = up_start.len().saturating_sub(1);
+        let range = |start: &[u32], s: usize| start[s] as usize..start[s + 1] as usize;
+        let higher = |s: usize| {
+            up[range(up_start, s)]
+                .iter()
+                .chain(&down[range(down_start, s)])
+        };
+        // Levels in topological order (lower neighbours first).
+        let mut below = vec![0u32; n];
+        for e in up.iter().chain(down) {
+            below[e.head as usize] += 1;
+        }
+        let mut level = vec![0u32; n];
+        let mut ready: Vec<usize> = (0..n).filter(|&s| below[s] == 0).collect();
+        while let Some(s) = ready.pop() {
+            let next = level[s] + 1;
+            for e in higher(s) {
+                let h = e.head as usize;
+                level[h] = level[h].max(next);
+                below[h] -= 1;
+                if below[h] == 0 {
+                    ready.push(h);
+                }
+            }
+        }
+        let mut state_at: Vec<StateId> = (0..n as StateId).collect();
+        state_at.sort_unstable_by_key(|&s| (level[s as usize], s));
+        let mut position = vec![0u32; n];
+        for (p, &s) in state_at.iter().enumerate() {
+            position[s as usize] = p as u32;
+        }
+        let relabel = |start: &[u32], edges: &[Edge]| {
+            let mut new_start = Vec::with_capacity(n + 1);
+            let mut all = Vec::with_capacity(edges.len());
+            new_start.push(0);
+            for &s in &state_at {
+                all.extend(edges[range(start, s as usize)].iter().map(|e| Edge {
+                    head: position[e.head as usize],
+                    ..*e
+                }));
+                new_start.push(all.len() as u32);
+            }
+            (new_start, all)
+        };
+        let (new_up_start, new_up) = relabel(up_start, up);
+        let (new_down_start, new_down) = relabel(down_start, down);
+        Layout {
+            position,
+            state_at,
+            up_start: new_up_start,
+            up: new_up,
+            down_start: new_down_start,
+            down: new_down,
+        }
+    }
+}
+
 /// Where an edge of the hierarchy comes from.
 #[derive(Clone, Copy, Debug)]
 enum Origin {
@@ -68,7 +143,12 @@ type EdgesOf = fn(&Hierarchy, StateId) -> &[Edge];
 #[derive(Debug)]
 pub struct Hierarchy {
     states: usize,
-    /// Upward edges `u → w` (rank w > rank u), by `u`.
+    /// Where each state is laid out for searches (see [`Layout`]): search memory and
+    /// the edge lists are indexed by position, and edges' heads are positions.
+    position: Vec<u32>,
+    /// The state at each position.
+    state_at: Vec<StateId>,
+    /// Upward edges `u → w` (rank w > rank u), by the position of `u`.
     up_start: Vec<u32>,
     up: Vec<Edge>,
     /// Upward edges of the reversed graph: `u → w` with rank u > rank w, stored at `w`
@@ -492,6 +572,7 @@ impl Hierarchy {
         };
         let (up_start, up) = flatten(up);
         let (down_start, down) = flatten(down);
+        let layout = Layout::new(&up_start, &up, &down_start, &down);
         // Edge metrics, children first (an improved edge may point at newer edges, so
         // id order is not enough): an explicit stack, no recursion.
         let origins = &dynamic.origins;
@@ -534,10 +615,12 @@ impl Hierarchy {
             .collect();
         Hierarchy {
             states: n,
-            up_start,
-            up,
-            down_start,
-            down,
+            position: layout.position,
+            state_at: layout.state_at,
+            up_start: layout.up_start,
+            up: layout.up,
+            down_start: layout.down_start,
+            down: layout.down,
             origins: dynamic.origins,
             ends: dynamic.ends,
             metrics,
@@ -552,11 +635,19 @@ impl Hierarchy {
         self.shortcuts
     }
 
-    fn up(&self, s: StateId) -> &[Edge] {
+    /// The search position of `state`.
+    #[inline]
+    fn at(&self, state: StateId) -> u32 {
+        self.position[state as usize]
+    }
+
+    /// The upward edges of the state at position `s`.
+    fn up(&self, s: u32) -> &[Edge] {
         &self.up[self.up_start[s as usize] as usize..self.up_start[s as usize + 1] as usize]
     }
 
-    fn down(&self, s: StateId) -> &[Edge] {
+    /// The edges into the state at position `s` from higher ones.
+    fn down(&self, s: u32) -> &[Edge] {
         &self.down[self.down_start[s as usize] as usize..self.down_start[s as usize + 1] as usize]
     }
 
@@ -576,7 +667,8 @@ impl Hierarchy {
         }
     }
 
-    /// Runs the two upward searches; returns the best weight and the meeting state.
+    /// Runs the two upward searches; returns the best weight and the meeting state's
+    /// position.
     fn meet(
         &self,
         graph: &Graph<'_>,
@@ -589,11 +681,11 @@ impl Hierarchy {
         bw.reset();
         for (i, arc) in graph.departures(from).enumerate() {
             if graph.state_place(arc.head) != from {
-                fw.reach::<true>(arc.head, arc.weight, 0.0, ROOT, i as u32);
+                fw.reach::<true>(self.at(arc.head), arc.weight, 0.0, ROOT, i as u32);
             }
         }
         for s in graph.targets(to) {
-            bw.reach::<true>(s, 0.0, 0.0, ROOT, TARGET);
+            bw.reach::<true>(self.at(s), 0.0, 0.0, ROOT, TARGET);
         }
         let mut best = f64::INFINITY;
         let mut meeting = None;
@@ -649,7 +741,7 @@ impl Hierarchy {
             match step(&memory.forward, s) {
                 Step::Edge(id) => {
                     up_edges.push(id);
-                    s = self.ends[id as usize].0;
+                    s = self.at(self.ends[id as usize].0);
                 }
                 Step::Departure(i) => break i,
                 Step::Target => return shortest(graph, query),
@@ -665,7 +757,7 @@ impl Hierarchy {
         let mut s = meeting;
         while let Step::Edge(id) = step(&memory.backward, s) {
             self.unpack(id, &mut stack, &mut arcs);
-            s = self.ends[id as usize].1;
+            s = self.at(self.ends[id as usize].1);
         }
         let first = graph.departures(query.from).nth(departure as usize)?;
         let mut legs = Vec::with_capacity(arcs.len() + 1);
@@ -703,9 +795,9 @@ impl Upward {
         }
     }
 
-    /// Runs an upward search (`forward`: on upward edges from the starts; else on
-    /// the reversed graph) to exhaustion, calling `settle(state, weight, metrics)` for
-    /// every settled state that is not stalled.
+    /// Runs an upward search (`forward`: on upward edges from the starts, given as
+    /// states; else on the reversed graph) to exhaustion, calling `settle(position,
+    /// weight, metrics, step)` for every settled state that is not stalled.
     fn run(
         &mut self,
         hierarchy: &Hierarchy,
@@ -716,8 +808,9 @@ impl Upward {
         let side = &mut self.side;
         side.reset();
         for (state, weight, metrics) in starts {
-            if side.reach::<true>(state, weight, 0.0, ROOT, TARGET) {
-                self.metrics[state as usize] = metrics;
+            let s = hierarchy.at(state);
+            if side.reach::<true>(s, weight, 0.0, ROOT, TARGET) {
+                self.metrics[s as usize] = metrics;
             }
         }
         let (edges, stall): (EdgesOf, EdgesOf) = if forward {
@@ -781,7 +874,8 @@ impl Drop for Lease<'_> {
 /// A bucket entry: a state settled by the backward search of destination `to`.
 #[derive(Clone, Copy)]
 struct Entry {
-    state: StateId,
+    /// The state's position.
+    state: u32,
     to: u32,
     weight: f64,
     metrics: Metrics,
@@ -958,8 +1052,8 @@ pub fn matrix_with_progress(
 }
 
 impl Hierarchy {
-    /// Whether the route that met at `meeting` (forward parents in `forward`, backward
-    /// parents in bucket `entries` from `entry` on) passes a state of `place`.
+    /// Whether the route that met at position `meeting` (forward parents in `forward`,
+    /// backward parents in bucket `entries` from `entry` on) passes a state of `place`.
     #[allow(clippy::too_many_arguments)]
     fn passes(
         &self,
@@ -976,15 +1070,15 @@ impl Hierarchy {
         let mut s = meeting;
         while let Step::Edge(id) = step(forward, s) {
             edges.push(id);
-            s = self.ends[id as usize].0;
+            s = self.at(self.ends[id as usize].0);
         }
-        if at(s) {
+        if at(self.state_at[s as usize]) {
             return true;
         }
         let (mut k, to) = (entry, entries[entry].to);
         while let Step::Edge(id) = entries[k].parent {
             edges.push(id);
-            let next = self.ends[id as usize].1;
+            let next = self.at(self.ends[id as usize].1);
             let range = bucket(next);
             match entries[range.clone()].binary_search_by_key(&to, |e| e.to) {
                 Ok(offset) => k = range.start + offset,
