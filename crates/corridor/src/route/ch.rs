@@ -573,10 +573,17 @@ impl Hierarchy {
         let (up_start, up) = flatten(up);
         let (down_start, down) = flatten(down);
         let layout = Layout::new(&up_start, &up, &down_start, &down);
-        // Edge metrics, children first (an improved edge may point at newer edges, so
-        // id order is not enough): an explicit stack, no recursion.
+        // Edge metrics: the graph's arcs in parallel (large graphs recompute them from
+        // the network), then shortcuts, children first (an improved edge may point at
+        // newer edges, so id order is not enough): an explicit stack, no recursion.
         let origins = &dynamic.origins;
-        let mut metrics: Vec<Option<Metrics>> = vec![None; origins.len()];
+        let mut metrics: Vec<Option<Metrics>> = origins
+            .par_iter()
+            .map(|origin| match *origin {
+                Origin::Arc(tail, index) => Some(graph.metrics_at(tail, index as usize)),
+                Origin::Shortcut(..) => None,
+            })
+            .collect();
         let mut stack: Vec<u32> = Vec::new();
         for id in 0..origins.len() as u32 {
             stack.push(id);
