@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Arguments: places (10^5), queries (2,000), threads for the preprocessing (all).
-//! Prints the preprocessing time and shortcuts, the mean query time, and checks the
-//! first 20 queries against plain Dijkstra.
+//! Prints the preprocessing time and shortcuts, the mean query time and what building
+//! the routes (`Route::from_legs`) takes of it, and checks the first 20 queries against
+//! plain Dijkstra.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,7 +21,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use corridor::route::ch::{ChQuery, Hierarchy};
-use corridor::route::{self, Query};
+use corridor::route::{self, Query, Route};
 use corridor::synthetic::{Synthetic, generate};
 use corridor::{Graph, Objective, PlaceId, Profile};
 use corridor_benches::pairs;
@@ -62,6 +63,26 @@ fn main() {
             (f, p) => assert_eq!(f.is_some(), p.is_some()),
         }
     }
+    // What building the answer costs alone: `Route::from_legs` over each route's legs
+    // (part of every query, after the search and the unpacking of shortcuts).
+    let legs: Vec<Vec<_>> = queries
+        .iter()
+        .map(|q| {
+            hierarchy
+                .shortest(&graph, &mut memory, q)
+                .map(|r| r.legs.iter().map(|leg| leg.leg).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mean_legs = legs.iter().map(Vec::len).sum::<usize>() as f64 / count as f64;
+    let started = Instant::now();
+    for (q, legs) in queries.iter().zip(&legs) {
+        black_box(Route::from_legs(&graph, q, legs));
+    }
+    println!(
+        "Route::from_legs alone: {:.1} µs per query ({mean_legs:.0} legs on average)",
+        started.elapsed().as_secs_f64() * 1e6 / count as f64
+    );
     for round in 0..3 {
         let started = Instant::now();
         for q in &queries {
