@@ -2,12 +2,11 @@
 
 use std::io::Write;
 
-use corridor::engine::DiffView;
-use corridor::map::Figure;
-use corridor::{Engine, Network, Route};
+use corridor::view::DiffView;
+use corridor::{Figure, Network, Route};
 
 use super::routing::{failure, request};
-use super::{Global, base_network, scenario_files};
+use super::{Global, base_engine, scenario_files};
 use crate::args::{By, RouteArgs, RouteFormat};
 use crate::render::{self, Table, grouped, number};
 use crate::{Exit, Failure};
@@ -19,7 +18,7 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
         ));
     }
     let files = scenario_files(global)?;
-    let baseline = Engine::new(base_network(global)?);
+    let baseline = base_engine(global)?;
     let request = request(&args.routing, &args.from, &args.to, By::Time)?;
     let diff = baseline.diff_routes(&request, &files).map_err(failure)?;
     let changed = diff.changed.network();

@@ -149,6 +149,28 @@ fn write_feature(out: &mut impl Write, feature: &Value, first: &mut bool) -> io:
     serde_json::to_writer(&mut *out, feature).map_err(io::Error::from)
 }
 
+impl Network {
+    /// Writes the network as one GeoJSON `FeatureCollection`: a point per place and a
+    /// line per leg, with their attributes as properties.
+    pub fn write_geojson(&self, out: impl Write) -> io::Result<()> {
+        write_geojson(self, out)
+    }
+
+    /// Writes `places` as CSV rows with the columns of `nodes.csv`.
+    pub fn write_places_csv(&self, places: &[PlaceId], out: impl Write) -> io::Result<()> {
+        write_places_csv(self, places, out)
+    }
+}
+
+impl Place {
+    /// The place as a JSON object: id, name, aliases, country, kind, coordinates, its
+    /// transfer times and costs, capacity and sources (the properties of its GeoJSON
+    /// feature and of the server's place list).
+    pub fn properties(&self) -> Value {
+        place_properties(self)
+    }
+}
+
 /// The properties of a place as a JSON object (GeoJSON and JSON output).
 pub fn place_properties(place: &Place) -> Value {
     let t = &place.transfers;

@@ -42,7 +42,6 @@
 //! great-circle distances, warnings) are not repeated: a snapshot is written from a
 //! network that passed them.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -85,6 +84,7 @@ pub struct StoredHierarchy {
 }
 
 /// Whether `bytes` start like a snapshot (its magic bytes).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
 pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
 }
@@ -125,15 +125,6 @@ pub fn to_bytes(network: &Network, hierarchies: &[StoredHierarchy]) -> Vec<u8> {
     out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&body);
     out
-}
-
-/// Writes the snapshot of `network` with `hierarchies` to `out`.
-pub fn write(
-    out: &mut dyn Write,
-    network: &Network,
-    hierarchies: &[StoredHierarchy],
-) -> std::io::Result<()> {
-    out.write_all(&to_bytes(network, hierarchies))
 }
 
 /// Reads the snapshot at `path`.

@@ -16,7 +16,10 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 pub use figure::Figure;
-pub use world::{CountryShape, World};
+pub(crate) use figure::world;
+#[cfg(feature = "internals")]
+pub use world::CountryShape;
+pub use world::World;
 
 use crate::graph::TransferKind;
 use crate::model::{Coord, Leg, Mode, Network, PlaceId, Status, grouped};
@@ -79,6 +82,7 @@ fn num(value: f64) -> String {
 /// The points a map draws a leg through (WGS84, from its start to its end): the great
 /// circle between its places, a point about every 150 km. Sea lanes that bend (around
 /// capes, through straits) are legs between sea waypoints.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
 pub fn leg_path(leg: &Leg, network: &Network) -> Vec<Coord> {
     densify(network.place(leg.from).coord, network.place(leg.to).coord)
 }

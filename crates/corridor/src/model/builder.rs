@@ -370,8 +370,7 @@ impl NetworkBuilder {
     /// Validates everything and builds the network, or reports every problem found:
     /// metadata numbers; ids (present, unique, no commas, semicolons or control
     /// characters); coordinates in range; every quantity finite, non-negative and at most
-    /// [`MAX_QUANTITY`](super::MAX_QUANTITY) (speeds at least
-    /// [`MIN_SPEED_KMH`](super::MIN_SPEED_KMH), gauges 300–3000 mm); leg ends that exist
+    /// 10^9 (speeds at least 1 km/h, gauges 300–3000 mm); leg ends that exist
     /// and differ; legs not shorter than the great-circle distance between their ends;
     /// aliases and corridor tags without semicolons; at most 65,535 corridor tags.
     ///
