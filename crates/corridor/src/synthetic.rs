@@ -130,6 +130,7 @@ pub fn generate(params: Synthetic) -> Network {
             headway_h: None,
             co2_kg_per_teu_km: None,
             source: None,
+            drawn_via: Box::default(),
         });
     };
     for r in 0..rows {

@@ -1036,17 +1036,25 @@ impl CorridorView {
     }
 }
 
-/// A GeoJSON FeatureCollection: one LineString per leg and one Point per transfer, with
+/// A GeoJSON FeatureCollection: one LineString per leg (from its start through its
+/// `drawn_via` points to its end, in the direction travelled) and one Point per transfer, with
 /// `route` (index) and `label` (e.g. the corridor) properties.
 pub(crate) fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> serde_json::Value {
     let mut features = Vec::new();
     for (index, (label, route)) in routes.iter().enumerate() {
         for (i, leg) in route.legs.iter().enumerate() {
-            let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
             let data = network.leg(leg.leg.leg());
+            let mut points: Vec<[f64; 2]> = std::iter::once(network.place(data.from).coord)
+                .chain(data.drawn_via.iter().copied())
+                .chain(std::iter::once(network.place(data.to).coord))
+                .map(|p| [p.lon, p.lat])
+                .collect();
+            if leg.leg.is_reverse() {
+                points.reverse();
+            }
             features.push(serde_json::json!({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "geometry": {"type": "LineString", "coordinates": points},
                 "properties": {
                     "route": index, "label": label, "leg": i,
                     "from": id(network, leg.from), "to": id(network, leg.to),

@@ -107,6 +107,11 @@ fn leg_record(network: &Network, leg: &Leg) -> Vec<String> {
         optional(leg.headway_h),
         optional(leg.co2_kg_per_teu_km),
         leg.source.as_deref().unwrap_or_default().to_owned(),
+        leg.drawn_via
+            .iter()
+            .map(|p| format!("{} {}", p.lon, p.lat))
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 
@@ -116,7 +121,8 @@ pub fn write_network_toml(network: &Network, mut out: impl Write) -> io::Result<
 }
 
 /// Writes the network as an RFC 7946 GeoJSON `FeatureCollection`: one `Point` per place
-/// and one `LineString` per leg, with their data as properties. Streams feature by
+/// and one `LineString` per leg (through its `drawn_via` points), with their data as
+/// properties. Streams feature by
 /// feature, so memory stays flat for large networks.
 pub fn write_geojson(network: &Network, mut out: impl Write) -> io::Result<()> {
     writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
@@ -131,9 +137,14 @@ pub fn write_geojson(network: &Network, mut out: impl Write) -> io::Result<()> {
     }
     for leg in network.legs() {
         let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
+        let points: Vec<[f64; 2]> = std::iter::once(a)
+            .chain(leg.drawn_via.iter().copied())
+            .chain(std::iter::once(b))
+            .map(|p| [p.lon, p.lat])
+            .collect();
         let feature = json!({
             "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+            "geometry": {"type": "LineString", "coordinates": points},
             "properties": leg_properties(network, leg),
         });
         write_feature(&mut out, &feature, &mut first)?;

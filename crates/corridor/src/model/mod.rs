@@ -417,6 +417,10 @@ pub struct Leg {
     pub co2_kg_per_teu_km: Option<f64>,
     /// Where the figures come from (shared by the legs that name the same source).
     pub source: Option<Arc<str>>,
+    /// Points a map draws the leg through between its ends, in `from → to` order (a sea
+    /// lane around a cape, through a strait). Drawing only: routing never reads them.
+    /// Empty: the great circle between the ends.
+    pub drawn_via: Box<[Coord]>,
 }
 
 /// Freight to move between two places, in TEU per year.
