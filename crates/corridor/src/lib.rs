@@ -9,7 +9,7 @@
 //!
 //! An [`Engine`] owns a network and answers requests — [`RouteRequest`] for `route`,
 //! `compare`, `alternatives`, `pareto`, `sweep` and `diff`, [`MatrixRequest`],
-//! [`FlowRequest`] — with the types of the JSON contract ([`engine::view`]), the same
+//! [`FlowRequest`] — with the types of the JSON contract ([`view`]), the same
 //! JSON the `corridor` command prints:
 //!
 //! ```
