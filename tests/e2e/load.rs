@@ -173,6 +173,57 @@ fn coordinates_out_of_range() {
     );
 }
 
+/// Issue 13: `drawn_via` lists the points a map draws a leg through (`lon lat`, `;`
+/// between points); routing never reads them, and bad points are located like any cell.
+#[test]
+fn issue_13_drawn_via_points_are_read_and_checked() {
+    let legs = "from,to,mode,distance_km,time_h,drawn_via\na,b,sea,400,10, 77.5 43.2 ;78.9 44.1\n";
+    let network = load_text(NODES, legs, None).unwrap().network;
+    let via = &network.legs()[0].drawn_via;
+    assert_eq!(
+        via.iter().map(|c| (c.lon, c.lat)).collect::<Vec<_>>(),
+        [(77.5, 43.2), (78.9, 44.1)]
+    );
+    // The drawing follows the points; the route's length and time do not change.
+    let path = corridor::map::leg_path(&network.legs()[0], &network);
+    assert!(via.iter().all(|p| path.contains(p)));
+    assert_eq!(network.legs()[0].distance_km, 400.0);
+    // Longitude first: a latitude of 143 is out of range.
+    let d = assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h,drawn_via\na,b,sea,400,10,77.5 43.2; 78 143\n",
+        None,
+        DiagnosticKind::OutOfRange,
+        "legs.csv",
+        Some(2),
+        Some("drawn_via"),
+    );
+    assert_eq!(d.value.as_deref(), Some("78 143"));
+    assert!(d.to_string().contains("latitude"), "{d}");
+    let d = assert_error(
+        NODES,
+        "from,to,mode,distance_km,time_h,drawn_via\na,b,sea,400,10,\"77.5,43.2\"\n",
+        None,
+        DiagnosticKind::BadNumber,
+        "legs.csv",
+        Some(2),
+        Some("drawn_via"),
+    );
+    assert!(d.to_string().contains("lon lat"), "{d}");
+    // The builder checks the same points.
+    let mut builder = corridor::NetworkBuilder::from_network(&network);
+    builder.add_leg(corridor::NewLeg {
+        drawn_via: vec![corridor::Coord {
+            lon: 200.0,
+            lat: 43.0,
+        }],
+        ..corridor::NewLeg::new("b", "a", Mode::Sea, 400.0)
+    });
+    let error = builder.build().unwrap_err();
+    assert_eq!(error.findings.len(), 1, "{error}");
+    assert_eq!(error.findings[0].field, "drawn_via");
+}
+
 #[test]
 fn duplicate_id_names_the_first_definition() {
     let d = assert_error(

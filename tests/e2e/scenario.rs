@@ -727,3 +727,30 @@ fn scenario_errors_exit_3_and_diff_needs_a_scenario() {
         Exit::Usage
     );
 }
+
+/// The diff table says whether the route changes, as the JSON's `route_changed` does.
+#[test]
+fn diff_table_says_whether_the_route_changes() {
+    let closed = "../data/scenarios/northern-route-closed.toml";
+    let table = run_ok(&["--scenario", closed, "diff", "Xian", "Duisburg"]);
+    let json = run_ok(&[
+        "--scenario",
+        closed,
+        "diff",
+        "Xian",
+        "Duisburg",
+        "--format",
+        "json",
+    ]);
+    let changed = serde_json::from_str::<serde_json::Value>(&json).unwrap()["route_changed"]
+        .as_bool()
+        .unwrap();
+    assert!(changed, "{json}");
+    assert!(table.trim_end().ends_with("the route changes"), "{table}");
+    // Closing the northern route leaves Tashkent → Almaty as it was.
+    let table = run_ok(&["--scenario", closed, "diff", "Tashkent", "Almaty"]);
+    assert!(
+        table.trim_end().ends_with("the route is the same"),
+        "{table}"
+    );
+}

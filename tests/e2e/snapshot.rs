@@ -429,7 +429,9 @@ fn cli_build_writes_once_and_every_command_reads_it() {
     );
     let size = std::fs::metadata(&snap).unwrap().len();
     assert!(
-        built.stderr.contains("bytes (snapshot format 1)"),
+        built
+            .stderr
+            .contains(&format!("bytes (snapshot format {FORMAT_VERSION})")),
         "{}",
         built.stderr
     );

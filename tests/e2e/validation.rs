@@ -41,36 +41,12 @@ impl Trip {
 /// constraints, source and the reason (also in data/eurasia/SOURCES.md "Known gaps").
 const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
-        "istanbul",
-        "xian",
-        "trans-caspian",
-        "",
-        "AZN21BTK",
-        "the 12 days were an estimate for trains without a timetable ('trains will move as soon as cargo is ready', same source); the first train left İstanbul on 4 December 2020 and was to 'reach China in 12 days' after leaving Turkey on 8 December (AZERTAG20, CIVILGE20); even counted from Kars the model gives 15.5 days",
-    ),
-    (
         "nhava-sheva",
         "chabahar",
         "north-south",
         "",
         "TTIMES23",
         "a port-to-port liner transit time ('a transit time of five days'); the engine answers door to door: the expected wait for a sailing every 10–15 days (SAM22CH) and customs at both ends around a 2.5-day sailing",
-    ),
-    (
-        "langfang",
-        "tashkent",
-        "china-kyrgyzstan-uzbekistan",
-        "",
-        "KUN23LF",
-        "the pilot train's estimate at departure ('Estimated travel time is about 12 days'); the engine trucks Kashgar → Tashkent in 2 days and runs Chinese rail at 50 km/h (an estimate); the pilot's reloading at Kashgar and Osh and its Osh → Tashkent train are not in any source",
-    ),
-    (
-        "shanghai",
-        "rotterdam",
-        "maritime",
-        "by=cost",
-        "DREWRY19",
-        "the 2019 spot rate was a cyclical low; the network's deep-sea rates are mid-cycle (the 2023 World Bank range is met)",
     ),
     (
         "xian",
@@ -94,7 +70,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "northern",
         "",
         "JIKE23",
-        "an average of a congested week (reloading at Khorgos up to 2 weeks, same source), not a typical run",
+        "the average of one congested week (reloading at Khorgos 'extended to 2 weeks', same source); reproducing it would put Xi'an → Duisburg near 23 days, against the 12–18 days (NAVIS25) and Chongqing → Duisburg's 16 (CHINADAILY13) that the network meets",
     ),
     (
         "bolashak",

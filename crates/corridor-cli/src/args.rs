@@ -552,7 +552,7 @@ pub struct GenerateArgs {
 /// is a coordinate (`-33.9,18.4`), so a negative latitude needs no `--` while a mistyped
 /// option is still an error.
 fn place_value(value: &str) -> Result<String, String> {
-    if value.starts_with('-') && corridor::model::parse_coord(value).is_none() {
+    if value.starts_with('-') && corridor::Coord::parse(value).is_none() {
         Err(format!(
             "{value:?} is not an option of this command (a coordinate is written lat,lon, e.g. -33.9,18.4)"
         ))

@@ -11,10 +11,11 @@
 
 use std::ops::Range;
 
-use corridor::engine::view::round;
-use corridor::io::LoadError;
-use corridor::scenario::{self, MatrixSweepPart, PartDraw, SweepPart};
-use corridor::{Engine, Error, FlowRequest, MatrixRequest, RouteRequest};
+use corridor::view::round;
+use corridor::{
+    Engine, Error, FlowRequest, LoadError, MatrixRequest, MatrixSweepPart, RouteRequest,
+    ScenarioFile, SweepPart,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -149,7 +150,7 @@ impl PyEngine {
 
     /// Number of uncertain quantities declared by the scenarios applied.
     fn uncertain(&self) -> usize {
-        self.engine.uncertain().len()
+        self.engine.uncertain_count()
     }
 
     /// The places as columns: id, name, country, kind, lon, lat.
@@ -178,16 +179,12 @@ impl PyEngine {
 
     /// `corridor validate --format json`'s summary, as JSON text.
     fn summary(&self) -> PyResult<String> {
-        json(&corridor::engine::view::NetworkSummary::new(
-            self.engine.network(),
-        ))
+        json(&corridor::view::NetworkSummary::new(self.engine.network()))
     }
 
     /// `corridor corridors --format json`, as JSON text.
     fn corridors(&self) -> PyResult<String> {
-        json(&corridor::engine::view::CorridorView::list(
-            self.engine.network(),
-        ))
+        json(&corridor::view::CorridorView::list(self.engine.network()))
     }
 
     /// The best route, as JSON text.
@@ -227,7 +224,7 @@ impl PyEngine {
         let request: RouteRequest = request(request_json)?;
         let mut parsed = Vec::new();
         for name in &criteria {
-            parsed.push(corridor::graph::Criterion::parse(name).ok_or_else(|| {
+            parsed.push(corridor::Criterion::parse(name).ok_or_else(|| {
                 error(
                     py,
                     &Error::invalid(
@@ -255,7 +252,7 @@ impl PyEngine {
         let request: RouteRequest = request(request_json)?;
         let files = scenarios
             .iter()
-            .map(|(name, text)| scenario::parse(name, text.as_bytes()))
+            .map(|(name, text)| ScenarioFile::parse(name, text.as_bytes()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| error(py, &Error::Data(e), "scenario"))?;
         let view = py
@@ -281,19 +278,11 @@ impl PyEngine {
         csv: &[u8],
         routing_json: &str,
     ) -> PyResult<String> {
-        let mut routing: RouteRequest = request(routing_json)?;
-        routing.by = Some(routing.by.unwrap_or(corridor::Objective::Cost));
-        let network = self.engine.network();
+        let routing: RouteRequest = request(routing_json)?;
         let view = py
             .detach(|| -> Result<_, Error> {
-                let profile = routing.profile(network)?;
                 let demands = self.engine.read_demands(name, csv)?;
-                let allocation = self.engine.allocate(&profile, &demands)?;
-                Ok(corridor::engine::FlowView::new(
-                    network,
-                    &allocation,
-                    profile.objective,
-                ))
+                self.engine.flow(&FlowRequest { demands, routing })
             })
             .map_err(|e| error(py, &e, "demand file"))?;
         json(&view)
@@ -376,13 +365,10 @@ impl PyEngine {
     ) -> PyResult<String> {
         let request: RouteRequest = request(request_json)?;
         // Checks the request and the samples before the first chunk.
-        if samples == 0 || samples > corridor::engine::MAX_SAMPLES {
+        if samples == 0 || samples > Engine::MAX_SAMPLES {
             let e = Error::invalid(
                 "samples",
-                format!(
-                    "{samples}: expected 1 to {} draws",
-                    corridor::engine::MAX_SAMPLES
-                ),
+                format!("{samples}: expected 1 to {} draws", Engine::MAX_SAMPLES),
             );
             return Err(error(py, &e, ""));
         }
@@ -415,7 +401,7 @@ impl PyEngine {
             let part = py
                 .detach(|| self.engine.sweep_part(&request, draws, seed))
                 .map_err(|e| error(py, &e, "network data"))?;
-            encode_part(&part, &mut bytes);
+            part.write_bytes(&mut bytes);
             py.check_signals()?;
         }
         Ok(PyBytes::new(py, &bytes))
@@ -433,8 +419,10 @@ impl PyEngine {
         let request: RouteRequest = request(request_json)?;
         let mut decoded = Vec::new();
         for bytes in &parts {
-            decode_parts(bytes, &mut decoded)
-                .ok_or_else(|| PyValueError::new_err("not the bytes of a sweep part"))?;
+            decoded.extend(
+                SweepPart::read_all(bytes)
+                    .ok_or_else(|| PyValueError::new_err("not the bytes of a sweep part"))?,
+            );
         }
         let view = py
             .detach(|| self.engine.merge_sweep(&request, samples, seed, &decoded))
@@ -523,79 +511,11 @@ impl PyEngine {
     }
 }
 
-/// Appends a sweep part: first draw, route count, each route (leg count, legs), draw
-/// count, each draw (route index + 1, 0 for none; hours; USD). Little-endian.
-fn encode_part(part: &SweepPart, out: &mut Vec<u8>) {
-    out.extend(part.first.to_le_bytes());
-    out.extend((part.routes.len() as u64).to_le_bytes());
-    for route in &part.routes {
-        out.extend((route.len() as u64).to_le_bytes());
-        for leg in route {
-            out.extend(leg.0.to_le_bytes());
-        }
-    }
-    out.extend((part.draws.len() as u64).to_le_bytes());
-    for draw in &part.draws {
-        let (route, time_h, cost_usd) = draw.map_or((0, 0.0, 0.0), |d| {
-            (u64::from(d.route) + 1, d.time_h, d.cost_usd)
-        });
-        out.extend(route.to_le_bytes());
-        out.extend(time_h.to_le_bytes());
-        out.extend(cost_usd.to_le_bytes());
-    }
-}
-
-/// Reads the parts [`encode_part`] appended; `None` if the bytes are not such parts.
-fn decode_parts(mut bytes: &[u8], parts: &mut Vec<SweepPart>) -> Option<()> {
-    let u64_at = |bytes: &mut &[u8]| -> Option<u64> {
-        let (head, rest) = bytes.split_at_checked(8)?;
-        *bytes = rest;
-        Some(u64::from_le_bytes(head.try_into().ok()?))
-    };
-    while !bytes.is_empty() {
-        let first = u64_at(&mut bytes)?;
-        let routes = usize::try_from(u64_at(&mut bytes)?).ok()?;
-        let mut part = SweepPart {
-            first,
-            ..SweepPart::default()
-        };
-        for _ in 0..routes.min(bytes.len()) {
-            let legs = usize::try_from(u64_at(&mut bytes)?).ok()?;
-            let (head, rest) = bytes.split_at_checked(legs.checked_mul(4)?)?;
-            bytes = rest;
-            part.routes.push(
-                head.chunks_exact(4)
-                    .map(|c| corridor::graph::DirLeg(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-                    .collect(),
-            );
-        }
-        if part.routes.len() != routes {
-            return None;
-        }
-        let draws = usize::try_from(u64_at(&mut bytes)?).ok()?;
-        for _ in 0..draws {
-            let route = u64_at(&mut bytes)?;
-            let time_h = f64::from_bits(u64_at(&mut bytes)?);
-            let cost_usd = f64::from_bits(u64_at(&mut bytes)?);
-            part.draws.push(match route {
-                0 => None,
-                r => Some(PartDraw {
-                    route: u32::try_from(r - 1).ok()?,
-                    time_h,
-                    cost_usd,
-                }),
-            });
-        }
-        parts.push(part);
-    }
-    Some(())
-}
-
 /// The extension module.
 #[pymodule]
 fn _corridor(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<PyEngine>()?;
-    module.add("MAX_SAMPLES", corridor::engine::MAX_SAMPLES)?;
-    module.add("MAX_ALTERNATIVES", corridor::engine::MAX_ALTERNATIVES)?;
+    module.add("MAX_SAMPLES", Engine::MAX_SAMPLES)?;
+    module.add("MAX_ALTERNATIVES", Engine::MAX_ALTERNATIVES)?;
     Ok(())
 }

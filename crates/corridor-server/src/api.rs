@@ -10,10 +10,8 @@ use axum::http::HeaderName;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use corridor::engine::view::{CorridorView, NetworkSummary};
-use corridor::engine::{CompareView, DiffView, FlowView, RouteView, RoutesView};
-use corridor::map::Figure;
-use corridor::{DemandRow, Engine, MatrixRequest, Objective, scenario};
+use corridor::view::{CompareView, CorridorView, DiffView, NetworkSummary, RouteView, RoutesView};
+use corridor::{DemandRow, Engine, Figure, MatrixRequest, Objective, ScenarioFile};
 use serde::Serialize;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -417,8 +415,8 @@ async fn diff(State(server): State<Server>, request: Request) -> Response {
             ));
         };
         p.finish()?;
-        let file =
-            scenario::parse(&given.name, given.text.as_bytes()).map_err(corridor::Error::from)?;
+        let file = ScenarioFile::parse(&given.name, given.text.as_bytes())
+            .map_err(corridor::Error::from)?;
         let files = [file];
         let diff = engine.diff_routes(&request, &files)?;
         match format {
@@ -501,7 +499,7 @@ async fn flow(State(server): State<Server>, request: Request) -> Response {
         let scenario = scenario_param(&mut p)?;
         p.finish()?;
         let engine = with_scenario(engine, scenario)?;
-        let profile = routing.profile(engine.network())?;
+        routing.profile(engine.network())?;
         let demands = match (input.csv, rows) {
             (Some(bytes), _) => engine.read_demands("body", &bytes)?,
             (None, Some(rows)) => {
@@ -511,11 +509,7 @@ async fn flow(State(server): State<Server>, request: Request) -> Response {
                         format!("expected a list of {{\"from\", \"to\", \"volume_teu_per_year\"}}: {e}"),
                     )
                 })?;
-                corridor::FlowRequest {
-                    demands: rows,
-                    routing: routing.clone(),
-                }
-                .demands(engine.network())?
+                rows
             }
             (None, None) => {
                 return Err(ApiError::bad_parameter(
@@ -530,8 +524,7 @@ async fn flow(State(server): State<Server>, request: Request) -> Response {
                 format!("{} rows; at most {} per request on this server", demands.len(), limits.flow_rows),
             ));
         }
-        let allocation = engine.allocate(&profile, &demands)?;
-        Reply::json(&FlowView::new(engine.network(), &allocation, profile.objective))
+        Reply::json(&engine.flow(&corridor::FlowRequest { demands, routing })?)
     })
     .await
 }
@@ -607,7 +600,7 @@ async fn places(State(server): State<Server>, request: Request) -> Response {
         let list = |ids: &[corridor::PlaceId]| -> Vec<serde_json::Value> {
             ids.iter()
                 .take(limit)
-                .map(|&id| corridor::io::place_properties(network.place(id)))
+                .map(|&id| network.place(id).properties())
                 .collect()
         };
         Reply::json(&json!({
@@ -643,7 +636,7 @@ async fn scenarios(uri: Uri) -> Response {
     if let Err(error) = no_parameters(uri.query()) {
         return error.into_response();
     }
-    let list: Vec<serde_json::Value> = corridor::builtin::SCENARIOS
+    let list: Vec<serde_json::Value> = ScenarioFile::BUILTIN
         .iter()
         .map(|(name, toml)| {
             let title = toml

@@ -1,9 +1,9 @@
 //! The OpenAPI 3.1 description of the server, built from the same parameter names the
 //! handlers read and the library's JSON Schemas of the views they return.
 
-use corridor::engine::view::{CorridorView, NetworkSummary};
-use corridor::engine::{
-    CompareView, DiffView, FlowView, MatrixSweepView, MatrixView, RouteView, RoutesView, SweepView,
+use corridor::view::{
+    CompareView, CorridorView, DiffView, FlowView, MatrixSweepView, MatrixView, NetworkSummary,
+    RouteView, RoutesView, SweepView,
 };
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};

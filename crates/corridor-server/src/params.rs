@@ -2,7 +2,7 @@
 //! values, read by name with errors that name the parameter; a parameter the endpoint
 //! does not know is an error (a typo must not be silently ignored).
 
-use corridor::graph::Criterion;
+use corridor::Criterion;
 use corridor::{Mode, Objective, RouteRequest};
 use serde_json::Value;
 

@@ -6,9 +6,6 @@
 use crate::io::{self, LoadError, Loaded, Source, Sources};
 use crate::map::World;
 
-/// Name shown in messages for the embedded files.
-pub const NAME: &str = "builtin:eurasia";
-
 const NODES: &[u8] = include_bytes!("../../../data/eurasia/nodes.csv");
 const LEGS: &[u8] = include_bytes!("../../../data/eurasia/legs.csv");
 const NETWORK_TOML: &[u8] = include_bytes!("../../../data/eurasia/network.toml");

@@ -50,7 +50,7 @@ pub const TRIP_COLUMNS: &[&str] = &[
 ];
 
 /// What kind of published figure a trip is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TripKind {
     /// A single (often the first or fastest) run: the engine must not beat it by more
@@ -98,12 +98,13 @@ impl TripKind {
 }
 
 /// One observed trip: a row of a trips file.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Trip {
     /// Line in the file (the header is line 1).
     pub line: u64,
     /// The route request: origin, destination, corridor and constraints.
     #[serde(skip)]
+    #[schemars(skip)]
     pub request: RouteRequest,
     /// Origin as written.
     pub origin: String,
@@ -126,6 +127,28 @@ pub struct Trip {
 }
 
 impl Trip {
+    /// Reads a trips file (`name` locates its errors) with the columns of
+    /// `data/eurasia/validation.csv` ([`Trip::COLUMNS`]); see the module's reader for the
+    /// units and constraints accepted. Every problem is reported at its line and column.
+    ///
+    /// ```
+    /// use corridor::{Engine, Grouping, Trip};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let csv = "origin,destination,corridor,constraints,days_low,days_high,usd_low,usd_high,usd_unit,teu_per_unit,kind,year,source,url\n\
+    ///            Tashkent,Almaty,,,2,4,,,,,typical,2024,EXAMPLE,https://example.org\n";
+    /// let trips = Trip::read_csv("mine.csv", csv.as_bytes())?;
+    /// let calibration = Engine::builtin().calibrate(&trips, Grouping::Mode)?;
+    /// assert_eq!(calibration.before.len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Vec<Trip>, LoadError> {
+        read_trips(Source { name, bytes })
+    }
+
+    /// The columns of a trips file, in the order of `data/eurasia/validation.csv`.
+    pub const COLUMNS: &'static [&'static str] = TRIP_COLUMNS;
+
     /// `origin → destination`.
     pub fn label(&self) -> String {
         format!("{} → {}", self.origin, self.destination)
@@ -322,7 +345,7 @@ fn request(
 }
 
 /// How the engine's answer compares with a trip.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Within the band (days ±25 %, USD ±30 %), or a record not beaten by more than 10 %.
@@ -357,7 +380,7 @@ impl Verdict {
 }
 
 /// The engine's answer for one trip.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct TripCheck {
     /// Door-to-door days, `None` without a route.
     pub days: Option<f64>,
@@ -442,7 +465,7 @@ fn routes(engine: &Engine, trips: &[Trip]) -> Result<Vec<Option<Route>>, Error> 
 }
 
 /// What the scale factors are fitted per.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Grouping {
     /// One time and one price factor per mode (rail, road, sea, ferry).
@@ -465,7 +488,7 @@ impl Grouping {
 }
 
 /// The fitted factors of one group.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Factor {
     /// The group: a mode, corridor tag or country code.
     pub group: String,
@@ -480,7 +503,7 @@ pub struct Factor {
     pub legs: bool,
 }
 
-/// The result of [`calibrate`].
+/// The result of [`Engine::calibrate`].
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Calibration {
     /// What the factors are per.
@@ -499,7 +522,56 @@ pub struct Calibration {
     pub figures: usize,
 }
 
+/// One trip of `corridor calibrate --format json`: as observed, and the engine's answer
+/// before and after fitting.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct CalibratedTripView {
+    /// The trip as read.
+    pub trip: Trip,
+    /// The engine's answer on the network as it is.
+    pub before: TripCheck,
+    /// The answer with the fitted factors applied.
+    pub after: TripCheck,
+}
+
+/// `corridor calibrate --format json`: the fit, its factors and every trip.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct CalibrationView {
+    /// What the factors are per.
+    pub grouping: Grouping,
+    /// Root mean squared natural-log error of the fitted figures before fitting.
+    pub error_before: f64,
+    /// The same after fitting.
+    pub error_after: f64,
+    /// How many figures (days and USD) the fit used.
+    pub figures: usize,
+    /// The fitted factors, by group name.
+    pub factors: Vec<Factor>,
+    /// Every trip in file order.
+    pub trips: Vec<CalibratedTripView>,
+}
+
 impl Calibration {
+    /// The contract view of the calibration of `trips` (those it was fitted to).
+    pub fn view(&self, trips: &[Trip]) -> CalibrationView {
+        CalibrationView {
+            grouping: self.grouping,
+            error_before: self.error_before,
+            error_after: self.error_after,
+            figures: self.figures,
+            factors: self.factors.clone(),
+            trips: trips
+                .iter()
+                .zip(self.before.iter().zip(&self.after))
+                .map(|(trip, (before, after))| CalibratedTripView {
+                    trip: trip.clone(),
+                    before: before.clone(),
+                    after: after.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The factors as a scenario file (docs/scenarios.md): one `[[scale]]` entry per
     /// group whose factors differ from 1, with the errors in its description.
     pub fn scenario_toml(&self, trips_file: &str) -> String {
@@ -1006,6 +1078,14 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         x[row] = (b[row] - s) / a[row][row];
     }
     Some(x)
+}
+
+impl Engine {
+    /// Checks `trips` against this network and fits scale factors per `grouping` that
+    /// make it reproduce them (`corridor calibrate`; see [`Calibration`]).
+    pub fn calibrate(&self, trips: &[Trip], grouping: Grouping) -> Result<Calibration, Error> {
+        calibrate(self, trips, grouping)
+    }
 }
 
 #[cfg(test)]

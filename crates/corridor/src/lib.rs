@@ -9,7 +9,7 @@
 //!
 //! An [`Engine`] owns a network and answers requests — [`RouteRequest`] for `route`,
 //! `compare`, `alternatives`, `pareto`, `sweep` and `diff`, [`MatrixRequest`],
-//! [`FlowRequest`] — with the types of the JSON contract ([`engine::view`]), the same
+//! [`FlowRequest`] — with the types of the JSON contract ([`view`]), the same
 //! JSON the `corridor` command prints:
 //!
 //! ```
@@ -28,48 +28,77 @@
 //! Errors are one [`Error`]: the request field, the place (with suggestions), the file
 //! and line of bad data, or why there is no route.
 //!
+//! ## What an engine gives
+//!
+//! - **Answers as the JSON contract** ([`view`]): [`Engine::route`], [`Engine::compare`],
+//!   [`Engine::alternatives`], [`Engine::pareto`], [`Engine::diff`], [`Engine::matrix`],
+//!   [`Engine::flow`] and [`Engine::flow_levels`], [`Engine::sweep`] and
+//!   [`Engine::sweep_places`] (also in parts, to spread over machines:
+//!   [`Engine::sweep_part`], [`Engine::merge_sweep`]), [`Engine::calibrate`] against
+//!   observed [`Trip`]s, and an HTML [`Engine::report`].
+//! - **Routes as values** for those who draw or analyse them: [`Engine::resolve`] turns a
+//!   request into a [`Profile`] and a [`Query`]; [`Engine::shortest`],
+//!   [`Engine::comparison`], [`Engine::alternative_routes`], [`Engine::pareto_routes`]
+//!   and [`Engine::diff_routes`] return [`Route`]s (legs, transfers, totals, countries,
+//!   corridors); a [`Figure`] draws them as SVG or GeoJSON.
+//! - **Networks**: the built-in one ([`Engine::builtin`]), a folder of CSV + TOML or a
+//!   compiled snapshot ([`Engine::load`], [`Engine::snapshot`]), one built from values
+//!   ([`NetworkBuilder`], [`Engine::from_builder`]), with scenarios applied
+//!   ([`ScenarioFile`], [`Engine::with_scenarios`]). A [`Network`] looks places up by id,
+//!   name, alias or coordinate and writes itself back as files
+//!   ([`Network::write_dir`], [`Network::write_geojson`]).
+//! - **Long work** reports to a [`Progress`] (the `_with_progress` methods).
+//!
 //! ## Underneath
 //!
-//! Data flows one way through the modules:
-//!
-//! 1. [`model`] — places, legs, modes, transfers and the validated, immutable
-//!    [`Network`]; place lookup by id, name, alias or coordinate; corridor names.
-//! 2. [`io`] — CSV + TOML folders → [`Network`] with located errors; CSV and GeoJSON
-//!    export. [`builtin`] embeds the Eurasian network.
-//! 3. [`graph`] — a [`Profile`] (objective + constraints) compiles a network into a
-//!    state-expanded CSR [`Graph`] where transfers are charged exactly where they happen.
-//! 4. [`route`] — shortest routes (A*), alternatives (Yen), Pareto sets, corridor
-//!    comparison, parallel matrices, and why a pair has no route.
-//! 5. [`capacity`] — route bottlenecks and the exact allocation of freight demand over
-//!    capacity-limited corridors (min-cost flow, multi-commodity LP), with shadow prices.
-//! 6. [`scenario`] — what-if files (close, open, scale, add, uncertain) applied to a
-//!    network, and reproducible Monte Carlo sweeps of door-to-door time and cost.
-//! 7. [`engine`] — the front door above: requests, errors, the JSON contract.
-//! 8. [`calibrate`] — the network checked against observed trips (a validation CSV),
-//!    and scale factors per mode, corridor or country fitted to reproduce them.
-//!
-//! [`map`] draws routes over country outlines as SVG; a private R*-tree (`spatial`) serves
-//! coordinate lookup; [`synthetic`] generates seeded road-like networks.
-#![warn(missing_docs)]
+//! Data flows one way: files or values are validated into an immutable [`Network`];
+//! a [`Profile`] (objective and constraints) compiles it into a state-expanded graph
+//! where transfers are charged exactly where they happen; one search kernel
+//! (Dijkstra/A* over reusable memory) serves shortest routes, alternatives, matrices,
+//! contraction hierarchies and the capacity solvers (min-cost flow and a
+//! column-generation LP); scenarios edit the network through the builder; views turn
+//! results into the JSON contract. `docs/architecture.md` maps each concept to its
+//! module. The algorithms themselves are not part of the public API: the repository's
+//! tests and benchmarks reach them with the `internals` feature.
+#![warn(missing_docs, unnameable_types)]
 
-pub mod builtin;
-pub mod calibrate;
-pub mod capacity;
-pub mod engine;
-pub mod graph;
-pub mod io;
-pub mod map;
-pub mod model;
-pub mod route;
-pub mod scenario;
+/// Declares the modules behind the front door: private to embedders, public with the
+/// `internals` feature, for the repository's tests and benchmarks, which check the
+/// algorithms against independent references and time them.
+macro_rules! internal_modules {
+    ($($name:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        mod $name;
+    )*};
+}
+
+internal_modules!(
+    builtin, calibrate, capacity, engine, graph, io, map, model, route, scenario, synthetic,
+);
 mod spatial;
-pub mod synthetic;
 
-pub use engine::{DemandRow, Engine, Error, FlowRequest, MatrixRequest, RouteRequest};
-pub use graph::{Graph, Metrics, Objective, Profile};
-pub use route::{Query, Route};
-
-pub use model::{
-    Coord, CorridorId, Country, Leg, LegId, Meta, Mode, Network, NetworkBuilder, NewLeg, NewPlace,
-    Place, PlaceId, PlaceKind, Status, Transfers,
+pub use calibrate::{Calibration, Factor, Grouping, Trip, TripCheck, TripKind, Verdict};
+pub use engine::view;
+pub use engine::{
+    DemandRow, Diff, Engine, Error, FlowRequest, MatrixRequest, Progress, RouteRequest,
 };
+pub use graph::{Criterion, DirLeg, Metrics, Objective, Profile, Transfer, TransferKind};
+pub use io::{Diagnostic, DiagnosticKind, LoadError, OutputError, Severity, write_file};
+pub use map::Figure;
+pub use model::{
+    BuildError, Coord, CorridorId, CorridorInfo, CorridorSummary, Country, CustomsUnion, Defaults,
+    Finding, Leg, LegId, LookupError, Meta, Mode, ModeDefaults, Network, NetworkBuilder, NewLeg,
+    NewPlace, Place, PlaceId, PlaceKind, Status, Subject, Transfers,
+};
+pub use route::{
+    Blocker, Cell, Comparison, CorridorRoute, Matrix, Query, Route, RouteLeg, RouteTransfer,
+    Unserved, UnservedCorridor,
+};
+pub use scenario::{MatrixSweepPart, ScenarioFile, SweepPart};
+
+/// The compiled graph, at the root for the repository's tests and benchmarks.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub use graph::Graph;

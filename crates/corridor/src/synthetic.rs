@@ -45,6 +45,35 @@ pub struct Synthetic {
     pub seed: u64,
 }
 
+impl Network {
+    /// A seeded synthetic road-like network of about `places` places (rounded up to a
+    /// full grid row), for benchmarks and tests: `corridor generate`.
+    ///
+    /// ```
+    /// let network = corridor::Network::synthetic(1_000, 7);
+    /// assert!(network.places().len() >= 1_000);
+    /// assert_eq!(network.legs().len(), corridor::Network::synthetic(1_000, 7).legs().len());
+    /// ```
+    pub fn synthetic(places: usize, seed: u64) -> Network {
+        generate(Synthetic { places, seed })
+    }
+
+    /// The same network with its places, legs and ids in a random order (from `seed`),
+    /// as a database export or another tool would write it: `corridor generate
+    /// --shuffle`.
+    ///
+    /// ```
+    /// let ordered = corridor::Network::synthetic(100, 1);
+    /// let shuffled = ordered.shuffled(7);
+    /// assert_eq!(shuffled.places().len(), ordered.places().len());
+    /// assert_eq!(shuffled.legs().len(), ordered.legs().len());
+    /// assert_ne!(shuffled.places()[0].coord, ordered.places()[0].coord);
+    /// ```
+    pub fn shuffled(&self, seed: u64) -> Network {
+        shuffle(self, seed)
+    }
+}
+
 /// Generates the network. O(n).
 pub fn generate(params: Synthetic) -> Network {
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
@@ -101,6 +130,7 @@ pub fn generate(params: Synthetic) -> Network {
             headway_h: None,
             co2_kg_per_teu_km: None,
             source: None,
+            drawn_via: Box::default(),
         });
     };
     for r in 0..rows {
@@ -141,15 +171,6 @@ fn round(value: f64, scale: f64) -> f64 {
 /// renamed `n0`, `n1`... in another random order, as a database export or another tool
 /// might write it: nothing about the order or the ids follows the geography any more.
 /// Each leg keeps its direction. Reproducible from `seed`. O(n).
-///
-/// ```
-/// use corridor::synthetic::{Synthetic, generate, shuffle};
-/// let ordered = generate(Synthetic { places: 100, seed: 1 });
-/// let shuffled = shuffle(&ordered, 7);
-/// assert_eq!(shuffled.places().len(), ordered.places().len());
-/// assert_eq!(shuffled.legs().len(), ordered.legs().len());
-/// assert_ne!(shuffled.places()[0].coord, ordered.places()[0].coord);
-/// ```
 pub fn shuffle(network: &Network, seed: u64) -> Network {
     use rand::seq::SliceRandom;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -2,8 +2,7 @@
 
 use std::io::Write;
 
-use corridor::calibrate::{self, Calibration, Grouping, Trip, TripCheck};
-use corridor::io::Source;
+use corridor::{Calibration, Grouping, Trip, TripCheck, TripKind, Verdict};
 
 use super::routing::failure;
 use super::{Global, engine};
@@ -24,11 +23,8 @@ pub(crate) fn run(
         ))
     })?;
     let name = args.trips.display().to_string();
-    let trips = calibrate::read_trips(Source {
-        name: &name,
-        bytes: &bytes,
-    })
-    .map_err(|e| Failure::new(Exit::Data, format!("error: {}", e.report("trips file"))))?;
+    let trips = Trip::read_csv(&name, &bytes)
+        .map_err(|e| Failure::new(Exit::Data, format!("error: {}", e.report("trips file"))))?;
     if trips.is_empty() {
         return Err(Failure::new(
             Exit::Data,
@@ -41,7 +37,7 @@ pub(crate) fn run(
         GroupBy::Country => Grouping::Country,
     };
     let engine = engine(global)?;
-    let calibration = calibrate::calibrate(&engine, &trips, grouping).map_err(failure)?;
+    let calibration = engine.calibrate(&trips, grouping).map_err(failure)?;
     if let Some(path) = &args.output {
         let toml = calibration.scenario_toml(&name);
         super::export::write_file(path, args.force, |file| file.write_all(toml.as_bytes()))?;
@@ -53,49 +49,10 @@ pub(crate) fn run(
         writeln!(err, "wrote {}", path.display())?;
     }
     match args.format {
-        ReportFormat::Json => render::json(out, &View::new(&trips, &calibration))?,
+        ReportFormat::Json => render::json(out, &calibration.view(&trips))?,
         ReportFormat::Table => write_table(&trips, &calibration, out)?,
     }
     Ok(Exit::Ok)
-}
-
-/// The JSON of `calibrate --format json`.
-#[derive(serde::Serialize)]
-struct View<'a> {
-    grouping: Grouping,
-    error_before: f64,
-    error_after: f64,
-    figures: usize,
-    factors: &'a [calibrate::Factor],
-    trips: Vec<TripView<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct TripView<'a> {
-    trip: &'a Trip,
-    before: &'a TripCheck,
-    after: &'a TripCheck,
-}
-
-impl<'a> View<'a> {
-    fn new(trips: &'a [Trip], calibration: &'a Calibration) -> View<'a> {
-        View {
-            grouping: calibration.grouping,
-            error_before: calibration.error_before,
-            error_after: calibration.error_after,
-            figures: calibration.figures,
-            factors: &calibration.factors,
-            trips: trips
-                .iter()
-                .zip(calibration.before.iter().zip(&calibration.after))
-                .map(|(trip, (before, after))| TripView {
-                    trip,
-                    before,
-                    after,
-                })
-                .collect(),
-        }
-    }
 }
 
 fn range((low, high): (f64, f64), decimals: usize, grouped_: bool) -> String {
@@ -157,14 +114,13 @@ fn write_table(trips: &[Trip], c: &Calibration, out: &mut dyn Write) -> std::io:
             .iter()
             .zip(checks)
             .filter(|(t, c)| {
-                (t.kind.is_band() || t.kind == calibrate::TripKind::Record)
-                    && c.verdict == calibrate::Verdict::Inside
+                (t.kind.is_band() || t.kind == TripKind::Record) && c.verdict == Verdict::Inside
             })
             .count()
     };
     let required = trips
         .iter()
-        .filter(|t| t.kind.is_band() || t.kind == calibrate::TripKind::Record)
+        .filter(|t| t.kind.is_band() || t.kind == TripKind::Record)
         .count();
     writeln!(
         out,

@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use corridor::engine::view::CorridorView;
+use corridor::view::CorridorView;
 
-use super::{Global, network};
+use super::{Global, engine};
 use crate::args::{CorridorsArgs, ListFormat};
 use crate::render::{self, Table, grouped};
 use crate::{Exit, Failure};
@@ -14,8 +14,9 @@ pub(crate) fn run(
     args: &CorridorsArgs,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let network = network(global)?;
-    let corridors = CorridorView::list(&network);
+    let engine = engine(global)?;
+    let network = engine.network();
+    let corridors = CorridorView::list(network);
     let endpoints = |c: &CorridorView| {
         c.endpoints.as_ref().map_or(String::new(), |[a, b]| {
             let name = |id: &str| {

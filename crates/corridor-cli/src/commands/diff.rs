@@ -2,12 +2,11 @@
 
 use std::io::Write;
 
-use corridor::engine::DiffView;
-use corridor::map::Figure;
-use corridor::{Engine, Network, Route};
+use corridor::view::DiffView;
+use corridor::{Diff, Figure, Network, Route};
 
 use super::routing::{failure, request};
-use super::{Global, base_network, scenario_files};
+use super::{Global, base_engine, scenario_files};
 use crate::args::{By, RouteArgs, RouteFormat};
 use crate::render::{self, Table, grouped, number};
 use crate::{Exit, Failure};
@@ -19,16 +18,15 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
         ));
     }
     let files = scenario_files(global)?;
-    let baseline = Engine::new(base_network(global)?);
+    let baseline = base_engine(global)?;
     let request = request(&args.routing, &args.from, &args.to, By::Time)?;
     let diff = baseline.diff_routes(&request, &files).map_err(failure)?;
     let changed = diff.changed.network();
     let (before, after) = (diff.baseline.as_ref(), diff.scenario.as_ref());
+    let view = DiffView::new(baseline.network(), &diff, &files);
     match args.format {
-        RouteFormat::Json | RouteFormat::Geojson => {
-            render::json(out, &DiffView::new(baseline.network(), &diff, &files))?
-        }
-        RouteFormat::Table => write_table(baseline.network(), before, changed, after, out)?,
+        RouteFormat::Json | RouteFormat::Geojson => render::json(out, &view)?,
+        RouteFormat::Table => write_table(baseline.network(), &diff, view.route_changed, out)?,
         RouteFormat::Svg => {
             out.write_all(Figure::diff(changed, before, after).svg(changed).as_bytes())?
         }
@@ -38,11 +36,12 @@ pub(crate) fn run(global: &Global, args: &RouteArgs, out: &mut dyn Write) -> Res
 
 fn write_table(
     baseline: &Network,
-    before: Option<&Route>,
-    changed: &Network,
-    after: Option<&Route>,
+    diff: &Diff,
+    route_changed: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let changed = diff.changed.network();
+    let (before, after) = (diff.baseline.as_ref(), diff.scenario.as_ref());
     let mut table = Table::new(&["", "baseline>", "scenario>", "change>"]);
     let metric = |name: &str, f: fn(&Route) -> f64, decimals: usize| -> Vec<String> {
         let show = |r: Option<&Route>| r.map_or("no route".to_owned(), |r| number(f(r), decimals));
@@ -77,14 +76,13 @@ fn write_table(
     };
     writeln!(out, "\nbaseline: {}", describe(baseline, before))?;
     writeln!(out, "scenario: {}", describe(changed, after))?;
-    let same = matches!((before, after), (Some(b), Some(a)) if b.dir_legs() == a.dir_legs());
     writeln!(
         out,
         "{}",
-        if same {
-            "the route is the same"
-        } else {
+        if route_changed {
             "the route changes"
+        } else {
+            "the route is the same"
         }
     )
 }

@@ -4,10 +4,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use corridor::Network;
-use corridor::io::{OutputError, write_geojson, write_network_dir};
+use corridor::{Network, OutputError};
 
-use super::network;
+use super::engine;
 use crate::args::{ExportArgs, ExportFormat, Global};
 use crate::{Exit, Failure};
 
@@ -26,16 +25,17 @@ pub(crate) fn run(
         (ExportFormat::Csv, Some(dir)) => Some(dir),
         (ExportFormat::Geojson, _) => None,
     };
-    let network = network(global)?;
+    let engine = engine(global)?;
+    let network = engine.network();
     if let Some(dir) = csv_dir {
-        for path in export_dir(&network, dir, args.force)? {
+        for path in export_dir(network, dir, args.force)? {
             writeln!(err, "wrote {}", path.display())?;
         }
     } else if let Some(path) = &args.output {
-        write_file(path, args.force, |file| write_geojson(&network, file))?;
+        write_file(path, args.force, |file| network.write_geojson(file))?;
         writeln!(err, "wrote {}", path.display())?;
     } else {
-        write_geojson(&network, &mut *out)?;
+        network.write_geojson(&mut *out)?;
     }
     Ok(Exit::Ok)
 }
@@ -45,18 +45,19 @@ pub(crate) fn export_dir(
     dir: &Path,
     force: bool,
 ) -> Result<Vec<PathBuf>, Failure> {
-    write_network_dir(network, dir, force)
+    network
+        .write_dir(dir, force)
         .map_err(|e| output_failure(e, "choose another folder or pass --force"))
 }
 
-/// Writes to `path` through [`corridor::io::write_file`]: replaces an existing file only
+/// Writes to `path` through [`corridor::write_file`]: replaces an existing file only
 /// with `force`.
 pub(crate) fn write_file(
     path: &Path,
     force: bool,
     write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), Failure> {
-    corridor::io::write_file(path, force, write)
+    corridor::write_file(path, force, write)
         .map_err(|e| output_failure(e, "pass --force to replace it"))
 }
 

@@ -3,17 +3,13 @@
 
 use std::io::Write;
 
-use corridor::capacity::{self, Allocation};
-use corridor::engine::FlowView;
-use corridor::engine::limit_text;
-use corridor::engine::view::objective_unit;
-use corridor::io::{Source, read_demands};
-use corridor::{Graph, Network, Objective};
+use corridor::view::{DemandLevelsView, FlowView, SaturatedView};
+use corridor::{FlowRequest, Network, Objective};
 
-use super::routing::profile_by;
-use super::{Global, network};
+use super::routing::{failure, request};
+use super::{Global, engine};
 use crate::args::{By, FlowArgs, ReportFormat};
-use crate::render::{self, Table, grouped, number, routes};
+use crate::render::{self, Table, grouped, number};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Result<Exit, Failure> {
@@ -28,114 +24,130 @@ pub(crate) fn run(global: &Global, args: &FlowArgs, out: &mut dyn Write) -> Resu
             args.demand.display()
         ))
     })?;
-    let network = network(global)?;
-    let profile = profile_by(&network, &args.routing, By::Cost)?;
+    let routing = request(&args.routing, "", "", By::Cost)?;
+    let engine = engine(global)?;
+    let network = engine.network();
+    routing.profile(network).map_err(failure)?;
     let name = args.demand.display().to_string();
-    let demands = read_demands(
-        &network,
-        Source {
-            name: &name,
-            bytes: &bytes,
-        },
-    )
-    .map_err(|e| Failure::new(Exit::Data, format!("error: {}", e.report("demand file"))))?;
-    let graph = Graph::new(&network, &profile);
-    if !args.scale_demand.is_empty() {
-        if let Some(bad) = args
-            .scale_demand
-            .iter()
-            .find(|f| !(f.is_finite() && **f >= 0.0 && **f <= 1000.0))
-        {
-            return Err(Failure::usage(format!(
-                "error: --scale-demand: {bad} is not a factor from 0 to 1000"
-            )));
+    let demands = engine.read_demands(&name, &bytes).map_err(|e| match e {
+        corridor::Error::Data(e) => {
+            Failure::new(Exit::Data, format!("error: {}", e.report("demand file")))
         }
-        let levels = capacity::demand_levels(&graph, &demands, &args.scale_demand)
-            .map_err(|e| Failure::new(Exit::Failure, format!("error: {e}")))?;
+        e => failure(e),
+    })?;
+    let rows = demands.len();
+    let request = FlowRequest { demands, routing };
+    let solver = |e: corridor::Error| match e {
+        corridor::Error::Invalid {
+            field: "scale_demand",
+            ..
+        } => failure(e),
+        e => Failure::new(Exit::Failure, format!("error: {e}")),
+    };
+    if !args.scale_demand.is_empty() {
+        let levels = engine
+            .flow_levels(&request, &args.scale_demand)
+            .map_err(|e| match e {
+                corridor::Error::Invalid {
+                    field: "scale_demand",
+                    message,
+                } => Failure::usage(format!("error: --scale-demand: {message}")),
+                e => solver(e),
+            })?;
         match args.format {
-            ReportFormat::Json => render::json(out, &levels_view(&network, &levels))?,
-            ReportFormat::Table => write_levels(&network, &levels, profile.objective, out)?,
+            ReportFormat::Json => render::json(out, &levels)?,
+            ReportFormat::Table => write_levels(&levels, out)?,
         }
         return Ok(Exit::Ok);
     }
-    let allocation = super::busy(
-        format!("allocating {} demand rows", demands.len()),
-        demands.len() >= 50,
-        || capacity::allocate(&graph, &demands),
-    )
-    .map_err(|e| Failure::new(Exit::Failure, format!("error: {e}")))?;
+    let allocation = super::busy(format!("allocating {rows} demand rows"), rows >= 50, || {
+        engine.flow(&request)
+    })
+    .map_err(solver)?;
     match args.format {
-        ReportFormat::Json => render::json(
-            out,
-            &FlowView::new(&network, &allocation, profile.objective),
-        )?,
-        ReportFormat::Table => write_table(&network, &allocation, profile.objective, out)?,
+        ReportFormat::Json => render::json(out, &allocation)?,
+        ReportFormat::Table => write_table(network, &allocation, out)?,
     }
     Ok(Exit::Ok)
 }
 
-fn write_table(
-    network: &Network,
-    allocation: &Allocation,
-    objective: Objective,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
+/// A place's name from its id in a view.
+fn name(network: &Network, id: &str) -> String {
+    network
+        .place_by_id(id)
+        .map_or_else(|| id.to_owned(), |p| network.place(p).name.to_string())
+}
+
+/// A saturated leg or place for people: `Aktau → Port of Baku (ferry)` or `Astara`.
+fn limit(network: &Network, s: &SaturatedView) -> String {
+    match (&s.from, &s.to, &s.mode, &s.place) {
+        (Some(from), Some(to), Some(mode), _) => {
+            format!("{} → {} ({mode})", name(network, from), name(network, to))
+        }
+        (_, _, _, Some(place)) => name(network, place),
+        _ => String::new(),
+    }
+}
+
+fn write_table(network: &Network, flow: &FlowView, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "delivered {} of {} TEU/yr ({} unmet) · total {} USD/yr · optimised by {objective}",
-        grouped(allocation.delivered_teu_per_year),
-        grouped(allocation.delivered_teu_per_year + allocation.unmet_teu_per_year),
-        grouped(allocation.unmet_teu_per_year),
-        grouped(allocation.total_cost_usd)
+        "delivered {} of {} TEU/yr ({} unmet) · total {} USD/yr · optimised by {}",
+        grouped(flow.delivered_teu_per_year),
+        grouped(flow.delivered_teu_per_year + flow.unmet_teu_per_year),
+        grouped(flow.unmet_teu_per_year),
+        grouped(flow.total_cost_usd),
+        flow.objective
     )?;
     writeln!(out)?;
     let mut table = Table::new(&[
         "from", "to", "TEU/yr>", "USD/TEU>", "days>", "corridor", "via",
     ]);
-    for flow in &allocation.flows {
-        let unmet = flow.demand.volume_teu_per_year - flow.delivered_teu_per_year;
-        if unmet > 1e-6 * flow.demand.volume_teu_per_year.max(1.0) {
+    for pair in &flow.flows {
+        let (from, to) = (name(network, &pair.from), name(network, &pair.to));
+        if pair.unmet_teu_per_year > 1e-6 * pair.volume_teu_per_year.max(1.0) {
             table.row(vec![
-                network.place(flow.demand.from).name.to_string(),
-                network.place(flow.demand.to).name.to_string(),
-                grouped(unmet),
+                from.clone(),
+                to.clone(),
+                grouped(pair.unmet_teu_per_year),
                 String::new(),
                 String::new(),
                 "unmet".to_owned(),
                 String::new(),
             ]);
         }
-        for r in &flow.routes {
-            let via = routes::key_places(network, &r.route);
+        for r in &pair.routes {
             table.row(vec![
-                network.place(flow.demand.from).name.to_string(),
-                network.place(flow.demand.to).name.to_string(),
+                from.clone(),
+                to.clone(),
                 grouped(r.volume_teu_per_year),
-                grouped(r.route.totals.cost_usd),
-                number(r.route.totals.time_h / 24.0, 1),
-                r.route
-                    .corridors
-                    .first()
-                    .map_or(String::new(), |&c| network.corridor_name(c).to_owned()),
-                via,
+                grouped(r.cost_usd_per_teu),
+                number(r.time_h_per_teu / 24.0, 1),
+                r.corridors.first().cloned().unwrap_or_default(),
+                r.via.clone(),
             ]);
         }
     }
     table.write(out)?;
-    if allocation.saturated.is_empty() {
+    let saturated: Vec<&SaturatedView> = flow
+        .saturated_legs
+        .iter()
+        .chain(&flow.saturated_places)
+        .collect();
+    if saturated.is_empty() {
         return writeln!(out, "\nno capacity is saturated");
     }
     writeln!(out, "\nsaturated (what one more TEU/yr of capacity saves):")?;
+    let unit = Objective::parse(&flow.objective).map_or("", Objective::unit);
     let mut table = Table::new(&[
         "leg or place",
         "capacity TEU/yr>",
-        &format!("saves {}>", objective_unit(objective)),
+        &format!("saves {unit}>"),
         "more TEU/yr>",
     ]);
-    for s in &allocation.saturated {
-        let label = limit_text(network, s.at);
+    for s in saturated {
         table.row(vec![
-            label,
+            limit(network, s),
             grouped(s.capacity_teu_per_year),
             number(s.shadow_price, 2),
             number(s.extra_delivered_teu_per_year, 2),
@@ -144,44 +156,8 @@ fn write_table(
     table.write(out)
 }
 
-/// `flow --scale-demand` as JSON: one object per level.
-fn levels_view(network: &Network, levels: &[capacity::DemandLevel]) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = levels
-        .iter()
-        .map(|level| {
-            let a = &level.allocation;
-            let saturated: Vec<serde_json::Value> = level
-                .saturated_in_order
-                .iter()
-                .map(|s| {
-                    serde_json::json!({
-                        "at": limit_text(network, s.at),
-                        "capacity_teu_per_year": s.capacity_teu_per_year,
-                        "shadow_price": s.shadow_price,
-                        "extra_delivered_teu_per_year": s.extra_delivered_teu_per_year,
-                    })
-                })
-                .collect();
-            serde_json::json!({
-                "factor": level.factor,
-                "demand_teu_per_year": level.demand_teu_per_year,
-                "delivered_teu_per_year": a.delivered_teu_per_year,
-                "unmet_teu_per_year": a.unmet_teu_per_year,
-                "total_cost_usd": a.total_cost_usd,
-                "first_saturated": saturated.first(),
-                "saturated": saturated,
-            })
-        })
-        .collect();
-    serde_json::json!({ "levels": list })
-}
-
-fn write_levels(
-    network: &Network,
-    levels: &[capacity::DemandLevel],
-    objective: Objective,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
+fn write_levels(levels: &DemandLevelsView, out: &mut dyn Write) -> std::io::Result<()> {
+    let unit = Objective::parse(&levels.objective).map_or("", Objective::unit);
     let mut table = Table::new(&[
         "demand ×>",
         "demand TEU/yr>",
@@ -189,24 +165,23 @@ fn write_levels(
         "unmet>",
         "saturated>",
         "first saturated",
-        &format!("it saves {}>", objective_unit(objective)),
+        &format!("it saves {unit}>"),
     ]);
-    for level in levels {
-        let a = &level.allocation;
-        let first = level.saturated_in_order.first();
+    for level in &levels.levels {
+        let first = level.first_saturated.as_ref();
         table.row(vec![
             number(level.factor, 2),
             grouped(level.demand_teu_per_year),
-            grouped(a.delivered_teu_per_year),
-            grouped(a.unmet_teu_per_year),
-            level.saturated_in_order.len().to_string(),
-            first.map_or("none".to_owned(), |s| limit_text(network, s.at)),
+            grouped(level.delivered_teu_per_year),
+            grouped(level.unmet_teu_per_year),
+            level.saturated.len().to_string(),
+            first.map_or("none".to_owned(), |s| s.at.clone()),
             first.map_or(String::new(), |s| number(s.shadow_price, 2)),
         ]);
     }
     table.write(out)?;
-    for level in levels {
-        if level.saturated_in_order.is_empty() {
+    for level in &levels.levels {
+        if level.saturated.is_empty() {
             continue;
         }
         writeln!(
@@ -217,12 +192,12 @@ fn write_levels(
         let mut table = Table::new(&[
             "leg or place",
             "capacity TEU/yr>",
-            &format!("saves {}>", objective_unit(objective)),
+            &format!("saves {unit}>"),
             "more TEU/yr>",
         ]);
-        for s in &level.saturated_in_order {
+        for s in &level.saturated {
             table.row(vec![
-                limit_text(network, s.at),
+                s.at.clone(),
                 grouped(s.capacity_teu_per_year),
                 number(s.shadow_price, 2),
                 number(s.extra_delivered_teu_per_year, 2),

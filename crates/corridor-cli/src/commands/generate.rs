@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use corridor::synthetic::{self, Synthetic};
+use corridor::Network;
 
 use super::export::export_dir;
 use crate::args::GenerateArgs;
@@ -14,12 +14,9 @@ pub(crate) fn run(args: &GenerateArgs, err: &mut dyn Write) -> Result<Exit, Fail
             "error: --places must be between 2 and 50,000,000",
         ));
     }
-    let mut network = synthetic::generate(Synthetic {
-        places: args.places,
-        seed: args.seed,
-    });
+    let mut network = Network::synthetic(args.places, args.seed);
     if args.shuffle {
-        network = synthetic::shuffle(&network, args.seed);
+        network = network.shuffled(args.seed);
     }
     for path in export_dir(&network, &args.output, args.force)? {
         writeln!(err, "wrote {}", path.display())?;

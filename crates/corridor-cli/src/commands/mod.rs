@@ -20,9 +20,7 @@ use std::io::Write;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use corridor::io::{self, LoadError, Loaded};
-use corridor::scenario::{self, Applied, ScenarioFile};
-use corridor::{Network, PlaceId, builtin};
+use corridor::{Engine, Error, LoadError, ScenarioFile};
 
 pub(crate) use crate::args::Global;
 use crate::args::{Cli, Command};
@@ -57,43 +55,31 @@ pub(crate) fn dispatch(
 }
 
 /// Loads the network the user asked for: `--data DIR`, `--data SNAPSHOT` or the built-in
-/// one.
-pub(crate) fn load(global: &Global) -> Result<Loaded, LoadError> {
+/// one (without scenarios), with a spinner on a terminal for large files.
+pub(crate) fn load(global: &Global) -> Result<Engine, Error> {
     match &global.data {
-        Some(file) if is_snapshot(file) => read_snapshot(file).map(|snapshot| Loaded {
-            network: snapshot.network,
-            warnings: Vec::new(),
-        }),
-        Some(dir) => {
-            // A sign of life on a terminal for large folders (about 1 s per 40 MB).
-            let bytes: u64 = ["nodes.csv", "legs.csv"]
-                .iter()
-                .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
-                .map(|m| m.len())
-                .sum();
+        Some(path) => {
+            // A sign of life on a terminal for large folders (about 1 s per 40 MB) and
+            // snapshots.
+            let (bytes, large) = if path.is_file() {
+                let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+                (bytes, bytes > 256 << 20)
+            } else {
+                let bytes: u64 = ["nodes.csv", "legs.csv"]
+                    .iter()
+                    .filter_map(|f| std::fs::metadata(path.join(f)).ok())
+                    .map(|m| m.len())
+                    .sum();
+                (bytes, bytes > 16 << 20)
+            };
             busy(
-                format!("loading {} ({} MB)", dir.display(), bytes >> 20),
-                bytes > 16 << 20,
-                || io::load_dir(dir),
+                format!("loading {} ({} MB)", path.display(), bytes >> 20),
+                large,
+                || Engine::load(path),
             )
         }
-        None => builtin::network(),
+        None => Ok(Engine::builtin()),
     }
-}
-
-/// Whether `path` is a snapshot file (by its first bytes).
-fn is_snapshot(path: &std::path::Path) -> bool {
-    path.is_file() && io::snapshot::is_snapshot_file(path)
-}
-
-/// Reads a snapshot, with a spinner on a terminal for large ones.
-fn read_snapshot(path: &std::path::Path) -> Result<io::snapshot::Snapshot, LoadError> {
-    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
-    busy(
-        format!("loading {} ({} MB)", path.display(), bytes >> 20),
-        bytes > 256 << 20,
-        || io::snapshot::read_file(path),
-    )
 }
 
 /// Runs `work` with a spinner showing `message` on a terminal when `show` (hidden when
@@ -115,7 +101,7 @@ pub(crate) fn busy<R>(message: String, show: bool, work: impl FnOnce() -> R) -> 
     result
 }
 
-/// A progress bar on a terminal for the library's long work ([`corridor::engine::Progress`]),
+/// A progress bar on a terminal for the library's long work ([`corridor::Progress`]),
 /// hidden unless `show` or when standard error is not a terminal.
 pub(crate) struct Bar(ProgressBar);
 
@@ -134,7 +120,7 @@ impl Bar {
     }
 }
 
-impl corridor::engine::Progress for Bar {
+impl corridor::Progress for Bar {
     fn stage(&self, name: &str, total: u64) {
         self.0.set_message(name.to_owned());
         self.0.reset();
@@ -152,12 +138,15 @@ impl Drop for Bar {
     }
 }
 
-/// Loads the base network (without scenarios), turning refusal into exit code 3 with
-/// every error listed.
-pub(crate) fn base_network(global: &Global) -> Result<Network, Failure> {
-    load(global)
-        .map(|loaded| loaded.network)
-        .map_err(|error| Failure::new(Exit::Data, format!("error: {error}")))
+/// The engine over the base network (without scenarios), turning refusal into exit code
+/// 3 with every error listed.
+pub(crate) fn base_engine(global: &Global) -> Result<Engine, Failure> {
+    load(global).map_err(data_failure)
+}
+
+/// Bad data (exit 3), every error listed.
+fn data_failure(error: Error) -> Failure {
+    Failure::new(Exit::Data, format!("error: {error}"))
 }
 
 /// Reads and parses the `--scenario` files (unreadable: usage error; invalid: bad data).
@@ -172,7 +161,7 @@ pub(crate) fn scenario_files(global: &Global) -> Result<Vec<ScenarioFile>, Failu
                     path.display()
                 ))
             })?;
-            scenario::parse(&path.display().to_string(), &bytes)
+            ScenarioFile::parse(&path.display().to_string(), &bytes)
                 .map_err(|e| Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))))
         })
         .collect()
@@ -182,45 +171,16 @@ fn scenario_error(error: &LoadError) -> String {
     error.report("scenario")
 }
 
-/// The network with the `--scenario` files applied, and their uncertain quantities.
-pub(crate) fn scenario_network(global: &Global) -> Result<Applied, Failure> {
-    let files = scenario_files(global)?;
-    let base = base_network(global)?;
-    if files.is_empty() {
-        return Ok(Applied {
-            network: base,
-            uncertain: Vec::new(),
-        });
-    }
-    scenario::apply(&base, &files)
-        .map_err(|e| Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))))
-}
-
-/// The network every command works on: `--data` or the built-in one, with the
-/// `--scenario` files applied.
-pub(crate) fn network(global: &Global) -> Result<Network, Failure> {
-    scenario_network(global).map(|applied| applied.network)
-}
-
-/// The engine every routing command asks: the network of [`network`] behind the
-/// library's front door (with a snapshot's contraction hierarchies when no scenario
+/// The engine every command works on: `--data` or the built-in network, with the
+/// `--scenario` files applied (and a snapshot's contraction hierarchies when no scenario
 /// changes the network).
-pub(crate) fn engine(global: &Global) -> Result<corridor::Engine, Failure> {
-    if global.scenario.is_empty() {
-        return base_engine(global);
-    }
-    network(global).map(corridor::Engine::new)
-}
-
-/// The engine over the base network (without scenarios), with a snapshot's contraction
-/// hierarchies.
-pub(crate) fn base_engine(global: &Global) -> Result<corridor::Engine, Failure> {
-    match &global.data {
-        Some(file) if is_snapshot(file) => read_snapshot(file)
-            .map(|snapshot| corridor::Engine::from_snapshot(&file.display().to_string(), snapshot))
-            .map_err(|error| Failure::new(Exit::Data, format!("error: {error}"))),
-        _ => base_network(global).map(corridor::Engine::new),
-    }
+pub(crate) fn engine(global: &Global) -> Result<Engine, Failure> {
+    let files = scenario_files(global)?;
+    let base = base_engine(global)?;
+    base.with_scenarios(&files).map_err(|e| match e {
+        Error::Data(e) => Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))),
+        e => data_failure(e),
+    })
 }
 
 /// More worker threads than any machine this runs on has cores: starting them takes
@@ -260,11 +220,4 @@ pub(crate) fn parallel<R: Send>(
                 )
             }),
     }
-}
-
-/// Resolves a place the user typed; unknown or ambiguous places are usage errors.
-pub(crate) fn place(network: &Network, what: &str, query: &str) -> Result<PlaceId, Failure> {
-    network
-        .resolve(query)
-        .map_err(|error| Failure::usage(format!("error: {what}: {error}")))
 }

@@ -2,10 +2,9 @@
 
 use std::io::Write;
 
-use corridor::io::{place_properties, write_places_csv};
 use corridor::{PlaceId, PlaceKind};
 
-use super::network;
+use super::engine;
 use crate::args::{Global, ListFormat, NodesArgs};
 use crate::render::{self, Table};
 use crate::{Exit, Failure};
@@ -25,7 +24,8 @@ pub(crate) fn run(
             ))
         })?),
     };
-    let network = network(global)?;
+    let engine = engine(global)?;
+    let network = engine.network();
     let country = match &args.country {
         None => None,
         Some(text) => Some(
@@ -63,11 +63,11 @@ pub(crate) fn run(
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = found
                 .iter()
-                .map(|&id| place_properties(network.place(id)))
+                .map(|&id| network.place(id).properties())
                 .collect();
             render::json(out, &list)?;
         }
-        ListFormat::Csv => write_places_csv(&network, &found, out)?,
+        ListFormat::Csv => network.write_places_csv(&found, out)?,
         ListFormat::Table => {
             let mut table =
                 Table::new(&["id", "name", "country", "kind", "lat>", "lon>", "aliases"]);

@@ -2,10 +2,8 @@
 
 use std::io::Write;
 
-use corridor::engine::{CompareView, RouteView, RoutesView};
-use corridor::graph::Criterion;
-use corridor::map::Figure;
-use corridor::{Network, Route, Status};
+use corridor::view::{CompareView, RouteView, RoutesView};
+use corridor::{Criterion, Figure, Network, Route, Status};
 
 use super::routing::{failure, no_route, request};
 use super::{Global, engine};
@@ -91,7 +89,7 @@ pub(crate) fn run_compare(
     let comparison =
         super::parallel(global, || engine.comparison(&profile, &query))?.map_err(failure)?;
     let Some(drawn) = Figure::compare(network, &comparison, profile.objective) else {
-        return Err(no_route(network, &profile, &query));
+        return Err(no_route(&engine, &profile, &query));
     };
     output(args, out, |out| match args.format {
         RouteFormat::Json => render::json(out, &CompareView::new(network, &query, &comparison)),

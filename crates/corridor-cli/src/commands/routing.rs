@@ -1,7 +1,6 @@
 //! Converting routing arguments to a library `Profile` and `Query`, once.
 
-use corridor::engine::no_route_error;
-use corridor::{Error, Mode, Network, Objective, Profile, Query, RouteRequest};
+use corridor::{Engine, Error, Mode, Objective, Profile, Query, RouteRequest};
 
 use crate::args::{By, RoutingArgs};
 use crate::{Exit, Failure};
@@ -48,42 +47,11 @@ pub(crate) fn request(
     })
 }
 
-/// The profile the arguments describe; unknown countries, modes, places or corridor tags
-/// are usage errors.
-pub(crate) fn profile(network: &Network, args: &RoutingArgs) -> Result<Profile, Failure> {
-    profile_by(network, args, By::Time)
-}
-
-/// [`profile`] with the command's own default objective.
-pub(crate) fn profile_by(
-    network: &Network,
-    args: &RoutingArgs,
-    default: By,
-) -> Result<Profile, Failure> {
-    request(args, "", "", default)?
-        .profile(network)
-        .map_err(failure)
-}
-
-/// The query: origin, destination and via places.
-pub(crate) fn query(
-    network: &Network,
-    from: &str,
-    to: &str,
-    via: &[String],
-) -> Result<Query, Failure> {
-    let request = RouteRequest {
-        via: via.to_vec(),
-        ..RouteRequest::new(from, to)
-    };
-    request.query(network).map_err(failure)
-}
-
 /// Exit code 4 with the reason: the constraints that cut the pair off, for a corridor
 /// restriction where its legs stop, for a volume the legs and places whose capacity is
 /// short.
-pub(crate) fn no_route(network: &Network, profile: &Profile, query: &Query) -> Failure {
-    failure(no_route_error(network, profile, query))
+pub(crate) fn no_route(engine: &Engine, profile: &Profile, query: &Query) -> Failure {
+    failure(engine.no_route(profile, query))
 }
 
 /// A library error as the CLI reports it: bad request values and places are usage

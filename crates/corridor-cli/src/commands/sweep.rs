@@ -3,15 +3,12 @@
 
 use std::io::Write;
 
-use corridor::engine::{MatrixSweepView, SweepView, sweep_places};
-use corridor::scenario::{self, Applied, MATRIX_PERCENTILE_ACCURACY, Stats, Sweep};
-use corridor::{Network, PlaceId, Profile};
-use indicatif::{ProgressBar, ProgressStyle};
+use corridor::view::{MatrixSweepView, StatsView, SweepView};
 
-use super::routing::{failure_named, no_route, profile, query};
-use super::{Global, scenario_network};
-use crate::args::{ReportFormat, SweepArgs};
-use crate::render::{self, Table, number, routes};
+use super::routing::{failure, failure_named, request};
+use super::{Bar, Global, engine};
+use crate::args::{By, ReportFormat, SweepArgs};
+use crate::render::{self, Table, number};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(
@@ -23,47 +20,33 @@ pub(crate) fn run(
     if args.samples == 0 {
         return Err(Failure::usage("error: --samples must be at least 1"));
     }
-    let applied = scenario_network(global)?;
-    let network = &applied.network;
-    let profile = profile(network, &args.routing)?;
-    if applied.uncertain.is_empty() {
+    let engine = engine(global)?;
+    let (from, to) = match (&args.from, &args.to) {
+        (Some(from), Some(to)) => (from.as_str(), to.as_str()),
+        _ => ("", ""),
+    };
+    let request = request(&args.routing, from, to, By::Time)?;
+    // Unknown countries, modes or corridors before anything else.
+    request.profile(engine.network()).map_err(failure)?;
+    if engine.uncertain_count() == 0 {
         writeln!(
             err,
             "note: no [[uncertain]] entries in the --scenario files; every draw is the same"
         )?;
     }
-    // A progress bar for long runs on a terminal; hidden on a pipe (indicatif checks).
-    let bar = if args.samples >= 500 {
-        ProgressBar::new(args.samples as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} draws {elapsed}/{duration}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let (Some(from), Some(to)) = (&args.from, &args.to) else {
-        return run_pairs(global, args, &applied, &profile, &bar, out);
-    };
-    let query = query(network, from, to, &args.routing.via)?;
-    let result = super::parallel(global, || {
-        scenario::sweep(
-            network,
-            &applied.uncertain,
-            &profile,
-            &query,
-            args.samples,
-            args.seed,
-            &|| bar.inc(1),
-        )
-    })?;
-    bar.finish_and_clear();
-    if result.reached == 0 {
-        return Err(no_route(network, &profile, &query));
+    // A progress bar for long runs on a terminal; hidden on a pipe.
+    let bar = Bar::new(args.samples >= 500);
+    if args.from.is_none() || args.to.is_none() {
+        return run_pairs(global, args, &engine, &request, &bar, out);
     }
+    let result = super::parallel(global, || {
+        engine.sweep_with_progress(&request, args.samples, args.seed, &bar)
+    })?
+    .map_err(failure)?;
+    drop(bar);
     match args.format {
-        ReportFormat::Json => render::json(out, &SweepView::new(network, &result))?,
-        ReportFormat::Table => write_table(network, &result, out)?,
+        ReportFormat::Json => render::json(out, &result)?,
+        ReportFormat::Table => write_table(&result, out)?,
     }
     Ok(Exit::Ok)
 }
@@ -72,68 +55,59 @@ pub(crate) fn run(
 fn run_pairs(
     global: &Global,
     args: &SweepArgs,
-    applied: &Applied,
-    profile: &Profile,
-    bar: &ProgressBar,
+    engine: &corridor::Engine,
+    routing: &corridor::RouteRequest,
+    bar: &Bar,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let network = &applied.network;
     if !args.routing.via.is_empty() {
         return Err(Failure::usage(
             "error: --via is not used with --hubs or --places",
         ));
     }
     let names: &[String] = if args.hubs { &[] } else { &args.places };
-    let places = sweep_places(network, names).map_err(|e| {
+    let named = |e| {
         failure_named(e, |_| {
             if args.hubs { "--hubs" } else { "--places" }.to_owned()
         })
-    })?;
+    };
+    // The places are checked before the draws begin.
+    engine.sweep_pairs_places(names).map_err(named)?;
     let result = super::parallel(global, || {
-        scenario::sweep_matrix(
-            network,
-            &applied.uncertain,
-            profile,
-            &places,
-            args.samples,
-            args.seed,
-            &|| bar.inc(1),
-        )
-    })?;
-    bar.finish_and_clear();
-    let id = |p: PlaceId| &*network.place(p).id;
+        engine.sweep_places_with_progress(routing, names, args.samples, args.seed, bar)
+    })?
+    .map_err(named)?;
     match args.format {
-        ReportFormat::Json => {
-            render::json(out, &MatrixSweepView::new(network, places.len(), &result))?
-        }
-        ReportFormat::Table => {
-            writeln!(
-                out,
-                "{} draws (seed {}), {} places, {} ordered pairs; percentiles within {}%",
-                result.samples,
-                result.seed,
-                places.len(),
-                result.pairs.len(),
-                number(MATRIX_PERCENTILE_ACCURACY * 100.0, 2)
-            )?;
-            let mut table =
-                Table::new(&[&["from", "to", "reached>"][..], &SPREAD_COLUMNS].concat());
-            for p in &result.pairs {
-                let mut row = vec![
-                    id(p.from).to_owned(),
-                    id(p.to).to_owned(),
-                    format!(
-                        "{}%",
-                        number(p.reached as f64 / result.samples as f64 * 100.0, 1)
-                    ),
-                ];
-                row.extend(spread_cells(p.time_h, p.cost_usd));
-                table.row(row);
-            }
-            table.write(out)?;
-        }
+        ReportFormat::Json => render::json(out, &result)?,
+        ReportFormat::Table => write_pairs(&result, out)?,
     }
     Ok(Exit::Ok)
+}
+
+fn write_pairs(result: &MatrixSweepView, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} draws (seed {}), {} places, {} ordered pairs; percentiles within {}%",
+        result.samples,
+        result.seed,
+        result.places,
+        result.pairs.len(),
+        number(result.percentile_relative_accuracy * 100.0, 2)
+    )?;
+    let mut table = Table::new(&[&["from", "to", "reached>"][..], &SPREAD_COLUMNS].concat());
+    for p in &result.pairs {
+        let mut row = vec![
+            p.from.clone(),
+            p.to.clone(),
+            format!(
+                "{}%",
+                number(p.reached as f64 / result.samples as f64 * 100.0, 1)
+            ),
+        ];
+        row.extend(spread_cells(p.time_h.as_ref(), p.cost_usd.as_ref()));
+        table.row(row);
+    }
+    table.write(out)
 }
 
 /// The spread columns of both sweep tables: door-to-door days (mean, p50, p90, p95) and
@@ -148,9 +122,9 @@ const SPREAD_COLUMNS: [&str; 6] = [
 ];
 
 /// The cells under [`SPREAD_COLUMNS`]; `-` where no draw had a route.
-fn spread_cells(time_h: Option<Stats>, cost_usd: Option<Stats>) -> [String; 6] {
-    let days = |f: fn(&Stats) -> f64| time_h.map_or("-".to_owned(), |t| number(f(&t) / 24.0, 1));
-    let usd = |f: fn(&Stats) -> f64| cost_usd.map_or("-".to_owned(), |c| number(f(&c), 0));
+fn spread_cells(time_h: Option<&StatsView>, cost_usd: Option<&StatsView>) -> [String; 6] {
+    let days = |f: fn(&StatsView) -> f64| time_h.map_or("-".to_owned(), |t| number(f(t) / 24.0, 1));
+    let usd = |f: fn(&StatsView) -> f64| cost_usd.map_or("-".to_owned(), |c| number(f(c), 0));
     [
         days(|s| s.mean),
         days(|s| s.p50),
@@ -161,20 +135,20 @@ fn spread_cells(time_h: Option<Stats>, cost_usd: Option<Stats>) -> [String; 6] {
     ]
 }
 
-fn write_table(network: &Network, sweep: &Sweep, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_table(sweep: &SweepView, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "{} draws (seed {}), {} with a route",
         sweep.samples, sweep.seed, sweep.reached
     )?;
     let mut table = Table::new(&[&["", "share>"][..], &SPREAD_COLUMNS, &["via"]].concat());
-    let row = |label: String, share: f64, t: Stats, c: Stats, via: String| {
+    let row = |label: String, share: f64, t: &StatsView, c: &StatsView, via: String| {
         let mut cells = vec![label, format!("{}%", number(share * 100.0, 1))];
         cells.extend(spread_cells(Some(t), Some(c)));
         cells.push(via);
         cells
     };
-    if let (Some(t), Some(c)) = (sweep.time_h, sweep.cost_usd) {
+    if let (Some(t), Some(c)) = (&sweep.time_h, &sweep.cost_usd) {
         table.row(row(
             "all draws".to_owned(),
             sweep.reached as f64 / sweep.samples as f64,
@@ -184,18 +158,13 @@ fn write_table(network: &Network, sweep: &Sweep, out: &mut dyn Write) -> std::io
         ));
     }
     for (i, r) in sweep.routes.iter().enumerate() {
-        let corridor = r
-            .route
-            .corridors
-            .first()
-            .map_or(String::new(), |&c| network.corridor_name(c).to_owned());
-        let via = routes::key_places(network, &r.route);
+        let corridor = r.corridors.first().cloned().unwrap_or_default();
         table.row(row(
             format!("route {} {corridor}", i + 1),
             r.share,
-            r.time_h,
-            r.cost_usd,
-            via,
+            &r.time_h,
+            &r.cost_usd,
+            r.via.clone(),
         ));
     }
     table.write(out)

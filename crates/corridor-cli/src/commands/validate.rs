@@ -2,11 +2,8 @@
 
 use std::io::Write;
 
-use corridor::engine::view::NetworkSummary;
-use corridor::io::Diagnostic;
-use corridor::scenario;
-use corridor::{Mode, Network};
-use serde_json::json;
+use corridor::view::{NetworkSummary, ValidationView};
+use corridor::{Error, Mode, Network, ScenarioFile};
 
 use super::load;
 use crate::args::{Global, ReportFormat, ValidateArgs};
@@ -18,12 +15,16 @@ pub(crate) fn run(
     args: &ValidateArgs,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
-    let (mut network, mut errors, warnings) = match load(global) {
-        Ok(loaded) => (Some(loaded.network), Vec::new(), loaded.warnings),
-        Err(error) => (None, error.errors, error.warnings),
+    let (mut engine, mut errors, warnings) = match load(global) {
+        Ok(engine) => {
+            let warnings = engine.warnings().to_vec();
+            (Some(engine), Vec::new(), warnings)
+        }
+        Err(Error::Data(error)) => (None, error.errors, error.warnings),
+        Err(error) => return Err(Failure::new(Exit::Data, format!("error: {error}"))),
     };
     // With --scenario: the scenarios must parse and apply to the network too.
-    if let Some(base) = &network
+    if let Some(base) = &engine
         && !global.scenario.is_empty()
     {
         let mut files = Vec::new();
@@ -34,47 +35,29 @@ pub(crate) fn run(
                     path.display()
                 ))
             })?;
-            match scenario::parse(&path.display().to_string(), &bytes) {
+            match ScenarioFile::parse(&path.display().to_string(), &bytes) {
                 Ok(file) => files.push(file),
                 Err(error) => errors.extend(error.errors),
             }
         }
         if errors.is_empty() {
-            match scenario::apply(base, &files) {
-                Ok(applied) => network = Some(applied.network),
-                Err(error) => errors.extend(error.errors),
+            match base.with_scenarios(&files) {
+                Ok(applied) => engine = Some(applied),
+                Err(Error::Data(error)) => errors.extend(error.errors),
+                Err(error) => return Err(Failure::new(Exit::Data, format!("error: {error}"))),
             }
         }
     }
-    let summary = network.as_ref().map(NetworkSummary::new);
+    let network = engine.as_ref().map(|e| e.network());
     match args.format {
         ReportFormat::Json => {
-            let messages = |list: &[Diagnostic]| -> Vec<serde_json::Value> {
-                list.iter()
-                    .map(|d| {
-                        json!({
-                            "file": d.file, "line": d.line, "column": d.column,
-                            "value": d.value, "message": d.message, "expected": d.expected,
-                            "kind": format!("{:?}", d.kind), "text": d.to_string(),
-                        })
-                    })
-                    .collect()
-            };
-            render::json(
-                out,
-                &json!({
-                    "valid": errors.is_empty(),
-                    "errors": messages(&errors),
-                    "warnings": messages(&warnings),
-                    "summary": summary,
-                }),
-            )?;
+            render::json(out, &ValidationView::new(&errors, &warnings, network))?;
         }
         ReportFormat::Table => {
             for diagnostic in errors.iter().chain(&warnings) {
                 writeln!(out, "{diagnostic}")?;
             }
-            if let Some(network) = &network {
+            if let Some(network) = network {
                 write_summary(network, out)?;
             }
             writeln!(

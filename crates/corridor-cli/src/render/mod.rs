@@ -15,5 +15,4 @@ pub(crate) fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Resu
     writeln!(out)
 }
 
-pub(crate) use corridor::engine::grouped;
-pub(crate) use corridor::engine::view::number;
+pub(crate) use corridor::view::{grouped, number};

@@ -3,13 +3,9 @@
 
 use std::io::{self, Write};
 
-use corridor::capacity;
-use corridor::route::Comparison;
-use corridor::{Network, Query, Route};
+use corridor::{Comparison, Network, Query, Route};
 
 use super::{Table, grouped, number};
-
-pub(crate) use corridor::map::describe::{STEP_COLUMNS, bottleneck_text, key_places, step_rows};
 
 fn name(network: &Network, place: corridor::PlaceId) -> &str {
     &network.place(place).name
@@ -61,10 +57,10 @@ pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write)
             corridors.join(", ")
         }
     )?;
-    writeln!(out, "bottleneck: {}", bottleneck_text(network, route))?;
+    writeln!(out, "bottleneck: {}", route.bottleneck_text(network))?;
     writeln!(out)?;
-    let mut table = Table::new(&STEP_COLUMNS);
-    for row in step_rows(network, route) {
+    let mut table = Table::new(&Route::STEP_COLUMNS);
+    for row in route.step_rows(network) {
         table.row(row);
     }
     table.write(out)
@@ -80,10 +76,11 @@ fn summary_row(network: &Network, label: String, route: &Route) -> Vec<String> {
         grouped(t.distance_km),
         route.handlings().to_string(),
         route.border_crossings().to_string(),
-        capacity::bottleneck(network, route)
-            .map_or_else(|| "–".to_owned(), |b| grouped(b.capacity_teu_per_year)),
+        route
+            .bottleneck_teu_per_year(network)
+            .map_or_else(|| "–".to_owned(), grouped),
         countries_text(route),
-        key_places(network, route),
+        route.key_places(network),
     ]
 }
 

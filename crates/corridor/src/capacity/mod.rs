@@ -66,14 +66,16 @@ pub struct Bottleneck {
 /// leg or place of the route has a stated capacity (unlimited).
 ///
 /// ```
-/// use corridor::{Graph, Objective, Profile, Query, builtin, capacity, route};
-/// let network = builtin::network().unwrap().network;
-/// let mut profile = Profile::new(Objective::Time);
-/// profile.only_corridors = vec![network.corridor_named("Middle Corridor").unwrap()];
-/// let query = Query::new(network.resolve("Xian").unwrap(), network.resolve("Baku").unwrap());
-/// let found = route::shortest(&Graph::new(&network, &profile), &query).unwrap();
-/// let limit = capacity::bottleneck(&network, &found).unwrap();
-/// assert!(limit.capacity_teu_per_year < 1_000_000.0); // the Caspian crossing binds
+/// use corridor::{Engine, RouteRequest};
+/// # fn main() -> Result<(), corridor::Error> {
+/// let engine = Engine::builtin();
+/// let request = RouteRequest::new("Xian", "Baku").corridor("Middle Corridor");
+/// let (profile, query) = engine.resolve(&request)?;
+/// let found = engine.shortest(&profile, &query)?;
+/// let limit = found.bottleneck_teu_per_year(engine.network()).unwrap();
+/// assert!(limit < 1_000_000.0); // the Caspian crossing binds
+/// # Ok(())
+/// # }
 /// ```
 pub fn bottleneck(network: &Network, route: &Route) -> Option<Bottleneck> {
     let mut best: Option<Bottleneck> = None;

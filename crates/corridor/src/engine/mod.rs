@@ -29,10 +29,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 pub use error::Error;
-pub use explain::{explain_no_route, grouped, limit_text, no_route_error};
-pub use request::{
-    CH_FROM_ORIGINS, DemandRow, FlowRequest, MAX_VIA, MatrixRequest, RouteRequest, sweep_places,
-};
+pub use explain::no_route_error;
+#[cfg(feature = "internals")]
+pub use explain::{explain_no_route, grouped, limit_text};
+#[cfg(feature = "internals")]
+pub use request::sweep_places;
+pub use request::{CH_FROM_ORIGINS, DemandRow, FlowRequest, MAX_VIA, MatrixRequest, RouteRequest};
 pub use view::{
     CompareView, DiffView, FlowView, MatrixSweepView, MatrixView, RouteView, RoutesView, SweepView,
 };
@@ -59,13 +61,15 @@ pub const GRAPH_CACHE: usize = 64;
 /// every route found, so a very large k takes minutes.
 pub const MAX_ALTERNATIVES: usize = 100;
 
-/// A network ready to answer routing requests. See the [module docs](self).
+/// A network ready to answer routing requests. See the [crate docs](crate).
 #[derive(Clone, Debug)]
 pub struct Engine {
     network: Arc<Network>,
     /// Uncertain quantities declared by the scenarios applied, in order (drawn by
     /// sweeps).
     uncertain: Arc<Vec<Uncertain>>,
+    /// What loading found without refusing the network.
+    warnings: Arc<Vec<Diagnostic>>,
     graphs: Arc<Mutex<HashMap<String, Arc<Graph<'static>>>>>,
     /// Contraction hierarchies by profile, from a snapshot: stored (checked against the
     /// graph when first used) or ready.
@@ -118,6 +122,7 @@ impl Engine {
         Engine {
             network,
             uncertain: Arc::default(),
+            warnings: Arc::default(),
             graphs: Arc::default(),
             hierarchies: Arc::default(),
         }
@@ -125,7 +130,7 @@ impl Engine {
 
     /// An engine over a loaded snapshot ([`crate::io::snapshot`]), with its contraction
     /// hierarchies; `file` names the snapshot in errors.
-    pub fn from_snapshot(file: &str, snapshot: Snapshot) -> Engine {
+    pub(crate) fn with_snapshot(file: &str, snapshot: Snapshot) -> Engine {
         let engine = Engine::new(snapshot.network);
         if let Ok(mut hierarchies) = engine.hierarchies.lock() {
             for stored in snapshot.hierarchies {
@@ -149,7 +154,7 @@ impl Engine {
     /// The contraction hierarchy of a snapshot for `profile`, checked against the
     /// network's graph on first use (then kept); `None` when the snapshot has none for
     /// it. A hierarchy that does not belong to the graph is an error naming the file.
-    pub fn stored_hierarchy(&self, profile: &Profile) -> Result<Option<Arc<Hierarchy>>, Error> {
+    pub(crate) fn stored(&self, profile: &Profile) -> Result<Option<Arc<Hierarchy>>, Error> {
         let key = profile_key(profile);
         let stored = match self.hierarchies.lock() {
             Ok(hierarchies) => hierarchies.get(&key).cloned(),
@@ -160,7 +165,7 @@ impl Engine {
             Some(Stored::Ready(hierarchy)) => return Ok(Some(hierarchy)),
             Some(Stored::Parts(file, parts)) => (file, parts),
         };
-        let graph = self.graph(profile);
+        let graph = self.compiled(profile);
         let hierarchy = Hierarchy::from_parts(&graph, &parts).map_err(|e| {
             Error::Data(LoadError {
                 errors: vec![
@@ -188,16 +193,27 @@ impl Engine {
     /// this does not fail).
     #[allow(clippy::expect_used)]
     pub fn builtin() -> Engine {
-        Engine::new(
-            crate::builtin::network()
-                .expect("the built-in network loads (tested)")
-                .network,
-        )
+        Engine::loaded(crate::builtin::network().expect("the built-in network loads (tested)"))
+    }
+
+    /// An engine over a loaded network, keeping what loading warned about.
+    fn loaded(loaded: crate::io::Loaded) -> Engine {
+        Engine {
+            warnings: Arc::new(loaded.warnings),
+            ..Engine::new(loaded.network)
+        }
+    }
+
+    /// What loading found without refusing the network (disconnected parts, legs
+    /// without a source...), as `corridor validate` lists them; empty for networks not
+    /// loaded from files.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Loads a network folder (`nodes.csv`, `legs.csv`, optional `network.toml`) or a
     /// snapshot written by `corridor build` (recognised by its magic bytes; its
-    /// contraction hierarchies come along, see [`Engine::from_snapshot`]).
+    /// contraction hierarchies come along and serve matrices, see [`Engine::snapshot`]).
     ///
     /// ```no_run
     /// # fn main() -> Result<(), corridor::Error> {
@@ -210,9 +226,9 @@ impl Engine {
         let path = path.as_ref();
         if path.is_file() && snapshot::is_snapshot_file(path) {
             let name = path.display().to_string();
-            return Ok(Engine::from_snapshot(&name, snapshot::read_file(path)?));
+            return Ok(Engine::with_snapshot(&name, snapshot::read_file(path)?));
         }
-        Ok(Engine::new(crate::io::load_dir(path)?.network))
+        Ok(Engine::loaded(crate::io::load_dir(path)?))
     }
 
     /// A new engine over this network with scenarios applied (this one is unchanged).
@@ -227,13 +243,15 @@ impl Engine {
         uncertain.extend(applied.uncertain);
         Ok(Engine {
             uncertain: Arc::new(uncertain),
+            warnings: self.warnings.clone(),
             ..Engine::new(applied.network)
         })
     }
 
-    /// The uncertain quantities of the scenarios applied.
-    pub fn uncertain(&self) -> &[Uncertain] {
-        &self.uncertain
+    /// How many uncertain quantities the scenarios applied declare (drawn by sweeps;
+    /// none means every draw is the same).
+    pub fn uncertain_count(&self) -> usize {
+        self.uncertain.len()
     }
 
     /// A new engine with one scenario given as TOML text (the format of
@@ -265,7 +283,7 @@ impl Engine {
     }
 
     /// The compiled graph for `profile`, from the cache or compiled now.
-    pub fn graph(&self, profile: &Profile) -> Arc<Graph<'static>> {
+    pub(crate) fn compiled(&self, profile: &Profile) -> Arc<Graph<'static>> {
         let key = profile_key(profile);
         if let Ok(graphs) = self.graphs.lock()
             && let Some(graph) = graphs.get(&key)
@@ -301,11 +319,11 @@ impl Engine {
     /// The best route as the library's [`route::Route`] (legs, transfers, metrics), for
     /// embedders that need more than the contract.
     pub fn shortest(&self, profile: &Profile, query: &Query) -> Result<route::Route, Error> {
-        route::shortest(&self.graph(profile), query).ok_or_else(|| self.no_route(profile, query))
+        route::shortest(&self.compiled(profile), query).ok_or_else(|| self.no_route(profile, query))
     }
 
     /// The best route overall, the best per corridor, and why the other corridors cannot
-    /// serve the pair (see [`route::compare`]). Fails only when [`Engine::route`] would.
+    /// serve the pair and why. Fails only when [`Engine::route`] would.
     ///
     /// ```
     /// use corridor::{Engine, RouteRequest};
@@ -332,7 +350,7 @@ impl Engine {
         Ok(comparison)
     }
 
-    /// Up to `k` (1 to [`MAX_ALTERNATIVES`]) best routes that never visit a place twice.
+    /// Up to `k` (1 to [`Engine::MAX_ALTERNATIVES`]) best routes that never visit a place twice.
     ///
     /// ```
     /// use corridor::{Engine, RouteRequest};
@@ -362,7 +380,7 @@ impl Engine {
                 format!("{k}: expected 1 to {MAX_ALTERNATIVES} routes"),
             ));
         }
-        let found = route::alternatives(&self.graph(profile), query, k);
+        let found = route::alternatives(&self.compiled(profile), query, k);
         if found.is_empty() {
             return Err(self.no_route(profile, query));
         }
@@ -373,8 +391,7 @@ impl Engine {
     /// cost, CO2).
     ///
     /// ```
-    /// use corridor::graph::Criterion;
-    /// use corridor::{Engine, RouteRequest};
+    /// use corridor::{Criterion, Engine, RouteRequest};
     /// # fn main() -> Result<(), corridor::Error> {
     /// let request = RouteRequest::new("Xian", "Duisburg");
     /// let front = Engine::builtin().pareto(&request, &[Criterion::Time, Criterion::Cost])?;
@@ -400,7 +417,7 @@ impl Engine {
         query: &Query,
         criteria: &[Criterion],
     ) -> Result<Vec<route::Route>, Error> {
-        let found = route::pareto(&self.graph(profile), query, criteria).map_err(|e| match e {
+        let found = route::pareto(&self.compiled(profile), query, criteria).map_err(|e| match e {
             route::ParetoError::BadCriteria => Error::invalid("criteria", e.to_string()),
             route::ParetoError::TooManyLabels => Error::TooLarge(e.to_string()),
         })?;
@@ -414,9 +431,20 @@ impl Engine {
     /// current rayon pool; contraction hierarchies when the request says so, or when it
     /// does not say and the snapshot has one for the profile.
     pub fn matrix(&self, request: &MatrixRequest) -> Result<MatrixView, Error> {
+        self.matrix_with_progress(request, &())
+    }
+
+    /// [`Engine::matrix`], reporting its stages to `progress`: the contraction
+    /// hierarchy's preprocessing when one is built (in states), then the rows (in
+    /// origins).
+    pub fn matrix_with_progress(
+        &self,
+        request: &MatrixRequest,
+        progress: &dyn Progress,
+    ) -> Result<MatrixView, Error> {
         let (profile, from, to) = request.resolve(&self.network)?;
         let ch = self.use_ch(request.ch, &profile, from.len())?;
-        let matrix = self.matrix_of(&profile, &from, &to, ch);
+        let matrix = self.matrix_reporting(&profile, &from, &to, ch, progress);
         Ok(MatrixView::new(
             &self.network,
             profile.objective.as_str(),
@@ -425,9 +453,9 @@ impl Engine {
     }
 
     /// Whether a matrix of `origins` rows uses contraction hierarchies: as `asked`, or
-    /// when not asked, from [`CH_FROM_ORIGINS`] origins on, or from
-    /// [`STORED_CH_FROM_ORIGINS`] on when the engine has one stored for `profile` (a
-    /// snapshot's). A stored hierarchy that will be used and does not belong to the
+    /// when not asked, from 300 origins on, or from 16 on when the engine has one stored
+    /// for `profile` (a snapshot's: rebuilding it from its parts costs about ten
+    /// one-to-all searches). A stored hierarchy that will be used and does not belong to the
     /// network is an error here, before any work.
     pub fn use_ch(
         &self,
@@ -439,7 +467,7 @@ impl Engine {
         let ch = asked
             .unwrap_or(origins >= CH_FROM_ORIGINS || (stored && origins >= STORED_CH_FROM_ORIGINS));
         if ch && stored {
-            self.stored_hierarchy(profile)?;
+            self.stored(profile)?;
         }
         Ok(ch)
     }
@@ -460,7 +488,7 @@ impl Engine {
     ///
     /// ```
     /// use std::sync::atomic::{AtomicU64, Ordering};
-    /// use corridor::engine::Progress;
+    /// use corridor::Progress;
     /// use corridor::{Engine, Objective, Profile};
     /// struct Rows(AtomicU64);
     /// impl Progress for Rows {
@@ -480,11 +508,11 @@ impl Engine {
         ch: bool,
         progress: &dyn Progress,
     ) -> route::Matrix {
-        let graph = self.graph(profile);
+        let graph = self.compiled(profile);
         if ch && !graph.corridor_required() {
             // A snapshot's hierarchy (one that does not belong is built anew here; callers
             // that want the error ask `use_ch` or `stored_hierarchy` first).
-            let hierarchy = match self.stored_hierarchy(profile) {
+            let hierarchy = match self.stored(profile) {
                 Ok(Some(hierarchy)) => hierarchy,
                 _ => {
                     progress.stage("contraction hierarchy (states)", graph.state_count() as u64);
@@ -507,7 +535,8 @@ impl Engine {
 
     /// Allocates demand rows (places as typed) over the capacity-limited network: most
     /// volume first, then the cheapest by the request's objective (cost when it has
-    /// none). See [`capacity::allocate`].
+    /// none), exactly: one pair by min-cost flow, several by a path-based linear program
+    /// (column generation), with the saturated legs and places and their shadow prices.
     pub fn flow(&self, request: &FlowRequest) -> Result<FlowView, Error> {
         let mut routing = request.routing.clone();
         routing.by = Some(routing.by.unwrap_or(Objective::Cost));
@@ -517,25 +546,83 @@ impl Engine {
         Ok(FlowView::new(&self.network, &allocation, profile.objective))
     }
 
-    /// [`Engine::flow`] on resolved demands, as the library's [`capacity::Allocation`].
-    pub fn allocate(
+    /// The allocation of the request's demand rows scaled by each of `factors` (in the
+    /// order given, e.g. 0.5, 1, 1.5, 2, each from 0 to 1000): how delivered and unmet
+    /// volume grow and which legs and places saturate first (`corridor flow
+    /// --scale-demand`).
+    ///
+    /// ```
+    /// use corridor::{DemandRow, Engine, FlowRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let row = DemandRow { from: "Tashkent".into(), to: "Almaty".into(), volume_teu_per_year: 1e5 };
+    /// let request = FlowRequest { demands: vec![row], ..FlowRequest::default() };
+    /// let levels = Engine::builtin().flow_levels(&request, &[1.0, 10.0])?;
+    /// assert!(levels.levels[1].delivered_teu_per_year >= levels.levels[0].delivered_teu_per_year);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn flow_levels(
+        &self,
+        request: &FlowRequest,
+        factors: &[f64],
+    ) -> Result<view::DemandLevelsView, Error> {
+        if let Some(bad) = factors
+            .iter()
+            .find(|f| !(f.is_finite() && **f >= 0.0 && **f <= 1000.0))
+        {
+            return Err(Error::invalid(
+                "scale_demand",
+                format!("{bad} is not a factor from 0 to 1000"),
+            ));
+        }
+        let mut routing = request.routing.clone();
+        routing.by = Some(routing.by.unwrap_or(Objective::Cost));
+        let profile = routing.profile(&self.network)?;
+        let demands = request.demands(&self.network)?;
+        let levels = capacity::demand_levels(&self.compiled(&profile), &demands, factors)
+            .map_err(flow_error)?;
+        Ok(view::DemandLevelsView::new(
+            &self.network,
+            &levels,
+            profile.objective,
+        ))
+    }
+
+    /// [`Engine::flow`] on resolved demands, as the library's allocation.
+    pub(crate) fn allocate(
         &self,
         profile: &Profile,
         demands: &[Demand],
     ) -> Result<capacity::Allocation, Error> {
-        capacity::allocate(&self.graph(profile), demands).map_err(|e| match e {
-            capacity::FlowError::BadVolume { .. } => Error::invalid("demands", e.to_string()),
-            capacity::FlowError::Solver(_) => Error::TooLarge(e.to_string()),
-        })
+        capacity::allocate(&self.compiled(profile), demands).map_err(flow_error)
     }
 
-    /// Reads a demand CSV (`from,to,volume_teu_per_year`; errors located by file and
-    /// line).
-    pub fn read_demands(&self, name: &str, bytes: &[u8]) -> Result<Vec<Demand>, Error> {
-        Ok(crate::io::read_demands(
-            &self.network,
-            crate::io::Source { name, bytes },
-        )?)
+    /// Reads a demand CSV (`from,to,volume_teu_per_year`; places by id, name or
+    /// alias) into the rows of a [`FlowRequest`], places named by id. Unknown places and
+    /// bad volumes are errors located by `name` and line.
+    ///
+    /// ```
+    /// use corridor::{Engine, FlowRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let engine = Engine::builtin();
+    /// let demands = engine.read_demands("demand.csv", b"from,to,volume_teu_per_year\nXian,Duisburg,1000\n")?;
+    /// assert_eq!((demands[0].from.as_str(), demands[0].to.as_str()), ("xian", "duisburg"));
+    /// let flow = engine.flow(&FlowRequest { demands, ..FlowRequest::default() })?;
+    /// assert_eq!(flow.delivered_teu_per_year, 1000.0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn read_demands(&self, name: &str, bytes: &[u8]) -> Result<Vec<DemandRow>, Error> {
+        let demands =
+            crate::io::read_demands(&self.network, crate::io::Source { name, bytes })?;
+        Ok(demands
+            .iter()
+            .map(|d| DemandRow {
+                from: self.network.place(d.from).id.to_string(),
+                to: self.network.place(d.to).id.to_string(),
+                volume_teu_per_year: d.volume_teu_per_year,
+            })
+            .collect())
     }
 
     /// The best route on this engine's network (the baseline) and with `scenarios`
@@ -544,9 +631,9 @@ impl Engine {
     /// route.
     ///
     /// ```
-    /// use corridor::{Engine, RouteRequest, scenario};
+    /// use corridor::{Engine, RouteRequest, ScenarioFile};
     /// # fn main() -> Result<(), corridor::Error> {
-    /// let closed = scenario::parse("closed.toml", b"format_version = 1\n[[close]]\ncountry = \"RU\"\n")?;
+    /// let closed = ScenarioFile::parse("closed.toml", b"format_version = 1\n[[close]]\ncountry = \"RU\"\n")?;
     /// let diff = Engine::builtin().diff(&RouteRequest::new("Xian", "Duisburg"), &[closed])?;
     /// assert!(diff.route_changed && diff.delta.is_some());
     /// # Ok(())
@@ -569,7 +656,7 @@ impl Engine {
     ) -> Result<Diff, Error> {
         let changed = self.with_scenarios(scenarios)?;
         let (profile, query) = changed.resolve(request)?;
-        let after = route::shortest(&changed.graph(&profile), &query);
+        let after = route::shortest(&changed.compiled(&profile), &query);
         let id = |p: PlaceId| self.network.place_by_id(&changed.network.place(p).id);
         let before = match (id(query.from), id(query.to)) {
             (Some(from), Some(to)) => {
@@ -579,7 +666,7 @@ impl Engine {
                     via: query.via.iter().filter_map(|&v| id(v)).collect(),
                 };
                 let baseline_profile = request.profile(&self.network)?;
-                route::shortest(&self.graph(&baseline_profile), &baseline_query)
+                route::shortest(&self.compiled(&baseline_profile), &baseline_query)
             }
             _ => None,
         };
@@ -614,14 +701,26 @@ impl Engine {
         samples: usize,
         seed: u64,
     ) -> Result<SweepView, Error> {
+        self.sweep_with_progress(request, samples, seed, &())
+    }
+
+    /// [`Engine::sweep`], reporting the draws done to `progress`.
+    pub fn sweep_with_progress(
+        &self,
+        request: &RouteRequest,
+        samples: usize,
+        seed: u64,
+        progress: &dyn Progress,
+    ) -> Result<SweepView, Error> {
         let (profile, query) = self.resolve(request)?;
-        let sweep = self.sweep_route(&profile, &query, samples, seed, &|| {})?;
+        progress.stage("draws", samples as u64);
+        let sweep = self.sweep_route(&profile, &query, samples, seed, &|| progress.advance(1))?;
         Ok(SweepView::new(&self.network, &sweep))
     }
 
     /// [`Engine::sweep`] as the library's [`scenario::Sweep`], calling `progress` once
     /// per finished draw.
-    pub fn sweep_route(
+    pub(crate) fn sweep_route(
         &self,
         profile: &Profile,
         query: &Query,
@@ -654,9 +753,22 @@ impl Engine {
         samples: usize,
         seed: u64,
     ) -> Result<MatrixSweepView, Error> {
+        self.sweep_places_with_progress(routing, places, samples, seed, &())
+    }
+
+    /// [`Engine::sweep_places`], reporting the draws done to `progress`.
+    pub fn sweep_places_with_progress(
+        &self,
+        routing: &RouteRequest,
+        places: &[String],
+        samples: usize,
+        seed: u64,
+        progress: &dyn Progress,
+    ) -> Result<MatrixSweepView, Error> {
         let profile = routing.profile(&self.network)?;
         let places = self.sweep_pairs_places(places)?;
         check_samples(samples)?;
+        progress.stage("draws", samples as u64);
         let sweep = scenario::sweep_matrix(
             &self.network,
             &self.uncertain,
@@ -664,7 +776,7 @@ impl Engine {
             &places,
             samples,
             seed,
-            &|| {},
+            &|| progress.advance(1),
         );
         Ok(MatrixSweepView::new(&self.network, places.len(), &sweep))
     }
@@ -771,9 +883,7 @@ impl Engine {
             if i == 0 {
                 total = part.clone();
             } else {
-                total
-                    .merge(part)
-                    .map_err(|e| Error::invalid("parts", e.to_string()))?;
+                total.merge(part)?;
             }
         }
         if total.places() != ids.len() {
@@ -838,6 +948,13 @@ pub struct Diff {
 /// The most draws a sweep takes (10^7: hours of computing on the built-in network).
 pub const MAX_SAMPLES: usize = 10_000_000;
 
+fn flow_error(e: capacity::FlowError) -> Error {
+    match e {
+        capacity::FlowError::BadVolume { .. } => Error::invalid("demands", e.to_string()),
+        capacity::FlowError::Solver(_) => Error::TooLarge(e.to_string()),
+    }
+}
+
 fn check_draws(draws: &Range<usize>) -> Result<(), Error> {
     if draws.start >= draws.end || draws.end > MAX_SAMPLES {
         return Err(Error::invalid(
@@ -859,4 +976,198 @@ fn check_samples(samples: usize) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+impl Engine {
+    /// The most draws a sweep takes (10^7: hours of computing on the built-in network).
+    pub const MAX_SAMPLES: usize = MAX_SAMPLES;
+
+    /// The most routes [`Engine::alternatives`] lists: Yen's algorithm runs one search
+    /// per deviation of every route found, so a very large k takes minutes.
+    pub const MAX_ALTERNATIVES: usize = MAX_ALTERNATIVES;
+
+    /// The most via places a request may name.
+    pub const MAX_VIA: usize = MAX_VIA;
+
+    /// The version of the snapshot format [`Engine::snapshot`] writes; older or newer
+    /// files are refused with an error saying so.
+    pub const SNAPSHOT_FORMAT: u32 = snapshot::FORMAT_VERSION;
+
+    /// The network compiled into a snapshot (the bytes of a `corridor build` file):
+    /// validated network, locality order and, for each objective in `hierarchies`, a
+    /// contraction hierarchy (preprocessed here on the current rayon pool, reported to
+    /// `progress` in states). [`Engine::load`] reads it back.
+    ///
+    /// ```
+    /// use corridor::{Engine, Objective};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let bytes = Engine::builtin().snapshot(&[Objective::Cost], &());
+    /// let path = std::env::temp_dir().join(format!("corridor-doc-{}.corridor", std::process::id()));
+    /// std::fs::write(&path, &bytes)?;
+    /// let engine = Engine::load(&path)?;
+    /// std::fs::remove_file(&path)?;
+    /// assert_eq!(engine.network().places().len(), Engine::builtin().network().places().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn snapshot(&self, hierarchies: &[Objective], progress: &dyn Progress) -> Vec<u8> {
+        let mut stored = Vec::new();
+        for &objective in hierarchies {
+            if stored
+                .iter()
+                .any(|s: &snapshot::StoredHierarchy| s.objective == objective)
+            {
+                continue;
+            }
+            let graph = self.compiled(&Profile::new(objective));
+            progress.stage(
+                &format!("contraction hierarchy by {objective}"),
+                graph.state_count() as u64,
+            );
+            let reported = std::sync::atomic::AtomicUsize::new(0);
+            let hierarchy = Hierarchy::with_progress(&graph, &|done, _| {
+                let before = reported.swap(done, std::sync::atomic::Ordering::Relaxed);
+                progress.advance(done.saturating_sub(before) as u64);
+            });
+            stored.push(snapshot::StoredHierarchy {
+                objective,
+                parts: hierarchy.to_parts(),
+            });
+        }
+        snapshot::to_bytes(&self.network, &stored)
+    }
+
+    /// A self-contained HTML report comparing the corridors between the request's
+    /// places (`corridor report`): the best route per corridor with legs, transfers,
+    /// borders and bottleneck on a map, the corridors that cannot serve the pair and
+    /// why, and, when the scenarios applied declare uncertain quantities, the spread of
+    /// door-to-door days per corridor over `samples` draws from `seed`. `scenarios`
+    /// names the scenario files applied, for the report's header.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let html = Engine::builtin().report(&RouteRequest::new("Xian", "Duisburg"), 100, 1, &[])?;
+    /// assert!(html.starts_with("<!DOCTYPE html>") && html.contains("trans-caspian"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn report(
+        &self,
+        request: &RouteRequest,
+        samples: usize,
+        seed: u64,
+        scenarios: &[String],
+    ) -> Result<String, Error> {
+        check_samples(samples)?;
+        let network = &*self.network;
+        let (profile, query) = self.resolve(request)?;
+        let comparison = self.comparison(&profile, &query)?;
+        let overall = comparison
+            .best
+            .as_ref()
+            .filter(|_| profile.only_corridors.is_empty());
+        let unserved = comparison
+            .unserved
+            .iter()
+            .map(|u| {
+                (
+                    network.corridor_name(u.corridor).to_owned(),
+                    u.reason.explain(network, &query),
+                )
+            })
+            .collect();
+        // Reliability: a sweep per corridor when the scenarios declare uncertainty.
+        let (spreads, spread_note) = if self.uncertain.is_empty() {
+            (
+                Vec::new(),
+                Some(
+                    "No uncertain quantities: add a scenario with [[uncertain]] entries (e.g. --scenario data/scenarios/uncertainty.toml) to see the spread of door-to-door days per corridor."
+                        .to_owned(),
+                ),
+            )
+        } else {
+            let tags: Vec<_> = comparison.corridors.iter().map(|c| c.corridor).collect();
+            let sweeps = scenario::corridor_sweeps(
+                network,
+                &self.uncertain,
+                &profile,
+                &query,
+                &tags,
+                samples,
+                seed,
+            );
+            let spreads = tags
+                .iter()
+                .zip(sweeps)
+                .map(|(&tag, sweep)| crate::map::report::Spread {
+                    corridor: network.corridor_name(tag).to_owned(),
+                    hours: sweep.time_h_draws,
+                    samples: sweep.samples,
+                })
+                .collect();
+            (spreads, None)
+        };
+        let meta = network.meta();
+        let mut context = vec![format!(
+            "Network: {}{} · best route per corridor by {} · value of time {} USD per TEU-hour",
+            meta.name,
+            if meta.version.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", meta.version)
+            },
+            profile.objective,
+            profile.value_of_time(network)
+        )];
+        if !scenarios.is_empty() {
+            context.push(format!("Scenarios: {}", scenarios.join(", ")));
+        }
+        if !self.uncertain.is_empty() {
+            context.push(format!(
+                "Reliability: {samples} draws per corridor, seed {seed}"
+            ));
+        }
+        let title = format!(
+            "{} → {}: corridor comparison",
+            network.place(query.from).name,
+            network.place(query.to).name
+        );
+
+        Ok(crate::map::report::html(
+            network,
+            crate::map::world(),
+            &crate::map::report::Report {
+                title,
+                context,
+                corridors: &comparison.corridors,
+                overall,
+                unserved,
+                spreads,
+                spread_note,
+            },
+        ))
+    }
+}
+
+/// The engine's compiled graphs and stored hierarchies, for the repository's tests and
+/// benchmarks (feature `internals`).
+#[cfg(feature = "internals")]
+impl Engine {
+    /// An engine over a loaded snapshot, with its contraction hierarchies; `file` names
+    /// the snapshot in errors.
+    pub fn from_snapshot(file: &str, snapshot: Snapshot) -> Engine {
+        Engine::with_snapshot(file, snapshot)
+    }
+
+    /// The contraction hierarchy of a snapshot for `profile`, checked against the
+    /// network's graph on first use; `None` when the snapshot has none for it.
+    pub fn stored_hierarchy(&self, profile: &Profile) -> Result<Option<Arc<Hierarchy>>, Error> {
+        self.stored(profile)
+    }
+
+    /// The compiled graph for `profile`, from the cache or compiled now.
+    pub fn graph(&self, profile: &Profile) -> Arc<Graph<'static>> {
+        self.compiled(profile)
+    }
 }

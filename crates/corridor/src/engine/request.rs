@@ -211,8 +211,8 @@ pub struct MatrixRequest {
     pub to: Vec<String>,
     /// The constraints and objective (its `from`, `to` and `via` are not used).
     pub routing: RouteRequest,
-    /// Contraction hierarchies: `Some(true)` always, `Some(false)` never, `None` from
-    /// [`CH_FROM_ORIGINS`] origins on.
+    /// Contraction hierarchies: `Some(true)` always, `Some(false)` never, `None` from 300
+    /// origins on (16 when a snapshot stores one for the profile).
     pub ch: Option<bool>,
 }
 
@@ -316,7 +316,10 @@ pub struct FlowRequest {
 
 impl FlowRequest {
     /// The demand rows resolved on `network` (field `demands`, errors naming the row).
-    pub fn demands(&self, network: &Network) -> Result<Vec<crate::model::Demand>, Error> {
+    pub(crate) fn demands(
+        &self,
+        network: &Network,
+    ) -> Result<Vec<crate::model::Demand>, Error> {
         if !self.routing.via.is_empty() || self.routing.volume_teu_per_year.is_some() {
             return Err(Error::invalid(
                 "routing",

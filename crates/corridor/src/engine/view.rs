@@ -31,6 +31,9 @@ pub fn number(value: f64, decimals: usize) -> String {
     if text == "-0" { "0".to_owned() } else { text }
 }
 
+pub use crate::calibrate::{CalibratedTripView, CalibrationView};
+pub use crate::model::grouped;
+
 fn id(network: &Network, place: PlaceId) -> String {
     network.place(place).id.to_string()
 }
@@ -252,7 +255,7 @@ impl RouteView {
 
 /// What a transfer does, for people: `rail to sea`, `1520 mm to 1435 mm`, `leave KZ
 /// (Eurasian Economic Union internal border)`.
-pub fn transfer_detail(network: &Network, transfer: &Transfer) -> String {
+pub(crate) fn transfer_detail(network: &Network, transfer: &Transfer) -> String {
     let union_name = |i: usize| {
         network
             .meta()
@@ -470,6 +473,9 @@ pub struct SweepRouteView {
     pub corridors: Vec<String>,
     /// Its places, origin first.
     pub path: Vec<String>,
+    /// The places where something happens, for people: `Xi'an → Dostyk → Aktau (sea) →
+    /// …` (origin, transfers with the new mode after a mode change, destination).
+    pub via: String,
     /// Door-to-door hours in those draws.
     pub time_h: StatsView,
     /// USD per TEU in those draws.
@@ -497,7 +503,7 @@ pub struct SweepView {
 
 impl SweepView {
     /// The contract view of a sweep.
-    pub fn new(network: &Network, sweep: &crate::scenario::Sweep) -> SweepView {
+    pub(crate) fn new(network: &Network, sweep: &crate::scenario::Sweep) -> SweepView {
         SweepView {
             samples: sweep.samples,
             seed: sweep.seed,
@@ -520,6 +526,7 @@ impl SweepView {
                         .map(|&c| network.corridor_name(c).to_owned())
                         .collect(),
                     path: r.route.places().iter().map(|&p| id(network, p)).collect(),
+                    via: r.route.key_places(network),
                     time_h: StatsView::new(&r.time_h),
                     cost_usd: StatsView::new(&r.cost_usd),
                 })
@@ -562,7 +569,7 @@ pub struct MatrixSweepView {
 
 impl MatrixSweepView {
     /// The contract view of a sweep over `places` places.
-    pub fn new(
+    pub(crate) fn new(
         network: &Network,
         places: usize,
         sweep: &crate::scenario::MatrixSweep,
@@ -605,6 +612,8 @@ pub struct FlowRouteView {
     pub co2_kg_per_teu: f64,
     /// Its corridor tags, most kilometres first.
     pub corridors: Vec<String>,
+    /// The places where something happens, for people (as [`SweepRouteView::via`]).
+    pub via: String,
 }
 
 /// How one demand row was served.
@@ -676,19 +685,103 @@ pub struct FlowView {
 }
 
 /// The unit of an objective's quantity.
-pub fn objective_unit(objective: crate::graph::Objective) -> &'static str {
-    use crate::graph::Objective;
-    match objective {
-        Objective::Distance => "km",
-        Objective::Time => "h",
-        Objective::Cost | Objective::Generalized => "USD",
-        Objective::Co2 => "kg CO2e",
+pub(crate) fn objective_unit(objective: crate::graph::Objective) -> &'static str {
+    objective.unit()
+}
+
+impl crate::graph::Objective {
+    /// The unit of the objective's quantity: `km`, `h`, `USD` or `kg CO2e`.
+    pub fn unit(self) -> &'static str {
+        use crate::graph::Objective;
+        match self {
+            Objective::Distance => "km",
+            Objective::Time => "h",
+            Objective::Cost | Objective::Generalized => "USD",
+            Objective::Co2 => "kg CO2e",
+        }
+    }
+}
+
+/// A saturated leg or place in `corridor flow --scale-demand`, in the order it binds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LimitView {
+    /// The leg (`Aktau → Port of Baku (ferry)`) or place, for people.
+    pub at: String,
+    /// Its capacity in TEU per year.
+    pub capacity_teu_per_year: f64,
+    /// What one more TEU per year of capacity there saves, in the objective's unit.
+    pub shadow_price: f64,
+    /// How much more would be delivered with more capacity there.
+    pub extra_delivered_teu_per_year: f64,
+}
+
+/// One demand level of `corridor flow --scale-demand`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DemandLevelView {
+    /// Every demand volume multiplied by this.
+    pub factor: f64,
+    /// TEU per year asked at this level.
+    pub demand_teu_per_year: f64,
+    /// TEU per year delivered.
+    pub delivered_teu_per_year: f64,
+    /// TEU per year not delivered.
+    pub unmet_teu_per_year: f64,
+    /// USD per year of the delivered flow.
+    pub total_cost_usd: f64,
+    /// The limit that binds first (`null` when nothing is saturated).
+    pub first_saturated: Option<LimitView>,
+    /// The saturated limits, those already saturated at a lower level first.
+    pub saturated: Vec<LimitView>,
+}
+
+/// `corridor flow --scale-demand F,G,... --format json`: the allocation at each demand
+/// level, in the order given.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DemandLevelsView {
+    /// What was minimised after volume.
+    pub objective: String,
+    /// One entry per factor.
+    pub levels: Vec<DemandLevelView>,
+}
+
+impl DemandLevelsView {
+    /// The contract view of demand levels optimised by `objective`.
+    pub(crate) fn new(
+        network: &Network,
+        levels: &[capacity::DemandLevel],
+        objective: crate::graph::Objective,
+    ) -> DemandLevelsView {
+        let limit = |s: &capacity::Saturated| LimitView {
+            at: crate::map::describe::limit_text(network, s.at),
+            capacity_teu_per_year: round(s.capacity_teu_per_year),
+            shadow_price: round(s.shadow_price),
+            extra_delivered_teu_per_year: round(s.extra_delivered_teu_per_year),
+        };
+        DemandLevelsView {
+            objective: objective.as_str().to_owned(),
+            levels: levels
+                .iter()
+                .map(|level| {
+                    let saturated: Vec<LimitView> =
+                        level.saturated_in_order.iter().map(limit).collect();
+                    DemandLevelView {
+                        factor: level.factor,
+                        demand_teu_per_year: round(level.demand_teu_per_year),
+                        delivered_teu_per_year: round(level.allocation.delivered_teu_per_year),
+                        unmet_teu_per_year: round(level.allocation.unmet_teu_per_year),
+                        total_cost_usd: round(level.allocation.total_cost_usd),
+                        first_saturated: saturated.first().cloned(),
+                        saturated,
+                    }
+                })
+                .collect(),
+        }
     }
 }
 
 impl FlowView {
     /// The contract view of an allocation optimised by `objective`.
-    pub fn new(
+    pub(crate) fn new(
         network: &Network,
         allocation: &capacity::Allocation,
         objective: crate::graph::Objective,
@@ -755,6 +848,7 @@ impl FlowView {
                                 .iter()
                                 .map(|&c| network.corridor_name(c).to_owned())
                                 .collect(),
+                            via: r.route.key_places(network),
                         })
                         .collect(),
                 })
@@ -942,17 +1036,25 @@ impl CorridorView {
     }
 }
 
-/// A GeoJSON FeatureCollection: one LineString per leg and one Point per transfer, with
+/// A GeoJSON FeatureCollection: one LineString per leg (from its start through its
+/// `drawn_via` points to its end, in the direction travelled) and one Point per transfer, with
 /// `route` (index) and `label` (e.g. the corridor) properties.
-pub fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> serde_json::Value {
+pub(crate) fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> serde_json::Value {
     let mut features = Vec::new();
     for (index, (label, route)) in routes.iter().enumerate() {
         for (i, leg) in route.legs.iter().enumerate() {
-            let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
             let data = network.leg(leg.leg.leg());
+            let mut points: Vec<[f64; 2]> = std::iter::once(network.place(data.from).coord)
+                .chain(data.drawn_via.iter().copied())
+                .chain(std::iter::once(network.place(data.to).coord))
+                .map(|p| [p.lon, p.lat])
+                .collect();
+            if leg.leg.is_reverse() {
+                points.reverse();
+            }
             features.push(serde_json::json!({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "geometry": {"type": "LineString", "coordinates": points},
                 "properties": {
                     "route": index, "label": label, "leg": i,
                     "from": id(network, leg.from), "to": id(network, leg.to),
@@ -981,4 +1083,78 @@ pub fn geojson(network: &Network, routes: &[(Option<&str>, &Route)]) -> serde_js
         }
     }
     serde_json::json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// One problem found in a network, scenario or demand file, located.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DiagnosticView {
+    /// The file as given (path or a name such as `builtin:nodes.csv`).
+    pub file: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<u64>,
+    /// The column (CSV) or key (TOML), when the problem has one.
+    pub column: Option<String>,
+    /// The offending value as written.
+    pub value: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What would be accepted.
+    pub expected: Option<String>,
+    /// The kind of problem (`UnknownPlace`, `BadNumber`...).
+    pub kind: String,
+    /// The whole message as `corridor validate` prints it.
+    pub text: String,
+}
+
+impl DiagnosticView {
+    fn new(d: &crate::io::Diagnostic) -> DiagnosticView {
+        DiagnosticView {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column.clone(),
+            value: d.value.clone(),
+            message: d.message.clone(),
+            expected: d.expected.clone(),
+            kind: format!("{:?}", d.kind),
+            text: d.to_string(),
+        }
+    }
+}
+
+/// `corridor validate --format json`: whether the network (with its scenarios) loads,
+/// every error and warning, and a summary of what loaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ValidationView {
+    /// No errors.
+    pub valid: bool,
+    /// Problems that refuse the network.
+    pub errors: Vec<DiagnosticView>,
+    /// Problems that do not.
+    pub warnings: Vec<DiagnosticView>,
+    /// The network loaded (`null` when refused).
+    pub summary: Option<NetworkSummary>,
+}
+
+impl ValidationView {
+    /// The report of `errors` and `warnings` found loading `network` (`None` when it was
+    /// refused).
+    ///
+    /// ```
+    /// use corridor::{Engine, view::ValidationView};
+    /// let engine = Engine::builtin();
+    /// let report = ValidationView::new(&[], engine.warnings(), Some(engine.network()));
+    /// assert!(report.valid && report.summary.unwrap().places > 200);
+    /// ```
+    pub fn new(
+        errors: &[crate::io::Diagnostic],
+        warnings: &[crate::io::Diagnostic],
+        network: Option<&Network>,
+    ) -> ValidationView {
+        ValidationView {
+            valid: errors.is_empty(),
+            errors: errors.iter().map(DiagnosticView::new).collect(),
+            warnings: warnings.iter().map(DiagnosticView::new).collect(),
+            summary: network.map(NetworkSummary::new),
+        }
+    }
 }

@@ -720,11 +720,6 @@ impl<'n> Graph<'n> {
                 .coord
                 .distance_km(self.network.place(to).coord)
     }
-
-    /// Whether A* bounds are non-trivial for this graph.
-    pub fn has_lower_bounds(&self) -> bool {
-        self.astar_ratio > 0.0
-    }
 }
 
 /// The charges every departure along `dir` shares: the leg and the border formalities.

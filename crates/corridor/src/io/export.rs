@@ -107,6 +107,11 @@ fn leg_record(network: &Network, leg: &Leg) -> Vec<String> {
         optional(leg.headway_h),
         optional(leg.co2_kg_per_teu_km),
         leg.source.as_deref().unwrap_or_default().to_owned(),
+        leg.drawn_via
+            .iter()
+            .map(|p| format!("{} {}", p.lon, p.lat))
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 
@@ -116,7 +121,8 @@ pub fn write_network_toml(network: &Network, mut out: impl Write) -> io::Result<
 }
 
 /// Writes the network as an RFC 7946 GeoJSON `FeatureCollection`: one `Point` per place
-/// and one `LineString` per leg, with their data as properties. Streams feature by
+/// and one `LineString` per leg (through its `drawn_via` points), with their data as
+/// properties. Streams feature by
 /// feature, so memory stays flat for large networks.
 pub fn write_geojson(network: &Network, mut out: impl Write) -> io::Result<()> {
     writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
@@ -131,9 +137,14 @@ pub fn write_geojson(network: &Network, mut out: impl Write) -> io::Result<()> {
     }
     for leg in network.legs() {
         let (a, b) = (network.place(leg.from).coord, network.place(leg.to).coord);
+        let points: Vec<[f64; 2]> = std::iter::once(a)
+            .chain(leg.drawn_via.iter().copied())
+            .chain(std::iter::once(b))
+            .map(|p| [p.lon, p.lat])
+            .collect();
         let feature = json!({
             "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+            "geometry": {"type": "LineString", "coordinates": points},
             "properties": leg_properties(network, leg),
         });
         write_feature(&mut out, &feature, &mut first)?;
@@ -147,6 +158,28 @@ fn write_feature(out: &mut impl Write, feature: &Value, first: &mut bool) -> io:
     }
     *first = false;
     serde_json::to_writer(&mut *out, feature).map_err(io::Error::from)
+}
+
+impl Network {
+    /// Writes the network as one GeoJSON `FeatureCollection`: a point per place and a
+    /// line per leg, with their attributes as properties.
+    pub fn write_geojson(&self, out: impl Write) -> io::Result<()> {
+        write_geojson(self, out)
+    }
+
+    /// Writes `places` as CSV rows with the columns of `nodes.csv`.
+    pub fn write_places_csv(&self, places: &[PlaceId], out: impl Write) -> io::Result<()> {
+        write_places_csv(self, places, out)
+    }
+}
+
+impl Place {
+    /// The place as a JSON object: id, name, aliases, country, kind, coordinates, its
+    /// transfer times and costs, capacity and sources (the properties of its GeoJSON
+    /// feature and of the server's place list).
+    pub fn properties(&self) -> Value {
+        place_properties(self)
+    }
 }
 
 /// The properties of a place as a JSON object (GeoJSON and JSON output).

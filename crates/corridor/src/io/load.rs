@@ -107,6 +107,7 @@ pub const LEG_COLUMNS: &[&str] = &[
     "headway_h",
     "co2_kg_per_teu_km",
     "source",
+    "drawn_via",
 ];
 mod l {
     pub const FROM: usize = 0;
@@ -124,6 +125,7 @@ mod l {
     pub const HEADWAY: usize = 12;
     pub const CO2: usize = 13;
     pub const SOURCE: usize = 14;
+    pub const DRAWN_VIA: usize = 15;
 }
 
 /// Loads and validates a network from its files.
@@ -587,6 +589,7 @@ pub(crate) fn leg_from_cells(
             headway_h: v.headway,
             co2_kg_per_teu_km: v.co2,
             source: v.source.map(str::to_owned),
+            drawn_via: v.drawn_via,
         })
     });
     match leg {
@@ -810,6 +813,7 @@ fn parse_leg(
         co2,
         tags,
         source: source_text,
+        drawn_via,
     } = leg_values(row, diagnostics);
     if let (Some(from), Some(to), Some(distance)) = (from, to, distance) {
         let view = nodes.view();
@@ -863,6 +867,7 @@ fn parse_leg(
             headway_h: headway,
             co2_kg_per_teu_km: co2,
             source: source_text.map(|text| sources.intern(text)),
+            drawn_via: drawn_via.into_boxed_slice(),
         },
         tags,
     ))
@@ -884,6 +889,7 @@ struct LegValues<'r> {
     co2: Option<f64>,
     tags: Vec<String>,
     source: Option<&'r str>,
+    drawn_via: Vec<Coord>,
 }
 
 fn leg_values<'r>(row: &'r Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> LegValues<'r> {
@@ -948,6 +954,7 @@ fn leg_values<'r>(row: &'r Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Le
     let co2 = optional_number(row, l::CO2, diagnostics);
     let tags = split_list(row.text(l::CORRIDORS, diagnostics));
     let source_text = row.text(l::SOURCE, diagnostics);
+    let drawn_via = drawn_via(row, diagnostics);
     LegValues {
         mode,
         distance,
@@ -962,7 +969,48 @@ fn leg_values<'r>(row: &'r Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Le
         co2,
         tags,
         source: source_text,
+        drawn_via,
     }
+}
+
+/// The points of a `drawn_via` cell: `lon lat` pairs separated by `;`
+/// (`50.9 43.2; 50.7 40.2`), each coordinate in range; bad points are reported (and
+/// left out).
+fn drawn_via(row: &Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Coord> {
+    const EXPECTED: &str =
+        "points as \"lon lat\" separated by \";\", e.g. \"50.9 43.2; 50.7 40.2\"";
+    let Some(text) = row.text(l::DRAWN_VIA, diagnostics) else {
+        return Vec::new();
+    };
+    let mut points = Vec::new();
+    for item in text.split(';').map(str::trim).filter(|i| !i.is_empty()) {
+        let mut parts = item.split_whitespace();
+        let (Some(lon), Some(lat), None) = (parts.next(), parts.next(), parts.next()) else {
+            diagnostics.push(
+                row.error(DiagnosticKind::BadNumber, l::DRAWN_VIA, "not a point")
+                    .value(item)
+                    .expected(EXPECTED),
+            );
+            continue;
+        };
+        let mut coordinate = |text: &str, range: NumberRange, what: &str| {
+            table::parse_number(text, range)
+                .map_err(|(kind, message)| {
+                    diagnostics.push(
+                        row.error(kind, l::DRAWN_VIA, &format!("{what}: {message}"))
+                            .value(item)
+                            .expected(format!("{what} {}", range.describe())),
+                    );
+                })
+                .ok()
+        };
+        let lon = coordinate(lon, LONGITUDE, "longitude");
+        let lat = coordinate(lat, LATITUDE, "latitude");
+        if let (Some(lon), Some(lat)) = (lon, lat) {
+            points.push(Coord { lon, lat });
+        }
+    }
+    points
 }
 
 /// Keeps the first few warnings of each kind (a network of a million legs without

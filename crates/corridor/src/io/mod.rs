@@ -14,16 +14,21 @@ pub(crate) mod table;
 
 use std::path::Path;
 
+#[cfg(feature = "internals")]
 pub use crate::model::{GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
-pub use demand::{DEMAND_COLUMNS, read_demands};
+#[cfg(feature = "internals")]
+pub use demand::DEMAND_COLUMNS;
+pub use demand::read_demands;
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, Severity};
-pub use export::{
-    csv_error, place_properties, write_geojson, write_legs_csv, write_network_toml,
-    write_nodes_csv, write_places_csv,
-};
+#[cfg(feature = "internals")]
+pub use export::{csv_error, place_properties, write_geojson, write_places_csv};
+pub use export::{write_legs_csv, write_network_toml, write_nodes_csv};
 pub use load::{LEG_COLUMNS, Loaded, NODE_COLUMNS, Source, Sources, load};
+#[cfg(feature = "internals")]
 pub use meta_toml::FORMAT_VERSION;
-pub use output::{OutputError, write_file, write_network_dir};
+#[cfg(feature = "internals")]
+pub use output::write_network_dir;
+pub use output::{OutputError, write_file};
 
 pub(crate) use load::{leg_from_cells, place_from_cells};
 pub(crate) use meta_toml::line_of;
@@ -31,6 +36,7 @@ pub(crate) use table::not_utf8;
 
 /// Loads the network at `path`: a snapshot file (recognised by its magic bytes, see
 /// [`snapshot`]; its hierarchies are dropped) or a network folder ([`load_dir`]).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     if path.is_file() && snapshot::is_snapshot_file(path) {
         return snapshot::read_file(path).map(|snapshot| Loaded {

@@ -37,6 +37,16 @@ pub enum OutputError {
 /// Writes one file of a folder.
 type Writer<'a> = Box<dyn FnOnce(&mut BufWriter<File>) -> io::Result<()> + 'a>;
 
+impl Network {
+    /// Writes the network as a folder that [`crate::Engine::load`] reads back:
+    /// `nodes.csv`, `legs.csv` and `network.toml`, staged in a temporary folder so a
+    /// failure leaves nothing behind; existing files are replaced only with `force`.
+    /// Returns the paths written.
+    pub fn write_dir(&self, dir: &Path, force: bool) -> Result<Vec<PathBuf>, OutputError> {
+        write_network_dir(self, dir, force)
+    }
+}
+
 /// Writes `nodes.csv`, `legs.csv` and `network.toml` into `dir`, staged in a temporary
 /// folder and renamed or moved into place so that a failure leaves nothing behind;
 /// existing files are replaced only with `force`. Returns the paths written.

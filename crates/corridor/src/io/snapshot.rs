@@ -4,7 +4,7 @@
 //! validating CSV: a network of 10^6 places loads about ten times faster than from its
 //! folder (BENCHMARKS.md, *Snapshots*).
 //!
-//! # Format, version 1
+//! # Format, version 2
 //!
 //! Integers and floats are little-endian; `len` is a `u64` count. A `HIER` section
 //! starts with its objective and the place and leg counts of the network it was built
@@ -28,7 +28,8 @@
 //! `PLAC` and `LEGS` start with their count and hold one column per field, in the order
 //! of [`Place`] and [`Leg`]. A column is a tag (0: one value for every entry, 1: one
 //! value per entry), the count and the values, so a field that never varies (no
-//! capacities, one source) takes a few bytes. Strings are a column of byte lengths and
+//! capacities, one source) takes a few bytes. `LEGS` ends with the legs' drawing points
+//! (version 2): a `u32` column of counts, then `len` points of two `f64` (lon, lat). Strings are a column of byte lengths and
 //! one UTF-8 blob; lists a column of lengths and their items; optional numbers are NaN
 //! when absent; transfer rules and sources are tables, with an index per entry
 //! (`u32::MAX`: none). `PLAC` ends with the slots of the id index, so loading hashes no
@@ -42,7 +43,6 @@
 //! great-circle distances, warnings) are not repeated: a snapshot is written from a
 //! network that passed them.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -51,7 +51,7 @@ use rayon::prelude::*;
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
 use crate::graph::Objective;
 use crate::model::{
-    CorridorId, CorridorInfo, Country, CustomsUnion, Defaults, IdIndex, Leg, Meta, Mode,
+    Coord, CorridorId, CorridorInfo, Country, CustomsUnion, Defaults, IdIndex, Leg, Meta, Mode,
     ModeDefaults, Network, Place, PlaceId, PlaceKind, Status, Transfers,
 };
 use crate::route::ch::{EdgeOrigin, HierarchyParts};
@@ -61,7 +61,7 @@ pub const MAGIC: [u8; 16] = *b"\x89CORRIDOR SNAP\r\n";
 
 /// The snapshot format this build writes and reads. Files of another version are refused
 /// (rebuild them with `corridor build`).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER: usize = 40;
 
@@ -85,6 +85,7 @@ pub struct StoredHierarchy {
 }
 
 /// Whether `bytes` start like a snapshot (its magic bytes).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
 pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
 }
@@ -125,15 +126,6 @@ pub fn to_bytes(network: &Network, hierarchies: &[StoredHierarchy]) -> Vec<u8> {
     out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&body);
     out
-}
-
-/// Writes the snapshot of `network` with `hierarchies` to `out`.
-pub fn write(
-    out: &mut dyn Write,
-    network: &Network,
-    hierarchies: &[StoredHierarchy],
-) -> std::io::Result<()> {
-    out.write_all(&to_bytes(network, hierarchies))
 }
 
 /// Reads the snapshot at `path`.
@@ -422,6 +414,13 @@ fn leg_section(network: &Network) -> Vec<u8> {
     out.len(sources.len());
     out.str_column(sources.into_iter());
     out.u32_column(source_of.into_iter());
+    out.u32_column(legs.iter().map(|l| l.drawn_via.len() as u32));
+    let points: usize = legs.iter().map(|l| l.drawn_via.len()).sum();
+    out.len(points);
+    for point in legs.iter().flat_map(|l| l.drawn_via.iter()) {
+        out.f64(point.lon);
+        out.f64(point.lat);
+    }
     out.0
 }
 
@@ -1325,6 +1324,24 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
     let co2 = r.column::<8>(n, "co2_kg_per_teu_km")?;
     co2.check(r, "co2_kg_per_teu_km", optional_quantity)?;
     let (sources, source_of) = read_sources(r, n)?;
+    let (point_starts, points) = r.counts(n, "drawn_via points of each leg")?;
+    let points_at = r.at;
+    r.len_of(16, points, "drawn_via points of legs")?;
+    let points = Column {
+        at: points_at + 8,
+        items: r.items::<16>(points, "drawn_via points of legs")?,
+        constant: false,
+    };
+    points.check(r, "drawn_via point", |b| {
+        let (lon, lat) = point(b);
+        if !(-180.0..=180.0).contains(&lon) {
+            Err(format!("longitude {lon} is not within -180 to 180"))
+        } else if !(-90.0..=90.0).contains(&lat) {
+            Err(format!("latitude {lat} is not within -90 to 90"))
+        } else {
+            Ok(())
+        }
+    })?;
     let legs = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -1350,10 +1367,24 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
                 source: sources
                     .get(u32::from_le_bytes(source_of.get(i)) as usize)
                     .cloned(),
+                drawn_via: points.items[point_starts.range(i)]
+                    .iter()
+                    .map(|&b| {
+                        let (lon, lat) = point(b);
+                        Coord { lon, lat }
+                    })
+                    .collect(),
             }
         })
         .collect();
     Ok(legs)
+}
+
+/// A stored point: longitude then latitude, each an `f64`.
+fn point(bytes: [u8; 16]) -> (f64, f64) {
+    let (lon, lat) = bytes.split_at(8);
+    let number = |half: &[u8]| f64::from_le_bytes(half.try_into().unwrap_or_default());
+    (number(lon), number(lat))
 }
 
 fn read_hierarchy(r: &mut In<'_>, places: usize, legs: usize) -> Result<StoredHierarchy, Fail> {

@@ -149,3 +149,32 @@ pub fn step_rows(network: &Network, route: &Route) -> Vec<Vec<String>> {
     ]);
     rows
 }
+
+impl Route {
+    /// The columns of [`Route::step_rows`] (`>`: right-aligned).
+    pub const STEP_COLUMNS: [&'static str; 8] = STEP_COLUMNS;
+
+    /// The route step by step for a table under [`Route::STEP_COLUMNS`]: each leg, with
+    /// the transfers before and after it in the order they happen, then the totals.
+    pub fn step_rows(&self, network: &Network) -> Vec<Vec<String>> {
+        step_rows(network, self)
+    }
+
+    /// The places where something happens — origin, transfers, destination — with the
+    /// new mode after a mode change: `Xi'an → Dostyk → Aktau (sea) → Port of Baku (rail)
+    /// → …`.
+    pub fn key_places(&self, network: &Network) -> String {
+        key_places(network, self)
+    }
+
+    /// The bottleneck for people: `Aktau → Port of Baku (ferry), 46,875 TEU/yr`.
+    pub fn bottleneck_text(&self, network: &Network) -> String {
+        bottleneck_text(network, self)
+    }
+
+    /// The smallest capacity stated on the route's legs and places, in TEU per year
+    /// (`None` when none states one).
+    pub fn bottleneck_teu_per_year(&self, network: &Network) -> Option<f64> {
+        capacity::bottleneck(network, self).map(|b| b.capacity_teu_per_year)
+    }
+}

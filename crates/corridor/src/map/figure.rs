@@ -14,8 +14,7 @@ const WIDTH_PX: f64 = 1000.0;
 /// Routes to draw with their labels and a title.
 ///
 /// ```
-/// use corridor::map::Figure;
-/// use corridor::{Engine, RouteRequest};
+/// use corridor::{Engine, Figure, RouteRequest};
 /// # fn main() -> Result<(), corridor::Error> {
 /// let engine = Engine::builtin();
 /// let (profile, query) = engine.resolve(&RouteRequest::new("Tashkent", "Almaty"))?;
@@ -28,11 +27,11 @@ const WIDTH_PX: f64 = 1000.0;
 #[derive(Clone, Debug)]
 pub struct Figure<'r> {
     /// The title above the map.
-    pub title: String,
+    pub(crate) title: String,
     /// The routes, in legend order.
-    pub routes: Vec<MapRoute<'r>>,
+    pub(crate) routes: Vec<MapRoute<'r>>,
     /// Whether GeoJSON features carry the labels (compare's corridor names) or none.
-    pub label_features: bool,
+    pub(crate) label_features: bool,
 }
 
 impl<'r> Figure<'r> {
@@ -169,7 +168,8 @@ impl<'r> Figure<'r> {
         super::svg(network, world(), &self.routes, &options)
     }
 
-    /// The figure as a GeoJSON FeatureCollection ([`crate::engine::view::geojson`]).
+    /// The figure as a GeoJSON FeatureCollection: one LineString per leg and one Point
+    /// per transfer, with `route` (index) and `label` (e.g. the corridor) properties.
     pub fn geojson(&self, network: &Network) -> serde_json::Value {
         let routes: Vec<(Option<&str>, &Route)> = self
             .routes
@@ -182,7 +182,7 @@ impl<'r> Figure<'r> {
 
 /// The built-in outlines, parsed once (empty if a build embedded broken data, which the
 /// tests rule out).
-fn world() -> &'static World {
+pub(crate) fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| crate::builtin::world().unwrap_or_else(|_| World::empty()))
 }

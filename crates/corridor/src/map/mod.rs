@@ -16,11 +16,14 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 pub use figure::Figure;
-pub use world::{CountryShape, World};
+pub(crate) use figure::world;
+#[cfg(feature = "internals")]
+pub use world::CountryShape;
+pub use world::World;
 
 use crate::graph::TransferKind;
 use crate::model::{Coord, Leg, Mode, Network, PlaceId, Status, grouped};
-use crate::route::Route;
+use crate::route::{Route, RouteLeg};
 use project::{Albers, Bounds};
 
 /// One route to draw, with its legend label (e.g. the corridor) and summary.
@@ -76,11 +79,36 @@ fn num(value: f64) -> String {
     }
 }
 
-/// The points a map draws a leg through (WGS84, from its start to its end): the great
-/// circle between its places, a point about every 150 km. Sea lanes that bend (around
-/// capes, through straits) are legs between sea waypoints.
+/// The points a map draws a leg through (WGS84, from its start to its end): great
+/// circles from its start through its [`Leg::drawn_via`] points (a sea lane around a
+/// cape, through a strait) to its end, a point about every 150 km.
 pub fn leg_path(leg: &Leg, network: &Network) -> Vec<Coord> {
-    densify(network.place(leg.from).coord, network.place(leg.to).coord)
+    path_through(
+        network.place(leg.from).coord,
+        leg.drawn_via.iter().copied(),
+        network.place(leg.to).coord,
+    )
+}
+
+/// The points a map draws a route's leg through, in the direction travelled
+/// ([`leg_path`], reversed when the leg is travelled `to → from`).
+pub fn route_leg_path(leg: &RouteLeg, network: &Network) -> Vec<Coord> {
+    let mut path = leg_path(network.leg(leg.leg.leg()), network);
+    if leg.leg.is_reverse() {
+        path.reverse();
+    }
+    path
+}
+
+/// Great circles from `a` through `via` to `b`, a point about every 150 km.
+fn path_through(a: Coord, via: impl Iterator<Item = Coord>, b: Coord) -> Vec<Coord> {
+    let mut path = vec![a];
+    let mut last = a;
+    for next in via.chain(std::iter::once(b)) {
+        path.extend(densify(last, next).into_iter().skip(1));
+        last = next;
+    }
+    path
 }
 
 /// Points along the great circle between two places, every ~150 km.
@@ -136,7 +164,7 @@ pub fn svg(
             .route
             .legs
             .iter()
-            .map(|leg| densify(network.place(leg.from).coord, network.place(leg.to).coord))
+            .map(|leg| route_leg_path(leg, network))
             .collect();
         all.extend(legs.iter().flatten().copied());
         all.push(network.place(r.route.from).coord);

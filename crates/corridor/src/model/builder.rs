@@ -115,6 +115,9 @@ pub struct NewLeg {
     pub co2_kg_per_teu_km: Option<f64>,
     /// Where the figures come from.
     pub source: Option<String>,
+    /// Points a map draws the leg through between its ends, in `from → to` order;
+    /// drawing only (see [`Leg::drawn_via`]). Empty: the great circle.
+    pub drawn_via: Vec<Coord>,
 }
 
 impl NewLeg {
@@ -141,6 +144,7 @@ impl NewLeg {
             headway_h: None,
             co2_kg_per_teu_km: None,
             source: None,
+            drawn_via: Vec::new(),
         }
     }
 }
@@ -325,6 +329,7 @@ impl NetworkBuilder {
                 headway_h: leg.headway_h,
                 co2_kg_per_teu_km: leg.co2_kg_per_teu_km,
                 source: leg.source.as_deref().map(str::to_owned),
+                drawn_via: leg.drawn_via.to_vec(),
             })
             .collect();
         NetworkBuilder {
@@ -370,10 +375,10 @@ impl NetworkBuilder {
     /// Validates everything and builds the network, or reports every problem found:
     /// metadata numbers; ids (present, unique, no commas, semicolons or control
     /// characters); coordinates in range; every quantity finite, non-negative and at most
-    /// [`MAX_QUANTITY`](super::MAX_QUANTITY) (speeds at least
-    /// [`MIN_SPEED_KMH`](super::MIN_SPEED_KMH), gauges 300–3000 mm); leg ends that exist
+    /// 10^9 (speeds at least 1 km/h, gauges 300–3000 mm); leg ends that exist
     /// and differ; legs not shorter than the great-circle distance between their ends;
-    /// aliases and corridor tags without semicolons; at most 65,535 corridor tags.
+    /// aliases and corridor tags without semicolons; at most 65,535 corridor tags; drawing
+    /// points ([`NewLeg::drawn_via`]) in range.
     ///
     /// Place and leg ids of the network follow the order of adding; corridor tags are
     /// numbered in order of first use. O(places + legs). Never panics.
@@ -521,6 +526,7 @@ impl NetworkBuilder {
                 headway_h: new.headway_h,
                 co2_kg_per_teu_km: new.co2_kg_per_teu_km,
                 source: new.source.as_deref().map(|s| sources.intern(s)),
+                drawn_via: new.drawn_via.as_slice().into(),
             });
         }
         if !findings.is_empty() {
@@ -730,6 +736,10 @@ fn check_leg<S: Fn() -> Subject>(
     found.quantity("co2_kg_per_teu_km", leg.co2_kg_per_teu_km);
     for tag in &leg.corridors {
         found.item("corridors", tag);
+    }
+    for point in &leg.drawn_via {
+        found.number("drawn_via", point.lon, LONGITUDE);
+        found.number("drawn_via", point.lat, LATITUDE);
     }
     if found.findings.len() > before {
         return None;

@@ -44,7 +44,7 @@ pub enum LookupError {
         /// What was asked for.
         query: String,
     },
-    /// A coordinate lies farther than [`MAX_SNAP_KM`] from every place routes can start
+    /// A coordinate lies farther than 300 km from every place routes can start
     /// or end at.
     #[error(
         "{query:?} is {km:.0} km from the nearest place, {nearest}; give a place, or a \
@@ -248,9 +248,9 @@ impl Network {
     /// Resolves what a user typed to a place.
     ///
     /// In order: an exact id; a `lat,lon` coordinate (decimal degrees), snapped to the
-    /// nearest place by great-circle distance, at most [`MAX_SNAP_KM`] away (else
-    /// [`LookupError::FarFromNetwork`]); an id, name or alias compared after
-    /// [`fold`]ing, preferring id over name over alias over the name of a region the
+    /// nearest place by great-circle distance, at most 300 km away (else
+    /// [`LookupError::FarFromNetwork`]); an id, name or alias compared after folding
+    /// (accents, case and punctuation dropped), preferring id over name over alias over the name of a region the
     /// place is the administrative centre of ([`Network::region_named`] tells when a
     /// query resolved that way). Several places matching at the
     /// same strength is [`LookupError::Ambiguous`]; no match is
@@ -435,7 +435,7 @@ impl Network {
 
     /// Resolves a country the user typed: an ISO 3166-1 alpha-2 code in any case (`ru`)
     /// that is officially assigned or is the country of a place of the network, or a name
-    /// known to [`country_named`] (`Russia`, `Türkiye`). Anything else, such as `XX`, is
+    /// known to the built-in country list (`Russia`, `Türkiye`). Anything else, such as `XX`, is
     /// [`LookupError::UnknownCountry`] with up to three close countries of the network
     /// (Jaro–Winkler similarity of folded codes and names, at least 0.7; best first, ties
     /// by code). The country need not have places: see [`Network::has_country`].
@@ -493,6 +493,19 @@ impl Network {
         } else {
             format!("{} ({})", place.id, place.name)
         }
+    }
+}
+
+impl Coord {
+    /// Parses `lat,lon` in decimal degrees (spaces allowed), within range.
+    ///
+    /// ```
+    /// let c = corridor::Coord::parse("-33.9, 18.4").unwrap();
+    /// assert_eq!((c.lat, c.lon), (-33.9, 18.4));
+    /// assert!(corridor::Coord::parse("91,0").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<Coord> {
+        parse_coord(text)
     }
 }
 

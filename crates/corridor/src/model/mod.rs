@@ -19,8 +19,12 @@ pub(crate) use check::{
     Broken, CorridorTable, GAUGE_MM, Interner, LATITUDE, LONGITUDE, NumberRange, check_ends,
     check_great_circle, check_id, close_ids, whole_gauge,
 };
-pub use check::{DiagnosticKind, GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
-pub use lookup::{LookupError, MAX_SNAP_KM, country_named, fold, parse_coord};
+pub use check::DiagnosticKind;
+#[cfg(feature = "internals")]
+pub use check::{GREAT_CIRCLE_TOLERANCE, GREAT_CIRCLE_TOLERANCE_KM};
+pub use lookup::{LookupError, fold, parse_coord};
+#[cfg(feature = "internals")]
+pub use lookup::{MAX_SNAP_KM, country_named};
 pub use meta::{CorridorInfo, CustomsUnion, Defaults, Meta, ModeDefaults};
 pub use network::{CorridorSummary, Network};
 pub(crate) use network::{IdIndex, IdList, PlaceFinder};
@@ -413,6 +417,10 @@ pub struct Leg {
     pub co2_kg_per_teu_km: Option<f64>,
     /// Where the figures come from (shared by the legs that name the same source).
     pub source: Option<Arc<str>>,
+    /// Points a map draws the leg through between its ends, in `from → to` order (a sea
+    /// lane around a cape, through a strait). Drawing only: routing never reads them.
+    /// Empty: the great circle between the ends.
+    pub drawn_via: Box<[Coord]>,
 }
 
 /// Freight to move between two places, in TEU per year.

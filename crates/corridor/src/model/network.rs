@@ -11,8 +11,8 @@ use crate::spatial::SpatialIndex;
 
 /// A validated multimodal network: places, legs, corridor tags and defaults.
 ///
-/// Build one with [`super::NetworkBuilder`], [`crate::io::load_dir`], [`crate::io::load`]
-/// or [`crate::builtin::network`]. Holding a `Network` means its invariants hold: ids are
+/// Build one with [`crate::NetworkBuilder`], or load one with [`crate::Engine::load`] or
+/// [`crate::Engine::builtin`] ([`crate::Engine::network`]). Holding a `Network` means its invariants hold: ids are
 /// unique, leg endpoints exist and differ, every number is finite and non-negative,
 /// coordinates are in range, and legs are not shorter than the great-circle distance
 /// between their ends.
@@ -112,7 +112,8 @@ impl Network {
     /// network).
     ///
     /// ```
-    /// let network = corridor::builtin::network().unwrap().network;
+    /// let engine = corridor::Engine::builtin();
+    /// let network = engine.network();
     /// let middle = network.corridor_named("Middle Corridor");
     /// assert_eq!(middle, network.corridor_id("trans-caspian"));
     /// assert_eq!(network.corridor_named("instc"), network.corridor_id("north-south"));

@@ -28,7 +28,9 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 mod parts;
-pub use parts::{EdgeOrigin, HierarchyParts, PartsError, weight_check};
+pub use parts::{EdgeOrigin, HierarchyParts};
+#[cfg(feature = "internals")]
+pub use parts::{PartsError, weight_check};
 
 use super::kernel::{Kernel, LazyHeap, ROOT};
 

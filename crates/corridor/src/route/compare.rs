@@ -69,7 +69,7 @@ pub struct UnservedCorridor {
     pub reason: Unserved,
 }
 
-/// What [`compare`] returns.
+/// The best route overall and per corridor ([`crate::Engine::comparison`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     /// The best route under the profile as given (what the route search returns); `None`

@@ -164,6 +164,7 @@ pub(crate) struct LazyHeap {
 impl LazyHeap {
     /// The smallest key queued: a lower bound of the next node's key (it may belong to
     /// an entry left behind, which is never smaller than its node's own key).
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // point-to-point queries: tests and benches
     pub(crate) fn peek(&self) -> Option<f64> {
         self.heap
             .peek()
@@ -233,6 +234,7 @@ impl Kernel {
 
 impl Kernel<LazyHeap> {
     /// A lower bound of the next key to be settled (the smallest queued key), if any.
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // point-to-point queries: tests and benches
     pub(crate) fn peek(&self) -> Option<f64> {
         self.heap.peek()
     }

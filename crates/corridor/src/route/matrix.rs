@@ -112,15 +112,6 @@ pub fn one_to_all_weights(graph: &Graph<'_>, from: PlaceId) -> Vec<Option<f64>> 
 }
 
 /// Repeated one-to-all searches on one graph, reusing their memory (one per thread).
-///
-/// ```
-/// # use corridor::{builtin, Graph, Objective, Profile, route::OneToAll};
-/// # let network = builtin::network().unwrap().network;
-/// let graph = Graph::new(&network, &Profile::new(Objective::Time));
-/// let mut search = OneToAll::new(&graph);
-/// search.run(network.resolve("Almaty").unwrap());
-/// assert!(search.weight(network.resolve("Tashkent").unwrap()).is_some());
-/// ```
 #[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests and benches
 pub struct OneToAll<'g, 'n> {
     graph: &'g Graph<'n>,

@@ -6,6 +6,7 @@
 //! `totals = Σ legs + Σ transfers`.
 
 mod alternatives;
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // point-to-point queries: tests and benches
 pub mod ch;
 mod compare;
 mod diagnose;
@@ -146,7 +147,7 @@ impl Route {
     /// Builds the route travelling `legs` from `query.from`, charging transfers exactly as
     /// the compiled graph does. `legs` must be a connected sequence starting at
     /// `query.from`.
-    pub fn from_legs(graph: &Graph<'_>, query: &Query, legs: &[DirLeg]) -> Route {
+    pub(crate) fn from_legs(graph: &Graph<'_>, query: &Query, legs: &[DirLeg]) -> Route {
         let network = graph.network();
         let mut route = Route {
             from: query.from,

@@ -63,25 +63,25 @@ pub enum Quantity {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScenarioFile {
     /// The file name used in messages.
-    pub file: String,
+    pub(crate) file: String,
     /// `name`, if given.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// `description`, if given.
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// `source`, if given: where the scenario's figures come from.
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     /// `[[add_node]]` entries: CSV column → value.
-    pub add_node: Vec<Entry<Vec<(String, String)>>>,
+    pub(crate) add_node: Vec<Entry<Vec<(String, String)>>>,
     /// `[[add_leg]]` entries: CSV column → value.
-    pub add_leg: Vec<Entry<Vec<(String, String)>>>,
+    pub(crate) add_leg: Vec<Entry<Vec<(String, String)>>>,
     /// `[[open]]` entries.
-    pub open: Vec<Entry<SelectorSpec>>,
+    pub(crate) open: Vec<Entry<SelectorSpec>>,
     /// `[[close]]` entries.
-    pub close: Vec<Entry<SelectorSpec>>,
+    pub(crate) close: Vec<Entry<SelectorSpec>>,
     /// `[[scale]]` entries.
-    pub scale: Vec<Entry<(SelectorSpec, Factors)>>,
+    pub(crate) scale: Vec<Entry<(SelectorSpec, Factors)>>,
     /// `[[uncertain]]` entries: selector, quantity, distribution, correlated.
-    pub uncertain: Vec<Entry<(SelectorSpec, Quantity, Dist, bool)>>,
+    pub(crate) uncertain: Vec<Entry<(SelectorSpec, Quantity, Dist, bool)>>,
 }
 
 #[derive(Deserialize)]
@@ -365,6 +365,32 @@ fn cells(errors: &mut Errors<'_>, line: u64, table: toml::Table) -> Vec<(String,
         out.push((key, text));
     }
     out
+}
+
+impl ScenarioFile {
+    /// Parses a scenario file (`file` names it in errors). Syntax, unknown keys,
+    /// selectors and distributions are checked here, each error with its line; ids are
+    /// resolved when the scenario is applied.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest, ScenarioFile};
+    /// let text = b"format_version = 1\n[[close]]\ncountry = \"RU\"\n";
+    /// let file = ScenarioFile::parse("no-russia.toml", text)?;
+    /// let engine = Engine::builtin().with_scenarios(&[file])?;
+    /// let route = engine.route(&RouteRequest::new("Xian", "Duisburg"))?;
+    /// assert!(!route.countries.iter().any(|c| c == "RU"));
+    /// // Errors name the file, line and column.
+    /// let bad = ScenarioFile::parse("bad.toml", b"format_version = 1\n[[clos]]\n").unwrap_err();
+    /// assert!(bad.to_string().contains("bad.toml"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<ScenarioFile, LoadError> {
+        parse(file, bytes)
+    }
+
+    /// The scenarios shipped in `data/scenarios/` (documented in `docs/scenarios.md`), as
+    /// file name and TOML text, for front ends that offer them.
+    pub const BUILTIN: &'static [(&'static str, &'static str)] = crate::builtin::SCENARIOS;
 }
 
 /// Parses a scenario file. Syntax, unknown keys, selectors and distributions are checked

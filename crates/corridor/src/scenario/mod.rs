@@ -16,13 +16,18 @@ mod sweep;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-pub use dist::{Dist, MAX_FACTOR, MAX_LOGNORMAL_SPREAD};
+pub use dist::Dist;
+#[cfg(feature = "internals")]
+pub use dist::{MAX_FACTOR, MAX_LOGNORMAL_SPREAD};
 pub use file::{Entry, Factors, Quantity, ScenarioFile, SelectorSpec, parse};
 pub use sweep::{
-    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, MatrixSweepPart, MergeError, PairStats, PartDraw,
-    Stats, Sweep, SweepPart, SweepRoute, corridor_sweeps, draw, draw_into, merge_sweep, sweep,
-    sweep_matrix, sweep_matrix_part, sweep_part,
+    MATRIX_PERCENTILE_ACCURACY, MatrixSweep, MatrixSweepPart, Stats, Sweep, SweepPart,
+    corridor_sweeps, merge_sweep, sweep, sweep_matrix, sweep_matrix_part, sweep_part,
 };
+#[cfg(any(test, feature = "internals"))]
+pub use sweep::draw_into;
+#[cfg(feature = "internals")]
+pub use sweep::{MergeError, PairStats, PartDraw, SweepRoute, draw};
 
 use crate::io::{self, Diagnostic, DiagnosticKind, LoadError};
 use crate::model::{

@@ -248,7 +248,7 @@ fn summarise(
 /// One draw of a [`SweepPart`] that found a route.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PartDraw {
-    /// The route chosen: an index into [`SweepPart::routes`].
+    /// The route chosen: an index into the part's routes.
     pub route: u32,
     /// Door-to-door hours.
     pub time_h: f64,
@@ -256,16 +256,90 @@ pub struct PartDraw {
     pub cost_usd: f64,
 }
 
-/// Some consecutive draws of a [`sweep`], computed apart (on another machine) and
-/// merged by [`merge_sweep`]: plain data, so callers can ship it as they like.
+/// Some consecutive draws of a sweep, computed apart (on another machine) and merged
+/// ([`crate::Engine::sweep_part`], [`crate::Engine::merge_sweep`]): plain data, shipped
+/// as bytes ([`SweepPart::write_bytes`], [`SweepPart::read_all`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SweepPart {
     /// The index of its first draw.
-    pub first: u64,
+    pub(crate) first: u64,
     /// The distinct routes chosen, as directed legs, in order of first draw.
-    pub routes: Vec<Vec<DirLeg>>,
+    pub(crate) routes: Vec<Vec<DirLeg>>,
     /// Each draw in order: the route chosen and its totals, `None` without a route.
-    pub draws: Vec<Option<PartDraw>>,
+    pub(crate) draws: Vec<Option<PartDraw>>,
+}
+
+impl SweepPart {
+    /// Appends the part as bytes (parts appended one after the other read back with
+    /// [`SweepPart::read_all`]): first draw, route count, each route (leg count, legs),
+    /// draw count, each draw (route index + 1, 0 for none; hours; USD). Little-endian.
+    pub fn write_bytes(&self, out: &mut Vec<u8>) {
+        out.extend(self.first.to_le_bytes());
+        out.extend((self.routes.len() as u64).to_le_bytes());
+        for route in &self.routes {
+            out.extend((route.len() as u64).to_le_bytes());
+            for leg in route {
+                out.extend(leg.0.to_le_bytes());
+            }
+        }
+        out.extend((self.draws.len() as u64).to_le_bytes());
+        for draw in &self.draws {
+            let (route, time_h, cost_usd) = draw.map_or((0, 0.0, 0.0), |d| {
+                (u64::from(d.route) + 1, d.time_h, d.cost_usd)
+            });
+            out.extend(route.to_le_bytes());
+            out.extend(time_h.to_le_bytes());
+            out.extend(cost_usd.to_le_bytes());
+        }
+    }
+
+    /// The parts [`SweepPart::write_bytes`] appended to `bytes`; `None` if the bytes are
+    /// not such parts.
+    pub fn read_all(mut bytes: &[u8]) -> Option<Vec<SweepPart>> {
+        let u64_at = |bytes: &mut &[u8]| -> Option<u64> {
+            let (head, rest) = bytes.split_at_checked(8)?;
+            *bytes = rest;
+            Some(u64::from_le_bytes(head.try_into().ok()?))
+        };
+        let mut parts = Vec::new();
+        while !bytes.is_empty() {
+            let first = u64_at(&mut bytes)?;
+            let routes = usize::try_from(u64_at(&mut bytes)?).ok()?;
+            let mut part = SweepPart {
+                first,
+                ..SweepPart::default()
+            };
+            for _ in 0..routes.min(bytes.len()) {
+                let legs = usize::try_from(u64_at(&mut bytes)?).ok()?;
+                let (head, rest) = bytes.split_at_checked(legs.checked_mul(4)?)?;
+                bytes = rest;
+                part.routes.push(
+                    head.chunks_exact(4)
+                        .map(|c| DirLeg(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+                        .collect(),
+                );
+            }
+            if part.routes.len() != routes {
+                return None;
+            }
+            let draws = usize::try_from(u64_at(&mut bytes)?).ok()?;
+            for _ in 0..draws {
+                let route = u64_at(&mut bytes)?;
+                let time_h = f64::from_bits(u64_at(&mut bytes)?);
+                let cost_usd = f64::from_bits(u64_at(&mut bytes)?);
+                part.draws.push(match route {
+                    0 => None,
+                    r => Some(PartDraw {
+                        route: u32::try_from(r - 1).ok()?,
+                        time_h,
+                        cost_usd,
+                    }),
+                });
+            }
+            parts.push(part);
+        }
+        Some(parts)
+    }
 }
 
 /// The draws `draws` of the [`sweep`] with these arguments (in parallel on the current
@@ -592,7 +666,7 @@ pub fn sweep_matrix(
     part.finish(places, samples, seed)
 }
 
-/// Some draws of a [`sweep_matrix`], computed apart (on another machine): a histogram
+/// Some draws of a sweep over pairs ([`crate::Engine::sweep_places_part`]), computed apart (on another machine): a histogram
 /// per pair, exact to merge in any order, so parts covering every draw once give exactly
 /// the sweep of all draws. [`MatrixSweepPart::to_bytes`] ships it.
 #[derive(Clone, Debug, Default)]
@@ -619,13 +693,15 @@ impl MatrixSweepPart {
         self.draws
     }
 
-    /// Adds the draws of `other` (a part over the same places and arguments).
-    pub fn merge(&mut self, other: &MatrixSweepPart) -> Result<(), MergeError> {
+    /// Adds the draws of `other` (a part over the same places and arguments); parts over
+    /// different numbers of places are refused (field `parts`).
+    pub fn merge(&mut self, other: &MatrixSweepPart) -> Result<(), crate::Error> {
         if other.places != self.places {
-            return Err(MergeError::Places {
+            let error = MergeError::Places {
                 expected: self.places,
                 got: other.places,
-            });
+            };
+            return Err(crate::Error::invalid("parts", error.to_string()));
         }
         for ([t, c], [ot, oc]) in self.histograms.iter_mut().zip(&other.histograms) {
             t.merge(ot);
@@ -637,7 +713,7 @@ impl MatrixSweepPart {
 
     /// The sweep of `samples` draws over `places` (those the parts were computed for),
     /// once the parts merged cover them all.
-    pub fn finish(&self, places: &[PlaceId], samples: usize, seed: u64) -> MatrixSweep {
+    pub(crate) fn finish(&self, places: &[PlaceId], samples: usize, seed: u64) -> MatrixSweep {
         let n = places.len();
         let empty = [Histogram::default(), Histogram::default()];
         let pairs = (0..n)
