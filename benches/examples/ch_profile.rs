@@ -77,7 +77,7 @@ fn main() {
     let mean_legs = legs.iter().map(Vec::len).sum::<usize>() as f64 / count as f64;
     let started = Instant::now();
     for (q, legs) in queries.iter().zip(&legs) {
-        black_box(Route::from_legs(&graph, q, legs));
+        black_box(Route::assemble(&graph, q, legs));
     }
     println!(
         "Route::from_legs alone: {:.1} µs per query ({mean_legs:.0} legs on average)",
