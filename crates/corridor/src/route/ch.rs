@@ -7,10 +7,12 @@
 //! inside shortcuts. Queries with via places are not accelerated (use
 //! `route::shortest`).
 //!
-//! Preprocessing contracts states one by one, least important first (edge difference +
-//! contracted neighbours + level, re-evaluated lazily when a state comes out of the
-//! queue), adding a shortcut `u → w` when the path `u → v → w` through the contracted
-//! state `v` is not matched by a witness path found by a bounded Dijkstra. Witness
+//! Preprocessing contracts states least important first (edge difference + contracted
+//! neighbours + level), in rounds: the states less important than every state within
+//! two edges are contracted together, in parallel on the current rayon pool, and their
+//! neighbours' importance is simulated again. Contracting `v` adds a shortcut `u → w`
+//! when the path `u → v → w` is not matched by a witness path found by a bounded
+//! Dijkstra that avoids the round's states. Witness
 //! searches are limited (settled states), which can only add unneeded shortcuts, never
 //! lose a shortest path. A query runs Dijkstra upward from the origin's departures and
 //! upward (on reversed edges) from the destination's target states, with
@@ -21,8 +23,6 @@
 //! plain search, so answers are always exactly `route::shortest`'s weight.
 //! Many-to-many matrices use buckets ([`matrix`]).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -43,8 +43,84 @@ use crate::model::{PlaceId, PlaceKind};
 /// States settled by one witness search at most when contracting a state.
 const WITNESS_SETTLE_LIMIT: usize = 500;
 /// States settled by one witness search at most when only estimating a state's
-/// importance: a cheaper, rougher count is enough to order the contraction.
-const SIMULATION_SETTLE_LIMIT: usize = 40;
+/// importance: a cheaper, rougher count is enough to order the contraction (10 instead
+/// of 40 cost 2 % more query work on 10^4 places and half the simulations' work).
+const SIMULATION_SETTLE_LIMIT: usize = 10;
+
+/// The search order of a hierarchy's states: by level in the hierarchy (a state with
+/// no lower neighbour is on level 0, any other one level above its highest lower
+/// neighbour), then by state. Upward searches end in the few upper levels whatever
+/// their start, and laid out together these share cache lines; lower states keep the
+/// graph's order (Hilbert order of their places). Derived from the edges alone, so a
+/// hierarchy rebuilt from its parts is laid out the same. O(states + edges).
+struct Layout {
+    position: Vec<u32>,
+    state_at: Vec<StateId>,
+    up_start: Vec<u32>,
+    up: Vec<Edge>,
+    down_start: Vec<u32>,
+    down: Vec<Edge>,
+}
+
+impl Layout {
+    /// Lays out upward and downward edges given by state (heads are states).
+    fn new(up_start: &[u32], up: &[Edge], down_start: &[u32], down: &[Edge]) -> Layout {
+        let n = up_start.len().saturating_sub(1);
+        let range = |start: &[u32], s: usize| start[s] as usize..start[s + 1] as usize;
+        let higher = |s: usize| {
+            up[range(up_start, s)]
+                .iter()
+                .chain(&down[range(down_start, s)])
+        };
+        // Levels in topological order (lower neighbours first).
+        let mut below = vec![0u32; n];
+        for e in up.iter().chain(down) {
+            below[e.head as usize] += 1;
+        }
+        let mut level = vec![0u32; n];
+        let mut ready: Vec<usize> = (0..n).filter(|&s| below[s] == 0).collect();
+        while let Some(s) = ready.pop() {
+            let next = level[s] + 1;
+            for e in higher(s) {
+                let h = e.head as usize;
+                level[h] = level[h].max(next);
+                below[h] -= 1;
+                if below[h] == 0 {
+                    ready.push(h);
+                }
+            }
+        }
+        let mut state_at: Vec<StateId> = (0..n as StateId).collect();
+        state_at.sort_unstable_by_key(|&s| (level[s as usize], s));
+        let mut position = vec![0u32; n];
+        for (p, &s) in state_at.iter().enumerate() {
+            position[s as usize] = p as u32;
+        }
+        let relabel = |start: &[u32], edges: &[Edge]| {
+            let mut new_start = Vec::with_capacity(n + 1);
+            let mut all = Vec::with_capacity(edges.len());
+            new_start.push(0);
+            for &s in &state_at {
+                all.extend(edges[range(start, s as usize)].iter().map(|e| Edge {
+                    head: position[e.head as usize],
+                    ..*e
+                }));
+                new_start.push(all.len() as u32);
+            }
+            (new_start, all)
+        };
+        let (new_up_start, new_up) = relabel(up_start, up);
+        let (new_down_start, new_down) = relabel(down_start, down);
+        Layout {
+            position,
+            state_at,
+            up_start: new_up_start,
+            up: new_up,
+            down_start: new_down_start,
+            down: new_down,
+        }
+    }
+}
 
 /// Where an edge of the hierarchy comes from.
 #[derive(Clone, Copy, Debug)]
@@ -69,7 +145,12 @@ type EdgesOf = fn(&Hierarchy, StateId) -> &[Edge];
 #[derive(Debug)]
 pub struct Hierarchy {
     states: usize,
-    /// Upward edges `u → w` (rank w > rank u), by `u`.
+    /// Where each state is laid out for searches (see [`Layout`]): search memory and
+    /// the edge lists are indexed by position, and edges' heads are positions.
+    position: Vec<u32>,
+    /// The state at each position.
+    state_at: Vec<StateId>,
+    /// Upward edges `u → w` (rank w > rank u), by the position of `u`.
     up_start: Vec<u32>,
     up: Vec<Edge>,
     /// Upward edges of the reversed graph: `u → w` with rank u > rank w, stored at `w`
@@ -251,13 +332,13 @@ impl Witness {
     }
 }
 
-/// The shortcuts contracting `v` needs: (u, w, weight, in-edge id, out-edge id).
+/// The shortcuts contracting `v` needs.
 fn shortcuts_for(
     graph: &Dynamic,
     witness: &mut Witness,
     v: StateId,
     settle_limit: usize,
-) -> Vec<(StateId, StateId, f64, u32, u32)> {
+) -> Vec<Shortcut> {
     let mut found = Vec::new();
     let outs: Vec<Edge> = graph.out[v as usize]
         .iter()
@@ -291,15 +372,98 @@ fn shortcuts_for(
     found
 }
 
+/// A shortcut `u → w` over a contracted state: (u, w, weight, in-edge id, out-edge id).
+type Shortcut = (StateId, StateId, f64, u32, u32);
+
+/// States handed to one worker at a time when contracting or ranking in parallel.
+const CHUNK: usize = 256;
+
+/// Witness memory from the pool, or fresh.
+fn lend(pool: &Mutex<Vec<Witness>>, states: usize) -> Witness {
+    let reused = pool.lock().unwrap_or_else(PoisonError::into_inner).pop();
+    reused.unwrap_or_else(|| Witness::new(states))
+}
+
+fn give_back(pool: &Mutex<Vec<Witness>>, witness: Witness) {
+    pool.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(witness);
+}
+
+/// How many shortcuts contracting each of `states` would add now, from witness searches
+/// of [`SIMULATION_SETTLE_LIMIT`] settled states (a cheaper, rougher count than the
+/// contraction's own), in parallel.
+fn simulate(dynamic: &Dynamic, witnesses: &Mutex<Vec<Witness>>, states: &[StateId]) -> Vec<u32> {
+    let n = dynamic.out.len();
+    states
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut witness = lend(witnesses, n);
+            let added: Vec<u32> = chunk
+                .iter()
+                .map(|&v| {
+                    shortcuts_for(dynamic, &mut witness, v, SIMULATION_SETTLE_LIMIT).len() as u32
+                })
+                .collect();
+            give_back(witnesses, witness);
+            added
+        })
+        .flatten_iter()
+        .collect()
+}
+
+/// The contraction order's bookkeeping: contract the least important state first.
+struct Importance {
+    /// Contracted neighbours of each state.
+    done: Vec<u32>,
+    /// Depth: one more than the deepest contracted neighbour.
+    level: Vec<u32>,
+    /// The importance: twice the edge difference (shortcuts added minus edges
+    /// removed), plus contracted neighbours, plus depth.
+    priority: Vec<i64>,
+}
+
+impl Importance {
+    /// Simulates the contraction of `states` again and updates their importance.
+    fn refresh(&mut self, dynamic: &Dynamic, witnesses: &Mutex<Vec<Witness>>, states: &[StateId]) {
+        for (&v, added) in states.iter().zip(simulate(dynamic, witnesses, states)) {
+            let i = v as usize;
+            let removed = (dynamic.out[i].len() + dynamic.inn[i].len()) as i64;
+            self.priority[i] = 2 * (i64::from(added) - removed)
+                + i64::from(self.done[i])
+                + i64::from(self.level[i]);
+        }
+    }
+
+    /// Whether `v` is less important (importance, then id) than every state within two
+    /// edges of it: such states can be contracted together. One edge would be enough
+    /// for exactness; two spread each round's contractions further apart, which gives
+    /// fewer shortcuts and smaller query searches.
+    fn is_local_minimum(&self, dynamic: &Dynamic, v: StateId) -> bool {
+        let key = (self.priority[v as usize], v);
+        let around = |x: StateId| {
+            dynamic.out[x as usize]
+                .iter()
+                .chain(&dynamic.inn[x as usize])
+                .map(|e| e.head)
+        };
+        around(v).all(|x| {
+            key < (self.priority[x as usize], x)
+                && around(x).all(|y| y == v || key < (self.priority[y as usize], y))
+        })
+    }
+}
+
 impl Hierarchy {
-    /// Builds the hierarchy for `graph`. Roughly O(n log n) on road-like graphs; see
+    /// Builds the hierarchy for `graph`, on the current rayon pool (the hierarchy is
+    /// the same on any number of threads). Roughly O(n log n) on road-like graphs; see
     /// BENCHMARKS.md for measured times.
     pub fn new(graph: &Graph<'_>) -> Hierarchy {
         Hierarchy::with_progress(graph, &|_, _| {})
     }
 
-    /// [`Hierarchy::new`], calling `progress(contracted, states)` every few thousand
-    /// contracted states and at the end.
+    /// [`Hierarchy::new`], calling `progress(contracted, states)` after every round of
+    /// contractions and at the end.
     pub fn with_progress(graph: &Graph<'_>, progress: &dyn Fn(usize, usize)) -> Hierarchy {
         let n = graph.state_count();
         let mut contracted = 0usize;
@@ -318,74 +482,83 @@ impl Hierarchy {
             }
         }
         let original = dynamic.origins.len();
-        let mut witness = Witness::new(n);
+        // Witness memory is O(states): one per worker, lent per chunk of states.
+        let witnesses = Mutex::new(Vec::new());
         // Importance: edge difference, contracted neighbours and depth (levels), the
         // usual mix that spreads contraction evenly over the graph.
-        let mut neighbours_done = vec![0u32; n];
-        let mut level = vec![0u32; n];
-        let priority =
-            |dynamic: &Dynamic, witness: &mut Witness, v: StateId, done: u32, depth: u32| -> i64 {
-                let added =
-                    shortcuts_for(dynamic, witness, v, SIMULATION_SETTLE_LIMIT).len() as i64;
-                let removed =
-                    (dynamic.out[v as usize].len() + dynamic.inn[v as usize].len()) as i64;
-                2 * (added - removed) + i64::from(done) + i64::from(depth)
-            };
-        // One queue entry per state; a state whose neighbourhood changed since its
-        // priority was computed is re-evaluated when it comes out of the queue and
-        // put back if it is no longer the least important (lazy updates).
-        let mut stale = vec![false; n];
-        let mut queue: BinaryHeap<Reverse<(i64, StateId)>> = (0..n as StateId)
-            .map(|v| Reverse((priority(&dynamic, &mut witness, v, 0, 0), v)))
-            .collect();
+        let everyone: Vec<StateId> = (0..n as StateId).collect();
+        let mut importance = Importance {
+            done: vec![0; n],
+            level: vec![0; n],
+            priority: vec![0; n],
+        };
+        importance.refresh(&dynamic, &witnesses, &everyone);
         let mut up: Vec<Vec<Edge>> = vec![Vec::new(); n];
         let mut down: Vec<Vec<Edge>> = vec![Vec::new(); n];
+        let mut remaining = everyone;
         let mut neighbours: Vec<StateId> = Vec::new();
-        while let Some(Reverse((_, v))) = queue.pop() {
-            if stale[v as usize] {
-                stale[v as usize] = false;
-                let p = priority(
-                    &dynamic,
-                    &mut witness,
-                    v,
-                    neighbours_done[v as usize],
-                    level[v as usize],
-                );
-                if queue.peek().is_some_and(|Reverse((next, _))| p > *next) {
-                    queue.push(Reverse((p, v)));
-                    continue;
-                }
+        let mut around: Vec<StateId> = Vec::new();
+        // Rounds: every state less important than all states within two edges is
+        // contracted in the same round, in parallel. No two of them are neighbours,
+        // and witness searches avoid all of them (they are marked contracted first),
+        // so each state's shortcuts are those it needs whatever the others add: the
+        // hierarchy is exact, and the same on any number of threads. Then the
+        // neighbours of the contracted states are simulated again (in parallel).
+        while !remaining.is_empty() {
+            let batch: Vec<StateId> = remaining
+                .par_iter()
+                .copied()
+                .filter(|&v| importance.is_local_minimum(&dynamic, v))
+                .collect();
+            for &v in &batch {
+                dynamic.contracted[v as usize] = true;
             }
-            for (u, w, weight, first, second) in
-                shortcuts_for(&dynamic, &mut witness, v, WITNESS_SETTLE_LIMIT)
-            {
-                dynamic.add(u, w, weight, Origin::Shortcut(first, second));
-            }
-            dynamic.contracted[v as usize] = true;
-            contracted += 1;
-            if contracted.is_multiple_of(4096) {
-                progress(contracted, n);
-            }
-            let outs = std::mem::take(&mut dynamic.out[v as usize]);
-            let inns = std::mem::take(&mut dynamic.inn[v as usize]);
+            let found: Vec<Vec<Shortcut>> = batch
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut witness = lend(&witnesses, n);
+                    let found: Vec<Vec<Shortcut>> = chunk
+                        .iter()
+                        .map(|&v| shortcuts_for(&dynamic, &mut witness, v, WITNESS_SETTLE_LIMIT))
+                        .collect();
+                    give_back(&witnesses, witness);
+                    found
+                })
+                .flatten_iter()
+                .collect();
             neighbours.clear();
-            for e in outs.iter().filter(|e| !dynamic.contracted[e.head as usize]) {
-                up[v as usize].push(*e);
-                dynamic.inn[e.head as usize].retain(|r| r.head != v);
-                neighbours.push(e.head);
-            }
-            for e in inns.iter().filter(|e| !dynamic.contracted[e.head as usize]) {
-                down[v as usize].push(*e);
-                dynamic.out[e.head as usize].retain(|r| r.head != v);
-                neighbours.push(e.head);
+            for (&v, shortcuts) in batch.iter().zip(found) {
+                for (u, w, weight, first, second) in shortcuts {
+                    dynamic.add(u, w, weight, Origin::Shortcut(first, second));
+                }
+                let outs = std::mem::take(&mut dynamic.out[v as usize]);
+                let inns = std::mem::take(&mut dynamic.inn[v as usize]);
+                for e in &outs {
+                    dynamic.inn[e.head as usize].retain(|r| r.head != v);
+                }
+                for e in &inns {
+                    dynamic.out[e.head as usize].retain(|r| r.head != v);
+                }
+                around.clear();
+                around.extend(outs.iter().chain(&inns).map(|e| e.head));
+                around.sort_unstable();
+                around.dedup();
+                let depth = importance.level[v as usize] + 1;
+                for &x in &around {
+                    let x = x as usize;
+                    importance.done[x] += 1;
+                    importance.level[x] = importance.level[x].max(depth);
+                }
+                neighbours.extend_from_slice(&around);
+                up[v as usize] = outs;
+                down[v as usize] = inns;
             }
             neighbours.sort_unstable();
             neighbours.dedup();
-            for &x in &neighbours {
-                neighbours_done[x as usize] += 1;
-                level[x as usize] = level[x as usize].max(level[v as usize] + 1);
-                stale[x as usize] = true;
-            }
+            importance.refresh(&dynamic, &witnesses, &neighbours);
+            contracted += batch.len();
+            progress(contracted, n);
+            remaining.retain(|&v| !dynamic.contracted[v as usize]);
         }
         progress(n, n);
         let shortcuts = dynamic.origins.len() - original;
@@ -401,10 +574,18 @@ impl Hierarchy {
         };
         let (up_start, up) = flatten(up);
         let (down_start, down) = flatten(down);
-        // Edge metrics, children first (an improved edge may point at newer edges, so
-        // id order is not enough): an explicit stack, no recursion.
+        let layout = Layout::new(&up_start, &up, &down_start, &down);
+        // Edge metrics: the graph's arcs in parallel (large graphs recompute them from
+        // the network), then shortcuts, children first (an improved edge may point at
+        // newer edges, so id order is not enough): an explicit stack, no recursion.
         let origins = &dynamic.origins;
-        let mut metrics: Vec<Option<Metrics>> = vec![None; origins.len()];
+        let mut metrics: Vec<Option<Metrics>> = origins
+            .par_iter()
+            .map(|origin| match *origin {
+                Origin::Arc(tail, index) => Some(graph.metrics_at(tail, index as usize)),
+                Origin::Shortcut(..) => None,
+            })
+            .collect();
         let mut stack: Vec<u32> = Vec::new();
         for id in 0..origins.len() as u32 {
             stack.push(id);
@@ -443,10 +624,12 @@ impl Hierarchy {
             .collect();
         Hierarchy {
             states: n,
-            up_start,
-            up,
-            down_start,
-            down,
+            position: layout.position,
+            state_at: layout.state_at,
+            up_start: layout.up_start,
+            up: layout.up,
+            down_start: layout.down_start,
+            down: layout.down,
             origins: dynamic.origins,
             ends: dynamic.ends,
             metrics,
@@ -461,17 +644,27 @@ impl Hierarchy {
         self.shortcuts
     }
 
-    fn up(&self, s: StateId) -> &[Edge] {
+    /// The search position of `state`.
+    #[inline]
+    fn at(&self, state: StateId) -> u32 {
+        self.position[state as usize]
+    }
+
+    /// The upward edges of the state at position `s`.
+    fn up(&self, s: u32) -> &[Edge] {
         &self.up[self.up_start[s as usize] as usize..self.up_start[s as usize + 1] as usize]
     }
 
-    fn down(&self, s: StateId) -> &[Edge] {
+    /// The edges into the state at position `s` from higher ones.
+    fn down(&self, s: u32) -> &[Edge] {
         &self.down[self.down_start[s as usize] as usize..self.down_start[s as usize + 1] as usize]
     }
 
-    /// The original arcs (tail state, index) an edge stands for, in order.
-    fn unpack(&self, edge: u32, out: &mut Vec<(StateId, u32)>) {
-        let mut stack = vec![edge];
+    /// The original arcs (tail state, index) an edge stands for, in order; `stack` is
+    /// scratch memory.
+    fn unpack(&self, edge: u32, stack: &mut Vec<u32>, out: &mut Vec<(StateId, u32)>) {
+        stack.clear();
+        stack.push(edge);
         while let Some(e) = stack.pop() {
             match self.origins[e as usize] {
                 Origin::Arc(tail, index) => out.push((tail, index)),
@@ -483,7 +676,8 @@ impl Hierarchy {
         }
     }
 
-    /// Runs the two upward searches; returns the best weight and the meeting state.
+    /// Runs the two upward searches; returns the best weight and the meeting state's
+    /// position.
     fn meet(
         &self,
         graph: &Graph<'_>,
@@ -496,11 +690,11 @@ impl Hierarchy {
         bw.reset();
         for (i, arc) in graph.departures(from).enumerate() {
             if graph.state_place(arc.head) != from {
-                fw.reach::<true>(arc.head, arc.weight, 0.0, ROOT, i as u32);
+                fw.reach::<true>(self.at(arc.head), arc.weight, 0.0, ROOT, i as u32);
             }
         }
         for s in graph.targets(to) {
-            bw.reach::<true>(s, 0.0, 0.0, ROOT, TARGET);
+            bw.reach::<true>(self.at(s), 0.0, 0.0, ROOT, TARGET);
         }
         let mut best = f64::INFINITY;
         let mut meeting = None;
@@ -556,29 +750,35 @@ impl Hierarchy {
             match step(&memory.forward, s) {
                 Step::Edge(id) => {
                     up_edges.push(id);
-                    s = self.ends[id as usize].0;
+                    s = self.at(self.ends[id as usize].0);
                 }
                 Step::Departure(i) => break i,
                 Step::Target => return shortest(graph, query),
             }
         };
         up_edges.reverse();
-        let mut arcs: Vec<(StateId, u32)> = Vec::new();
+        let mut arcs: Vec<(StateId, u32)> = Vec::with_capacity(256);
+        let mut stack = Vec::with_capacity(64);
         for &id in &up_edges {
-            self.unpack(id, &mut arcs);
+            self.unpack(id, &mut stack, &mut arcs);
         }
         // Backward half, from the meeting state down to a target state.
         let mut s = meeting;
         while let Step::Edge(id) = step(&memory.backward, s) {
-            self.unpack(id, &mut arcs);
-            s = self.ends[id as usize].1;
+            self.unpack(id, &mut stack, &mut arcs);
+            s = self.at(self.ends[id as usize].1);
         }
         let first = graph.departures(query.from).nth(departure as usize)?;
-        let mut legs = vec![first.leg];
-        legs.extend(
-            arcs.iter()
-                .map(|&(tail, index)| graph.arc_at(tail, index as usize).leg),
-        );
+        let mut legs = Vec::with_capacity(arcs.len() + 1);
+        legs.push(first.leg);
+        // The legs only: `arc_at` would also recompute each arc's metrics on large
+        // graphs (which do not store them), and `Route::from_legs` sums its own.
+        legs.extend(arcs.iter().map(|&(tail, index)| {
+            graph
+                .links(tail)
+                .nth(index as usize)
+                .map_or_else(|| graph.arc_at(tail, index as usize).leg, |link| link.leg)
+        }));
         let route = Route::from_legs(graph, query, &legs);
         let places = route.places();
         let loops =
@@ -604,9 +804,9 @@ impl Upward {
         }
     }
 
-    /// Runs an upward search (`forward`: on upward edges from the starts; else on
-    /// the reversed graph) to exhaustion, calling `settle(state, weight, metrics)` for
-    /// every settled state that is not stalled.
+    /// Runs an upward search (`forward`: on upward edges from the starts, given as
+    /// states; else on the reversed graph) to exhaustion, calling `settle(position,
+    /// weight, metrics, step)` for every settled state that is not stalled.
     fn run(
         &mut self,
         hierarchy: &Hierarchy,
@@ -617,8 +817,9 @@ impl Upward {
         let side = &mut self.side;
         side.reset();
         for (state, weight, metrics) in starts {
-            if side.reach::<true>(state, weight, 0.0, ROOT, TARGET) {
-                self.metrics[state as usize] = metrics;
+            let s = hierarchy.at(state);
+            if side.reach::<true>(s, weight, 0.0, ROOT, TARGET) {
+                self.metrics[s as usize] = metrics;
             }
         }
         let (edges, stall): (EdgesOf, EdgesOf) = if forward {
@@ -682,7 +883,8 @@ impl Drop for Lease<'_> {
 /// A bucket entry: a state settled by the backward search of destination `to`.
 #[derive(Clone, Copy)]
 struct Entry {
-    state: StateId,
+    /// The state's position.
+    state: u32,
     to: u32,
     weight: f64,
     metrics: Metrics,
@@ -859,8 +1061,8 @@ pub fn matrix_with_progress(
 }
 
 impl Hierarchy {
-    /// Whether the route that met at `meeting` (forward parents in `forward`, backward
-    /// parents in bucket `entries` from `entry` on) passes a state of `place`.
+    /// Whether the route that met at position `meeting` (forward parents in `forward`,
+    /// backward parents in bucket `entries` from `entry` on) passes a state of `place`.
     #[allow(clippy::too_many_arguments)]
     fn passes(
         &self,
@@ -877,15 +1079,15 @@ impl Hierarchy {
         let mut s = meeting;
         while let Step::Edge(id) = step(forward, s) {
             edges.push(id);
-            s = self.ends[id as usize].0;
+            s = self.at(self.ends[id as usize].0);
         }
-        if at(s) {
+        if at(self.state_at[s as usize]) {
             return true;
         }
         let (mut k, to) = (entry, entries[entry].to);
         while let Step::Edge(id) = entries[k].parent {
             edges.push(id);
-            let next = self.ends[id as usize].1;
+            let next = self.at(self.ends[id as usize].1);
             let range = bucket(next);
             match entries[range.clone()].binary_search_by_key(&to, |e| e.to) {
                 Ok(offset) => k = range.start + offset,
@@ -915,6 +1117,25 @@ mod tests {
     use crate::synthetic::{Synthetic, generate};
     use crate::{Objective, Profile};
     use std::sync::atomic::Ordering;
+
+    /// Contraction runs in parallel rounds; the hierarchy does not depend on the number
+    /// of threads.
+    #[test]
+    fn same_hierarchy_on_one_and_two_threads() {
+        let network = generate(Synthetic {
+            places: 2_000,
+            seed: 7,
+        });
+        let graph = Graph::new(&network, &Profile::new(Objective::Cost));
+        let build = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| Hierarchy::new(&graph)).to_parts()
+        };
+        assert_eq!(build(1), build(2));
+    }
 
     /// On a road grid (one state per place, positive weights) no shortest route passes
     /// its origin again, so every row comes from the hierarchy, including rows whose

@@ -144,6 +144,14 @@ pub struct Route {
 }
 
 impl Route {
+    /// [`Route::from_legs`] for the repository's benchmarks, which time route assembly
+    /// apart from the search.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
+    pub fn assemble(graph: &Graph<'_>, query: &Query, legs: &[DirLeg]) -> Route {
+        Route::from_legs(graph, query, legs)
+    }
+
     /// Builds the route travelling `legs` from `query.from`, charging transfers exactly as
     /// the compiled graph does. `legs` must be a connected sequence starting at
     /// `query.from`.

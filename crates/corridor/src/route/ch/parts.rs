@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use super::{Edge, Hierarchy, Origin, SearchPool};
+use super::{Edge, Hierarchy, Layout, Origin, SearchPool};
 use crate::graph::{Arc, Graph, Metrics, StateId};
 
 /// Where an edge of a hierarchy comes from.
@@ -78,14 +78,16 @@ impl Hierarchy {
         for edge in self.up.iter().chain(&self.down) {
             weights[edge.id as usize] = edge.weight;
         }
+        let (up_start, up) = self.by_state(Hierarchy::up);
+        let (down_start, down) = self.by_state(Hierarchy::down);
         HierarchyParts {
             weight_check: weight_check(weights),
             states: self.states as u32,
             shortcuts: self.shortcuts as u64,
-            up_start: self.up_start.clone(),
-            up: self.up.iter().map(|e| e.id).collect(),
-            down_start: self.down_start.clone(),
-            down: self.down.iter().map(|e| e.id).collect(),
+            up_start,
+            up,
+            down_start,
+            down,
             origins: self
                 .origins
                 .iter()
@@ -95,6 +97,19 @@ impl Hierarchy {
                 })
                 .collect(),
         }
+    }
+
+    /// Edge lists in state order (as parts store them, whatever the search layout):
+    /// offsets and edge ids.
+    fn by_state(&self, edges: fn(&Hierarchy, u32) -> &[Edge]) -> (Vec<u32>, Vec<u32>) {
+        let mut start = Vec::with_capacity(self.states + 1);
+        let mut ids = Vec::new();
+        start.push(0);
+        for s in 0..self.states as StateId {
+            ids.extend(edges(self, self.at(s)).iter().map(|e| e.id));
+            start.push(ids.len() as u32);
+        }
+        (start, ids)
     }
 
     /// Rebuilds a hierarchy of `graph` from its parts, checking that they belong to it:
@@ -174,12 +189,15 @@ impl Hierarchy {
         let down = adjacency(&parts.down_start, &parts.down, false)?;
         let positive =
             (0..states as StateId).all(|s| graph.hot_arcs(s).iter().all(|arc| arc.weight > 0.0));
+        let layout = Layout::new(&parts.up_start, &up, &parts.down_start, &down);
         Ok(Hierarchy {
             states,
-            up_start: parts.up_start.clone(),
-            up,
-            down_start: parts.down_start.clone(),
-            down,
+            position: layout.position,
+            state_at: layout.state_at,
+            up_start: layout.up_start,
+            up: layout.up,
+            down_start: layout.down_start,
+            down: layout.down,
             origins: parts
                 .origins
                 .iter()
