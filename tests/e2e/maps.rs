@@ -269,7 +269,9 @@ fn issue_13_sea_legs_follow_the_sea() {
             }
         }
     }
-    assert!(checked > 100, "{checked} sea and ferry legs");
+    // 62 since the issue-13 sea-lane waypoints became drawn points (their 177 pieces
+    // merged back into 43 port-to-port legs): the check still sees every sea and ferry leg.
+    assert!(checked >= 60, "{checked} sea and ferry legs");
     assert!(crossings.is_empty(), "{crossings:#?}");
     assert!(long.is_empty(), "{long:#?}");
 }

@@ -46,7 +46,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "north-south",
         "",
         "TTIMES23",
-        "a port-to-port liner transit time ('a transit time of five days'); the engine answers door to door: the expected wait for a sailing every 10–15 days (SAM22CH) and customs at both ends around a 2.5-day sailing",
+        "a port-to-port liner transit time ('a transit time of five days'); the engine answers door to door (9.0 days: the expected wait for a sailing every 10–15 days, SAM22CH, and customs at both ends), and port to port its sailing is 2.5 days (1,530 km at 26 km/h), under the band as well, so a port-to-port basis would not reproduce it either",
     ),
     (
         "xian",
@@ -54,7 +54,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "northern",
         "by=cost",
         "WB23EY",
-        "USD 3,121 per FEU for the whole route is below the 2024 ERAI index for the 1520 mm section alone (USD 3,289 per FEU, ERAI24), which the network follows",
+        "USD 3,121 per FEU for the whole route is below the 2024 ERAI index for the 1520 mm section alone (USD 3,289 per FEU, ERAI24), which the network follows (about USD 3,200 per FEU Dostyk → Brest); Chinese cities' subsidies (up to USD 5,000 per FEU, half the cost, in 2018, IDX1520SUB) may be in the shippers' price, not in the operators' tariffs the network sums",
     ),
     (
         "xian",
@@ -62,7 +62,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "trans-caspian",
         "by=cost",
         "WB23EY",
-        "the network sums each operator's rate, port and border charge; no through tariff is published (cuts of up to 50 % under negotiation, INTERMODAL24)",
+        "the network sums each operator's rate, port and border charge; no through tariff is published (cuts of up to 50 % under negotiation, INTERMODAL24); the World Bank report covers Kazakhstan, Azerbaijan and Georgia (WB23MC), where the network's Khorgos Gateway → Poti by cost (USD 1,965 per TEU) is inside the band, but EY gives the price 'between China and Europe'",
     ),
     (
         "khorgos-gateway",
@@ -70,7 +70,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "northern",
         "",
         "JIKE23",
-        "the average of one congested week (reloading at Khorgos 'extended to 2 weeks', same source); reproducing it would put Xi'an → Duisburg near 23 days, against the 12–18 days (NAVIS25) and Chongqing → Duisburg's 16 (CHINADAILY13) that the network meets",
+        "one week's average (week 26 of 2023, when reloading at Khorgos had 'extended to 2 weeks' though the source calls the Europe-bound service 'stable'), an average figure and so typical; reproducing it would put Xi'an → Duisburg near 23 days, against the 12–18 days (NAVIS25), Chongqing → Duisburg's 16 (CHINADAILY13) and the same week's Chengdu → Małaszewicze 13 (JIKE23) that the network meets",
     ),
     (
         "bolashak",
@@ -78,7 +78,7 @@ const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
         "china-iran-turkiye",
         "",
         "NCA22",
-        "record run beaten: the first Turkmenistan–China train took 'five days' on 'the territory of Kazakhstan', presumably with the entry at Bolashak and the handover at Altynkol, which the trip between the two stations leaves out; the Kazakh container-train norm of 941 km/day (RF18) gives 3.9 days",
+        "record run beaten: the first Turkmenistan–China train took 'five days' on 'the territory of Kazakhstan', with the entry at Bolashak and the exit at Altynkol, which the trip between the two stations leaves out (with them the network takes 4.5 days); the Kazakh container-train norm of 941 km/day (RF18) gives 3.9 days; a first run stays a record (TripKind::Record: 'often the first or fastest'), as every first run in validation.csv",
     ),
 ];
 
