@@ -1,7 +1,8 @@
 //! Loading compiled snapshots (`corridor build`) against loading the same network from
 //! its CSV folder, in the same run, on the synthetic networks of `scale.rs` (seed 1;
 //! `CORRIDOR_BENCH_SIZES` to choose, default 10^4, 10^5 and 10^6 places): the network
-//! alone, the network with a contraction hierarchy by time, and rebuilding that
+//! alone, the network and its graph compiled by time (against compiling it after
+//! loading), the network with a contraction hierarchy by time, and rebuilding that
 //! hierarchy from its stored parts (graph compiled, parts checked against it).
 //!
 //! The snapshots are written once to the system temp directory beside the CSV folders
@@ -13,28 +14,40 @@ use std::path::PathBuf;
 
 use corridor::io::{self, snapshot};
 use corridor::route::ch::Hierarchy;
-use corridor::{Graph, Objective, Profile};
+use corridor::{Engine, Graph, Objective, Profile};
 use corridor_benches::{sizes, synthetic_dir};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// The snapshot of the synthetic network of `places` places, with a hierarchy by time
-/// when `ch`, written once.
-fn snapshot_file(places: usize, ch: bool) -> PathBuf {
+/// What a benchmark snapshot holds besides the network.
+#[derive(Clone, Copy, PartialEq)]
+enum Stored {
+    Nothing,
+    /// The graph compiled by time.
+    Graph,
+    /// The graph and the contraction hierarchy by time.
+    Hierarchy,
+}
+
+/// The snapshot of the synthetic network of `places` places with `stored`, written once
+/// (named by the format version, so a newer format writes it again).
+fn snapshot_file(places: usize, stored: Stored) -> PathBuf {
     let dir = synthetic_dir(places);
-    let path = dir.with_extension(if ch { "ch.corridor" } else { "corridor" });
+    let kind = match stored {
+        Stored::Nothing => "plain",
+        Stored::Graph => "graph",
+        Stored::Hierarchy => "ch",
+    };
+    let path = dir.with_extension(format!("{kind}.v{}.corridor", snapshot::FORMAT_VERSION));
     if !path.exists() {
-        let network = io::load_dir(&dir).unwrap().network;
-        let stored: Vec<snapshot::StoredHierarchy> = if ch {
-            let graph = Graph::new(&network, &Profile::new(Objective::Time));
-            vec![snapshot::StoredHierarchy {
-                objective: Objective::Time,
-                parts: Hierarchy::new(&graph).to_parts(),
-            }]
-        } else {
-            Vec::new()
+        let engine = Engine::load(&dir).unwrap();
+        let time = [Objective::Time];
+        let bytes = match stored {
+            Stored::Nothing => engine.snapshot(&[], &[], &()),
+            Stored::Graph => engine.snapshot(&time, &[], &()),
+            Stored::Hierarchy => engine.snapshot(&[], &time, &()),
         };
         let part = path.with_extension("part");
-        std::fs::write(&part, snapshot::to_bytes(&network, &stored)).unwrap();
+        std::fs::write(&part, bytes).unwrap();
         std::fs::rename(&part, &path).unwrap();
     }
     path
@@ -43,8 +56,9 @@ fn snapshot_file(places: usize, ch: bool) -> PathBuf {
 fn bench(c: &mut Criterion) {
     for n in sizes() {
         let dir = synthetic_dir(n);
-        let plain = snapshot_file(n, false);
-        let with_ch = snapshot_file(n, true);
+        let plain = snapshot_file(n, Stored::Nothing);
+        let with_graph = snapshot_file(n, Stored::Graph);
+        let with_ch = snapshot_file(n, Stored::Hierarchy);
         let mut group = c.benchmark_group(format!("snapshot-{n}"));
         group.sample_size(10);
         group.bench_function("baseline: load CSV folder -> Network", |b| {
@@ -56,10 +70,30 @@ fn bench(c: &mut Criterion) {
         group.bench_function("load snapshot with CH (time) -> Network + parts", |b| {
             b.iter_with_large_drop(|| snapshot::read_file(black_box(&with_ch)).unwrap())
         });
+        let profile = Profile::new(Objective::Time);
+        group.bench_function(
+            "baseline: load snapshot + compile graph (time) -> Engine",
+            |b| {
+                b.iter_with_large_drop(|| {
+                    let engine = Engine::load(black_box(&plain)).unwrap();
+                    let graph = engine.graph(&profile);
+                    (engine, graph)
+                })
+            },
+        );
+        group.bench_function(
+            "load snapshot with graph (time) -> Engine, graph ready",
+            |b| {
+                b.iter_with_large_drop(|| {
+                    let engine = Engine::load(black_box(&with_graph)).unwrap();
+                    let graph = engine.graph(&profile);
+                    (engine, graph)
+                })
+            },
+        );
         let loaded = snapshot::read_file(&with_ch).unwrap();
         let parts = &loaded.hierarchies[0].parts;
         let network = loaded.network;
-        let profile = Profile::new(Objective::Time);
         group.bench_function("compile graph + CH from stored parts", |b| {
             b.iter_with_large_drop(|| {
                 let graph = Graph::new(black_box(&network), &profile);

@@ -2,7 +2,7 @@
 //! that give the plain matrix, and every kind of broken file refused with a located
 //! error, never a panic.
 
-use corridor::graph::Graph;
+use corridor::graph::{Graph, GraphParts};
 use corridor::io::snapshot::{self, FORMAT_VERSION, MAGIC, StoredHierarchy};
 use corridor::route::ch::Hierarchy;
 use corridor::synthetic::{self, Synthetic};
@@ -14,8 +14,12 @@ use crate::fixtures::{self, run, run_ok};
 
 const HEADER: usize = 40;
 
-/// The snapshot of `network` with hierarchies for `objectives`.
+/// The snapshot of `network` with compiled graphs and hierarchies for `objectives`.
 fn bytes_of(network: &Network, objectives: &[Objective]) -> Vec<u8> {
+    let graphs: Vec<GraphParts> = objectives
+        .iter()
+        .map(|&objective| parts_of(network, objective))
+        .collect();
     let stored: Vec<StoredHierarchy> = objectives
         .iter()
         .map(|&objective| StoredHierarchy {
@@ -23,7 +27,20 @@ fn bytes_of(network: &Network, objectives: &[Objective]) -> Vec<u8> {
             parts: Hierarchy::new(&Graph::new(network, &Profile::new(objective))).to_parts(),
         })
         .collect();
-    snapshot::to_bytes(network, &stored)
+    snapshot::to_bytes_with_graphs(network, &graphs, &stored)
+}
+
+fn parts_of(network: &Network, objective: Objective) -> GraphParts {
+    Graph::new(network, &Profile::new(objective))
+        .to_parts()
+        .unwrap()
+}
+
+/// A graph's arrays and profile as text (its network aside), to compare graphs.
+fn arrays_of(graph: &Graph<'_>) -> String {
+    let text = format!("{graph:?}");
+    // `network: Borrowed(...)` or `Shared(...)` comes first; the arrays follow it.
+    text[text.find("profile:").unwrap()..].to_owned()
 }
 
 /// `bytes` with the checksum recomputed: a file a buggy writer could have made.
@@ -289,6 +306,116 @@ fn bogus_content_with_a_good_checksum_is_refused() {
     assert!(error_of(&reseal(longer)).contains("after the last section"));
 }
 
+/// Stored graphs are the graphs compiling gives (every array), for every objective, on
+/// the built-in network and on a shuffled synthetic one, and the engine serves them.
+#[test]
+fn stored_graphs_equal_compiled_graphs() {
+    let synthetic = synthetic::shuffle(
+        &synthetic::generate(Synthetic {
+            places: 3000,
+            seed: 7,
+        }),
+        3,
+    );
+    for network in [corridor::builtin::network().unwrap().network, synthetic] {
+        let parts: Vec<GraphParts> = Objective::ALL
+            .iter()
+            .map(|&objective| parts_of(&network, objective))
+            .collect();
+        let bytes = snapshot::to_bytes_with_graphs(&network, &parts, &[]);
+        let loaded = snapshot::read("net.corridor", &bytes).unwrap();
+        assert_eq!(loaded.graphs, parts);
+        let engine = Engine::from_snapshot("net.corridor", loaded);
+        for objective in Objective::ALL {
+            let profile = Profile::new(objective);
+            let fresh = Graph::new(engine.network(), &profile);
+            assert_eq!(
+                arrays_of(&engine.graph(&profile)),
+                arrays_of(&fresh),
+                "by {objective}"
+            );
+        }
+    }
+    // Profiles other than an objective's default are not stored.
+    let network = small();
+    let avoiding = Profile {
+        avoid_places: vec![PlaceId(1)],
+        ..Profile::new(Objective::Time)
+    };
+    assert!(Graph::new(&network, &avoiding).to_parts().is_none());
+}
+
+/// A stored graph that passes the checksum but does not fit the network (a buggy or
+/// foreign writer) is refused at load, naming the section and what is wrong.
+#[test]
+fn a_stored_graph_that_does_not_belong_is_refused() {
+    let network = small();
+    let bytes = bytes_of(&network, &[Objective::Time]);
+    let grph = find_section(&bytes, b"GRPH");
+    let u64_at = |bytes: &[u8], at: usize| {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize
+    };
+    // Payload: objective (1 byte), places and legs (u64 each), then arrays of a u64
+    // length and their values: ranks, offsets, directed legs, their states, ...
+    let ranks = grph + 17;
+    let offsets = ranks + 8 + 4 * u64_at(&bytes, ranks);
+    let legs = offsets + 8 + 4 * u64_at(&bytes, offsets);
+    let heads = legs + 8 + 4 * u64_at(&bytes, legs);
+    let refused = |edit: &dyn Fn(&mut Vec<u8>), want: &str| {
+        let mut broken = bytes.clone();
+        edit(&mut broken);
+        let error = error_of(&reseal(broken));
+        assert!(error.contains("(GRPH)"), "{error}");
+        assert!(error.contains(want), "{want}: {error}");
+    };
+    refused(
+        &|b| {
+            let second = b[ranks + 12..ranks + 16].to_vec();
+            b[ranks + 8..ranks + 12].copy_from_slice(&second);
+        },
+        "is out of range or repeated",
+    );
+    refused(
+        &|b| b[heads + 8..heads + 12].copy_from_slice(&9999u32.to_le_bytes()),
+        "enters state 9999",
+    );
+    refused(
+        &|b| b[legs + 8..legs + 12].copy_from_slice(&5000u32.to_le_bytes()),
+        "leg 2500 of",
+    );
+    // The last arc's weight, one hour more: every arc of a small graph is recomputed.
+    let hier = find_section(&bytes, b"HIER") - 12;
+    refused(
+        &|b| {
+            let w = f64::from_le_bytes(b[hier - 8..hier].try_into().unwrap());
+            b[hier - 8..hier].copy_from_slice(&(w + 1.0).to_le_bytes());
+        },
+        "where this network and version give",
+    );
+    // The time graph labelled as the cost one.
+    refused(&|b| b[grph] = 2, "does not belong to this network");
+    // A graph of another network (another place count).
+    let other = synthetic::generate(Synthetic {
+        places: 400,
+        seed: 1,
+    });
+    let foreign = bytes_of(&other, &[Objective::Time]);
+    let (start, end) = (
+        find_section(&foreign, b"GRPH") - 12,
+        find_section(&foreign, b"HIER") - 12,
+    );
+    let mut spliced = snapshot::to_bytes(&network, &[]);
+    spliced.extend_from_slice(&foreign[start..end]);
+    spliced[20..24].copy_from_slice(&5u32.to_le_bytes());
+    let body = (spliced.len() - HEADER) as u64;
+    spliced[24..32].copy_from_slice(&body.to_le_bytes());
+    let error = error_of(&reseal(spliced));
+    assert!(
+        error.contains("(GRPH)") && error.contains("was built for a network of 400 places"),
+        "{error}"
+    );
+}
+
 fn find_section(bytes: &[u8], tag: &[u8; 4]) -> usize {
     let mut at = HEADER;
     loop {
@@ -423,7 +550,7 @@ fn cli_build_writes_once_and_every_command_reads_it() {
     assert!(
         built
             .stderr
-            .contains("contraction hierarchies by time, cost;"),
+            .contains("compiled graphs and contraction hierarchies by time, cost;"),
         "{}",
         built.stderr
     );
@@ -448,7 +575,23 @@ fn cli_build_writes_once_and_every_command_reads_it() {
     run_ok(&[
         "--data", data, "build", "--output", path, "--force", "--ch", "--by", "cost",
     ]);
-    assert!(run(&["build", "--output", path, "--by", "cost"]).exit == Exit::Usage);
+    // Compiled graphs alone (no hierarchy): the same answers below.
+    let graphs = dir.path().join("graphs.corridor");
+    let built = run(&[
+        "--data",
+        data,
+        "build",
+        "--output",
+        graphs.to_str().unwrap(),
+        "--by",
+        "cost",
+    ]);
+    assert_eq!(built.exit, Exit::Ok, "{}", built.stderr);
+    assert!(
+        built.stderr.contains(", compiled graphs by cost;"),
+        "{}",
+        built.stderr
+    );
     // The same answers as from the folder.
     let (a, b) = ("ganja", "anzali");
     let all = "ganja,baku,aktau,beyneu,astrakhan,mid,anzali".to_owned();
@@ -465,6 +608,9 @@ fn cli_build_writes_once_and_every_command_reads_it() {
         let mut folder = vec!["--data", data];
         folder.extend(&args);
         let mut file = vec!["--data", path];
+        file.extend(&args);
+        assert_eq!(run_ok(&file), run_ok(&folder), "{}", args.join(" "));
+        let mut file = vec!["--data", graphs.to_str().unwrap()];
         file.extend(&args);
         assert_eq!(run_ok(&file), run_ok(&folder), "{}", args.join(" "));
     }

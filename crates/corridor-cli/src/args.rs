@@ -92,7 +92,7 @@ pub enum Command {
 
 const BUILD_ABOUT: &str = "Compile the network (--data, --scenario) into a snapshot file that loads about ten times faster than CSV, optionally with contraction hierarchies for large matrices.
 
-A snapshot holds the validated network (places, legs, corridors, network.toml's metadata and defaults) in a versioned binary file with a checksum; --data FILE loads it wherever --data DIR works (every command, serve, the Python package), recognised by its first bytes whatever its name. With --ch it also holds the contraction hierarchy of each --by objective (default: time), so `matrix --by OBJECTIVE` on it needs no preprocessing: it uses the hierarchy from 16 origins on, or with --engine ch (routes with other constraints than the objective are computed as usual). A snapshot written by another format version, truncated or corrupt is refused with the byte offset and section; rebuild it from the network folder.
+A snapshot holds the validated network (places, legs, corridors, network.toml's metadata and defaults) in a versioned binary file with a checksum; --data FILE loads it wherever --data DIR works (every command, serve, the Python package), recognised by its first bytes whatever its name. With --by it also holds the graph compiled for each objective listed (its default profile: every mode, nothing avoided), so commands by that objective start searching at once instead of compiling (other profiles are compiled as usual). With --ch it also holds the contraction hierarchy of each --by objective (default: time), so `matrix --by OBJECTIVE` on it needs no preprocessing: it uses the hierarchy from 16 origins on, or with --engine ch (routes with other constraints than the objective are computed as usual). A snapshot written by another format version, truncated or corrupt is refused with the byte offset and section; rebuild it from the network folder.
 
 Never replaces an existing file unless --force; the file is written to a temporary name and renamed into place.";
 
@@ -105,8 +105,10 @@ pub struct BuildArgs {
     /// Also store contraction hierarchies (one per --by objective; minutes on 10^6 places)
     #[arg(long)]
     pub ch: bool,
-    /// Objectives to store hierarchies for, comma-separated [default: time]
-    #[arg(long, value_enum, value_delimiter = ',', requires = "ch")]
+    /// Objectives to store the compiled graph for (commands by that objective then start
+    /// without compiling), and with --ch a hierarchy, comma-separated [default with
+    /// --ch: time; without: none]
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub by: Vec<By>,
     /// Replace the file if it exists
     #[arg(long)]

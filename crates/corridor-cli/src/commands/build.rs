@@ -1,5 +1,5 @@
 //! `corridor build`: the network compiled into a snapshot file, optionally with
-//! contraction hierarchies.
+//! compiled graphs and contraction hierarchies.
 
 use std::io::Write;
 
@@ -16,9 +16,8 @@ pub(crate) fn run(global: &Global, args: &BuildArgs, err: &mut dyn Write) -> Res
     let engine = engine(global)?;
     let network = engine.network();
     let asked: Vec<By> = match (args.ch, args.by.is_empty()) {
-        (false, _) => Vec::new(),
         (true, true) => vec![By::Time],
-        (true, false) => args.by.clone(),
+        _ => args.by.clone(),
     };
     let mut objectives: Vec<Objective> = Vec::new();
     for by in asked {
@@ -26,19 +25,23 @@ pub(crate) fn run(global: &Global, args: &BuildArgs, err: &mut dyn Write) -> Res
             objectives.push(objective(by));
         }
     }
+    let hierarchies = if args.ch { &objectives[..] } else { &[] };
     let bar = Bar::new(network.places().len() >= 100_000);
-    let bytes = parallel(global, || engine.snapshot(&objectives, &bar))?;
+    let bytes = parallel(global, || engine.snapshot(&objectives, hierarchies, &bar))?;
     drop(bar);
     write_file(&args.output, args.force, |file| file.write_all(&bytes))?;
-    let ch = if objectives.is_empty() {
-        "no contraction hierarchy".to_owned()
-    } else {
-        let by: Vec<&str> = objectives.iter().map(|o| o.as_str()).collect();
-        format!("contraction hierarchies by {}", by.join(", "))
+    let by: Vec<&str> = objectives.iter().map(|o| o.as_str()).collect();
+    let stored = match (objectives.is_empty(), args.ch) {
+        (true, _) => "no compiled graph".to_owned(),
+        (false, false) => format!("compiled graphs by {}", by.join(", ")),
+        (false, true) => format!(
+            "compiled graphs and contraction hierarchies by {}",
+            by.join(", ")
+        ),
     };
     writeln!(
         err,
-        "wrote {}: {} places, {} legs, {ch}; {} bytes (snapshot format {})",
+        "wrote {}: {} places, {} legs, {stored}; {} bytes (snapshot format {})",
         args.output.display(),
         grouped(network.places().len() as f64),
         grouped(network.legs().len() as f64),

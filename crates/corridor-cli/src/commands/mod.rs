@@ -177,11 +177,22 @@ fn scenario_error(error: &LoadError) -> String {
 pub(crate) fn engine(global: &Global) -> Result<Engine, Failure> {
     let files = scenario_files(global)?;
     let base = base_engine(global)?;
-    base.with_scenarios(&files).map_err(|e| match e {
+    let engine = base.with_scenarios(&files).map_err(|e| match e {
         Error::Data(e) => Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))),
         e => data_failure(e),
-    })
+    })?;
+    if engine.network().places().len() >= KEEP_UNTIL_EXIT_PLACES {
+        // One reference never dropped: the network and its graphs are not freed piece by
+        // piece when the command ends, the process's exit returns the memory at once.
+        std::mem::forget(engine.clone());
+    }
+    Ok(engine)
 }
+
+/// Networks from this many places on are kept until the process exits: freeing 10^6
+/// places and their legs one allocation at a time took about a tenth of a second,
+/// more than the whole exit (BENCHMARKS.md, *Snapshots*).
+const KEEP_UNTIL_EXIT_PLACES: usize = 100_000;
 
 /// More worker threads than any machine this runs on has cores: starting them takes
 /// seconds and buys nothing.

@@ -128,10 +128,17 @@ impl Engine {
         }
     }
 
-    /// An engine over a loaded snapshot ([`crate::io::snapshot`]), with its contraction
-    /// hierarchies; `file` names the snapshot in errors.
+    /// An engine over a loaded snapshot ([`crate::io::snapshot`]), with its compiled
+    /// graphs and contraction hierarchies; `file` names the snapshot in errors.
     pub(crate) fn with_snapshot(file: &str, snapshot: Snapshot) -> Engine {
         let engine = Engine::new(snapshot.network);
+        if let Ok(mut graphs) = engine.graphs.lock() {
+            for parts in snapshot.graphs {
+                let key = profile_key(&Profile::new(parts.objective));
+                let graph = Graph::from_parts(engine.network.clone(), parts);
+                graphs.insert(key, Arc::new(graph));
+            }
+        }
         if let Ok(mut hierarchies) = engine.hierarchies.lock() {
             for stored in snapshot.hierarchies {
                 hierarchies.insert(
@@ -994,14 +1001,16 @@ impl Engine {
     pub const SNAPSHOT_FORMAT: u32 = snapshot::FORMAT_VERSION;
 
     /// The network compiled into a snapshot (the bytes of a `corridor build` file):
-    /// validated network, locality order and, for each objective in `hierarchies`, a
-    /// contraction hierarchy (preprocessed here on the current rayon pool, reported to
-    /// `progress` in states). [`Engine::load`] reads it back.
+    /// validated network, locality order, for each objective in `graphs` or
+    /// `hierarchies` the graph compiled for its default profile ([`Profile::new`]), so
+    /// that requests by that objective need no compiling, and for each objective in
+    /// `hierarchies` a contraction hierarchy (preprocessed here on the current rayon
+    /// pool, reported to `progress` in states). [`Engine::load`] reads it back.
     ///
     /// ```
     /// use corridor::{Engine, Objective};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let bytes = Engine::builtin().snapshot(&[Objective::Cost], &());
+    /// let bytes = Engine::builtin().snapshot(&[Objective::Time], &[Objective::Cost], &());
     /// let path = std::env::temp_dir().join(format!("corridor-doc-{}.corridor", std::process::id()));
     /// std::fs::write(&path, &bytes)?;
     /// let engine = Engine::load(&path)?;
@@ -1010,7 +1019,22 @@ impl Engine {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn snapshot(&self, hierarchies: &[Objective], progress: &dyn Progress) -> Vec<u8> {
+    pub fn snapshot(
+        &self,
+        graphs: &[Objective],
+        hierarchies: &[Objective],
+        progress: &dyn Progress,
+    ) -> Vec<u8> {
+        let mut compiled: Vec<Objective> = Vec::new();
+        for &objective in graphs.iter().chain(hierarchies) {
+            if !compiled.contains(&objective) {
+                compiled.push(objective);
+            }
+        }
+        let parts: Vec<_> = compiled
+            .iter()
+            .filter_map(|&objective| self.compiled(&Profile::new(objective)).to_parts())
+            .collect();
         let mut stored = Vec::new();
         for &objective in hierarchies {
             if stored
@@ -1034,7 +1058,7 @@ impl Engine {
                 parts: hierarchy.to_parts(),
             });
         }
-        snapshot::to_bytes(&self.network, &stored)
+        snapshot::to_bytes_with_graphs(&self.network, &parts, &stored)
     }
 
     /// A self-contained HTML report comparing the corridors between the request's

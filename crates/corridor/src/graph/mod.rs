@@ -23,10 +23,12 @@
 //! and give each its own search scratch.
 
 mod profile;
+mod stored;
 mod transfer;
 
 pub use profile::{Criterion, Metrics, Objective, Profile};
 pub(crate) use transfer::{Arrival, border_transfers, departure_transfers};
+pub use stored::GraphParts;
 pub use transfer::{Transfer, TransferKind};
 
 use crate::model::{LegId, Network, PlaceId};

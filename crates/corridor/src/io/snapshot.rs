@@ -1,14 +1,15 @@
-//! Compiled snapshots: a validated [`Network`], and optionally contraction hierarchies
-//! for some objectives, in one versioned binary file with a checksum (as routing
+//! Compiled snapshots: a validated [`Network`], and optionally compiled graphs and
+//! contraction hierarchies for some objectives, in one versioned binary file with a
+//! checksum (as routing
 //! servers keep their extracted and contracted files). Loading one skips parsing and
 //! validating CSV: a network of 10^6 places loads about ten times faster than from its
 //! folder (BENCHMARKS.md, *Snapshots*).
 //!
-//! # Format, version 2
+//! # Format, version 3
 //!
-//! Integers and floats are little-endian; `len` is a `u64` count. A `HIER` section
-//! starts with its objective and the place and leg counts of the network it was built
-//! for.
+//! Integers and floats are little-endian; `len` is a `u64` count. `GRPH` and `HIER`
+//! sections start with their objective and the place and leg counts of the network they
+//! were built for.
 //!
 //! ```text
 //! header, 40 bytes:
@@ -19,7 +20,8 @@
 //!   checksum   u32       CRC-32 (IEEE) of those bytes
 //!   reserved   u32       0
 //! body: sections one after the other, each
-//!   tag        4 bytes   META, CORR, PLAC, LEGS, then one HIER per hierarchy
+//!   tag        4 bytes   META, CORR, PLAC, LEGS, then one GRPH per compiled graph
+//!                        and one HIER per hierarchy
 //!   length     u64       bytes of the payload
 //!   payload
 //! ```
@@ -35,6 +37,13 @@
 //! (`u32::MAX`: none). `PLAC` ends with the slots of the id index, so loading hashes no
 //! id (a sample is looked up to check them).
 //!
+//! `GRPH` (version 3) holds the arrays of a graph compiled for that objective's default
+//! profile ([`GraphParts`]), each a `len` and its values: the places' ranks, the
+//! directed-leg offsets by rank, the directed legs, the states they enter, the states'
+//! places, the states' arrival modes (one byte each) and gauges (`u32`, `u32::MAX`:
+//! none), the arcs' weights (`f64`). Each is checked against the network before use
+//! ([`GraphParts::check`]).
+//!
 //! Nothing read is trusted: every length is checked against the bytes left before
 //! anything is allocated, every index against what it indexes, every number is
 //! finite and in range, and the checksum is compared before any section is read. A
@@ -49,7 +58,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
-use crate::graph::Objective;
+use crate::graph::{Arrival, DirLeg, GraphParts, Objective};
 use crate::model::{
     Coord, CorridorId, CorridorInfo, Country, CustomsUnion, Defaults, IdIndex, Leg, Meta, Mode,
     ModeDefaults, Network, Place, PlaceId, PlaceKind, Status, Transfers,
@@ -61,15 +70,18 @@ pub const MAGIC: [u8; 16] = *b"\x89CORRIDOR SNAP\r\n";
 
 /// The snapshot format this build writes and reads. Files of another version are refused
 /// (rebuild them with `corridor build`).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const HEADER: usize = 40;
 
-/// A loaded snapshot: the network and the hierarchies stored with it.
+/// A loaded snapshot: the network and the graphs and hierarchies stored with it.
 #[derive(Debug)]
 pub struct Snapshot {
     /// The network, identical to the one written.
     pub network: Network,
+    /// Compiled graphs, one per objective, for [`crate::Profile::new`] of that objective
+    /// (checked against the network).
+    pub graphs: Vec<GraphParts>,
     /// Contraction hierarchies, one per objective, for [`crate::Profile::new`] of that
     /// objective (checked against the network's graph when first used).
     pub hierarchies: Vec<StoredHierarchy>,
@@ -100,13 +112,26 @@ pub fn is_snapshot_file(path: &Path) -> bool {
 }
 
 /// The snapshot of `network` with `hierarchies`, as bytes.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
 pub fn to_bytes(network: &Network, hierarchies: &[StoredHierarchy]) -> Vec<u8> {
+    to_bytes_with_graphs(network, &[], hierarchies)
+}
+
+/// The snapshot of `network` with compiled `graphs` and `hierarchies`, as bytes.
+pub fn to_bytes_with_graphs(
+    network: &Network,
+    graphs: &[GraphParts],
+    hierarchies: &[StoredHierarchy],
+) -> Vec<u8> {
     let mut sections: Vec<([u8; 4], Vec<u8>)> = vec![
         (*b"META", meta_section(network.meta())),
         (*b"CORR", corridor_section(network.corridors())),
         (*b"PLAC", place_section(network)),
         (*b"LEGS", leg_section(network)),
     ];
+    for parts in graphs {
+        sections.push((*b"GRPH", graph_section(network, parts)));
+    }
     for stored in hierarchies {
         sections.push((*b"HIER", hierarchy_section(network, stored)));
     }
@@ -446,6 +471,31 @@ fn hierarchy_section(network: &Network, stored: &StoredHierarchy) -> Vec<u8> {
         out.u8(kind);
         out.u32(a);
         out.u32(b);
+    }
+    out.0
+}
+
+fn graph_section(network: &Network, parts: &GraphParts) -> Vec<u8> {
+    let mut out = Out::default();
+    out.u8(objective_code(parts.objective));
+    out.len(network.places().len());
+    out.len(network.legs().len());
+    out.u32s(parts.place_rank.iter().copied());
+    out.u32s(parts.out_start.iter().copied());
+    out.u32s(parts.out_leg.iter().map(|d| d.0));
+    out.u32s(parts.out_head.iter().copied());
+    out.u32s(parts.state_place.iter().copied());
+    out.len(parts.state_arrival.len());
+    out.0.extend(parts.state_arrival.iter().map(|a| a.mode.index() as u8));
+    out.u32s(
+        parts
+            .state_arrival
+            .iter()
+            .map(|a| a.gauge_mm.map_or(u32::MAX, u32::from)),
+    );
+    out.len(parts.arc_weight.len());
+    for w in &parts.arc_weight {
+        out.f64(*w);
     }
     out.0
 }
@@ -896,24 +946,26 @@ fn decode(file: &str, bytes: &[u8]) -> Result<Snapshot, Fail> {
     }
     // The sections, in their fixed order.
     let mut at = HEADER;
-    let mut next = |want: &'static str| -> Result<In<'_>, Fail> {
+    // `want`: the tags allowed next ("A or B" in the error when another comes).
+    let mut next = |want: &[&'static str]| -> Result<In<'_>, Fail> {
         let mut frame = In {
             file,
             data: bytes,
             at,
             end: bytes.len(),
-            section: want,
+            section: want[0],
         };
         let tag = frame.array::<4>("section tag")?;
-        if tag != *want.as_bytes() {
+        let Some(&want) = want.iter().find(|w| tag == *w.as_bytes()) else {
             return Err(frame.fail_at(
                 at,
                 format!(
-                    "section {:?} where {want} was expected",
-                    String::from_utf8_lossy(&tag)
+                    "section {:?} where {} was expected",
+                    String::from_utf8_lossy(&tag),
+                    want.join(" or ")
                 ),
             ));
-        }
+        };
         let len = frame.len(1, "section length")?;
         let start = frame.at;
         at = start + len;
@@ -931,10 +983,10 @@ fn decode(file: &str, bytes: &[u8]) -> Result<Snapshot, Fail> {
             format!("{sections} sections, expected META, CORR, PLAC and LEGS at least"),
         ));
     }
-    let mut section = next("META")?;
+    let mut section = next(&["META"])?;
     let meta = read_meta(&mut section)?;
     section.finish()?;
-    let mut section = next("CORR")?;
+    let mut section = next(&["CORR"])?;
     let corridors: Vec<String> = section
         .strs("corridor tags")?
         .into_iter()
@@ -944,25 +996,56 @@ fn decode(file: &str, bytes: &[u8]) -> Result<Snapshot, Fail> {
         return Err(section.fail("more corridor tags than ids (65,536)"));
     }
     section.finish()?;
-    let mut section = next("PLAC")?;
+    let mut section = next(&["PLAC"])?;
     let (places, ids) = read_places(&mut section)?;
     let places_len = places.len();
     section.finish()?;
-    let mut section = next("LEGS")?;
+    let mut section = next(&["LEGS"])?;
     let legs = read_legs(&mut section, places.len(), corridors.len())?;
     section.finish()?;
+    let mut graphs = Vec::new();
     let mut hierarchies = Vec::new();
     for _ in 4..sections {
-        let mut section = next("HIER")?;
-        hierarchies.push(read_hierarchy(&mut section, places_len, legs.len())?);
+        // Graphs first, then hierarchies.
+        let allowed: &[&str] = if hierarchies.is_empty() {
+            &["GRPH", "HIER"]
+        } else {
+            &["HIER"]
+        };
+        let mut section = next(allowed)?;
+        if section.section == "GRPH" {
+            let start = section.at;
+            graphs.push((start, read_graph(&mut section, places_len, legs.len())?));
+        } else {
+            hierarchies.push(read_hierarchy(&mut section, places_len, legs.len())?);
+        }
         section.finish()?;
     }
     if at != bytes.len() {
         return Err(header.fail_at(at, "bytes after the last section"));
     }
     let network = Network::from_validated_with_ids(meta, places, legs, corridors, ids);
+    let mut checked = Vec::with_capacity(graphs.len());
+    for (start, parts) in graphs {
+        if let Err(why) = parts.check(&network) {
+            return Err(Box::new(
+                Diagnostic::error(
+                    DiagnosticKind::BadSnapshot,
+                    file,
+                    format!(
+                        "the compiled graph by {} does not belong to this network: {why}",
+                        parts.objective
+                    ),
+                )
+                .column(&format!("byte {start} (GRPH)"))
+                .expected("a snapshot written by this version: rebuild it with `corridor build`"),
+            ));
+        }
+        checked.push(parts);
+    }
     Ok(Snapshot {
         network,
+        graphs: checked,
         hierarchies,
     })
 }
@@ -1387,7 +1470,14 @@ fn point(bytes: [u8; 16]) -> (f64, f64) {
     (number(lon), number(lat))
 }
 
-fn read_hierarchy(r: &mut In<'_>, places: usize, legs: usize) -> Result<StoredHierarchy, Fail> {
+/// An objective code and the place and leg counts a stored structure was built for,
+/// which must be this network's.
+fn read_built_for(
+    r: &mut In<'_>,
+    what: &str,
+    places: usize,
+    legs: usize,
+) -> Result<Objective, Fail> {
     let at = r.at;
     let code = r.u8("objective")?;
     let objective = *Objective::ALL
@@ -1399,10 +1489,62 @@ fn read_hierarchy(r: &mut In<'_>, places: usize, legs: usize) -> Result<StoredHi
         return Err(r.fail_at(
             at,
             format!(
-                "the contraction hierarchy by {objective} was built for a network of {built_places} places and {built_legs} legs; this snapshot's has {places} and {legs}: it does not belong to it"
+                "the {what} by {objective} was built for a network of {built_places} places and {built_legs} legs; this snapshot's has {places} and {legs}: it does not belong to it"
             ),
         ));
     }
+    Ok(objective)
+}
+
+fn read_graph(r: &mut In<'_>, places: usize, legs: usize) -> Result<GraphParts, Fail> {
+    let objective = read_built_for(r, "compiled graph", places, legs)?;
+    let place_rank = r.u32s("place ranks")?;
+    let out_start = r.u32s("directed-leg offsets")?;
+    let out_leg = r.u32s("directed legs")?.into_iter().map(DirLeg).collect();
+    let out_head = r.u32s("directed legs' states")?;
+    let state_place = r.u32s("states' places")?;
+    let n = r.len(1, "states' arrival modes")?;
+    let at = r.at;
+    let modes = r.items::<1>(n, "states' arrival modes")?;
+    let gauges = r.u32s("states' arrival gauges")?;
+    if gauges.len() != n {
+        return Err(r.fail(format!("{} gauges for {n} states", gauges.len())));
+    }
+    let mut state_arrival = Vec::with_capacity(n);
+    for (i, (&[mode], &gauge)) in modes.iter().zip(&gauges).enumerate() {
+        let Some(&mode) = Mode::ALL.get(mode as usize) else {
+            return Err(r.fail_at(at + i, format!("state {i}: unknown mode {mode}")));
+        };
+        let gauge_mm = match gauge {
+            u32::MAX => None,
+            g => Some(
+                u16::try_from(g)
+                    .map_err(|_| r.fail(format!("state {i}: gauge {g} mm out of range")))?,
+            ),
+        };
+        state_arrival.push(Arrival { mode, gauge_mm });
+    }
+    drop(gauges);
+    let n = r.len(8, "arc weights")?;
+    let arc_weight = r
+        .items::<8>(n, "arc weights")?
+        .iter()
+        .map(|b| f64::from_le_bytes(*b))
+        .collect();
+    Ok(GraphParts {
+        objective,
+        place_rank,
+        out_start,
+        out_leg,
+        out_head,
+        state_place,
+        state_arrival,
+        arc_weight,
+    })
+}
+
+fn read_hierarchy(r: &mut In<'_>, places: usize, legs: usize) -> Result<StoredHierarchy, Fail> {
+    let objective = read_built_for(r, "contraction hierarchy", places, legs)?;
     let states = r.u32("states")?;
     let shortcuts = r.u64("shortcuts")?;
     let weight_check = r.u64("weight check")?;
