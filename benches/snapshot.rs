@@ -71,26 +71,24 @@ fn bench(c: &mut Criterion) {
             b.iter_with_large_drop(|| snapshot::read_file(black_box(&with_ch)).unwrap())
         });
         let profile = Profile::new(Objective::Time);
-        group.bench_function(
-            "baseline: load snapshot + compile graph (time) -> Engine",
-            |b| {
+        for (name, path) in [
+            (
+                "baseline: load snapshot + compile graph (time) -> Engine",
+                &plain,
+            ),
+            (
+                "load snapshot with graph (time) -> Engine, graph ready",
+                &with_graph,
+            ),
+        ] {
+            group.bench_function(name, |b| {
                 b.iter_with_large_drop(|| {
-                    let engine = Engine::load(black_box(&plain)).unwrap();
+                    let engine = Engine::load(black_box(path)).unwrap();
                     let graph = engine.graph(&profile);
                     (engine, graph)
                 })
-            },
-        );
-        group.bench_function(
-            "load snapshot with graph (time) -> Engine, graph ready",
-            |b| {
-                b.iter_with_large_drop(|| {
-                    let engine = Engine::load(black_box(&with_graph)).unwrap();
-                    let graph = engine.graph(&profile);
-                    (engine, graph)
-                })
-            },
-        );
+            });
+        }
         let loaded = snapshot::read_file(&with_ch).unwrap();
         let parts = &loaded.hierarchies[0].parts;
         let network = loaded.network;

@@ -404,16 +404,23 @@ fn a_stored_graph_that_does_not_belong_is_refused() {
         find_section(&foreign, b"GRPH") - 12,
         find_section(&foreign, b"HIER") - 12,
     );
-    let mut spliced = snapshot::to_bytes(&network, &[]);
-    spliced.extend_from_slice(&foreign[start..end]);
-    spliced[20..24].copy_from_slice(&5u32.to_le_bytes());
-    let body = (spliced.len() - HEADER) as u64;
-    spliced[24..32].copy_from_slice(&body.to_le_bytes());
+    let spliced = with_fifth_section(&network, &foreign[start..end]);
     let error = error_of(&reseal(spliced));
     assert!(
         error.contains("(GRPH)") && error.contains("was built for a network of 400 places"),
         "{error}"
     );
+}
+
+/// The snapshot of `network` with `section` (tag, length and payload) appended as its
+/// fifth section, the header's counts made to match (the checksum is not).
+fn with_fifth_section(network: &Network, section: &[u8]) -> Vec<u8> {
+    let mut bytes = snapshot::to_bytes(network, &[]);
+    bytes.extend_from_slice(section);
+    bytes[20..24].copy_from_slice(&5u32.to_le_bytes());
+    let body = (bytes.len() - HEADER) as u64;
+    bytes[24..32].copy_from_slice(&body.to_le_bytes());
+    bytes
 }
 
 fn find_section(bytes: &[u8], tag: &[u8; 4]) -> usize {
@@ -470,11 +477,7 @@ fn a_hierarchy_that_does_not_belong_is_refused() {
     });
     let with_ch = bytes_of(&a, &[Objective::Time]);
     let hier = find_section(&with_ch, b"HIER") - 12;
-    let mut stale = snapshot::to_bytes(&b, &[]);
-    stale.extend_from_slice(&with_ch[hier..]);
-    stale[20..24].copy_from_slice(&5u32.to_le_bytes());
-    let body = (stale.len() - HEADER) as u64;
-    stale[24..32].copy_from_slice(&body.to_le_bytes());
+    let stale = with_fifth_section(&b, &with_ch[hier..]);
     let error = error_of(&reseal(stale));
     assert!(
         error.contains("(HIER)") && error.contains("does not belong"),
