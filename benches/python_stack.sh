@@ -11,7 +11,7 @@
 #   benches/python_stack.sh [PYTHON] [ROUNDS]
 #
 # PYTHON needs pandas and scipy; default target/py-stack/bin/python, made here with
-# `python3 -m venv target/py-stack && target/py-stack/bin/pip install pandas scipy`
+# `python3 -m venv target/py-stack && target/py-stack/bin/pip install pandas scipy pyarrow`
 # when missing. CORRIDOR_BENCH_NET names another network folder (ids as below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ ROUNDS="${2:-3}"
 NET="${CORRIDOR_BENCH_NET:-${TMPDIR:-/tmp}/road-1m-shuffled}"
 if [ ! -x "$PYTHON" ] && [ "$PYTHON" = target/py-stack/bin/python ]; then
   python3 -m venv target/py-stack
-  target/py-stack/bin/pip install -q pandas scipy
+  target/py-stack/bin/pip install -q pandas scipy pyarrow
 fi
 cargo build --release --locked -q -p corridor-cli
 if [ ! -f "$NET/legs.csv" ]; then
