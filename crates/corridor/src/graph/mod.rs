@@ -373,6 +373,9 @@ impl<'n> Graph<'n> {
         let mut state_place = Vec::with_capacity(states);
         let mut state_arrival = Vec::with_capacity(states);
         let mut state_used = Vec::with_capacity(states);
+        // The rank of each state's place, for building the arcs: read from `place_rank`
+        // by place, it would be read at random when the places are not in rank order.
+        let mut state_rank = Vec::with_capacity(states);
         for (rank, &place) in ranked.iter().enumerate() {
             let list = arrivals_of(rank);
             first_by_rank[rank] = state_place.len() as u32;
@@ -380,6 +383,7 @@ impl<'n> Graph<'n> {
             state_count[place as usize] = (list.len() * flags.len()) as u16;
             for &used in flags {
                 for &arrival in list {
+                    state_rank.push(rank as u32);
                     state_place.push(place);
                     state_arrival.push(arrival);
                     state_used.push(used);
@@ -439,7 +443,8 @@ impl<'n> Graph<'n> {
             arc_metrics: Vec::new(),
             astar_ratio: 0.0,
         };
-        graph.build_arcs(limit);
+        graph.build_arcs(limit, &state_rank);
+        drop(state_rank);
         // A geodesic bound pays only when it is tight: for distance (legs are at least
         // their great-circle length). For time, cost and CO2 the cheapest leg per km sets
         // the ratio, the bound is weak and computing it costs more than it saves
@@ -453,17 +458,21 @@ impl<'n> Graph<'n> {
 
     /// Fills the arcs: every state × every directed leg out of its place, in blocks of
     /// states on all threads (each block writes its own run of arcs, so the result does
-    /// not depend on the thread count).
-    fn build_arcs(&mut self, metrics_limit: usize) {
+    /// not depend on the thread count). `state_rank` is the rank of each state's place.
+    fn build_arcs(&mut self, metrics_limit: usize, state_rank: &[u32]) {
         use rayon::prelude::*;
         /// States per block: enough work to spread, few enough blocks to split cheaply.
         const BLOCK: usize = 1 << 14;
         let states = self.state_place.len();
         let mut arc_start = Vec::with_capacity(states + 1);
         let mut arcs = 0usize;
-        for &place in &self.state_place {
+        let out_of = |state: usize| {
+            let rank = state_rank[state] as usize;
+            self.out_start[rank] as usize..self.out_start[rank + 1] as usize
+        };
+        for state in 0..states {
             arc_start.push(arcs as u32);
-            arcs += self.out_range(PlaceId(place)).len();
+            arcs += out_of(state).len();
         }
         arc_start.push(arcs as u32);
         let store = arcs <= metrics_limit;
@@ -493,7 +502,7 @@ impl<'n> Graph<'n> {
                 let place = PlaceId(graph.state_place[state]);
                 let arrival = graph.state_arrival[state];
                 let used = graph.state_used[state];
-                for j in graph.out_range(place) {
+                for j in out_of(state) {
                     let charged = graph.charge(place, Some(arrival), j);
                     hot[a] = HotArc {
                         head: graph.head_state(j, used),

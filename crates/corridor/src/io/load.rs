@@ -288,6 +288,7 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
             bad_ids: Vec::new(),
             sources: Interner::default(),
         },
+        |_, _| {},
         |chunk, row, diagnostics| match parse_node(
             row,
             meta,
@@ -367,8 +368,10 @@ fn register(
 }
 
 /// A place as a leg's check reads it: coordinate and id, the id inline when it has at
-/// most [`End::INLINE`] bytes. 32 bytes.
+/// most [`End::INLINE`] bytes. 32 bytes, aligned to 32 so that each lies in one cache
+/// line: reading its id (as [`IdIndex::get_all`] does ahead) brings its coordinate too.
 #[derive(Clone, Copy)]
+#[repr(align(32))]
 struct End {
     coord: Coord,
     len: u8,
@@ -405,6 +408,10 @@ impl IdList for EndView<'_> {
             Some(text) => std::str::from_utf8(text).ok(),
             None => self.places.get(index).map(|place| &*place.id),
         }
+    }
+
+    fn touch(&self, index: usize) -> u8 {
+        self.ends.get(index).map_or(0, |end| end.len)
     }
 }
 
@@ -699,14 +706,15 @@ fn read_legs(
             tags: Vec::new(),
             budget: WarningBudget::default(),
             sources: Interner::default(),
-            finder: PlaceFinder::default(),
+            ends: LegEnds::default(),
         },
+        |chunk, batch| chunk.ends.look_ahead(nodes, batch),
         |chunk, row, diagnostics| {
             let parsed = parse_leg(
                 row,
                 meta,
                 nodes,
-                &mut chunk.finder,
+                &mut chunk.ends,
                 &mut chunk.sources,
                 &mut chunk.budget,
                 diagnostics,
@@ -777,7 +785,63 @@ struct LegChunk {
     tags: Vec<(usize, u64, Vec<String>)>,
     budget: WarningBudget,
     sources: Interner,
+    ends: LegEnds,
+}
+
+/// Finds the places legs name: one by one, guessing where numbered ids sit
+/// ([`PlaceFinder`]), or a batch of rows at a time ([`LegEnds::look_ahead`]).
+#[derive(Default)]
+struct LegEnds {
     finder: PlaceFinder,
+    /// The places of the ends of the batch of rows being parsed, found together before
+    /// its rows are parsed: line, then `from` and `to`.
+    ahead: Vec<(u64, [Option<PlaceId>; 2])>,
+    /// The next row's entry in `ahead`.
+    next: usize,
+}
+
+impl LegEnds {
+    /// Finds the places of the ends of a batch of rows in one go, unless the finder
+    /// guesses them (numbered ids in file order). In a network whose legs come in no
+    /// particular order each end costs two cache misses (the id index's slot, then the
+    /// place's [`End`]), and one after the other they made loading such a network
+    /// twice as slow as loading it in order; for a whole batch, the misses of all its
+    /// ends overlap (issue 18). What the rows parse to does not change: `endpoint`
+    /// checks each place found here against the cell, and looks up what is missing.
+    fn look_ahead(&mut self, nodes: &Nodes, batch: &table::Batch<'_, '_>) {
+        self.ahead.clear();
+        self.next = 0;
+        if self.finder.guessing() {
+            return;
+        }
+        let mut lines = Vec::with_capacity(table::BATCH_ROWS);
+        let mut ids = Vec::with_capacity(2 * table::BATCH_ROWS);
+        for row in batch.rows() {
+            lines.push(row.line);
+            for col in [l::FROM, l::TO] {
+                ids.push(row.plain_text(col).unwrap_or_default());
+            }
+        }
+        let mut found = vec![None; ids.len()];
+        nodes.ids.get_all(&nodes.view(), &ids, &mut found);
+        self.ahead.extend(
+            lines
+                .into_iter()
+                .zip(found.chunks_exact(2))
+                .map(|(line, ends)| (line, [ends[0], ends[1]])),
+        );
+    }
+
+    /// The places found ahead for the ends of the row on `line`, if any.
+    fn found(&mut self, line: u64) -> [Option<PlaceId>; 2] {
+        match self.ahead.get(self.next) {
+            Some(&(at, ends)) if at == line => {
+                self.next += 1;
+                ends
+            }
+            _ => [None; 2],
+        }
+    }
 }
 
 /// Parses a row of legs.csv: the leg (corridor tags still as text) if the row has no
@@ -786,14 +850,15 @@ fn parse_leg(
     row: &Row<'_, '_>,
     meta: &Meta,
     nodes: &Nodes,
-    finder: &mut PlaceFinder,
+    ends: &mut LegEnds,
     sources: &mut Interner,
     budget: &mut WarningBudget,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Leg, Vec<String>)> {
     let before = diagnostics.len();
-    let from = endpoint(row, l::FROM, nodes, finder, diagnostics);
-    let to = endpoint(row, l::TO, nodes, finder, diagnostics);
+    let [from, to] = ends.found(row.line);
+    let from = endpoint(row, l::FROM, nodes, &mut ends.finder, from, diagnostics);
+    let to = endpoint(row, l::TO, nodes, &mut ends.finder, to, diagnostics);
     if let (Some(a), Some(b)) = (row.text(l::FROM, diagnostics), row.text(l::TO, diagnostics))
         && let Err(broken) = check_ends(a, b)
     {
@@ -1061,15 +1126,18 @@ impl WarningBudget {
     }
 }
 
+/// The place a leg's end names, looked up unless `found` (by [`LegEnds::look_ahead`])
+/// is it.
 fn endpoint(
     row: &Row<'_, '_>,
     col: usize,
     nodes: &Nodes,
     finder: &mut PlaceFinder,
+    found: Option<PlaceId>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
-    match finder.find(&nodes.view(), &nodes.ids, id) {
+    match finder.find_or_check(&nodes.view(), &nodes.ids, id, found) {
         Some(place) => Some(place),
         None if nodes.refused.contains_key(id) => None,
         None => {

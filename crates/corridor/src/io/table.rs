@@ -81,6 +81,7 @@ pub(crate) fn read_rows<T: Send>(
         bytes,
         &mut diagnostics,
         Vec::with_capacity,
+        |_, _| {},
         |values: &mut Vec<T>, line, diagnostics| values.extend(row(line, diagnostics)),
         |chunk| {
             found.extend(chunk.diagnostics);
@@ -105,11 +106,18 @@ pub(crate) fn read_rows<T: Send>(
 /// parsed in parallel on the current rayon pool, a few at a time; `take` receives the
 /// chunks in file order, so the result does not depend on the thread count. `false` if
 /// the table could not be read at all (empty, unusable header).
+///
+/// In plain chunks (see [`read_text_chunk`]) rows are split [`BATCH_ROWS`] at a time and
+/// `ahead` sees each batch before `row` parses its rows one by one: the caller can start
+/// on all of them at once what would otherwise wait for one row after another (loading
+/// looks up a batch's leg ends together, so their cache misses overlap). `ahead` may
+/// only prepare: what a row parses to must not depend on it.
 pub(crate) fn read_chunks<A: Send>(
     spec: Spec<'_>,
     bytes: &[u8],
     diagnostics: &mut Vec<Diagnostic>,
     start: impl Fn(usize) -> A + Sync,
+    ahead: impl Fn(&mut A, &Batch<'_, '_>) + Sync,
     row: impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync,
     mut take: impl FnMut(Chunk<A>) + Send,
 ) -> bool {
@@ -197,7 +205,9 @@ pub(crate) fn read_chunks<A: Send>(
     let parse = |pieces: &[(&[u8], u64, usize)]| -> Vec<Chunk<A>> {
         pieces
             .par_iter()
-            .map(|&(piece, offset, rows)| read_chunk(&header, piece, offset, start(rows), &row))
+            .map(|&(piece, offset, rows)| {
+                read_chunk(&header, piece, offset, start(rows), &ahead, &row)
+            })
             .collect()
     };
     let mut parsed = Vec::new();
@@ -299,6 +309,7 @@ fn read_chunk<A>(
     chunk: &[u8],
     offset: u64,
     value: A,
+    ahead: &(impl Fn(&mut A, &Batch<'_, '_>) + Sync),
     parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
 ) -> Chunk<A> {
     let mut out = Chunk {
@@ -311,44 +322,101 @@ fn read_chunk<A>(
     if count_bytes(chunk, b'"', b'\r') == 0
         && let Ok(text) = std::str::from_utf8(chunk)
     {
-        read_text_chunk(header, text, offset, &mut out, parse);
+        read_text_chunk(header, text, offset, &mut out, ahead, parse);
     } else {
         read_csv_chunk(header, chunk, offset, &mut out, parse);
     }
     out
 }
 
+/// Rows per batch of a plain chunk (see [`read_chunks`]): enough for many cache misses
+/// to overlap, few enough that the batch's cells (16 bytes each) stay in the L1 cache.
+pub(crate) const BATCH_ROWS: usize = 128;
+
+/// Rows of a plain chunk split but not parsed yet: the cells of each, and its line.
+pub(crate) struct Batch<'h, 'a> {
+    header: &'h Header<'a>,
+    cells: &'h [&'h str],
+    /// The first cell and the line of each row.
+    rows: &'h [(usize, u64)],
+}
+
+impl<'h, 'a> Batch<'h, 'a> {
+    /// The rows with their cells, blank and ragged ones included (as `take_row` gets them).
+    fn records(&self) -> impl Iterator<Item = (Record<'h>, u64)> + '_ {
+        self.rows.iter().enumerate().map(|(i, &(first, line))| {
+            let end = self.rows.get(i + 1).map_or(self.cells.len(), |next| next.0);
+            (Record::Text(&self.cells[first..end]), line)
+        })
+    }
+
+    /// The rows that will be parsed (not blank, as many cells as the header), in order.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'h, 'a>> + '_ {
+        self.records()
+            .filter(|(record, _)| parsed(self.header, *record))
+            .map(|(record, line)| Row {
+                header: self.header,
+                record,
+                line,
+            })
+    }
+}
+
 /// [`read_chunk`] for text without quotes or carriage returns: one row per line, cells
 /// separated by commas. Empty lines are skipped as the csv crate skips them, and rows are
-/// numbered by the line on which they start (as [`record_line`] numbers them).
+/// numbered by the line on which they start (as [`record_line`] numbers them). Rows are
+/// split [`BATCH_ROWS`] at a time, each batch shown to `ahead` and then parsed.
 fn read_text_chunk<A>(
     header: &Header<'_>,
     text: &str,
     offset: u64,
     out: &mut Chunk<A>,
+    ahead: &(impl Fn(&mut A, &Batch<'_, '_>) + Sync),
     parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
 ) {
-    let mut cells: Vec<&str> = Vec::with_capacity(header.width);
+    let mut cells: Vec<&str> = Vec::with_capacity(header.width * BATCH_ROWS + 1);
+    let mut rows: Vec<(usize, u64)> = Vec::with_capacity(BATCH_ROWS);
+    let mut take_batch = |cells: &mut Vec<&str>, rows: &mut Vec<(usize, u64)>| {
+        let batch = Batch {
+            header,
+            cells,
+            rows,
+        };
+        ahead(&mut out.value, &batch);
+        for (record, line) in batch.records() {
+            take_row(header, record, line, out, parse);
+        }
+        cells.clear();
+        rows.clear();
+    };
     // The line being read, where the current row started, and where its cell starts.
     let (mut line, mut start, mut cell) = (1, 1, 0);
+    let mut row_first = 0;
     for (at, &byte) in text.as_bytes().iter().enumerate() {
         if byte == b',' {
             cells.push(&text[cell..at]);
             cell = at + 1;
         } else if byte == b'\n' {
-            if !cells.is_empty() || cell < at {
+            if cells.len() > row_first || cell < at {
                 cells.push(&text[cell..at]);
-                take_row(header, Record::Text(&cells), offset + start, out, parse);
-                cells.clear();
+                rows.push((row_first, offset + start));
+                row_first = cells.len();
+                if rows.len() == BATCH_ROWS {
+                    take_batch(&mut cells, &mut rows);
+                    row_first = 0;
+                }
             }
             start = line + 1;
             cell = at + 1;
             line += 1;
         }
     }
-    if !cells.is_empty() || cell < text.len() {
+    if cells.len() > row_first || cell < text.len() {
         cells.push(&text[cell..]);
-        take_row(header, Record::Text(&cells), offset + start, out, parse);
+        rows.push((row_first, offset + start));
+    }
+    if !rows.is_empty() {
+        take_batch(&mut cells, &mut rows);
     }
 }
 
@@ -409,7 +477,7 @@ fn take_row<A>(
     parse: &(impl Fn(&mut A, &Row<'_, '_>, &mut Vec<Diagnostic>) + Sync),
 ) {
     let width = record.len();
-    if width == 1 && record.raw(0).iter().all(u8::is_ascii_whitespace) {
+    if blank(record) {
         return;
     }
     if width != header.width {
@@ -433,6 +501,16 @@ fn take_row<A>(
         line,
     };
     parse(&mut out.value, &row, &mut out.diagnostics);
+}
+
+/// Whether a row is blank (one cell of whitespace), which is skipped.
+fn blank(record: Record<'_>) -> bool {
+    record.len() == 1 && record.raw(0).iter().all(u8::is_ascii_whitespace)
+}
+
+/// Whether `take_row` hands a row to the parser: not blank, as wide as the header.
+fn parsed(header: &Header<'_>, record: Record<'_>) -> bool {
+    !blank(record) && record.len() == header.width
 }
 
 impl Record<'_> {
@@ -544,6 +622,17 @@ fn parse_header<'a>(
         indices,
         width: record.len(),
     })
+}
+
+impl<'h> Row<'h, '_> {
+    /// The trimmed text of a cell of a plain chunk's row, borrowed from the chunk (for
+    /// [`Batch`]es); `None` if the column is absent or the row was read by the csv crate.
+    pub(crate) fn plain_text(&self, col: usize) -> Option<&'h str> {
+        match self.record {
+            Record::Text(cells) => Some(trim(cells[self.header.indices[col]?])),
+            Record::Bytes(_) => None,
+        }
+    }
 }
 
 /// What a cell holds once trimmed.
@@ -719,12 +808,60 @@ mod tests {
             rows.push((row.line, cells));
         };
         if split {
-            read_text_chunk(&header, body, 1, &mut out, &cells);
+            read_text_chunk(&header, body, 1, &mut out, &|_, _| {}, &cells);
         } else {
             read_csv_chunk(&header, body.as_bytes(), 1, &mut out, &cells);
         }
         let problems = out.diagnostics.iter().map(|d| d.to_string()).collect();
         (out.value, problems)
+    }
+
+    /// Rows split in batches are the csv crate's rows across batch boundaries, and each
+    /// batch shows `ahead` exactly the rows then parsed (not blank or ragged ones).
+    #[test]
+    fn batches_show_the_rows_parsed() {
+        let mut body = String::new();
+        for i in 0..3 * BATCH_ROWS + 7 {
+            match i % 50 {
+                0 => body.push('\n'),
+                1 => body.push_str("1,2\n"),
+                2 => body.push_str("  \n"),
+                _ => body.push_str(&format!("{i},x{i}, y \n")),
+            }
+        }
+        assert_eq!(parse(&body, true), parse(&body, false));
+        let header = parse_header(
+            "t.csv",
+            &ByteRecord::from(vec!["a", "b", "c"]),
+            1,
+            &["a", "b", "c"],
+            &[],
+            &[],
+            &mut Vec::new(),
+        )
+        .unwrap();
+        // Each row's line as `ahead` saw it, then as it was parsed.
+        let mut out = Chunk {
+            value: (Vec::new(), Vec::new()),
+            diagnostics: Vec::new(),
+        };
+        read_text_chunk(
+            &header,
+            &body,
+            1,
+            &mut out,
+            &|(seen, _): &mut (Vec<u64>, Vec<u64>), batch: &Batch<'_, '_>| {
+                assert!(batch.rows.len() <= BATCH_ROWS);
+                seen.extend(batch.rows().map(|row| row.line));
+            },
+            &|(_, parsed): &mut (Vec<u64>, Vec<u64>), row: &Row<'_, '_>, _: &mut Vec<Diagnostic>| {
+                parsed.push(row.line);
+            },
+        );
+        let (seen, parsed) = out.value;
+        assert_eq!(seen, parsed);
+        assert!(parsed.len() > 2 * BATCH_ROWS);
+        assert!(!out.diagnostics.is_empty(), "ragged rows are reported");
     }
 
     /// Splitting plain text gives exactly what the csv crate reads.

@@ -287,10 +287,40 @@ impl PlaceFinder {
             self.wrong += 1;
         }
         let found = ids.get(places, id)?;
+        self.learn(number, found);
+        Some(found)
+    }
+
+    /// Whether [`PlaceFinder::find`] guesses (it has found a numbered id and has not
+    /// given up); when it does not, looking up many ids at once
+    /// ([`IdIndex::get_all`]) is faster.
+    pub(crate) fn guessing(&self) -> bool {
+        self.delta.is_some() && self.wrong < Self::WRONG_GUESSES
+    }
+
+    /// `found` if it is the place with this id (found beforehand, e.g. by
+    /// [`IdIndex::get_all`]), learning where numbered ids sit from it; else
+    /// [`PlaceFinder::find`].
+    pub(crate) fn find_or_check<L: IdList + ?Sized>(
+        &mut self,
+        places: &L,
+        ids: &IdIndex,
+        id: &str,
+        found: Option<PlaceId>,
+    ) -> Option<PlaceId> {
+        match found {
+            Some(place) if places.id(place.index()) == Some(id) => {
+                self.learn(trailing_number(id), place);
+                Some(place)
+            }
+            _ => self.find(places, ids, id),
+        }
+    }
+
+    fn learn(&mut self, number: Option<i64>, found: PlaceId) {
         if let Some(number) = number {
             self.delta = Some(i64::from(found.0) - number);
         }
-        Some(found)
     }
 }
 
@@ -308,6 +338,13 @@ fn trailing_number(id: &str) -> Option<i64> {
 pub(crate) trait IdList {
     /// The id of the place at `index`, `None` past the end.
     fn id(&self, index: usize) -> Option<&str>;
+
+    /// Reads a byte where the id of the place at `index` is kept (0 past the end), so
+    /// that reading it next is a cache hit: a read that does only that can start before
+    /// the reads before it finish ([`IdIndex::get_all`]).
+    fn touch(&self, index: usize) -> u8 {
+        self.id(index).map_or(0, |id| id.len() as u8)
+    }
 }
 
 impl IdList for [Place] {
@@ -417,6 +454,59 @@ impl IdIndex {
         }
     }
 
+    /// [`IdIndex::get`] for each of `ids`, into `found` (as long as `ids`), a group at a
+    /// time in passes: the hashes of a group, then their first slots, then the places
+    /// those name, then the comparisons. The reads of one pass do not wait for one
+    /// another, so their cache misses overlap, where one lookup after another waits for
+    /// each slot and then for its place. Ids not settled by their first slot (a hash
+    /// collision, or a place further along the probe) are looked up one by one.
+    pub(crate) fn get_all<L: IdList + ?Sized>(
+        &self,
+        places: &L,
+        ids: &[&str],
+        found: &mut [Option<PlaceId>],
+    ) {
+        const GROUP: usize = 64;
+        if self.len == 0 {
+            found.fill(None);
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        for (ids, found) in ids.chunks(GROUP).zip(found.chunks_mut(GROUP)) {
+            let mut hashes = [0u64; GROUP];
+            for (hash, id) in hashes.iter_mut().zip(ids) {
+                *hash = Self::hash(id);
+            }
+            let mut slots = [0u64; GROUP];
+            for (slot, hash) in slots.iter_mut().zip(&hashes) {
+                *slot = self.slots[*hash as usize & mask];
+            }
+            let mut touched = [0u8; GROUP];
+            for ((touched, slot), hash) in touched.iter_mut().zip(&slots).zip(&hashes) {
+                if *slot != 0 && slot >> 32 == hash >> 32 {
+                    *touched = places.touch((*slot as u32 - 1) as usize);
+                }
+            }
+            // The reads above only bring the places' ids into the cache.
+            std::hint::black_box(&touched);
+            for (i, (found, id)) in found.iter_mut().zip(ids).enumerate() {
+                let (slot, hash) = (slots[i], hashes[i]);
+                *found = if slot == 0 {
+                    None
+                } else if slot >> 32 == hash >> 32
+                    && places.id((slot as u32 - 1) as usize) == Some(*id)
+                {
+                    Some(PlaceId(slot as u32 - 1))
+                } else {
+                    match self.probe(places, id, hash) {
+                        Probe::Found(place) => Some(place),
+                        Probe::Empty(_) => None,
+                    }
+                };
+            }
+        }
+    }
+
     /// Indexes `places[place]` under its id; `Err` with the place already indexed under
     /// that id, if any.
     pub(crate) fn insert<L: IdList + ?Sized>(
@@ -521,6 +611,27 @@ mod tests {
         assert_eq!(index.get(&places, "é"), Some(PlaceId(5001)));
         assert_eq!(index.get(&places, "p3000"), None);
         assert_eq!(index.get(&places, "e"), None);
+        // Many at once: the same answers, in groups and across them, found or not.
+        let mut ids: Vec<String> = (0..4000).rev().map(|i| format!("p{}", i * 7 % 3100)).collect();
+        ids.extend(["", "é", "e", "p"].map(String::from));
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut found = vec![Some(PlaceId(u32::MAX)); ids.len()];
+        index.get_all(&places, &ids, &mut found);
+        let one_by_one: Vec<_> = ids.iter().map(|id| index.get(&places, id)).collect();
+        assert_eq!(found, one_by_one);
+        assert!(found.contains(&None) && found.contains(&Some(PlaceId(5001))));
+        // A full table, where probes run long and hash bits collide.
+        let mut full = IdIndex::with_capacity(4);
+        for i in 0..4 {
+            full.insert(&places, PlaceId(i)).unwrap();
+        }
+        let mut found = vec![None; ids.len()];
+        full.get_all(&places, &ids, &mut found);
+        let one_by_one: Vec<_> = ids.iter().map(|id| full.get(&places, id)).collect();
+        assert_eq!(found, one_by_one);
+        let mut none = vec![Some(PlaceId(0)); 3];
+        IdIndex::default().get_all(&places, &ids[..3], &mut none);
+        assert_eq!(none, [None; 3]);
     }
 }
 
