@@ -783,18 +783,22 @@ mod tests {
     /// The rows a chunk yields (line and trimmed cells) and its problems, rendered.
     type Parsed = (Vec<(u64, Vec<Option<String>>)>, Vec<String>);
 
-    fn parse(body: &str, split: bool) -> Parsed {
-        let mut diagnostics = Vec::new();
-        let header = parse_header(
+    /// The header of a table of columns a, b and c.
+    fn abc_header() -> Header<'static> {
+        parse_header(
             "t.csv",
             &ByteRecord::from(vec!["a", "b", "c"]),
             1,
             &["a", "b", "c"],
             &[],
             &[],
-            &mut diagnostics,
+            &mut Vec::new(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn parse(body: &str, split: bool) -> Parsed {
+        let header = abc_header();
         let mut out = Chunk {
             value: Vec::new(),
             diagnostics: Vec::new(),
@@ -830,16 +834,7 @@ mod tests {
             }
         }
         assert_eq!(parse(&body, true), parse(&body, false));
-        let header = parse_header(
-            "t.csv",
-            &ByteRecord::from(vec!["a", "b", "c"]),
-            1,
-            &["a", "b", "c"],
-            &[],
-            &[],
-            &mut Vec::new(),
-        )
-        .unwrap();
+        let header = abc_header();
         // Each row's line as `ahead` saw it, then as it was parsed.
         let mut out = Chunk {
             value: (Vec::new(), Vec::new()),
