@@ -90,7 +90,7 @@ pub enum Command {
     Calibrate(CalibrateArgs),
 }
 
-const BUILD_ABOUT: &str = "Compile the network (--data, --scenario) into a snapshot file that loads about ten times faster than CSV, optionally with contraction hierarchies for large matrices.
+const BUILD_ABOUT: &str = "Compile the network (--data, --scenario) into a snapshot file that loads several times faster than CSV, optionally with compiled graphs and contraction hierarchies.
 
 A snapshot holds the validated network (places, legs, corridors, network.toml's metadata and defaults) in a versioned binary file with a checksum; --data FILE loads it wherever --data DIR works (every command, serve, the Python package), recognised by its first bytes whatever its name. With --by it also holds the graph compiled for each objective listed (its default profile: every mode, nothing avoided), so commands by that objective start searching at once instead of compiling (other profiles are compiled as usual). With --ch it also holds the contraction hierarchy of each --by objective (default: time), so `matrix --by OBJECTIVE` on it needs no preprocessing: it uses the hierarchy from 16 origins on, or with --engine ch (routes with other constraints than the objective are computed as usual). A snapshot written by another format version, truncated or corrupt is refused with the byte offset and section; rebuild it from the network folder.
 

@@ -190,8 +190,8 @@ pub(crate) fn engine(global: &Global) -> Result<Engine, Failure> {
 }
 
 /// Networks from this many places on are kept until the process exits: freeing 10^6
-/// places and their legs one allocation at a time took about a tenth of a second,
-/// more than the whole exit (BENCHMARKS.md, *Snapshots*).
+/// places and their legs one allocation at a time took about 15 % of loading a
+/// snapshot and listing its corridors (BENCHMARKS.md, *Snapshots*).
 const KEEP_UNTIL_EXIT_PLACES: usize = 100_000;
 
 /// More worker threads than any machine this runs on has cores: starting them takes

@@ -40,7 +40,7 @@ pub use view::{
 };
 
 use crate::capacity;
-use crate::graph::{Criterion, Graph, Objective, Profile};
+use crate::graph::{Criterion, Graph, GraphParts, Objective, Profile};
 use crate::io::snapshot::{self, Snapshot};
 use crate::io::{Diagnostic, DiagnosticKind, LoadError};
 use crate::model::{Demand, Network, PlaceId};
@@ -71,6 +71,9 @@ pub struct Engine {
     /// What loading found without refusing the network.
     warnings: Arc<Vec<Diagnostic>>,
     graphs: Arc<Mutex<HashMap<String, Arc<Graph<'static>>>>>,
+    /// Compiled graphs of a snapshot by profile, checked at load, put together into
+    /// [`Graph`]s when a request first needs them.
+    stored_graphs: Arc<Mutex<HashMap<String, GraphParts>>>,
     /// Contraction hierarchies by profile, from a snapshot: stored (checked against the
     /// graph when first used) or ready.
     hierarchies: Arc<Mutex<HashMap<String, Stored>>>,
@@ -124,6 +127,7 @@ impl Engine {
             uncertain: Arc::default(),
             warnings: Arc::default(),
             graphs: Arc::default(),
+            stored_graphs: Arc::default(),
             hierarchies: Arc::default(),
         }
     }
@@ -132,11 +136,9 @@ impl Engine {
     /// graphs and contraction hierarchies; `file` names the snapshot in errors.
     pub(crate) fn with_snapshot(file: &str, snapshot: Snapshot) -> Engine {
         let engine = Engine::new(snapshot.network);
-        if let Ok(mut graphs) = engine.graphs.lock() {
+        if let Ok(mut stored) = engine.stored_graphs.lock() {
             for parts in snapshot.graphs {
-                let key = profile_key(&Profile::new(parts.objective));
-                let graph = Graph::from_parts(engine.network.clone(), parts);
-                graphs.insert(key, Arc::new(graph));
+                stored.insert(profile_key(&Profile::new(parts.objective)), parts);
             }
         }
         if let Ok(mut hierarchies) = engine.hierarchies.lock() {
@@ -289,7 +291,8 @@ impl Engine {
         self.network.clone()
     }
 
-    /// The compiled graph for `profile`, from the cache or compiled now.
+    /// The compiled graph for `profile`, from the cache, from the snapshot it was
+    /// loaded from, or compiled now.
     pub(crate) fn compiled(&self, profile: &Profile) -> Arc<Graph<'static>> {
         let key = profile_key(profile);
         if let Ok(graphs) = self.graphs.lock()
@@ -297,7 +300,15 @@ impl Engine {
         {
             return graph.clone();
         }
-        let graph = Arc::new(Graph::shared(self.network.clone(), profile));
+        let parts = self
+            .stored_graphs
+            .lock()
+            .ok()
+            .and_then(|mut stored| stored.remove(&key));
+        let graph = Arc::new(match parts {
+            Some(parts) => Graph::from_parts(self.network.clone(), parts),
+            None => Graph::shared(self.network.clone(), profile),
+        });
         if let Ok(mut graphs) = self.graphs.lock() {
             if graphs.len() >= GRAPH_CACHE {
                 graphs.clear();

@@ -215,25 +215,23 @@ impl GraphParts {
         // States: places in range, grouped by place in rank order, at most u16::MAX
         // per place; the arcs of each state are its place's directed legs.
         let mut arcs = 0usize;
+        // The place and rank of the state before, and how many states in a row it has.
+        let mut before: Option<(u32, u32)> = None;
         let mut run = 0usize;
         for (s, &place) in self.state_place.iter().enumerate() {
             let Some(&rank) = self.place_rank.get(place as usize) else {
                 return Err(format!("state {s}: place {place} of {places}"));
             };
-            if s > 0 {
-                let before = self.state_place[s - 1];
-                if before == place {
-                    run += 1;
-                } else if self.place_rank[before as usize] >= rank {
+            run = match before {
+                Some((p, _)) if p == place => run + 1,
+                Some((_, r)) if r >= rank => {
                     return Err(format!(
                         "state {s}: its place is out of order (states are grouped by place, places by rank)"
                     ));
-                } else {
-                    run = 1;
                 }
-            } else {
-                run = 1;
-            }
+                _ => 1,
+            };
+            before = Some((place, rank));
             if run > usize::from(u16::MAX) {
                 return Err(format!("state {s}: more than 65,535 states at one place"));
             }

@@ -2,7 +2,7 @@
 //! contraction hierarchies for some objectives, in one versioned binary file with a
 //! checksum (as routing
 //! servers keep their extracted and contracted files). Loading one skips parsing and
-//! validating CSV: a network of 10^6 places loads about ten times faster than from its
+//! validating CSV: a network of 10^6 places loads four to ten times faster than from its
 //! folder (BENCHMARKS.md, *Snapshots*).
 //!
 //! # Format, version 3
@@ -607,6 +607,18 @@ impl<'a> In<'a> {
             return Err(self.fail_at(at, format!("{what}: {n} entries, expected {expected}")));
         }
         Ok(n)
+    }
+
+    /// A `len` that must be `n`, then `n` items of `N` bytes, as a column of every
+    /// item (for checking them with their offsets).
+    fn counted_items<const N: usize>(&mut self, n: usize, what: &str) -> Result<Column<'a, N>, Fail> {
+        self.len_of(N, n, what)?;
+        let at = self.at;
+        Ok(Column {
+            at,
+            items: self.items::<N>(n, what)?,
+            constant: false,
+        })
     }
 
     /// `n` items of `N` bytes.
@@ -1370,13 +1382,7 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
     let one_way = r.column::<1>(n, "one-way flags")?;
     one_way.check(r, "one_way", flag)?;
     let (starts, total) = r.counts(n, "corridor tags of each leg")?;
-    let tags_at = r.at;
-    r.len_of(2, total, "corridor tags of legs")?;
-    let tags = Column {
-        at: tags_at + 8,
-        items: r.items::<2>(total, "corridor tags of legs")?,
-        constant: false,
-    };
+    let tags = r.counted_items::<2>(total, "corridor tags of legs")?;
     tags.check(r, "corridor tag", |b| {
         let c = u16::from_le_bytes(b) as usize;
         if c < corridors {
@@ -1408,13 +1414,7 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
     co2.check(r, "co2_kg_per_teu_km", optional_quantity)?;
     let (sources, source_of) = read_sources(r, n)?;
     let (point_starts, points) = r.counts(n, "drawn_via points of each leg")?;
-    let points_at = r.at;
-    r.len_of(16, points, "drawn_via points of legs")?;
-    let points = Column {
-        at: points_at + 8,
-        items: r.items::<16>(points, "drawn_via points of legs")?,
-        constant: false,
-    };
+    let points = r.counted_items::<16>(points, "drawn_via points of legs")?;
     points.check(r, "drawn_via point", |b| {
         let (lon, lat) = point(b);
         if !(-180.0..=180.0).contains(&lon) {
