@@ -26,13 +26,15 @@ const PLAIN: Shape = Shape {
 };
 
 /// The profiles checked: each objective, alone or restricted to one corridor (which
-/// also requires a corridor leg on every route), or avoiding one place.
+/// also requires a corridor leg on every route), avoiding one place, with planned legs,
+/// or from a booked departure.
 fn profile(network: &Network, objective: Objective, variant: u8) -> Profile {
     let mut profile = Profile::new(objective);
     match variant {
         1 => profile.only_corridors = network.corridor_id("east").into_iter().collect(),
         2 => profile.avoid_places = vec![PlaceId(0)],
         3 => profile = profile.include_planned(),
+        4 => profile.booked_departure = true,
         _ => {}
     }
     profile
@@ -155,7 +157,7 @@ proptest! {
         network in random::network(MULTIMODAL),
         objective in prop::sample::select(Objective::ALL.to_vec()),
         scanned in prop::sample::select(Objective::ALL.to_vec()),
-        variant in 0u8..4,
+        variant in 0u8..5,
     ) {
         reordered_rows_agree(
             &network,
@@ -168,7 +170,7 @@ proptest! {
     fn ch_matches_dijkstra_on_multimodal_networks(
         network in random::network(MULTIMODAL),
         objective in prop::sample::select(Objective::ALL.to_vec()),
-        variant in 0u8..4,
+        variant in 0u8..5,
     ) {
         let profile = profile(&network, objective, variant);
         check_pairs(&network, &profile, all_pairs(&network))?;

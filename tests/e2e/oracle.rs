@@ -21,6 +21,12 @@ pub fn ends(network: &Network, (leg, reverse): Step) -> (PlaceId, PlaceId) {
 /// Door-to-door metrics of travelling `steps` from the first step's start, following
 /// docs/data-format.md "How transfers are charged".
 pub fn walk_metrics(network: &Network, steps: &[Step]) -> Metrics {
+    walk_metrics_booked(network, steps, false)
+}
+
+/// [`walk_metrics`], from a departure booked at the start when `booked` (README: no
+/// wait for the first service there).
+pub fn walk_metrics_booked(network: &Network, steps: &[Step], booked: bool) -> Metrics {
     let meta = network.meta();
     let mut total = Metrics::default();
     let mut previous: Option<&Leg> = None;
@@ -56,7 +62,7 @@ pub fn walk_metrics(network: &Network, steps: &[Step]) -> Metrics {
         };
         let headway = leg.headway_h.unwrap_or(place_headway);
         let boarding = match previous {
-            None => true,
+            None => !booked,
             Some(prev) => prev.mode != leg.mode || here.kind != PlaceKind::Waypoint,
         };
         if boarding && headway > 0.0 {

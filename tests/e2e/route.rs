@@ -62,7 +62,7 @@ pub fn check_route(network: &Network, route: &Route, profile: &Profile) {
         .iter()
         .map(|l| (l.leg.leg(), l.leg.is_reverse()))
         .collect();
-    let reference = walk_metrics(network, &steps);
+    let reference = oracle::walk_metrics_booked(network, &steps, profile.booked_departure);
     assert!(
         close(reference.time_h, route.totals.time_h),
         "{reference:?} vs {:?}",
@@ -156,17 +156,18 @@ proptest! {
     }
 
     /// With transfers, borders, unions and waits: shortest equals the best enumerated
-    /// walk under the independent cost model, and the matrix agrees.
+    /// walk under the independent cost model, and the matrix agrees; door to door and
+    /// from a booked departure.
     #[test]
-    fn shortest_matches_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec())) {
-        matches_brute_force(&network, objective)?;
+    fn shortest_matches_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec()), booked in any::<bool>()) {
+        matches_brute_force(&network, objective, booked)?;
     }
 
     /// Issue 18: the same on the network with its places and legs in another order and
     /// its ids renamed (the graph numbers states in a locality order of its own).
     #[test]
     fn shuffled_networks_match_brute_force(network in random::network(MULTIMODAL), seed in any::<u64>(), objective in prop::sample::select(Objective::ALL.to_vec())) {
-        matches_brute_force(&corridor::synthetic::shuffle(&network, seed), objective)?;
+        matches_brute_force(&corridor::synthetic::shuffle(&network, seed), objective, false)?;
     }
 
     /// Via places: the best walk through them in order.
@@ -541,8 +542,13 @@ fn rayon_pool(threads: usize) -> rayon::ThreadPool {
 
 /// Shortest routes and the matrix equal the best enumerated walk under the independent
 /// cost model.
-fn matches_brute_force(network: &Network, objective: Objective) -> Result<(), TestCaseError> {
-    let profile = Profile::new(objective);
+fn matches_brute_force(
+    network: &Network,
+    objective: Objective,
+    booked: bool,
+) -> Result<(), TestCaseError> {
+    let mut profile = Profile::new(objective);
+    profile.booked_departure = booked;
     let graph = Graph::new(network, &profile);
     let vot = profile.value_of_time(network);
     let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
@@ -553,7 +559,10 @@ fn matches_brute_force(network: &Network, objective: Objective) -> Result<(), Te
         };
         let best = all
             .iter()
-            .map(|w| oracle::weigh(objective, &walk_metrics(network, &w.steps), vot))
+            .map(|w| {
+                let metrics = oracle::walk_metrics_booked(network, &w.steps, booked);
+                oracle::weigh(objective, &metrics, vot)
+            })
             .min_by(f64::total_cmp);
         let found = route::shortest(&graph, &Query::new(from, to));
         prop_assert_eq!(

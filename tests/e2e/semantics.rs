@@ -345,3 +345,152 @@ fn corridor_names_and_aliases() {
     assert_eq!(bad.exit, Exit::Usage);
     assert!(bad.stderr.contains("titr"), "{}", bad.stderr);
 }
+
+/// The built-in files with every leg at `origin` boarded without a wait (headway 0): a
+/// door-to-door answer from `origin` on this network is, by construction, what a booked
+/// departure from `origin` must give on the built-in one (routes never come back to
+/// their origin, so no other boarding changes).
+fn without_waits_at(origin: &str) -> Network {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/eurasia");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let text = read("legs.csv");
+    let mut legs = csv::Reader::from_reader(text.as_bytes());
+    let headers = legs.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (from, to, headway) = (at("from"), at("to"), at("headway_h"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(&headers).unwrap();
+    let mut changed = 0;
+    for record in legs.records() {
+        let record = record.unwrap();
+        let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
+        if fields[from] == origin || fields[to] == origin {
+            fields[headway] = "0".to_owned();
+            changed += 1;
+        }
+        out.write_record(&fields).unwrap();
+    }
+    assert!(changed > 0, "no leg at {origin}");
+    let legs = String::from_utf8(out.into_inner().unwrap()).unwrap();
+    crate::fixtures::load_text(&read("nodes.csv"), &legs, Some(&read("network.toml")))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .network
+}
+
+/// `--booked` leaves out the wait for the first service at the origin and nothing else:
+/// from ports and dry ports with scheduled departures, by time and by cost, every booked
+/// answer to every hub equals the door-to-door answer on the same files with the origin's
+/// legs boarded without a wait (an independent reference), the booked route never waits
+/// at its origin, and it is never slower than the door-to-door one by the network's own
+/// files.
+#[test]
+fn booked_departures_leave_out_only_the_origins_wait() {
+    let network = network();
+    let hubs = hubs();
+    let mut waited = 0;
+    for origin in [
+        "nhava-sheva",
+        "aktau",
+        "baku",
+        "poti",
+        "xian",
+        "bandar-abbas",
+    ] {
+        let from = id(origin);
+        let reference = without_waits_at(origin);
+        let reference_hubs: Vec<PlaceId> = hubs
+            .iter()
+            .map(|&h| reference.resolve(&network.place(h).id).unwrap())
+            .collect();
+        for objective in [Objective::Time, Objective::Cost] {
+            let door = Graph::new(network, &Profile::new(objective));
+            let mut booked = Profile::new(objective);
+            booked.booked_departure = true;
+            let booked = Graph::new(network, &booked);
+            let reference_graph = Graph::new(&reference, &Profile::new(objective));
+            let expected = route::matrix(
+                &reference_graph,
+                &[reference.resolve(origin).unwrap()],
+                &reference_hubs,
+            );
+            let got = route::matrix(&booked, &[from], &hubs);
+            let door_to_door = route::matrix(&door, &[from], &hubs);
+            for (j, &to) in hubs.iter().enumerate() {
+                let (want, have, door_cell) =
+                    (expected.cell(0, j), got.cell(0, j), door_to_door.cell(0, j));
+                assert_eq!(have.is_some(), want.is_some(), "{origin} → {to:?}");
+                let (Some(have), Some(want), Some(door_cell)) = (have, want, door_cell) else {
+                    continue;
+                };
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+                assert!(
+                    close(have.weight, want.weight),
+                    "{origin} → {}: booked {} against the reference's {}",
+                    network.place(to).id,
+                    have.weight,
+                    want.weight
+                );
+                assert!(have.weight <= door_cell.weight + 1e-9);
+                if from == to {
+                    continue;
+                }
+                let Some(r) = route::shortest(&booked, &Query::new(from, to)) else {
+                    panic!("{origin} → {to:?}: the matrix reaches it, the route does not");
+                };
+                assert!(r.booked_departure);
+                assert!(
+                    !r.transfers.iter().any(|t| t.after_legs == 0
+                        && matches!(t.transfer.kind, corridor::TransferKind::Wait { .. })),
+                    "{origin} → {}: waits at its origin",
+                    network.place(to).id
+                );
+                if objective == Objective::Time && have.weight < door_cell.weight - 1e-9 {
+                    waited += 1;
+                }
+            }
+        }
+    }
+    // The origins chosen have scheduled departures: booking saves time to some hubs.
+    assert!(waited > 0);
+}
+
+/// The CLI says when totals count from a booked departure, in the table and the JSON.
+#[test]
+fn booked_routes_say_so() {
+    let table = run_ok(&["route", "Nhava Sheva", "Chabahar", "--booked"]);
+    assert!(
+        table.contains("from a booked departure at Nhava Sheva (no wait for its first service):"),
+        "{table}"
+    );
+    assert!(!table.contains("door to door"), "{table}");
+    let door = run_ok(&["route", "Nhava Sheva", "Chabahar"]);
+    assert!(door.contains("door to door:"), "{door}");
+    let json =
+        |args: &[&str]| -> serde_json::Value { serde_json::from_str(&run_ok(args)).unwrap() };
+    let booked = json(&[
+        "route",
+        "Nhava Sheva",
+        "Chabahar",
+        "--booked",
+        "--format",
+        "json",
+    ]);
+    let door = json(&["route", "Nhava Sheva", "Chabahar", "--format", "json"]);
+    assert_eq!(booked["booked_departure"], true);
+    assert_eq!(door["booked_departure"], false);
+    let wait: f64 = door["transfers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "wait" && t["place"] == "nhava-sheva")
+        .map(|t| t["time_h"].as_f64().unwrap())
+        .sum();
+    assert!(wait > 0.0, "{door}");
+    let hours = |v: &serde_json::Value| v["totals"]["time_h"].as_f64().unwrap();
+    assert!((hours(&door) - hours(&booked) - wait).abs() < 0.01);
+    let compare = run_ok(&["compare", "Nhava Sheva", "Chabahar", "--booked"]);
+    assert!(
+        compare.contains("times from a booked departure at Nhava Sheva"),
+        "{compare}"
+    );
+}

@@ -336,6 +336,30 @@ fn post_bodies_and_query_strings_are_the_same_request() {
     );
     assert_eq!(by_get.status, 200, "{}", by_get.body);
     assert_eq!(by_get.body, by_post.body);
+    // A booked departure, the same by query string and by body, and as the CLI gives it.
+    let booked = get(
+        &server,
+        "/v1/route?from=Nhava%20Sheva&to=Chabahar&booked=true",
+    );
+    let booked_post = post(
+        &server,
+        "/v1/route",
+        &json!({"from": "Nhava Sheva", "to": "Chabahar", "booked": true}),
+    );
+    assert_eq!(booked.status, 200, "{}", booked.body);
+    assert_eq!(booked.body, booked_post.body);
+    let view: Value = serde_json::from_str(&booked.body).unwrap();
+    assert_eq!(view["booked_departure"], true);
+    let cli: Value = serde_json::from_str(&run_ok(&[
+        "route",
+        "Nhava Sheva",
+        "Chabahar",
+        "--booked",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(view, cli);
 }
 
 #[test]

@@ -41,14 +41,6 @@ impl Trip {
 /// constraints, source and the reason (also in data/eurasia/SOURCES.md "Known gaps").
 const KNOWN_MISSES: &[(&str, &str, &str, &str, &str, &str)] = &[
     (
-        "nhava-sheva",
-        "chabahar",
-        "north-south",
-        "",
-        "TTIMES23",
-        "a port-to-port liner transit time ('a transit time of five days'); the engine answers door to door (9.0 days: the expected wait for a sailing every 10–15 days, SAM22CH, and customs at both ends), and port to port its sailing is 2.5 days (1,530 km at 26 km/h), under the band as well, so a port-to-port basis would not reproduce it either",
-    ),
-    (
         "xian",
         "duisburg",
         "northern",
@@ -161,6 +153,7 @@ fn request(trip: &Trip) -> RouteRequest {
                 .modes
                 .extend(list().map(|m| Mode::parse(&m).unwrap())),
             "include-planned" => request.include_planned = true,
+            "booked" => request.booked = true,
             other => panic!("{}: unknown constraint {other}", trip.label()),
         }
     }

@@ -300,6 +300,11 @@ pub struct RoutingArgs {
     /// Also use legs that are planned or under construction
     #[arg(long)]
     pub include_planned: bool,
+    /// The freight is booked on a departure from the origin: do not count the wait for
+    /// the first service there (as liner and block-train transit times are quoted); later
+    /// waits, transfers and border formalities are counted as usual
+    #[arg(long)]
+    pub booked: bool,
     /// Only use legs and places with capacity for this volume (TEU per year)
     #[arg(long, value_name = "TEU", allow_negative_numbers = true)]
     pub volume: Option<f64>,

@@ -21,6 +21,7 @@ from conftest import DEMAND, UNCERTAINTY
         ({"corridors": "trans-caspian", "by": "generalized"}, ["--corridor", "trans-caspian", "--by", "generalized"]),
         ({"modes": ["rail", "ferry"], "include_planned": True}, ["--modes", "rail,ferry", "--include-planned"]),
         ({"volume_teu_per_year": 50_000}, ["--volume", "50000"]),
+        ({"booked": True, "by": "cost"}, ["--booked", "--by", "cost"]),
     ],
 )
 def test_route_equals_cli(net, cli, kwargs, flags):

@@ -49,6 +49,11 @@ const ROUTING: &[Param] = &[
         "Also use planned and under-construction legs.",
     ),
     (
+        "booked",
+        "boolean",
+        "The freight is booked on a departure from the origin: the wait for the first service there is not counted (liner and block-train transit times); later waits, transfers and border formalities are.",
+    ),
+    (
         "volume",
         "number",
         "Only legs and places with capacity for this volume, TEU per year.",

@@ -249,6 +249,7 @@ impl Params {
             corridors: self.list("corridor"),
             avoid_corridors: self.list("avoid_corridor"),
             include_planned: self.flag("include_planned")?,
+            booked: self.flag("booked")?,
             volume_teu_per_year: self.number("volume", "TEU per year")?,
             value_of_time_usd_per_teu_h: self.number("value_of_time", "USD per TEU-hour")?,
         })

@@ -167,8 +167,10 @@ pub const RECORD_MARGIN: f64 = 0.10;
 /// `teu_per_unit` saying how many TEU the unit stands for (FEU: 2 unless stated); the
 /// USD range is converted to USD per TEU. Constraints are `;`-separated `key=value`:
 /// `by=time|cost|distance|co2|generalized`, `avoid=P,Q`, `avoid-country=CC`,
-/// `avoid-corridor=TAG`, `via=P`, `modes=rail,sea`, `include-planned`. Every problem is
-/// reported at its line and column.
+/// `avoid-corridor=TAG`, `via=P`, `modes=rail,sea`, `include-planned`, `booked` (a
+/// transit time counted from a booked departure, as liner schedules quote it: no wait
+/// for the first service at the origin). Every problem is reported at its line and
+/// column.
 pub fn read_trips(source: Source<'_>) -> Result<Vec<Trip>, LoadError> {
     let spec = table::Spec {
         file: source.name,
@@ -271,7 +273,7 @@ fn parse_trip(row: &table::Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Op
                         .value(&constraints)
                         .expected(
                             "key=value pairs separated by ';': by, avoid, avoid-country, \
-                             avoid-corridor, via, modes, include-planned",
+                             avoid-corridor, via, modes, include-planned, booked",
                         ),
                 );
                 None
@@ -338,6 +340,7 @@ fn request(
                 }
             }
             "include-planned" => request.include_planned = true,
+            "booked" => request.booked = true,
             other => return Err(format!("unknown constraint {other:?}")),
         }
     }

@@ -42,6 +42,7 @@ pub(crate) fn request(
         corridors: args.corridor.clone(),
         avoid_corridors: args.avoid_corridor.clone(),
         include_planned: args.include_planned,
+        booked: args.booked,
         volume_teu_per_year: args.volume,
         value_of_time_usd_per_teu_h: args.value_of_time,
     })

@@ -37,7 +37,16 @@ pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write)
         name(network, route.to),
         route.objective
     )?;
-    writeln!(out, "door to door: {}", totals_line(route))?;
+    if route.booked_departure {
+        writeln!(
+            out,
+            "{}: {}",
+            booked_basis(network, route),
+            totals_line(route)
+        )?;
+    } else {
+        writeln!(out, "door to door: {}", totals_line(route))?;
+    }
     if !route.countries.is_empty() {
         let countries: Vec<&str> = route.countries.iter().map(|c| c.as_str()).collect();
         writeln!(out, "countries: {}", countries.join(" → "))?;
@@ -125,6 +134,14 @@ fn corridors_text(network: &Network, route: &Route) -> String {
 
 /// The best route overall, then the best per corridor, one line each, then one line per
 /// corridor that cannot serve the pair, with the reason.
+/// How the totals of a route with a booked departure are counted.
+fn booked_basis(network: &Network, route: &Route) -> String {
+    format!(
+        "from a booked departure at {} (no wait for its first service)",
+        name(network, route.from)
+    )
+}
+
 pub(crate) fn write_compare(
     network: &Network,
     query: &Query,
@@ -141,6 +158,9 @@ pub(crate) fn write_compare(
         name(network, best.to),
         best.objective
     )?;
+    if best.booked_departure {
+        writeln!(out, "times {}", booked_basis(network, best))?;
+    }
     let mut columns = SUMMARY;
     columns[0] = "corridor";
     let mut table = Table::new(&columns);
@@ -192,7 +212,13 @@ pub(crate) fn write_summary(
         row.push(difference(network, &routes[..i], route));
         table.row(row);
     }
-    table.write(out)
+    table.write(out)?;
+    match routes.first() {
+        Some(first) if first.booked_departure => {
+            writeln!(out, "times {}", booked_basis(network, first))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A place with the mode of the leg that reached it.

@@ -102,6 +102,7 @@ def _routing(
     corridors: Optional[Places] = None,
     avoid_corridors: Optional[Places] = None,
     include_planned: bool = False,
+    booked: bool = False,
     volume_teu_per_year: Optional[float] = None,
     value_of_time_usd_per_teu_h: Optional[float] = None,
 ) -> dict[str, Any]:
@@ -125,6 +126,7 @@ def _routing(
         "corridors": _list(corridors),
         "avoid_corridors": _list(avoid_corridors),
         "include_planned": bool(include_planned),
+        "booked": bool(booked),
         "volume_teu_per_year": None if volume_teu_per_year is None else float(volume_teu_per_year),
         "value_of_time_usd_per_teu_h": None
         if value_of_time_usd_per_teu_h is None
@@ -175,6 +177,8 @@ class Network:
     - ``modes``: modes allowed (``rail``, ``road``, ``sea``, ``ferry``);
     - ``corridors``: corridor tags or names to run on; ``avoid_corridors``: not to use;
     - ``include_planned``: also use planned and under-construction legs;
+    - ``booked``: the freight is booked on a departure from the origin, so the wait for
+      the first service there is not counted (liner and block-train transit times);
     - ``volume_teu_per_year``: only legs and places with capacity for this volume;
     - ``value_of_time_usd_per_teu_h``: for the generalized objective.
 

@@ -514,7 +514,8 @@ fn column(
     let mut weight = 0.0;
     let mut arrival = None;
     for &leg in &legs {
-        let step = crate::graph::step_metrics(network, arrival, leg);
+        let step =
+            crate::graph::step_metrics(network, arrival, graph.profile().booked_departure, leg);
         weight += graph.profile().weigh(&step, graph.value_of_time());
         arrival = Some(crate::graph::Arrival::of(network.leg(leg.leg())));
         if let Some(g) = caps.leg(leg) {

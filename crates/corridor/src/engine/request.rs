@@ -51,6 +51,9 @@ pub struct RouteRequest {
     /// Value of time for the generalized objective, USD per TEU-hour (the network's
     /// default when `None`).
     pub value_of_time_usd_per_teu_h: Option<f64>,
+    /// The freight is booked on a departure from the origin: no wait for the first
+    /// service is counted there (see [`Profile::booked_departure`]).
+    pub booked: bool,
 }
 
 impl RouteRequest {
@@ -111,6 +114,13 @@ impl RouteRequest {
         self
     }
 
+    /// Booked on a departure from the origin: no wait there for the first service (a
+    /// liner's or block train's own transit time).
+    pub fn booked(mut self) -> RouteRequest {
+        self.booked = true;
+        self
+    }
+
     /// Only legs and places with capacity for `teu_per_year`.
     pub fn volume(mut self, teu_per_year: f64) -> RouteRequest {
         self.volume_teu_per_year = Some(teu_per_year);
@@ -135,6 +145,7 @@ impl RouteRequest {
                 corridors: &self.corridors,
                 avoid_corridors: &self.avoid_corridors,
                 include_planned: self.include_planned,
+                booked: self.booked,
                 volume_teu_per_year: self.volume_teu_per_year,
                 value_of_time_usd_per_teu_h: self.value_of_time_usd_per_teu_h,
             },
@@ -364,6 +375,7 @@ struct Constraints<'a> {
     corridors: &'a [String],
     avoid_corridors: &'a [String],
     include_planned: bool,
+    booked: bool,
     volume_teu_per_year: Option<f64>,
     value_of_time_usd_per_teu_h: Option<f64>,
 }
@@ -418,6 +430,7 @@ fn constraints(
     if c.include_planned {
         profile = profile.include_planned();
     }
+    profile.booked_departure = c.booked;
     if let Some(volume) = c.volume_teu_per_year {
         if !(0.0..=MAX_QUANTITY).contains(&volume) {
             return Err(Error::invalid(

@@ -159,6 +159,9 @@ pub struct RouteView {
     pub corridor_km: serde_json::Map<String, serde_json::Value>,
     /// Kilometres on untagged legs.
     pub untagged_km: f64,
+    /// The freight was booked on its first departure: the totals leave out the wait for
+    /// the first service at the origin (`--booked`); `false` for door-to-door answers.
+    pub booked_departure: bool,
 }
 
 impl RouteView {
@@ -249,6 +252,7 @@ impl RouteView {
                 .map(|(&c, &km)| (network.corridor_name(c).to_owned(), round(km).into()))
                 .collect(),
             untagged_km: round(route.untagged_km),
+            booked_departure: route.booked_departure,
         }
     }
 }

@@ -534,7 +534,14 @@ impl<'n> Graph<'n> {
     /// arithmetic, in the same order, as [`step_metrics`].
     fn charge(&self, place: PlaceId, arrival: Option<Arrival>, j: usize) -> Metrics {
         let mut metrics = base_metrics(&self.network, self.out_leg[j]);
-        add_departure(&self.network, place, arrival, self.out_leg[j], &mut metrics);
+        add_departure(
+            &self.network,
+            place,
+            arrival,
+            self.profile.booked_departure,
+            self.out_leg[j],
+            &mut metrics,
+        );
         metrics
     }
 
@@ -754,22 +761,28 @@ fn add_departure(
     network: &Network,
     place: PlaceId,
     arrival: Option<Arrival>,
+    booked: bool,
     dir: DirLeg,
     metrics: &mut Metrics,
 ) {
-    departure_transfers(network, place, arrival, network.leg(dir.leg()), |t| {
+    departure_transfers(network, place, arrival, booked, network.leg(dir.leg()), |t| {
         metrics.time_h += t.time_h;
         metrics.cost_usd += t.cost_usd;
     });
 }
 
 /// Everything charged for travelling `dir` after arriving at its start as `arrival`
-/// (`None` at the origin): leg, borders and departure transfers. Arc weights are built
-/// from exactly this sum, so a route's totals computed step by step equal the search's
-/// distances bit for bit.
-pub(crate) fn step_metrics(network: &Network, arrival: Option<Arrival>, dir: DirLeg) -> Metrics {
+/// (`None` at the origin, where `booked` leaves out the wait for the service): leg,
+/// borders and departure transfers. Arc weights are built from exactly this sum, so a
+/// route's totals computed step by step equal the search's distances bit for bit.
+pub(crate) fn step_metrics(
+    network: &Network,
+    arrival: Option<Arrival>,
+    booked: bool,
+    dir: DirLeg,
+) -> Metrics {
     let mut metrics = base_metrics(network, dir);
-    add_departure(network, dir.ends(network).0, arrival, dir, &mut metrics);
+    add_departure(network, dir.ends(network).0, arrival, booked, dir, &mut metrics);
     metrics
 }
 

@@ -169,6 +169,11 @@ pub struct Profile {
     pub statuses: Vec<Status>,
     /// Only legs and places with at least this capacity (TEU per year) are used.
     pub min_capacity_teu_per_year: Option<f64>,
+    /// The freight is booked on a departure from the origin: the wait for the first
+    /// service there (wait factor × headway) is not charged. Liner and block-train
+    /// transit times are quoted this way; door-to-door planning leaves it unset. Border
+    /// formalities and every later wait are charged as usual.
+    pub booked_departure: bool,
 }
 
 impl Profile {
@@ -184,6 +189,7 @@ impl Profile {
             only_corridors: Vec::new(),
             statuses: vec![Status::Operational],
             min_capacity_teu_per_year: None,
+            booked_departure: false,
         }
     }
 

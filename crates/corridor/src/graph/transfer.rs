@@ -118,13 +118,16 @@ pub struct Transfer {
 /// state different gauges), waiting for the service (boarding a leg with a headway at the
 /// origin, from another mode, or at any place that is not a sea waypoint — continuing
 /// past a waypoint on the same mode is the same voyage). A leg's headway is its own, else
-/// its departure place's for sea and ferry legs.
+/// its departure place's for sea and ferry legs. When `booked` is set the freight is
+/// booked on a departure at the origin (`arrival` is `None`), so it does not wait for
+/// the service there (border formalities are charged apart, by [`border_transfers`]).
 /// Events are emitted even when they cost nothing, so routes list every change they
 /// make.
 pub(crate) fn departure_transfers(
     network: &Network,
     at: PlaceId,
     arrival: Option<Arrival>,
+    booked: bool,
     leg: &Leg,
     mut emit: impl FnMut(Transfer),
 ) {
@@ -169,7 +172,7 @@ pub(crate) fn departure_transfers(
         0.0
     };
     let headway_h = leg.headway_h.unwrap_or(place_headway);
-    if boarding && headway_h > 0.0 {
+    if boarding && headway_h > 0.0 && !(booked && arrival.is_none()) {
         emit(Transfer {
             place: at,
             kind: TransferKind::Wait { headway_h },

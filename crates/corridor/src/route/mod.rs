@@ -141,6 +141,9 @@ pub struct Route {
     pub corridor_km: Vec<f64>,
     /// Kilometres on legs without a corridor tag.
     pub untagged_km: f64,
+    /// The freight was booked on its first departure: no wait for the service at the
+    /// origin is counted (see [`crate::Profile::booked_departure`]).
+    pub booked_departure: bool,
 }
 
 impl Route {
@@ -157,6 +160,7 @@ impl Route {
     /// `query.from`.
     pub(crate) fn from_legs(graph: &Graph<'_>, query: &Query, legs: &[DirLeg]) -> Route {
         let network = graph.network();
+        let booked = graph.profile().booked_departure;
         let mut route = Route {
             from: query.from,
             to: query.to,
@@ -171,6 +175,7 @@ impl Route {
             corridors: Vec::new(),
             corridor_km: Vec::new(),
             untagged_km: 0.0,
+            booked_departure: booked,
         };
         let mut last_country = None;
         push_country(&mut route.countries, &mut last_country, network, query.from);
@@ -178,7 +183,7 @@ impl Route {
         for (i, &dir) in legs.iter().enumerate() {
             let leg = network.leg(dir.leg());
             let (tail, head) = dir.ends(network);
-            departure_transfers(network, tail, arrival, leg, |transfer| {
+            departure_transfers(network, tail, arrival, booked, leg, |transfer| {
                 route.transfers.push(RouteTransfer {
                     transfer,
                     after_legs: i,
@@ -210,7 +215,7 @@ impl Route {
                 },
             });
             route.transfers.extend(entry);
-            let step = step_metrics(network, arrival, dir);
+            let step = step_metrics(network, arrival, booked, dir);
             route.totals = route.totals + step;
             route.weight += graph
                 .profile()
