@@ -488,6 +488,18 @@ fn booked_routes_say_so() {
     assert!(wait > 0.0, "{door}");
     let hours = |v: &serde_json::Value| v["totals"]["time_h"].as_f64().unwrap();
     assert!((hours(&door) - hours(&booked) - wait).abs() < 0.01);
+    let matrix = json(&[
+        "matrix",
+        "--from",
+        "Nhava Sheva",
+        "--to",
+        "Chabahar",
+        "--booked",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(matrix["booked_departure"], true);
+    assert_eq!(matrix["pairs"][0]["time_h"], booked["totals"]["time_h"]);
     let compare = run_ok(&["compare", "Nhava Sheva", "Chabahar", "--booked"]);
     assert!(
         compare.contains("times from a booked departure at Nhava Sheva"),

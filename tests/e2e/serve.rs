@@ -969,6 +969,27 @@ fn the_page_works_in_a_browser() {
         "northern listed as unserved"
     );
     assert!(dom.contains("Network: Eurasian"), "the data is named");
+    // A booked departure from the URL: the box is ticked and the title says so.
+    let dom = crate::fixtures::chromium(
+        dir.path(),
+        &["--dump-dom".to_owned()],
+        &running.url("/?from=Nhava%20Sheva&to=Chabahar&booked=true"),
+    );
+    let title = |dom: &str| -> String {
+        let start = dom.find("id=\"title\">").expect("no title") + "id=\"title\">".len();
+        dom[start..start + dom[start..].find('<').unwrap()].to_owned()
+    };
+    assert_eq!(
+        title(&dom),
+        "Nhava Sheva → Chabahar, best by time, from a booked departure (no wait for the first service)"
+    );
+    assert!(dom.contains("id=\"booked\" name=\"booked\""));
+    let without = crate::fixtures::chromium(
+        dir.path(),
+        &["--dump-dom".to_owned()],
+        &running.url("/?from=Nhava%20Sheva&to=Chabahar"),
+    );
+    assert_eq!(title(&without), "Nhava Sheva → Chabahar, best by time");
     // An unknown place: the error, with suggestions, and no table.
     let dom = crate::fixtures::chromium(
         dir.path(),

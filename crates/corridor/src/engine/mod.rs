@@ -463,11 +463,9 @@ impl Engine {
         let (profile, from, to) = request.resolve(&self.network)?;
         let ch = self.use_ch(request.ch, &profile, from.len())?;
         let matrix = self.matrix_reporting(&profile, &from, &to, ch, progress);
-        Ok(MatrixView::new(
-            &self.network,
-            profile.objective.as_str(),
-            &matrix,
-        ))
+        let mut view = MatrixView::new(&self.network, profile.objective.as_str(), &matrix);
+        view.booked_departure = profile.booked_departure;
+        Ok(view)
     }
 
     /// Whether a matrix of `origins` rows uses contraction hierarchies: as `asked`, or

@@ -380,12 +380,16 @@ pub struct PairView {
 pub struct MatrixView {
     /// What was minimised.
     pub objective: String,
+    /// The cells count from a booked departure at each origin (`--booked`: no wait for
+    /// the first service there); `false` for door-to-door cells.
+    pub booked_departure: bool,
     /// The cells, origins outer, destinations inner.
     pub pairs: Vec<PairView>,
 }
 
 impl MatrixView {
-    /// The contract view of `matrix` on `network`.
+    /// The contract view of `matrix` on `network` (door to door; set
+    /// [`MatrixView::booked_departure`] for a booked profile's matrix).
     pub fn new(network: &Network, objective: &str, matrix: &crate::route::Matrix) -> MatrixView {
         let mut pairs = Vec::with_capacity(matrix.from.len() * matrix.to.len());
         for (i, &a) in matrix.from.iter().enumerate() {
@@ -404,6 +408,7 @@ impl MatrixView {
         }
         MatrixView {
             objective: objective.to_owned(),
+            booked_departure: false,
             pairs,
         }
     }
