@@ -278,11 +278,30 @@ impl<'n> Graph<'n> {
                 && place_allowed[leg.to.index()]
         };
         let corridor_required = !profile.only_corridors.is_empty();
+        // The ranks of each allowed leg's ends and whether it is one-way (`None`: not
+        // allowed), looked up on all threads: in a network whose legs come in no
+        // particular order each lookup is a cache miss, and independent lookups overlap
+        // where the passes below, which count and fill by these ranks, would wait for
+        // each (issue 18).
+        let leg_ranks: Vec<Option<(u32, u32, bool)>> = {
+            use rayon::prelude::*;
+            network
+                .legs()
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|leg| {
+                    allowed(leg).then(|| {
+                        let rank = |place: PlaceId| place_rank[place.index()];
+                        (rank(leg.from), rank(leg.to), leg.one_way)
+                    })
+                })
+                .collect()
+        };
         let mut out_count = vec![0u32; places.len() + 1];
-        for leg in network.legs().iter().filter(|leg| allowed(leg)) {
-            out_count[place_rank[leg.from.index()] as usize] += 1;
-            if !leg.one_way {
-                out_count[place_rank[leg.to.index()] as usize] += 1;
+        for &(from, to, one_way) in leg_ranks.iter().flatten() {
+            out_count[from as usize] += 1;
+            if !one_way {
+                out_count[to as usize] += 1;
             }
         }
         let out_start = prefix_sums(&out_count);
@@ -299,10 +318,10 @@ impl<'n> Graph<'n> {
             directed
         ];
         let mut out_in_corridor = vec![false; if corridor_required { directed } else { 0 }];
-        for (index, leg) in network.legs().iter().enumerate() {
-            if !allowed(leg) {
+        for (index, (leg, ranks)) in network.legs().iter().zip(&leg_ranks).enumerate() {
+            let Some((from_rank, to_rank, _)) = *ranks else {
                 continue;
-            }
+            };
             let id = LegId(index as u32);
             let arrival = Arrival::of(leg);
             let in_corridor = corridor_required
@@ -310,22 +329,22 @@ impl<'n> Graph<'n> {
                     .corridors
                     .iter()
                     .any(|c| profile.only_corridors.contains(c));
-            let ends = [(leg.from, leg.to), (leg.to, leg.from)];
+            let ends = [(from_rank, to_rank), (to_rank, from_rank)];
             for (reverse, &(tail, head)) in
                 ends[..if leg.one_way { 1 } else { 2 }].iter().enumerate()
             {
-                let at = &mut fill[place_rank[tail.index()] as usize];
+                let at = &mut fill[tail as usize];
                 let j = *at as usize;
                 *at += 1;
                 out_leg[j] = DirLeg::new(id, reverse == 1);
-                out_end[j] = place_rank[head.index()];
+                out_end[j] = head;
                 out_arrival[j] = arrival;
                 if corridor_required {
                     out_in_corridor[j] = in_corridor;
                 }
             }
         }
-        drop(fill);
+        drop((fill, leg_ranks));
 
         // States: the distinct arrival classes at each place, sorted; with a corridor
         // restriction, each class twice (corridor not yet used, used). The arrivals of
@@ -496,16 +515,28 @@ impl<'n> Graph<'n> {
             blocks.push((first..last, hot, metrics));
         }
         let graph = &*self;
+        /// Arcs charged together: their legs and places are read first, one after the
+        /// other, so that in a network whose legs and places come in no particular order
+        /// the cache misses of a group overlap instead of each charge waiting for its own
+        /// (issue 18).
+        const GROUP: usize = 32;
         blocks.into_par_iter().for_each(|(block, hot, metrics)| {
+            let mut group: Vec<(usize, usize)> = Vec::with_capacity(GROUP);
             let mut a = 0;
-            for state in block {
-                let place = PlaceId(graph.state_place[state]);
-                let arrival = graph.state_arrival[state];
-                let used = graph.state_used[state];
-                for j in out_of(state) {
-                    let charged = graph.charge(place, Some(arrival), j);
+            let mut charge = |group: &mut Vec<(usize, usize)>| {
+                let mut touched = 0u64;
+                for &(state, j) in group.iter() {
+                    let leg = graph.network.leg(graph.out_leg[j].leg());
+                    let head = graph.head_state(j, graph.state_used[state]);
+                    let head = graph.network.place(PlaceId(graph.state_place[head as usize]));
+                    touched ^= leg.distance_km.to_bits() ^ u64::from(head.kind as u8);
+                }
+                std::hint::black_box(touched);
+                for &(state, j) in group.iter() {
+                    let place = PlaceId(graph.state_place[state]);
+                    let charged = graph.charge(place, Some(graph.state_arrival[state]), j);
                     hot[a] = HotArc {
-                        head: graph.head_state(j, used),
+                        head: graph.head_state(j, graph.state_used[state]),
                         weight: graph.profile.weigh(&charged, graph.value_of_time),
                     };
                     if let Some(slot) = metrics.get_mut(a) {
@@ -513,7 +544,17 @@ impl<'n> Graph<'n> {
                     }
                     a += 1;
                 }
+                group.clear();
+            };
+            for state in block {
+                for j in out_of(state) {
+                    group.push((state, j));
+                    if group.len() == GROUP {
+                        charge(&mut group);
+                    }
+                }
             }
+            charge(&mut group);
         });
         self.arc_start = arc_start;
         self.arc_hot = arc_hot;
