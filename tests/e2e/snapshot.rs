@@ -260,6 +260,22 @@ fn any_flipped_byte_is_refused() {
     );
 }
 
+/// Issue 18: any bit flipped and the checksum made to match, loading never panics (it
+/// refuses the file or loads a network). Sections are read before the checksum is
+/// compared, so every flip reaches them; this found a constant column of counts for
+/// no entries that indexed past its end.
+#[test]
+fn issue_18_resealed_flipped_bits_never_panic() {
+    let bytes = bytes_of(&small(), &[Objective::Time]);
+    for at in HEADER..bytes.len() {
+        for bit in [0x01u8, 0x02, 0x10, 0x80] {
+            let mut broken = bytes.clone();
+            broken[at] ^= bit;
+            let _ = snapshot::read("net.corridor", &reseal(broken));
+        }
+    }
+}
+
 /// Content that passes the checksum but is wrong (a buggy writer) is refused where it
 /// is, and a huge length allocates nothing.
 #[test]
