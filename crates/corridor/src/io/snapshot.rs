@@ -77,6 +77,9 @@ pub const FORMAT_VERSION: u32 = 3;
 
 const HEADER: usize = 40;
 
+/// Items a thread decodes at least when a long array is decoded on all threads.
+const PARALLEL_MIN: usize = 1 << 16;
+
 /// A loaded snapshot: the network and the graphs and hierarchies stored with it.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -634,11 +637,14 @@ impl<'a> In<'a> {
         Ok(items)
     }
 
+    /// A `len` and its `u32`s (decoded on all threads: their fresh pages are most of
+    /// the cost).
     fn u32s(&mut self, what: &str) -> Result<Vec<u32>, Fail> {
         let n = self.len(4, what)?;
         Ok(self
             .items::<4>(n, what)?
-            .iter()
+            .par_iter()
+            .with_min_len(PARALLEL_MIN)
             .map(|b| u32::from_le_bytes(*b))
             .collect())
     }
@@ -1702,25 +1708,49 @@ fn read_graph(r: &mut In<'_>, places: usize, legs: usize) -> Result<GraphParts, 
     if gauges.len() != n {
         return Err(r.fail(format!("{} gauges for {n} states", gauges.len())));
     }
-    let mut state_arrival = Vec::with_capacity(n);
-    for (i, (&[mode], &gauge)) in modes.iter().zip(&gauges).enumerate() {
-        let Some(&mode) = Mode::ALL.get(mode as usize) else {
-            return Err(r.fail_at(at + i, format!("state {i}: unknown mode {mode}")));
+    // The first state with an unknown mode or a gauge past u16, if any, fails as a
+    // loop over the states in order would.
+    let arrival = |i: usize| {
+        let mode = Mode::ALL.get(modes[i][0] as usize).copied();
+        let gauge = match gauges[i] {
+            u32::MAX => Ok(None),
+            g => u16::try_from(g).map(Some),
         };
-        let gauge_mm = match gauge {
-            u32::MAX => None,
-            g => Some(
-                u16::try_from(g)
-                    .map_err(|_| r.fail(format!("state {i}: gauge {g} mm out of range")))?,
-            ),
-        };
-        state_arrival.push(Arrival { mode, gauge_mm });
+        (mode, gauge)
+    };
+    if let Some(i) = (0..n)
+        .into_par_iter()
+        .with_min_len(PARALLEL_MIN)
+        .position_first(|i| matches!(arrival(i), (None, _) | (_, Err(_))))
+    {
+        return Err(match modes[i][0] {
+            mode if Mode::ALL.get(mode as usize).is_none() => {
+                r.fail_at(at + i, format!("state {i}: unknown mode {mode}"))
+            }
+            _ => r.fail(format!(
+                "state {i}: gauge {} mm out of range",
+                gauges[i]
+            )),
+        });
     }
+    let state_arrival = (0..n)
+        .into_par_iter()
+        .with_min_len(PARALLEL_MIN)
+        .map(|i| match arrival(i) {
+            (Some(mode), Ok(gauge_mm)) => Arrival { mode, gauge_mm },
+            // Checked above.
+            _ => Arrival {
+                mode: Mode::Road,
+                gauge_mm: None,
+            },
+        })
+        .collect();
     drop(gauges);
     let n = r.len(8, "arc weights")?;
     let arc_weight = r
         .items::<8>(n, "arc weights")?
-        .iter()
+        .par_iter()
+        .with_min_len(PARALLEL_MIN)
         .map(|b| f64::from_le_bytes(*b))
         .collect();
     Ok(GraphParts {
