@@ -53,6 +53,16 @@ pub struct GraphParts {
     pub(crate) arc_weight: Vec<f64>,
 }
 
+/// The first index below `len` for which `bad` holds, scanning on all threads a block
+/// at a time (each block a plain loop; rayon's own `position_first` checks an atomic at
+/// every index, which costs more than these checks themselves).
+pub(crate) fn first_index(len: usize, bad: impl Fn(usize) -> bool + Sync) -> Option<usize> {
+    (0..len.div_ceil(PARALLEL_MIN))
+        .into_par_iter()
+        .filter_map(|k| (k * PARALLEL_MIN..len.min((k + 1) * PARALLEL_MIN)).find(|&i| bad(i)))
+        .min()
+}
+
 impl Graph<'_> {
     /// The arrays a snapshot stores for this graph. Only graphs of [`Profile::new`] can
     /// be stored (`None` for any other profile).
@@ -83,12 +93,10 @@ impl Graph<'static> {
         // state's number is its place's rank and its arcs are the directed legs of
         // that rank, arc for directed leg, so every array is one parallel pass.
         let one_per_place = states == places
-            && parts
-                .state_place
-                .par_iter()
-                .enumerate()
-                .with_min_len(PARALLEL_MIN)
-                .all(|(s, &p)| parts.place_rank[p as usize] as usize == s);
+            && first_index(states, |s| {
+                parts.place_rank[parts.state_place[s] as usize] as usize != s
+            })
+            .is_none();
         let (state_first, state_count, arc_start, arc_hot) = if one_per_place {
             let arc_hot = parts
                 .out_head
@@ -219,12 +227,7 @@ impl GraphParts {
                 places + 1
             ));
         }
-        if let Some(r) = self
-            .out_start
-            .par_windows(2)
-            .with_min_len(PARALLEL_MIN)
-            .position_first(|w| w[0] > w[1])
-        {
+        if let Some(r) = first_index(places, |r| self.out_start[r] > self.out_start[r + 1]) {
             return Err(format!("directed-leg offsets decrease at rank {r}"));
         }
         let directed = self.out_leg.len();
@@ -234,11 +237,7 @@ impl GraphParts {
                 directed, self.out_head.len(), self.out_start[places]
             ));
         }
-        if let Some(j) = self
-            .out_leg
-            .par_iter()
-            .with_min_len(PARALLEL_MIN)
-            .position_first(|d| d.0 as usize >= directed_legs)
+        if let Some(j) = first_index(directed, |j| self.out_leg[j].0 as usize >= directed_legs)
         {
             return Err(format!(
                 "directed leg {j}: leg {} of {}",
@@ -253,12 +252,7 @@ impl GraphParts {
                 self.state_arrival.len()
             ));
         }
-        if let Some(j) = self
-            .out_head
-            .par_iter()
-            .with_min_len(PARALLEL_MIN)
-            .position_first(|&h| h as usize >= states)
-        {
+        if let Some(j) = first_index(directed, |j| self.out_head[j] as usize >= states) {
             return Err(format!(
                 "directed leg {j} enters state {} of {states}",
                 self.out_head[j]
@@ -296,11 +290,10 @@ impl GraphParts {
                 self.arc_weight.len()
             ));
         }
-        if let Some(a) = self
-            .arc_weight
-            .par_iter()
-            .with_min_len(PARALLEL_MIN)
-            .position_first(|w| !(*w >= 0.0 && w.is_finite()))
+        if let Some(a) = first_index(self.arc_weight.len(), |a| {
+            let w = self.arc_weight[a];
+            !(w >= 0.0 && w.is_finite())
+        })
         {
             return Err(format!("arc {a} weighs {}", self.arc_weight[a]));
         }

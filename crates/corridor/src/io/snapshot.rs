@@ -61,7 +61,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
-use crate::graph::{Arrival, DirLeg, GraphParts, Objective};
+use crate::graph::{Arrival, DirLeg, GraphParts, Objective, first_index};
 use crate::model::{
     Coord, CorridorId, CorridorInfo, Country, CustomsUnion, Defaults, IdIndex, Leg, Meta, Mode,
     ModeDefaults, Network, Place, PlaceId, PlaceKind, Status, Transfers,
@@ -1494,7 +1494,8 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
     let slot_count = r.len(8, "id index")?;
     let slots: Vec<u64> = r
         .items::<8>(slot_count, "id index")?
-        .iter()
+        .par_iter()
+        .with_min_len(PARALLEL_MIN)
         .map(|b| u64::from_le_bytes(*b))
         .collect();
     let index =
@@ -1564,10 +1565,7 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
     from.check(r, "start", place)?;
     let to = r.column::<4>(n, "leg ends")?;
     to.check(r, "end", place)?;
-    if let Some(i) = (0..n)
-        .into_par_iter()
-        .find_first(|&i| from.get(i) == to.get(i))
-    {
+    if let Some(i) = first_index(n, |i| from.get(i) == to.get(i)) {
         return Err(r.fail_at(
             to.at_of(i),
             format!("leg {i} starts and ends at the same place"),
@@ -1718,11 +1716,7 @@ fn read_graph(r: &mut In<'_>, places: usize, legs: usize) -> Result<GraphParts, 
         };
         (mode, gauge)
     };
-    if let Some(i) = (0..n)
-        .into_par_iter()
-        .with_min_len(PARALLEL_MIN)
-        .position_first(|i| matches!(arrival(i), (None, _) | (_, Err(_))))
-    {
+    if let Some(i) = first_index(n, |i| matches!(arrival(i), (None, _) | (_, Err(_)))) {
         return Err(match modes[i][0] {
             mode if Mode::ALL.get(mode as usize).is_none() => {
                 r.fail_at(at + i, format!("state {i}: unknown mode {mode}"))
