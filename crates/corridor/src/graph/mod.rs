@@ -29,6 +29,7 @@ mod transfer;
 pub use profile::{Criterion, Metrics, Objective, Profile};
 pub(crate) use transfer::{Arrival, border_transfers, departure_transfers};
 pub use stored::GraphParts;
+pub(crate) use stored::first_index;
 pub use transfer::{Transfer, TransferKind};
 
 use crate::model::{LegId, Network, PlaceId};

@@ -17,6 +17,8 @@
 
 use std::sync::Arc as Shared;
 
+use rayon::prelude::*;
+
 use super::{
     Arrival, DirLeg, Graph, HotArc, NetworkRef, Objective, Profile, STORED_METRICS_ARCS, StateId,
     add_departure, base_metrics,
@@ -25,6 +27,9 @@ use crate::model::{Network, PlaceId};
 
 /// Arcs whose weights [`GraphParts::check`] recomputes at most (spread evenly).
 const SAMPLED_ARCS: usize = 4096;
+
+/// Items a thread takes at least when an array is made or scanned on all threads.
+const PARALLEL_MIN: usize = 1 << 16;
 
 /// The stored arrays of a graph compiled for [`Profile::new`] of `objective`.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +51,16 @@ pub struct GraphParts {
     /// Every arc's weight, by tail state; a state's arcs are the directed legs out of
     /// its place, in order (so an arc's head is its directed leg's `out_head`).
     pub(crate) arc_weight: Vec<f64>,
+}
+
+/// The first index below `len` for which `bad` holds, scanning on all threads a block
+/// at a time (each block a plain loop; rayon's own `position_first` checks an atomic at
+/// every index, which costs more than these checks themselves).
+pub(crate) fn first_index(len: usize, bad: impl Fn(usize) -> bool + Sync) -> Option<usize> {
+    (0..len.div_ceil(PARALLEL_MIN))
+        .into_par_iter()
+        .filter_map(|k| (k * PARALLEL_MIN..len.min((k + 1) * PARALLEL_MIN)).find(|&i| bad(i)))
+        .min()
 }
 
 impl Graph<'_> {
@@ -74,38 +89,36 @@ impl Graph<'static> {
         let profile = Profile::new(parts.objective);
         let places = network.places().len();
         let states = parts.state_place.len();
-        // A place's states are contiguous, places in rank order (checked), so walking
-        // the ranks gives each place's first state and count, and each state's arcs.
-        let mut ranked = vec![0u32; places];
-        for (p, &rank) in parts.place_rank.iter().enumerate() {
-            ranked[rank as usize] = p as u32;
-        }
-        let mut state_first = vec![0u32; places];
-        let mut state_count = vec![0u16; places];
-        let mut arc_start = Vec::with_capacity(states + 1);
-        let mut arc_hot = Vec::with_capacity(parts.arc_weight.len());
-        let mut s = 0usize;
-        for (rank, &p) in ranked.iter().enumerate() {
-            let out = parts.out_start[rank] as usize..parts.out_start[rank + 1] as usize;
-            state_first[p as usize] = s as u32;
-            while s < states && parts.state_place[s] == p {
-                arc_start.push(arc_hot.len() as u32);
-                let weights = &parts.arc_weight[arc_hot.len()..arc_hot.len() + out.len()];
-                arc_hot.extend(
-                    parts.out_head[out.clone()]
-                        .iter()
-                        .zip(weights)
-                        .map(|(&head, &weight)| HotArc { head, weight }),
-                );
-                s += 1;
-            }
-            state_count[p as usize] = (s - state_first[p as usize] as usize) as u16;
-        }
-        arc_start.push(arc_hot.len() as u32);
-        drop((ranked, parts.arc_weight));
+        // One state per place, in rank order (a network of one mode, no gauges): a
+        // state's number is its place's rank and its arcs are the directed legs of
+        // that rank, arc for directed leg, so every array is one parallel pass.
+        let one_per_place = states == places
+            && first_index(states, |s| {
+                parts.place_rank[parts.state_place[s] as usize] as usize != s
+            })
+            .is_none();
+        let (state_first, state_count, arc_start, arc_hot) = if one_per_place {
+            let arc_hot = parts
+                .out_head
+                .par_iter()
+                .zip(&parts.arc_weight)
+                .with_min_len(PARALLEL_MIN)
+                .map(|(&head, &weight)| HotArc { head, weight })
+                .collect();
+            (
+                parts.place_rank.clone(),
+                vec![1u16; places],
+                parts.out_start.clone(),
+                arc_hot,
+            )
+        } else {
+            Self::state_arrays(&parts)
+        };
+        drop(parts.arc_weight);
         let place_allowed = network
             .places()
-            .iter()
+            .par_iter()
+            .with_min_len(PARALLEL_MIN)
             .enumerate()
             .map(|(i, place)| profile.allows_place(PlaceId(i as u32), place))
             .collect();
@@ -148,6 +161,42 @@ impl Graph<'static> {
         }
         graph
     }
+    /// Each place's first state and count, each state's first arc and every arc, for
+    /// any parts that [`GraphParts::check`] accepted.
+    #[allow(clippy::type_complexity)]
+    fn state_arrays(parts: &GraphParts) -> (Vec<u32>, Vec<u16>, Vec<u32>, Vec<HotArc>) {
+        let places = parts.place_rank.len();
+        let states = parts.state_place.len();
+        // A place's states are contiguous, places in rank order (checked), so walking
+        // the ranks gives each place's first state and count, and each state's arcs.
+        let mut ranked = vec![0u32; places];
+        for (p, &rank) in parts.place_rank.iter().enumerate() {
+            ranked[rank as usize] = p as u32;
+        }
+        let mut state_first = vec![0u32; places];
+        let mut state_count = vec![0u16; places];
+        let mut arc_start = Vec::with_capacity(states + 1);
+        let mut arc_hot = Vec::with_capacity(parts.arc_weight.len());
+        let mut s = 0usize;
+        for (rank, &p) in ranked.iter().enumerate() {
+            let out = parts.out_start[rank] as usize..parts.out_start[rank + 1] as usize;
+            state_first[p as usize] = s as u32;
+            while s < states && parts.state_place[s] == p {
+                arc_start.push(arc_hot.len() as u32);
+                let weights = &parts.arc_weight[arc_hot.len()..arc_hot.len() + out.len()];
+                arc_hot.extend(
+                    parts.out_head[out.clone()]
+                        .iter()
+                        .zip(weights)
+                        .map(|(&head, &weight)| HotArc { head, weight }),
+                );
+                s += 1;
+            }
+            state_count[p as usize] = (s - state_first[p as usize] as usize) as u16;
+        }
+        arc_start.push(arc_hot.len() as u32);
+        (state_first, state_count, arc_start, arc_hot)
+    }
 }
 
 impl GraphParts {
@@ -178,7 +227,7 @@ impl GraphParts {
                 places + 1
             ));
         }
-        if let Some(r) = self.out_start.windows(2).position(|w| w[0] > w[1]) {
+        if let Some(r) = first_index(places, |r| self.out_start[r] > self.out_start[r + 1]) {
             return Err(format!("directed-leg offsets decrease at rank {r}"));
         }
         let directed = self.out_leg.len();
@@ -188,10 +237,7 @@ impl GraphParts {
                 directed, self.out_head.len(), self.out_start[places]
             ));
         }
-        if let Some(j) = self
-            .out_leg
-            .iter()
-            .position(|d| d.0 as usize >= directed_legs)
+        if let Some(j) = first_index(directed, |j| self.out_leg[j].0 as usize >= directed_legs)
         {
             return Err(format!(
                 "directed leg {j}: leg {} of {}",
@@ -206,7 +252,7 @@ impl GraphParts {
                 self.state_arrival.len()
             ));
         }
-        if let Some(j) = self.out_head.iter().position(|&h| h as usize >= states) {
+        if let Some(j) = first_index(directed, |j| self.out_head[j] as usize >= states) {
             return Err(format!(
                 "directed leg {j} enters state {} of {states}",
                 self.out_head[j]
@@ -244,10 +290,10 @@ impl GraphParts {
                 self.arc_weight.len()
             ));
         }
-        if let Some(a) = self
-            .arc_weight
-            .iter()
-            .position(|w| !(*w >= 0.0 && w.is_finite()))
+        if let Some(a) = first_index(self.arc_weight.len(), |a| {
+            let w = self.arc_weight[a];
+            !(w >= 0.0 && w.is_finite())
+        })
         {
             return Err(format!("arc {a} weighs {}", self.arc_weight[a]));
         }
@@ -259,37 +305,38 @@ impl GraphParts {
         let profile = Profile::new(self.objective);
         let value_of_time = profile.value_of_time(network);
         let step = self.arc_weight.len().div_ceil(SAMPLED_ARCS).max(1);
-        let mut a = 0usize;
+        // The first arc of the state.
+        let mut first = 0usize;
         for (s, &place) in self.state_place.iter().enumerate() {
             let rank = self.place_rank[place as usize] as usize;
             let out = self.out_start[rank] as usize..self.out_start[rank + 1] as usize;
-            for j in out {
-                if a.is_multiple_of(step) {
-                    let dir = self.out_leg[j];
-                    let (tail, head) = dir.ends(network);
-                    let entered = self.out_head[j] as usize;
-                    if tail.0 != place
-                        || self.state_place[entered] != head.0
-                        || self.state_arrival[entered] != Arrival::of(network.leg(dir.leg()))
-                    {
-                        return Err(format!(
-                            "arc {a} (state {s}, place {place}) does not match its leg {} in this network",
-                            dir.leg().0
-                        ));
-                    }
-                    let mut metrics = base_metrics(network, dir);
-                    let arrival = Some(self.state_arrival[s]);
-                    add_departure(network, PlaceId(place), arrival, false, dir, &mut metrics);
-                    let weight = profile.weigh(&metrics, value_of_time);
-                    if weight.to_bits() != self.arc_weight[a].to_bits() {
-                        return Err(format!(
-                            "arc {a} (state {s}) weighs {} where this network and version give {weight}",
-                            self.arc_weight[a]
-                        ));
-                    }
+            // Only the sampled arcs of the state: arc `a` is directed leg `j`.
+            for a in (first.next_multiple_of(step)..first + out.len()).step_by(step) {
+                let j = out.start + (a - first);
+                let dir = self.out_leg[j];
+                let (tail, head) = dir.ends(network);
+                let entered = self.out_head[j] as usize;
+                if tail.0 != place
+                    || self.state_place[entered] != head.0
+                    || self.state_arrival[entered] != Arrival::of(network.leg(dir.leg()))
+                {
+                    return Err(format!(
+                        "arc {a} (state {s}, place {place}) does not match its leg {} in this network",
+                        dir.leg().0
+                    ));
                 }
-                a += 1;
+                let mut metrics = base_metrics(network, dir);
+                let arrival = Some(self.state_arrival[s]);
+                add_departure(network, PlaceId(place), arrival, false, dir, &mut metrics);
+                let weight = profile.weigh(&metrics, value_of_time);
+                if weight.to_bits() != self.arc_weight[a].to_bits() {
+                    return Err(format!(
+                        "arc {a} (state {s}) weighs {} where this network and version give {weight}",
+                        self.arc_weight[a]
+                    ));
+                }
             }
+            first += out.len();
         }
         Ok(())
     }

@@ -46,8 +46,11 @@
 //!
 //! Nothing read is trusted: every length is checked against the bytes left before
 //! anything is allocated, every index against what it indexes, every number is
-//! finite and in range, and the checksum is compared before any section is read. A
-//! refused file is a [`LoadError`] naming the file, the byte offset and the section.
+//! finite and in range. Files are read a section at a time into one buffer, the
+//! checksum summed as they come and compared once all are read; it decides first, so
+//! a corrupt file is refused as corrupt whatever its sections held (which are read with
+//! every check all the same). A refused file is a [`LoadError`] naming the file, the
+//! byte offset and the section.
 //! The checks the CSV loader makes on meaning that need the whole network (the legs'
 //! great-circle distances, warnings) are not repeated: a snapshot is written from a
 //! network that passed them.
@@ -58,7 +61,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, LoadError};
-use crate::graph::{Arrival, DirLeg, GraphParts, Objective};
+use crate::graph::{Arrival, DirLeg, GraphParts, Objective, first_index};
 use crate::model::{
     Coord, CorridorId, CorridorInfo, Country, CustomsUnion, Defaults, IdIndex, Leg, Meta, Mode,
     ModeDefaults, Network, Place, PlaceId, PlaceKind, Status, Transfers,
@@ -73,6 +76,9 @@ pub const MAGIC: [u8; 16] = *b"\x89CORRIDOR SNAP\r\n";
 pub const FORMAT_VERSION: u32 = 3;
 
 const HEADER: usize = 40;
+
+/// Items a thread decodes at least when a long array is decoded on all threads.
+const PARALLEL_MIN: usize = 1 << 16;
 
 /// A loaded snapshot: the network and the graphs and hierarchies stored with it.
 #[derive(Debug)]
@@ -153,27 +159,39 @@ pub fn to_bytes_with_graphs(
     out
 }
 
-/// Reads the snapshot at `path`.
+/// Reads the snapshot at `path`, a section at a time.
 pub fn read_file(path: &Path) -> Result<Snapshot, LoadError> {
     let name = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => read(&name, &bytes),
-        Err(error) => Err(refuse(Diagnostic::error(
-            if error.kind() == std::io::ErrorKind::NotFound {
-                DiagnosticKind::MissingFile
-            } else {
-                DiagnosticKind::Unreadable
-            },
-            &name,
-            format!("cannot read: {}", error.to_string().to_lowercase()),
-        ))),
-    }
+    let opened = std::fs::File::open(path).and_then(|file| {
+        let len = file.metadata()?.len();
+        let len = usize::try_from(len).map_err(|_| std::io::ErrorKind::FileTooLarge)?;
+        Ok((file, len))
+    });
+    let (file, len) = opened.map_err(|error| refuse(*unreadable(&name, &error)))?;
+    let mut source = Source {
+        bytes: Bytes::File {
+            file,
+            at: 0,
+            buffer: Vec::new(),
+        },
+        len,
+        crc: crc32fast::Hasher::new(),
+        summed: HEADER,
+    };
+    decode(&name, &mut source).map_err(|d| refuse(*d))
 }
 
 /// Reads a snapshot from its bytes; `name` is used in messages. Never panics, whatever
 /// the bytes.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
 pub fn read(name: &str, bytes: &[u8]) -> Result<Snapshot, LoadError> {
-    decode(name, bytes).map_err(|d| refuse(*d))
+    let mut source = Source {
+        bytes: Bytes::Memory(bytes),
+        len: bytes.len(),
+        crc: crc32fast::Hasher::new(),
+        summed: HEADER,
+    };
+    decode(name, &mut source).map_err(|d| refuse(*d))
 }
 
 fn refuse(diagnostic: Diagnostic) -> LoadError {
@@ -185,23 +203,9 @@ fn refuse(diagnostic: Diagnostic) -> LoadError {
 
 /// CRC-32 of `bytes`, in parallel pieces combined.
 fn checksum(bytes: &[u8]) -> u32 {
-    const PIECE: usize = 8 << 20;
-    if bytes.len() <= PIECE {
-        return crc32fast::hash(bytes);
-    }
-    let pieces: Vec<crc32fast::Hasher> = bytes
-        .par_chunks(PIECE)
-        .map(|piece| {
-            let mut hasher = crc32fast::Hasher::new();
-            hasher.update(piece);
-            hasher
-        })
-        .collect();
-    let mut total = crc32fast::Hasher::new();
-    for piece in &pieces {
-        total.combine(piece);
-    }
-    total.finalize()
+    let mut crc = crc32fast::Hasher::new();
+    sum(&mut crc, bytes);
+    crc.finalize()
 }
 
 // ---------------------------------------------------------------------------------
@@ -524,17 +528,21 @@ type Fail = Box<Diagnostic>;
 /// offset in the file and the section.
 struct In<'a> {
     file: &'a str,
+    /// The bytes of the section (or of the header).
     data: &'a [u8],
+    /// Where `data` starts in the file.
+    base: usize,
     at: usize,
     end: usize,
     section: &'static str,
 }
 
 impl<'a> In<'a> {
+    /// A failure at `at` in `data`.
     fn fail_at(&self, at: usize, message: impl Into<String>) -> Fail {
         Box::new(
             Diagnostic::error(DiagnosticKind::BadSnapshot, self.file, message)
-                .column(&format!("byte {at} ({})", self.section)),
+                .column(&format!("byte {} ({})", self.base + at, self.section)),
         )
     }
 
@@ -629,11 +637,14 @@ impl<'a> In<'a> {
         Ok(items)
     }
 
+    /// A `len` and its `u32`s (decoded on all threads: their fresh pages are most of
+    /// the cost).
     fn u32s(&mut self, what: &str) -> Result<Vec<u32>, Fail> {
         let n = self.len(4, what)?;
         Ok(self
             .items::<4>(n, what)?
-            .iter()
+            .par_iter()
+            .with_min_len(PARALLEL_MIN)
             .map(|b| u32::from_le_bytes(*b))
             .collect())
     }
@@ -729,7 +740,11 @@ impl<'a> In<'a> {
     fn counts(&mut self, n: usize, what: &str) -> Result<(Offsets, usize), Fail> {
         let counts = self.column::<4>(n, what)?;
         if counts.constant {
-            let step = u32::from_le_bytes(counts.get(0)) as usize;
+            // A constant column of no entries holds no item.
+            let step = counts
+                .items
+                .first()
+                .map_or(0, |&count| u32::from_le_bytes(count) as usize);
             let total = step.saturating_mul(n);
             if total > self.left() {
                 return Err(self.fail_at(
@@ -874,75 +889,140 @@ impl Lists<'_> {
     }
 }
 
-fn decode(file: &str, bytes: &[u8]) -> Result<Snapshot, Fail> {
-    let mut header = In {
+/// The bytes of a snapshot, fetched in file order: from memory, or from the file a
+/// section at a time into one reused buffer, so that loading faults in fresh memory for
+/// its largest section only, not for the whole file (the decoded network needs fresh
+/// memory of its own). The checksum of the body is summed as the bytes come.
+struct Source<'a> {
+    bytes: Bytes<'a>,
+    /// Bytes in the file.
+    len: usize,
+    /// The checksum of the body up to `summed`.
+    crc: crc32fast::Hasher,
+    summed: usize,
+}
+
+enum Bytes<'a> {
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // used by tests
+    Memory(&'a [u8]),
+    File {
+        file: std::fs::File,
+        /// Where the file is positioned.
+        at: usize,
+        buffer: Vec<u8>,
+    },
+}
+
+impl Source<'_> {
+    /// Bytes `at..at + n`, which must be within the file; the body's are summed when
+    /// they follow the bytes summed so far.
+    fn fetch(&mut self, at: usize, n: usize) -> std::io::Result<&[u8]> {
+        use std::io::{Read, Seek, SeekFrom};
+        let bytes = match &mut self.bytes {
+            Bytes::Memory(bytes) => bytes
+                .get(at..at.saturating_add(n))
+                .ok_or(std::io::ErrorKind::UnexpectedEof)?,
+            Bytes::File {
+                file,
+                at: position,
+                buffer,
+            } => {
+                if *position != at {
+                    file.seek(SeekFrom::Start(at as u64))?;
+                }
+                buffer.clear();
+                buffer.try_reserve_exact(n)?;
+                let read = file.take(n as u64).read_to_end(buffer)?;
+                *position = at + read;
+                if read != n {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
+                buffer.as_slice()
+            }
+        };
+        if at == self.summed && at >= HEADER {
+            sum(&mut self.crc, bytes);
+            self.summed += n;
+        }
+        Ok(bytes)
+    }
+
+    /// The checksum of the whole body (reading what is not yet summed).
+    fn checksum(&mut self) -> std::io::Result<u32> {
+        const CHUNK: usize = 16 << 20;
+        while self.summed < self.len {
+            let n = CHUNK.min(self.len - self.summed);
+            self.fetch(self.summed, n)?;
+        }
+        Ok(self.crc.clone().finalize())
+    }
+}
+
+/// Adds `bytes` to a running checksum, in parallel pieces combined.
+fn sum(crc: &mut crc32fast::Hasher, bytes: &[u8]) {
+    const PIECE: usize = 8 << 20;
+    if bytes.len() <= PIECE {
+        crc.update(bytes);
+        return;
+    }
+    let pieces: Vec<crc32fast::Hasher> = bytes
+        .par_chunks(PIECE)
+        .map(|piece| {
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(piece);
+            hasher
+        })
+        .collect();
+    for piece in &pieces {
+        crc.combine(piece);
+    }
+}
+
+fn unreadable(file: &str, error: &std::io::Error) -> Fail {
+    Box::new(Diagnostic::error(
+        if error.kind() == std::io::ErrorKind::NotFound {
+            DiagnosticKind::MissingFile
+        } else {
+            DiagnosticKind::Unreadable
+        },
+        file,
+        format!("cannot read: {}", error.to_string().to_lowercase()),
+    ))
+}
+
+/// What the sections hold, before the network is put together.
+struct Sections {
+    meta: Meta,
+    corridors: Vec<String>,
+    places: Vec<Place>,
+    ids: IdIndex,
+    legs: Vec<Leg>,
+    /// Each graph with the file offset of its section.
+    graphs: Vec<(usize, GraphParts)>,
+    hierarchies: Vec<StoredHierarchy>,
+}
+
+fn decode(file: &str, source: &mut Source<'_>) -> Result<Snapshot, Fail> {
+    let len = source.len;
+    let bytes = source
+        .fetch(0, HEADER.min(len))
+        .map_err(|e| unreadable(file, &e))?
+        .to_vec();
+    let bytes = bytes.as_slice();
+    let header = In {
         file,
         data: bytes,
+        base: 0,
         at: 0,
         end: bytes.len(),
         section: "header",
     };
-    if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
-        return Err(header.fail_at(
-            bytes.len(),
-            format!("truncated: {} bytes, shorter than the header", bytes.len()),
-        ));
-    }
-    let magic = header.take(MAGIC.len().min(bytes.len()), "magic")?;
-    if magic != MAGIC {
-        return Err(Box::new(
-            Diagnostic::error(
-                DiagnosticKind::BadSnapshot,
-                file,
-                "not a corridor snapshot (wrong magic bytes)",
-            )
-            .column("byte 0 (header)")
-            .expected("a file written by `corridor build`, or a network folder"),
-        ));
-    }
-    let version = header.u32("format version")?;
-    if version != FORMAT_VERSION {
-        let which = if version < FORMAT_VERSION {
-            "older"
-        } else {
-            "newer"
-        };
-        return Err(Box::new(
-            Diagnostic::error(
-                DiagnosticKind::BadSnapshot,
-                file,
-                format!("snapshot format version {version} is {which} than this build's"),
-            )
-            .column("byte 16 (header)")
-            .value(&version.to_string())
-            .expected(format!(
-                "version {FORMAT_VERSION}; rebuild the snapshot from its network folder with `corridor build`"
-            )),
-        ));
-    }
-    let sections = header.u32("section count")?;
-    let body_len = header.u64("body length")?;
-    let crc = header.u32("checksum")?;
-    let reserved = header.u32("reserved")?;
-    if reserved != 0 {
-        return Err(header.fail_at(36, format!("reserved field is {reserved}, expected 0")));
-    }
-    let body = &bytes[HEADER..];
-    if body_len != body.len() as u64 {
-        let message = if body_len > body.len() as u64 {
-            format!(
-                "truncated: the header announces {body_len} bytes of sections, the file has {}",
-                body.len()
-            )
-        } else {
-            format!(
-                "{} bytes after the {body_len} bytes of sections the header announces",
-                body.len() as u64 - body_len
-            )
-        };
-        return Err(header.fail_at(24, message));
-    }
-    let actual = checksum(body);
+    let (sections, crc) = read_header(header, len)?;
+    // The sections are read as they come and the checksum compared at the end; it
+    // decides first, so a corrupt file is refused as corrupt whatever its sections hold
+    // (and they are read with every check, whatever their bytes).
+    let read = read_sections(file, source, sections);
+    let actual = source.checksum().map_err(|e| unreadable(file, &e))?;
     if actual != crc {
         return Err(Box::new(
             Diagnostic::error(
@@ -956,86 +1036,15 @@ fn decode(file: &str, bytes: &[u8]) -> Result<Snapshot, Fail> {
             .expected("an intact file; rebuild it with `corridor build`"),
         ));
     }
-    // The sections, in their fixed order.
-    let mut at = HEADER;
-    // `want`: the tags allowed next ("A or B" in the error when another comes).
-    let mut next = |want: &[&'static str]| -> Result<In<'_>, Fail> {
-        let mut frame = In {
-            file,
-            data: bytes,
-            at,
-            end: bytes.len(),
-            section: want[0],
-        };
-        let tag = frame.array::<4>("section tag")?;
-        let Some(&want) = want.iter().find(|w| tag == *w.as_bytes()) else {
-            return Err(frame.fail_at(
-                at,
-                format!(
-                    "section {:?} where {} was expected",
-                    String::from_utf8_lossy(&tag),
-                    want.join(" or ")
-                ),
-            ));
-        };
-        let len = frame.len(1, "section length")?;
-        let start = frame.at;
-        at = start + len;
-        Ok(In {
-            file,
-            data: bytes,
-            at: start,
-            end: start + len,
-            section: want,
-        })
-    };
-    if sections < 4 {
-        return Err(header.fail_at(
-            20,
-            format!("{sections} sections, expected META, CORR, PLAC and LEGS at least"),
-        ));
-    }
-    let mut section = next(&["META"])?;
-    let meta = read_meta(&mut section)?;
-    section.finish()?;
-    let mut section = next(&["CORR"])?;
-    let corridors: Vec<String> = section
-        .strs("corridor tags")?
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    if corridors.len() > usize::from(u16::MAX) + 1 {
-        return Err(section.fail("more corridor tags than ids (65,536)"));
-    }
-    section.finish()?;
-    let mut section = next(&["PLAC"])?;
-    let (places, ids) = read_places(&mut section)?;
-    let places_len = places.len();
-    section.finish()?;
-    let mut section = next(&["LEGS"])?;
-    let legs = read_legs(&mut section, places.len(), corridors.len())?;
-    section.finish()?;
-    let mut graphs = Vec::new();
-    let mut hierarchies = Vec::new();
-    for _ in 4..sections {
-        // Graphs first, then hierarchies.
-        let allowed: &[&str] = if hierarchies.is_empty() {
-            &["GRPH", "HIER"]
-        } else {
-            &["HIER"]
-        };
-        let mut section = next(allowed)?;
-        if section.section == "GRPH" {
-            let start = section.at;
-            graphs.push((start, read_graph(&mut section, places_len, legs.len())?));
-        } else {
-            hierarchies.push(read_hierarchy(&mut section, places_len, legs.len())?);
-        }
-        section.finish()?;
-    }
-    if at != bytes.len() {
-        return Err(header.fail_at(at, "bytes after the last section"));
-    }
+    let Sections {
+        meta,
+        corridors,
+        places,
+        ids,
+        legs,
+        graphs,
+        hierarchies,
+    } = read?;
     let network = Network::from_validated_with_ids(meta, places, legs, corridors, ids);
     let mut checked = Vec::with_capacity(graphs.len());
     for (start, parts) in graphs {
@@ -1058,6 +1067,195 @@ fn decode(file: &str, bytes: &[u8]) -> Result<Snapshot, Fail> {
     Ok(Snapshot {
         network,
         graphs: checked,
+        hierarchies,
+    })
+}
+
+/// Checks the header (`header` holds the file's first bytes, at most [`HEADER`], of
+/// `len`) and returns the section count and the checksum it gives.
+fn read_header(mut header: In<'_>, len: usize) -> Result<(u32, u32), Fail> {
+    let bytes = header.data;
+    if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+        return Err(header.fail_at(
+            bytes.len(),
+            format!("truncated: {} bytes, shorter than the header", bytes.len()),
+        ));
+    }
+    let magic = header.take(MAGIC.len().min(bytes.len()), "magic")?;
+    if magic != MAGIC {
+        return Err(Box::new(
+            Diagnostic::error(
+                DiagnosticKind::BadSnapshot,
+                header.file,
+                "not a corridor snapshot (wrong magic bytes)",
+            )
+            .column("byte 0 (header)")
+            .expected("a file written by `corridor build`, or a network folder"),
+        ));
+    }
+    let version = header.u32("format version")?;
+    if version != FORMAT_VERSION {
+        let which = if version < FORMAT_VERSION {
+            "older"
+        } else {
+            "newer"
+        };
+        return Err(Box::new(
+            Diagnostic::error(
+                DiagnosticKind::BadSnapshot,
+                header.file,
+                format!("snapshot format version {version} is {which} than this build's"),
+            )
+            .column("byte 16 (header)")
+            .value(&version.to_string())
+            .expected(format!(
+                "version {FORMAT_VERSION}; rebuild the snapshot from its network folder with `corridor build`"
+            )),
+        ));
+    }
+    let sections = header.u32("section count")?;
+    let body_len = header.u64("body length")?;
+    let crc = header.u32("checksum")?;
+    let reserved = header.u32("reserved")?;
+    if reserved != 0 {
+        return Err(header.fail_at(36, format!("reserved field is {reserved}, expected 0")));
+    }
+    let body = (len - HEADER) as u64;
+    if body_len != body {
+        let message = if body_len > body {
+            format!(
+                "truncated: the header announces {body_len} bytes of sections, the file has {body}"
+            )
+        } else {
+            format!(
+                "{} bytes after the {body_len} bytes of sections the header announces",
+                body - body_len
+            )
+        };
+        return Err(header.fail_at(24, message));
+    }
+    Ok((sections, crc))
+}
+
+/// The next section at `*at`, one of the tags `want` ("A or B" in the error when
+/// another comes); moves `*at` past it.
+fn section<'s>(
+    file: &'s str,
+    source: &'s mut Source<'_>,
+    at: &mut usize,
+    want: &[&'static str],
+) -> Result<In<'s>, Fail> {
+    let start = *at;
+    let left = source.len - start;
+    let frame_bytes = source
+        .fetch(start, left.min(12))
+        .map_err(|e| unreadable(file, &e))?;
+    let mut frame = In {
+        file,
+        data: frame_bytes,
+        base: start,
+        at: 0,
+        end: frame_bytes.len(),
+        section: want[0],
+    };
+    let tag = frame.array::<4>("section tag")?;
+    let Some(&want) = want.iter().find(|w| tag == *w.as_bytes()) else {
+        return Err(frame.fail_at(
+            0,
+            format!(
+                "section {:?} where {} was expected",
+                String::from_utf8_lossy(&tag),
+                want.join(" or ")
+            ),
+        ));
+    };
+    let len = frame.u64("section length")?;
+    let left = left - 12;
+    if len > left as u64 {
+        return Err(frame.fail_at(
+            4,
+            format!(
+                "section length: a length of {len} is more than the {left} bytes left in the section hold"
+            ),
+        ));
+    }
+    let len = len as usize;
+    *at = start + 12 + len;
+    let data = source
+        .fetch(start + 12, len)
+        .map_err(|e| unreadable(file, &e))?;
+    Ok(In {
+        file,
+        data,
+        base: start + 12,
+        at: 0,
+        end: len,
+        section: want,
+    })
+}
+
+fn read_sections(file: &str, source: &mut Source<'_>, sections: u32) -> Result<Sections, Fail> {
+    let len = source.len;
+    let fail = |at: usize, message: String| {
+        Box::new(
+            Diagnostic::error(DiagnosticKind::BadSnapshot, file, message)
+                .column(&format!("byte {at} (header)")),
+        )
+    };
+    let mut at = HEADER;
+    if sections < 4 {
+        return Err(fail(
+            20,
+            format!("{sections} sections, expected META, CORR, PLAC and LEGS at least"),
+        ));
+    }
+    let mut s = section(file, source, &mut at, &["META"])?;
+    let meta = read_meta(&mut s)?;
+    s.finish()?;
+    let mut s = section(file, source, &mut at, &["CORR"])?;
+    let corridors: Vec<String> = s
+        .strs("corridor tags")?
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if corridors.len() > usize::from(u16::MAX) + 1 {
+        return Err(s.fail("more corridor tags than ids (65,536)"));
+    }
+    s.finish()?;
+    let mut s = section(file, source, &mut at, &["PLAC"])?;
+    let (places, ids) = read_places(&mut s)?;
+    s.finish()?;
+    let mut s = section(file, source, &mut at, &["LEGS"])?;
+    let legs = read_legs(&mut s, places.len(), corridors.len())?;
+    s.finish()?;
+    let mut graphs = Vec::new();
+    let mut hierarchies = Vec::new();
+    for _ in 4..sections {
+        // Graphs first, then hierarchies.
+        let allowed: &[&str] = if hierarchies.is_empty() {
+            &["GRPH", "HIER"]
+        } else {
+            &["HIER"]
+        };
+        let mut s = section(file, source, &mut at, allowed)?;
+        if s.section == "GRPH" {
+            let start = s.base;
+            graphs.push((start, read_graph(&mut s, places.len(), legs.len())?));
+        } else {
+            hierarchies.push(read_hierarchy(&mut s, places.len(), legs.len())?);
+        }
+        s.finish()?;
+    }
+    if at != len {
+        return Err(fail(at, "bytes after the last section".to_owned()));
+    }
+    Ok(Sections {
+        meta,
+        corridors,
+        places,
+        ids,
+        legs,
+        graphs,
         hierarchies,
     })
 }
@@ -1296,7 +1494,8 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
     let slot_count = r.len(8, "id index")?;
     let slots: Vec<u64> = r
         .items::<8>(slot_count, "id index")?
-        .iter()
+        .par_iter()
+        .with_min_len(PARALLEL_MIN)
         .map(|b| u64::from_le_bytes(*b))
         .collect();
     let index =
@@ -1366,10 +1565,7 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
     from.check(r, "start", place)?;
     let to = r.column::<4>(n, "leg ends")?;
     to.check(r, "end", place)?;
-    if let Some(i) = (0..n)
-        .into_par_iter()
-        .find_first(|&i| from.get(i) == to.get(i))
-    {
+    if let Some(i) = first_index(n, |i| from.get(i) == to.get(i)) {
         return Err(r.fail_at(
             to.at_of(i),
             format!("leg {i} starts and ends at the same place"),
@@ -1510,25 +1706,45 @@ fn read_graph(r: &mut In<'_>, places: usize, legs: usize) -> Result<GraphParts, 
     if gauges.len() != n {
         return Err(r.fail(format!("{} gauges for {n} states", gauges.len())));
     }
-    let mut state_arrival = Vec::with_capacity(n);
-    for (i, (&[mode], &gauge)) in modes.iter().zip(&gauges).enumerate() {
-        let Some(&mode) = Mode::ALL.get(mode as usize) else {
-            return Err(r.fail_at(at + i, format!("state {i}: unknown mode {mode}")));
+    // The first state with an unknown mode or a gauge past u16, if any, fails as a
+    // loop over the states in order would.
+    let arrival = |i: usize| {
+        let mode = Mode::ALL.get(modes[i][0] as usize).copied();
+        let gauge = match gauges[i] {
+            u32::MAX => Ok(None),
+            g => u16::try_from(g).map(Some),
         };
-        let gauge_mm = match gauge {
-            u32::MAX => None,
-            g => Some(
-                u16::try_from(g)
-                    .map_err(|_| r.fail(format!("state {i}: gauge {g} mm out of range")))?,
-            ),
-        };
-        state_arrival.push(Arrival { mode, gauge_mm });
+        (mode, gauge)
+    };
+    if let Some(i) = first_index(n, |i| matches!(arrival(i), (None, _) | (_, Err(_)))) {
+        return Err(match modes[i][0] {
+            mode if Mode::ALL.get(mode as usize).is_none() => {
+                r.fail_at(at + i, format!("state {i}: unknown mode {mode}"))
+            }
+            _ => r.fail(format!(
+                "state {i}: gauge {} mm out of range",
+                gauges[i]
+            )),
+        });
     }
+    let state_arrival = (0..n)
+        .into_par_iter()
+        .with_min_len(PARALLEL_MIN)
+        .map(|i| match arrival(i) {
+            (Some(mode), Ok(gauge_mm)) => Arrival { mode, gauge_mm },
+            // Checked above.
+            _ => Arrival {
+                mode: Mode::Road,
+                gauge_mm: None,
+            },
+        })
+        .collect();
     drop(gauges);
     let n = r.len(8, "arc weights")?;
     let arc_weight = r
         .items::<8>(n, "arc weights")?
-        .iter()
+        .par_iter()
+        .with_min_len(PARALLEL_MIN)
         .map(|b| f64::from_le_bytes(*b))
         .collect();
     Ok(GraphParts {
