@@ -37,7 +37,7 @@ use super::kernel::{Kernel, LazyHeap, ROOT};
 /// The search memory of contraction and queries.
 type Side = Kernel<LazyHeap>;
 use super::{Cell, Matrix, MatrixRows, Query, Route, shortest};
-use crate::graph::{Graph, Metrics, StateId};
+use crate::graph::{DirLeg, Graph, Metrics, StateId};
 use crate::model::{PlaceId, PlaceKind};
 
 /// States settled by one witness search at most when contracting a state.
@@ -125,8 +125,9 @@ impl Layout {
 /// Where an edge of the hierarchy comes from.
 #[derive(Clone, Copy, Debug)]
 enum Origin {
-    /// An arc of the graph: (tail state, index among its arcs).
-    Arc(StateId, u32),
+    /// An arc of the graph: (tail state, index among its arcs, the leg it travels; kept
+    /// here so that unpacking a route reads no more than this array).
+    Arc(StateId, u32, DirLeg),
     /// A shortcut over two edges.
     Shortcut(u32, u32),
 }
@@ -188,6 +189,15 @@ impl std::fmt::Debug for SearchPool {
 pub struct ChQuery {
     forward: Side,
     backward: Side,
+    unpacking: Unpacking,
+}
+
+/// Scratch memory of [`Hierarchy::unpack`]: the edges of a route, one level of
+/// shortcuts unpacked per pass.
+#[derive(Default)]
+struct Unpacking {
+    now: Vec<Origin>,
+    next: Vec<Origin>,
 }
 
 /// How a state was reached in a query.
@@ -232,6 +242,7 @@ impl ChQuery {
         ChQuery {
             forward: Side::with_queue(hierarchy.states),
             backward: Side::with_queue(hierarchy.states),
+            unpacking: Unpacking::default(),
         }
     }
 }
@@ -476,9 +487,9 @@ impl Hierarchy {
         };
         let mut positive = true;
         for u in 0..n as StateId {
-            for (i, arc) in graph.hot_arcs(u).iter().enumerate() {
-                positive &= arc.weight > 0.0;
-                dynamic.add(u, arc.head, arc.weight, Origin::Arc(u, i as u32));
+            for (i, link) in graph.links(u).enumerate() {
+                positive &= link.weight > 0.0;
+                dynamic.add(u, link.head, link.weight, Origin::Arc(u, i as u32, link.leg));
             }
         }
         let original = dynamic.origins.len();
@@ -582,7 +593,7 @@ impl Hierarchy {
         let mut metrics: Vec<Option<Metrics>> = origins
             .par_iter()
             .map(|origin| match *origin {
-                Origin::Arc(tail, index) => Some(graph.metrics_at(tail, index as usize)),
+                Origin::Arc(tail, index, _) => Some(graph.metrics_at(tail, index as usize)),
                 Origin::Shortcut(..) => None,
             })
             .collect();
@@ -595,7 +606,7 @@ impl Hierarchy {
                     continue;
                 }
                 match origins[e as usize] {
-                    Origin::Arc(tail, index) => {
+                    Origin::Arc(tail, index, _) => {
                         metrics[e as usize] = Some(graph.arc_at(tail, index as usize).metrics);
                         stack.pop();
                     }
@@ -660,20 +671,38 @@ impl Hierarchy {
         &self.down[self.down_start[s as usize] as usize..self.down_start[s as usize + 1] as usize]
     }
 
-    /// The original arcs (tail state, index) an edge stands for, in order; `stack` is
-    /// scratch memory.
-    fn unpack(&self, edge: u32, stack: &mut Vec<u32>, out: &mut Vec<(StateId, u32)>) {
-        stack.clear();
-        stack.push(edge);
-        while let Some(e) = stack.pop() {
-            match self.origins[e as usize] {
-                Origin::Arc(tail, index) => out.push((tail, index)),
-                Origin::Shortcut(first, second) => {
-                    stack.push(second);
-                    stack.push(first);
+    /// Appends the legs of the original arcs that `edges` stand for, in order. Level by
+    /// level: each pass replaces every shortcut by its two edges, so the reads of one pass
+    /// do not wait on each other (walking the shortcuts depth first waits for a cache
+    /// miss at every edge, and on large graphs most edges miss). `scratch` is memory.
+    fn unpack(&self, edges: &[u32], scratch: &mut Unpacking, out: &mut Vec<DirLeg>) {
+        let Unpacking { now, next } = scratch;
+        now.clear();
+        now.extend(edges.iter().map(|&e| self.origins[e as usize]));
+        // Everything before `done` is an arc.
+        let mut done = 0;
+        while let Some(first) = now[done..]
+            .iter()
+            .position(|o| matches!(o, Origin::Shortcut(..)))
+        {
+            done += first;
+            next.clear();
+            next.extend_from_slice(&now[..done]);
+            for &origin in &now[done..] {
+                match origin {
+                    Origin::Shortcut(a, b) => {
+                        next.push(self.origins[a as usize]);
+                        next.push(self.origins[b as usize]);
+                    }
+                    arc => next.push(arc),
                 }
             }
+            std::mem::swap(now, next);
         }
+        out.extend(now.iter().filter_map(|origin| match *origin {
+            Origin::Arc(_, _, leg) => Some(leg),
+            Origin::Shortcut(..) => None,
+        }));
     }
 
     /// Runs the two upward searches; returns the best weight and the meeting state's
@@ -743,42 +772,31 @@ impl Hierarchy {
             return shortest(graph, query);
         }
         let (_, meeting) = self.meet(graph, memory, query.from, query.to)?;
-        // Forward half, from the meeting state back to the origin's departure.
-        let mut up_edges = Vec::new();
+        // The route's edges in order: the forward half, from the meeting state back to
+        // the origin's departure, reversed, then the backward half down to a target.
+        let mut edges = Vec::new();
         let mut s = meeting;
         let departure = loop {
             match step(&memory.forward, s) {
                 Step::Edge(id) => {
-                    up_edges.push(id);
+                    edges.push(id);
                     s = self.at(self.ends[id as usize].0);
                 }
                 Step::Departure(i) => break i,
                 Step::Target => return shortest(graph, query),
             }
         };
-        up_edges.reverse();
-        let mut arcs: Vec<(StateId, u32)> = Vec::with_capacity(256);
-        let mut stack = Vec::with_capacity(64);
-        for &id in &up_edges {
-            self.unpack(id, &mut stack, &mut arcs);
-        }
-        // Backward half, from the meeting state down to a target state.
+        edges.reverse();
+        let first = graph.departures(query.from).nth(departure as usize)?;
         let mut s = meeting;
         while let Step::Edge(id) = step(&memory.backward, s) {
-            self.unpack(id, &mut stack, &mut arcs);
+            edges.push(id);
             s = self.at(self.ends[id as usize].1);
         }
-        let first = graph.departures(query.from).nth(departure as usize)?;
-        let mut legs = Vec::with_capacity(arcs.len() + 1);
+        // The legs only: `Route::from_legs` sums its own metrics.
+        let mut legs: Vec<DirLeg> = Vec::with_capacity(1024);
         legs.push(first.leg);
-        // The legs only: `arc_at` would also recompute each arc's metrics on large
-        // graphs (which do not store them), and `Route::from_legs` sums its own.
-        legs.extend(arcs.iter().map(|&(tail, index)| {
-            graph
-                .links(tail)
-                .nth(index as usize)
-                .map_or_else(|| graph.arc_at(tail, index as usize).leg, |link| link.leg)
-        }));
+        self.unpack(&edges, &mut memory.unpacking, &mut legs);
         let route = Route::from_legs(graph, query, &legs);
         let places = route.places();
         let loops =

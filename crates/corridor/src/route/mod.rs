@@ -177,19 +177,42 @@ impl Route {
             untagged_km: 0.0,
             booked_departure: booked,
         };
+        // What the main loop reads of each leg and place, read first in two short loops
+        // whose loads do not wait on each other: the legs and places of a long route on
+        // a large network are scattered in memory, and the main loop, which does much
+        // per leg, would wait for each cache miss in turn.
+        let steps: Vec<(PlaceId, PlaceId, Metrics)> = legs
+            .iter()
+            .map(|&dir| {
+                let leg = network.leg(dir.leg());
+                let (tail, head) = dir.ends(network);
+                let metrics = Metrics {
+                    distance_km: leg.distance_km,
+                    time_h: leg.time_h,
+                    cost_usd: leg.cost_usd,
+                    co2_kg: network.leg_co2_kg(leg),
+                };
+                (tail, head, metrics)
+            })
+            .collect();
+        let countries: Vec<Option<Country>> = steps
+            .iter()
+            .map(|&(_, head, _)| network.place(head).country)
+            .collect();
         let mut last_country = None;
         push_country(&mut route.countries, &mut last_country, network, query.from);
         let mut arrival: Option<Arrival> = None;
-        for (i, &dir) in legs.iter().enumerate() {
+        let mut entry = Vec::new();
+        for (i, (&dir, &(tail, head, metrics))) in legs.iter().zip(&steps).enumerate() {
             let leg = network.leg(dir.leg());
-            let (tail, head) = dir.ends(network);
+            let departing = route.transfers.len();
             departure_transfers(network, tail, arrival, booked, leg, |transfer| {
                 route.transfers.push(RouteTransfer {
                     transfer,
                     after_legs: i,
                 });
             });
-            let mut entry = Vec::new();
+            let exiting = route.transfers.len();
             border_transfers(network, tail, head, |transfer| {
                 if transfer.place == tail {
                     route.transfers.push(RouteTransfer {
@@ -207,15 +230,18 @@ impl Route {
                 leg: dir,
                 from: tail,
                 to: head,
-                metrics: Metrics {
-                    distance_km: leg.distance_km,
-                    time_h: leg.time_h,
-                    cost_usd: leg.cost_usd,
-                    co2_kg: network.leg_co2_kg(leg),
-                },
+                metrics,
             });
-            route.transfers.extend(entry);
-            let step = step_metrics(network, arrival, booked, dir);
+            // What `step_metrics` charges, summed in its order: the leg, the border
+            // formalities (exit, entry), then the departure transfers.
+            let mut step = metrics;
+            let (departures, exits) = route.transfers[departing..].split_at(exiting - departing);
+            for t in exits.iter().chain(&entry).chain(departures) {
+                step.time_h += t.transfer.time_h;
+                step.cost_usd += t.transfer.cost_usd;
+            }
+            debug_assert_eq!(step, step_metrics(network, arrival, booked, dir));
+            route.transfers.append(&mut entry);
             route.totals = route.totals + step;
             route.weight += graph
                 .profile()
@@ -232,7 +258,13 @@ impl Route {
             if leg.corridors.is_empty() {
                 route.untagged_km += leg.distance_km;
             }
-            push_country(&mut route.countries, &mut last_country, network, head);
+            let country = countries[i];
+            if let Some(c) = country
+                && last_country != Some(c)
+            {
+                route.countries.push(c);
+            }
+            last_country = country;
             arrival = Some(Arrival::of(leg));
         }
         route.attribute_corridor_km(network, &graph.profile().only_corridors);
@@ -244,6 +276,10 @@ impl Route {
     /// a restricting corridor, else the tag with the most kilometres (ties: first used).
     /// Corridors left with no kilometres are dropped; the rest are sorted by kilometres.
     fn attribute_corridor_km(&mut self, network: &Network, restricting: &[CorridorId]) {
+        if self.corridors.is_empty() {
+            // No tagged leg: nothing to attribute (and no leg to read again).
+            return;
+        }
         let tagged = std::mem::take(&mut self.corridor_km);
         let rank = |c: CorridorId| {
             let i = self.corridors.iter().position(|&x| x == c).unwrap_or(0);

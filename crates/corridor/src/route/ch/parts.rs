@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use super::{Edge, Hierarchy, Layout, Origin, SearchPool};
-use crate::graph::{Arc, Graph, Metrics, StateId};
+use crate::graph::{Arc, DirLeg, Graph, Metrics, StateId};
 
 /// Where an edge of a hierarchy comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl Hierarchy {
                 .origins
                 .iter()
                 .map(|origin| match *origin {
-                    Origin::Arc(tail, index) => EdgeOrigin::Arc { tail, index },
+                    Origin::Arc(tail, index, _) => EdgeOrigin::Arc { tail, index },
                     Origin::Shortcut(first, second) => EdgeOrigin::Shortcut { first, second },
                 })
                 .collect(),
@@ -198,11 +198,15 @@ impl Hierarchy {
             up: layout.up,
             down_start: layout.down_start,
             down: layout.down,
+            // Arcs were checked by `derive_edges`: they exist.
             origins: parts
                 .origins
-                .iter()
+                .par_iter()
                 .map(|origin| match *origin {
-                    EdgeOrigin::Arc { tail, index } => Origin::Arc(tail, index),
+                    EdgeOrigin::Arc { tail, index } => {
+                        let leg = graph.links(tail).nth(index as usize).map(|link| link.leg);
+                        Origin::Arc(tail, index, leg.unwrap_or(DirLeg(0)))
+                    }
                     EdgeOrigin::Shortcut { first, second } => Origin::Shortcut(first, second),
                 })
                 .collect(),
