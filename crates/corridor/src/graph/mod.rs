@@ -279,30 +279,47 @@ impl<'n> Graph<'n> {
                 && place_allowed[leg.to.index()]
         };
         let corridor_required = !profile.only_corridors.is_empty();
-        // The ranks of each allowed leg's ends and whether it is one-way (`None`: not
-        // allowed), looked up on all threads: in a network whose legs come in no
-        // particular order each lookup is a cache miss, and independent lookups overlap
-        // where the passes below, which count and fill by these ranks, would wait for
-        // each (issue 18).
-        let leg_ranks: Vec<Option<(u32, u32, bool)>> = {
+        // What the passes below need of each allowed leg (`None`: not allowed): the ranks
+        // of its ends, how it arrives, whether it is one-way and one of the profile's
+        // corridors. Read from the legs once, on all threads: in a network whose legs come
+        // in no particular order each rank lookup is a cache miss, and independent
+        // lookups overlap where the passes, which count and fill by these ranks, would
+        // wait for each; and the passes read these 16 bytes per leg, not the legs
+        // (issue 18).
+        #[derive(Clone, Copy)]
+        struct Ends {
+            from: u32,
+            to: u32,
+            arrival: Arrival,
+            one_way: bool,
+            in_corridor: bool,
+        }
+        let leg_ends: Vec<Option<Ends>> = {
             use rayon::prelude::*;
             network
                 .legs()
                 .par_iter()
                 .with_min_len(1 << 14)
                 .map(|leg| {
-                    allowed(leg).then(|| {
-                        let rank = |place: PlaceId| place_rank[place.index()];
-                        (rank(leg.from), rank(leg.to), leg.one_way)
+                    allowed(leg).then(|| Ends {
+                        from: place_rank[leg.from.index()],
+                        to: place_rank[leg.to.index()],
+                        arrival: Arrival::of(leg),
+                        one_way: leg.one_way,
+                        in_corridor: corridor_required
+                            && leg
+                                .corridors
+                                .iter()
+                                .any(|c| profile.only_corridors.contains(c)),
                     })
                 })
                 .collect()
         };
         let mut out_count = vec![0u32; places.len() + 1];
-        for &(from, to, one_way) in leg_ranks.iter().flatten() {
-            out_count[from as usize] += 1;
-            if !one_way {
-                out_count[to as usize] += 1;
+        for ends in leg_ends.iter().flatten() {
+            out_count[ends.from as usize] += 1;
+            if !ends.one_way {
+                out_count[ends.to as usize] += 1;
             }
         }
         let out_start = prefix_sums(&out_count);
@@ -319,33 +336,27 @@ impl<'n> Graph<'n> {
             directed
         ];
         let mut out_in_corridor = vec![false; if corridor_required { directed } else { 0 }];
-        for (index, (leg, ranks)) in network.legs().iter().zip(&leg_ranks).enumerate() {
-            let Some((from_rank, to_rank, _)) = *ranks else {
+        for (index, ends) in leg_ends.iter().enumerate() {
+            let Some(ends) = *ends else {
                 continue;
             };
             let id = LegId(index as u32);
-            let arrival = Arrival::of(leg);
-            let in_corridor = corridor_required
-                && leg
-                    .corridors
-                    .iter()
-                    .any(|c| profile.only_corridors.contains(c));
-            let ends = [(from_rank, to_rank), (to_rank, from_rank)];
+            let directions = [(ends.from, ends.to), (ends.to, ends.from)];
             for (reverse, &(tail, head)) in
-                ends[..if leg.one_way { 1 } else { 2 }].iter().enumerate()
+                directions[..if ends.one_way { 1 } else { 2 }].iter().enumerate()
             {
                 let at = &mut fill[tail as usize];
                 let j = *at as usize;
                 *at += 1;
                 out_leg[j] = DirLeg::new(id, reverse == 1);
                 out_end[j] = head;
-                out_arrival[j] = arrival;
+                out_arrival[j] = ends.arrival;
                 if corridor_required {
-                    out_in_corridor[j] = in_corridor;
+                    out_in_corridor[j] = ends.in_corridor;
                 }
             }
         }
-        drop((fill, leg_ranks));
+        drop((fill, leg_ends));
 
         // States: the distinct arrival classes at each place, sorted; with a corridor
         // restriction, each class twice (corridor not yet used, used). The arrivals of
