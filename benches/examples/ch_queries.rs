@@ -1,16 +1,15 @@
 //! Contraction-hierarchy queries alone on a benchmark network (the CSV folders of the
-//! `scale` bench, ordered or shuffled), with the hierarchy's parts cached in a file so
-//! that working on the query side does not pay the preprocessing every run:
+//! `scale` bench, ordered or shuffled), with the network and its hierarchy cached in a
+//! snapshot so that working on the query side does not pay the preprocessing every run:
 //!
 //! ```sh
-//! cargo run --release -p corridor-benches --example ch_queries -- 1000000 shuffled 2000 /tmp/ch-1m-shuffled.parts
+//! cargo run --release -p corridor-benches --example ch_queries -- 1000000 shuffled 2000 /tmp/ch-1m-shuffled.corridor
 //! ```
 //!
-//! Arguments: places (10^6), order (`ordered` or `shuffled`), queries (2,000), the parts
-//! file (built on 2 threads and written when missing). Prints the mean query time of
-//! three rounds, what `Route::from_legs` takes of it, and checks the first 20 queries
-//! against plain Dijkstra. The parts file holds raw little-endian arrays, for this
-//! example only (snapshots are the stored format).
+//! Arguments: places (10^6), order (`ordered` or `shuffled`), queries (2,000), the
+//! snapshot (with the hierarchy by time, written when missing, as `corridor build --ch`
+//! writes it). Prints the mean query time of three rounds, what `Route::from_legs` takes
+//! of it, and checks the first 20 queries against plain Dijkstra.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,94 +19,27 @@
 
 use std::hash::{Hash, Hasher};
 use std::hint::black_box;
-use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use corridor::route::ch::{ChQuery, EdgeOrigin, Hierarchy, HierarchyParts};
+use corridor::io::snapshot;
+use corridor::route::ch::{ChQuery, Hierarchy, HierarchyParts};
 use corridor::route::{self, Query, Route};
-use corridor::{Graph, Objective, Profile, io};
+use corridor::{Engine, Graph, Network, Objective, Profile};
 use corridor_benches::{Order, pairs, places_by_grid_index, synthetic_dir_in};
 
-fn write_parts(path: &Path, parts: &HierarchyParts) {
-    let mut out = Vec::new();
-    let words = |v: &[u32], out: &mut Vec<u8>| {
-        out.extend_from_slice(&(v.len() as u64).to_le_bytes());
-        for x in v {
-            out.extend_from_slice(&x.to_le_bytes());
-        }
-    };
-    out.extend_from_slice(&parts.states.to_le_bytes());
-    out.extend_from_slice(&parts.shortcuts.to_le_bytes());
-    out.extend_from_slice(&parts.weight_check.to_le_bytes());
-    words(&parts.up_start, &mut out);
-    words(&parts.up, &mut out);
-    words(&parts.down_start, &mut out);
-    words(&parts.down, &mut out);
-    let origins: Vec<u32> = parts
-        .origins
-        .iter()
-        .flat_map(|o| match *o {
-            EdgeOrigin::Arc { tail, index } => [0, tail, index],
-            EdgeOrigin::Shortcut { first, second } => [1, first, second],
-        })
-        .collect();
-    words(&origins, &mut out);
-    std::fs::File::create(path)
-        .unwrap()
-        .write_all(&out)
-        .unwrap();
-}
-
-fn read_parts(path: &Path) -> Option<HierarchyParts> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .read_to_end(&mut bytes)
-        .ok()?;
-    let mut at = 0;
-    let mut take = |n: usize| {
-        let slice = &bytes[at..at + n];
-        at += n;
-        slice.to_vec()
-    };
-    let states = u32::from_le_bytes(take(4).try_into().unwrap());
-    let shortcuts = u64::from_le_bytes(take(8).try_into().unwrap());
-    let weight_check = u64::from_le_bytes(take(8).try_into().unwrap());
-    let mut words = || {
-        let len = u64::from_le_bytes(take(8).try_into().unwrap()) as usize;
-        take(4 * len)
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
-            .collect::<Vec<u32>>()
-    };
-    let up_start = words();
-    let up = words();
-    let down_start = words();
-    let down = words();
-    let origins = words()
-        .chunks_exact(3)
-        .map(|c| match c[0] {
-            0 => EdgeOrigin::Arc {
-                tail: c[1],
-                index: c[2],
-            },
-            _ => EdgeOrigin::Shortcut {
-                first: c[1],
-                second: c[2],
-            },
-        })
-        .collect();
-    Some(HierarchyParts {
-        states,
-        shortcuts,
-        up_start,
-        up,
-        down_start,
-        down,
-        origins,
-        weight_check,
-    })
+/// The network and the hierarchy's parts by time, from the snapshot at `path`, written
+/// first (`corridor build --ch` does the same) when missing.
+fn load(path: &Path, places: usize, order: Order) -> (Network, HierarchyParts) {
+    if !path.exists() {
+        let engine = Engine::load(synthetic_dir_in(places, order)).unwrap();
+        let part = path.with_extension("part");
+        std::fs::write(&part, engine.snapshot(&[], &[Objective::Time], &())).unwrap();
+        std::fs::rename(&part, path).unwrap();
+    }
+    let mut loaded = snapshot::read_file(path).unwrap();
+    let parts = loaded.hierarchies.pop().expect("a hierarchy by time").parts;
+    (loaded.network, parts)
 }
 
 /// CPU time of this thread so far (user and system, from `/proc`, in clock ticks of
@@ -137,28 +69,15 @@ fn main() {
         _ => Order::Ordered,
     };
     let count: usize = args.get(2).map_or(2_000, |a| a.parse().unwrap());
-    let cache = args.get(3).map_or_else(
-        || std::env::temp_dir().join(format!("corridor-ch-{places}-{order:?}.parts")),
+    let cache: PathBuf = args.get(3).map_or_else(
+        || std::env::temp_dir().join(format!("corridor-ch-{places}-{order:?}.corridor")),
         Into::into,
     );
-    let network = io::load_dir(&synthetic_dir_in(places, order))
-        .unwrap()
-        .network;
+    let (network, parts) = load(&cache, places, order);
     let grid = places_by_grid_index(&network, places);
     let graph = Graph::new(&network, &Profile::new(Objective::Time));
     let started = Instant::now();
-    let hierarchy = match read_parts(&cache) {
-        Some(parts) => Hierarchy::from_parts(&graph, &parts).expect("parts of this graph"),
-        None => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(2)
-                .build()
-                .unwrap();
-            let hierarchy = pool.install(|| Hierarchy::new(&graph));
-            write_parts(&cache, &hierarchy.to_parts());
-            hierarchy
-        }
-    };
+    let hierarchy = Hierarchy::from_parts(&graph, &parts).expect("parts of this graph");
     println!(
         "hierarchy ready in {:.2?}: {} shortcuts over {} arcs ({})",
         started.elapsed(),

@@ -270,9 +270,9 @@ impl<'n> Graph<'n> {
         }
 
         // Directed legs by the rank of their start place, in leg order (forward before
-        // backward): counted first, then filled in, so no list grows. The one pass that
-        // reads the legs (in the network's order) keeps what the later passes need beside
-        // each directed leg: the rank of its end place and how it arrives there.
+        // backward): counted first, then filled in, so no list grows. The filling keeps
+        // what the later passes need beside each directed leg: the rank of its end place
+        // and how it arrives there.
         let allowed = |leg: &crate::model::Leg| {
             profile.allows_leg(network, leg)
                 && place_allowed[leg.from.index()]
