@@ -666,6 +666,14 @@ impl<'n> Graph<'n> {
             [self.arc_start[state as usize] as usize..self.arc_start[state as usize + 1] as usize]
     }
 
+    /// Asks the cache for the first arcs of `state` ahead of [`Graph::hot_arcs`] (a
+    /// hint: no effect on results).
+    #[inline(always)]
+    pub(crate) fn prefetch_arcs(&self, state: StateId) {
+        let start = self.arc_start[state as usize] as usize;
+        prefetch_index::prefetch_index(&self.arc_hot, start);
+    }
+
     /// The full arc at position `index` of a state's arcs (same order as
     /// [`Graph::hot_arcs`]).
     pub(crate) fn arc_at(&self, state: StateId, index: usize) -> Arc {

@@ -80,6 +80,12 @@ impl<const CLOSE: bool> IndexedHeap<CLOSE> {
         true
     }
 
+    /// The state with the smallest weight, left in the heap.
+    #[inline(always)]
+    pub(crate) fn peek_state(&self) -> Option<StateId> {
+        self.entries.first().map(|&(_, s)| s)
+    }
+
     /// Removes and returns the state with the smallest weight, and closes it.
     pub(crate) fn pop(&mut self) -> Option<(f64, StateId)> {
         let (key, state) = *self.entries.first()?;

@@ -50,6 +50,13 @@ pub(crate) trait Queue {
     fn push(&mut self, key: f64, node: u32) -> bool;
     /// Removes the node with the smallest key and closes it.
     fn pop(&mut self) -> Option<u32>;
+    /// The node [`Queue::pop`] would return now, if the queue can tell cheaply (a hint
+    /// for prefetching: lazy queues may answer a node already closed, or nothing).
+    #[inline(always)]
+    fn peek_node(&self) -> Option<u32> {
+        None
+    }
+
     /// Lets a closed node be queued again (called for every popped node when a search
     /// is forgotten, before [`Queue::drain`]).
     fn reopen(&mut self, node: u32);
@@ -71,6 +78,11 @@ impl<const CLOSE: bool> Queue for IndexedHeap<CLOSE> {
     #[inline]
     fn pop(&mut self) -> Option<u32> {
         IndexedHeap::pop(self).map(|(_, node)| node)
+    }
+
+    #[inline(always)]
+    fn peek_node(&self) -> Option<u32> {
+        self.peek_state()
     }
 
     fn reopen(&mut self, node: u32) {
@@ -359,6 +371,19 @@ impl<Q: Queue> Kernel<Q> {
         arcs: impl IntoIterator<Item = Step>,
         h: impl Fn(u32) -> f64,
     ) {
+        self.relax_entering::<PARENTS>(tail, dist, arcs, h, |_| {});
+    }
+
+    /// [`Kernel::relax`], calling `entered(head)` for each head whose distance improved.
+    #[inline]
+    fn relax_entering<const PARENTS: bool>(
+        &mut self,
+        tail: u32,
+        dist: f64,
+        arcs: impl IntoIterator<Item = Step>,
+        h: impl Fn(u32) -> f64,
+        entered: impl Fn(u32),
+    ) {
         if PARENTS {
             self.allocate_parents();
         }
@@ -378,6 +403,7 @@ impl<Q: Queue> Kernel<Q> {
                 if PARENTS {
                     parent[head as usize] = (tail, label);
                 }
+                entered(head);
             }
         }
     }
@@ -395,7 +421,24 @@ impl<Q: Queue> Kernel<Q> {
     /// potential. Returns the node it stopped at.
     pub(crate) fn run<const PARENTS: bool, I: IntoIterator<Item = Step>>(
         &mut self,
+        arcs: impl FnMut(u32) -> I,
+        h: impl Fn(u32) -> f64 + Copy,
+        stop: impl FnMut(u32, f64) -> bool,
+    ) -> Option<u32> {
+        self.run_prefetching::<PARENTS, I>(arcs, |_| {}, h, stop)
+    }
+
+    /// [`Kernel::run`], calling `prefetch(node)` early for nodes it will settle: the
+    /// node on top of the queue (most often the next one settled) before the current
+    /// node's arcs are relaxed, and every node whose distance those arcs improve. On
+    /// graphs larger than the caches, a node's arcs are where a search waits most; a
+    /// prefetch of them overlaps that wait with the work in between. Results are the
+    /// same whatever `prefetch` does.
+    #[inline]
+    pub(crate) fn run_prefetching<const PARENTS: bool, I: IntoIterator<Item = Step>>(
+        &mut self,
         mut arcs: impl FnMut(u32) -> I,
+        prefetch: impl Fn(u32),
         h: impl Fn(u32) -> f64 + Copy,
         mut stop: impl FnMut(u32, f64) -> bool,
     ) -> Option<u32> {
@@ -403,7 +446,10 @@ impl<Q: Queue> Kernel<Q> {
             if stop(node, dist) {
                 return Some(node);
             }
-            self.relax::<PARENTS>(node, dist, arcs(node), h);
+            if let Some(next) = self.heap.peek_node() {
+                prefetch(next);
+            }
+            self.relax_entering::<PARENTS>(node, dist, arcs(node), h, &prefetch);
         }
         None
     }

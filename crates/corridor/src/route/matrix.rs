@@ -321,11 +321,12 @@ fn search<const PARENTS: bool>(
         |_| 0.0,
     );
     let (marks, stamp) = (&scratch.wanted, scratch.stamp);
-    kernel.run::<PARENTS, _>(
+    kernel.run_prefetching::<PARENTS, _>(
         |state| {
             let arcs = graph.hot_arcs(state).iter().enumerate();
             arcs.map(|(i, arc)| (arc.head, arc.weight, i as u32))
         },
+        |state| graph.prefetch_arcs(state),
         |_| 0.0,
         |state, _| {
             if wanted.is_some() && marks[state as usize] == stamp {
