@@ -164,12 +164,13 @@ impl<'g, 'n> Layered<'g, 'n> {
             .filter(|a| !bans.first_legs.contains(&a.leg));
         let first = first.filter_map(|arc| self.step(stage0, arc, bans));
         kernel.relax::<true>(ROOT, cost0, first, h);
-        let target = kernel.run::<true, _>(
+        let target = kernel.run_prefetching::<true, _>(
             |node| {
                 let (stage, state) = self.split(node);
                 let links = self.graph.links(state);
                 links.filter_map(move |arc| self.step(stage, arc, bans))
             },
+            |node| self.graph.prefetch_arcs(self.split(node).1),
             h,
             |node, _| {
                 let (stage, state) = self.split(node);
