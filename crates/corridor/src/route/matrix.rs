@@ -321,21 +321,23 @@ fn search<const PARENTS: bool>(
         |_| 0.0,
     );
     let (marks, stamp) = (&scratch.wanted, scratch.stamp);
-    kernel.run_prefetching::<PARENTS, _>(
-        |state| {
-            let arcs = graph.hot_arcs(state).iter().enumerate();
-            arcs.map(|(i, arc)| (arc.head, arc.weight, i as u32))
-        },
-        |state| graph.prefetch_arcs(state),
-        |_| 0.0,
-        |state, _| {
-            if wanted.is_some() && marks[state as usize] == stamp {
-                remaining -= 1;
-                return remaining == 0;
-            }
-            false
-        },
-    );
+    let arcs = |state| {
+        let arcs = graph.hot_arcs(state).iter().enumerate();
+        arcs.map(|(i, arc)| (arc.head, arc.weight, i as u32))
+    };
+    let stop = |state, _| {
+        if wanted.is_some() && marks[state as usize] == stamp {
+            remaining -= 1;
+            return remaining == 0;
+        }
+        false
+    };
+    if graph.worth_prefetching() {
+        let prefetch = |state| graph.prefetch_arcs(state);
+        kernel.run_prefetching::<PARENTS, _>(arcs, prefetch, |_| 0.0, stop);
+    } else {
+        kernel.run::<PARENTS, _>(arcs, |_| 0.0, stop);
+    }
 }
 
 /// The metrics of every settled state, parents before children.

@@ -164,19 +164,21 @@ impl<'g, 'n> Layered<'g, 'n> {
             .filter(|a| !bans.first_legs.contains(&a.leg));
         let first = first.filter_map(|arc| self.step(stage0, arc, bans));
         kernel.relax::<true>(ROOT, cost0, first, h);
-        let target = kernel.run_prefetching::<true, _>(
-            |node| {
-                let (stage, state) = self.split(node);
-                let links = self.graph.links(state);
-                links.filter_map(move |arc| self.step(stage, arc, bans))
-            },
-            |node| self.graph.prefetch_arcs(self.split(node).1),
-            h,
-            |node, _| {
-                let (stage, state) = self.split(node);
-                self.is_target(stage, state)
-            },
-        )?;
+        let arcs = |node| {
+            let (stage, state) = self.split(node);
+            let links = self.graph.links(state);
+            links.filter_map(move |arc| self.step(stage, arc, bans))
+        };
+        let stop = |node, _| {
+            let (stage, state) = self.split(node);
+            self.is_target(stage, state)
+        };
+        let target = if self.graph.worth_prefetching() {
+            let prefetch = |node| self.graph.prefetch_arcs(self.split(node).1);
+            kernel.run_prefetching::<true, _>(arcs, prefetch, h, stop)
+        } else {
+            kernel.run::<true, _>(arcs, h, stop)
+        }?;
         let legs = kernel.path(target, true).into_iter().map(DirLeg).collect();
         Some((kernel.dist(target), legs))
     }
