@@ -430,6 +430,84 @@ fn through_csv(network: &Network, rename: impl Fn(&str) -> String) -> Network {
     .network
 }
 
+/// Searches on graphs larger than a core's L2 cache prefetch the arcs of the states they
+/// are about to settle (more than 2^16 arcs; smaller graphs run without): one-to-all
+/// weights and cells, matrix rows that stop at their last target, and routes on such a
+/// graph equal petgraph's Dijkstra on the place graph (a synthetic network has no
+/// transfers, so both have the same weights).
+#[test]
+fn issue_18_searches_on_large_graphs_match_petgraph() {
+    use petgraph::algo::dijkstra;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let network = corridor::synthetic::shuffle(
+        &generate(Synthetic {
+            places: 24_000,
+            seed: 7,
+        }),
+        3,
+    );
+    let graph = Graph::new(&network, &Profile::new(Objective::Time));
+    assert!(graph.arc_count() > 1 << 16, "{} arcs", graph.arc_count());
+    let mut reference = DiGraph::<(), f64>::new();
+    for _ in network.places() {
+        reference.add_node(());
+    }
+    for leg in network.legs() {
+        let (x, y) = (
+            NodeIndex::new(leg.from.index()),
+            NodeIndex::new(leg.to.index()),
+        );
+        reference.add_edge(x, y, leg.time_h);
+        reference.add_edge(y, x, leg.time_h);
+    }
+    let n = network.places().len() as u32;
+    let sources: Vec<PlaceId> = [0, n / 3, n / 2, n - 1].into_iter().map(PlaceId).collect();
+    let targets: Vec<PlaceId> = (0..n).step_by(1_999).map(PlaceId).collect();
+    let matrix = route::matrix(&graph, &sources, &targets);
+    for (row, &from) in sources.iter().enumerate() {
+        let expected = dijkstra(&reference, NodeIndex::new(from.index()), None, |e| {
+            *e.weight()
+        });
+        let want =
+            |p: PlaceId| (p != from).then(|| expected.get(&NodeIndex::new(p.index())).copied());
+        let weights = route::one_to_all_weights(&graph, from);
+        let cells = route::one_to_all(&graph, from);
+        for p in (0..n).map(PlaceId) {
+            let Some(want) = want(p) else { continue };
+            let (got, cell) = (weights[p.index()], cells[p.index()].map(|c| c.weight));
+            assert_eq!(got.is_some(), want.is_some(), "{from:?} -> {p:?}");
+            assert_eq!(cell.is_some(), want.is_some(), "{from:?} -> {p:?}");
+            if let (Some(got), Some(cell), Some(want)) = (got, cell, want) {
+                assert!(close(got, want), "{from:?} -> {p:?}: {got} against {want}");
+                assert!(
+                    close(cell, want),
+                    "{from:?} -> {p:?}: {cell} against {want}"
+                );
+            }
+        }
+        for (column, &to) in targets.iter().enumerate() {
+            let Some(want) = want(to) else { continue };
+            let got = matrix.cells[row * targets.len() + column].map(|c| c.weight);
+            assert_eq!(got.is_some(), want.is_some(), "matrix {from:?} -> {to:?}");
+            if let (Some(got), Some(want)) = (got, want) {
+                assert!(
+                    close(got, want),
+                    "matrix {from:?} -> {to:?}: {got} against {want}"
+                );
+            }
+            let found = route::shortest(&graph, &Query::new(from, to));
+            assert_eq!(found.is_some(), want.is_some(), "route {from:?} -> {to:?}");
+            if let (Some(found), Some(want)) = (found, want) {
+                assert!(
+                    close(found.weight, want),
+                    "route {from:?} -> {to:?}: {} against {want}",
+                    found.weight
+                );
+            }
+        }
+    }
+}
+
 /// Issue 18: order does not matter. The same synthetic network written in grid order and
 /// shuffled (ids and lines in random order, some ids longer than the loader keeps
 /// inline), both loaded from CSV, compile to graphs of the same size and give the same

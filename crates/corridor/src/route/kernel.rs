@@ -578,6 +578,63 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Prefetching is only a hint: the same distances, parents and settling order as
+        /// a plain run, on every queue, and every node settled after the start was named
+        /// to `prefetch` before (when its distance improved).
+        #[test]
+        fn prefetching_runs_match_plain_runs(
+            n in 1usize..30,
+            edges in prop::collection::vec((0usize..30, 0usize..30, 0.0f64..100.0), 0..120),
+            start in 0usize..30,
+        ) {
+            let (lists, _) = graphs(n, &edges);
+            let start = (start % n) as u32;
+            prefetching_matches(Kernel::new(n), Kernel::new(n), &lists, start)?;
+            prefetching_matches(
+                Kernel::<IndexedHeap<true>>::with_queue(n),
+                Kernel::<IndexedHeap<true>>::with_queue(n),
+                &lists,
+                start,
+            )?;
+            prefetching_matches(
+                Kernel::<LazyHeap>::with_queue(n),
+                Kernel::<LazyHeap>::with_queue(n),
+                &lists,
+                start,
+            )?;
+        }
+    }
+
+    fn prefetching_matches<Q: Queue>(
+        mut plain: Kernel<Q>,
+        mut hinted: Kernel<Q>,
+        lists: &[Vec<Step>],
+        start: u32,
+    ) -> Result<(), TestCaseError> {
+        let arcs = |v: u32| lists[v as usize].iter().copied();
+        plain.reach::<true>(start, 0.0, 0.0, ROOT, 0);
+        plain.run::<true, _>(arcs, |_| 0.0, |_, _| false);
+        let named = std::cell::RefCell::new(vec![false; lists.len()]);
+        hinted.reach::<true>(start, 0.0, 0.0, ROOT, 0);
+        hinted.run_prefetching::<true, _>(
+            arcs,
+            |v| named.borrow_mut()[v as usize] = true,
+            |_| 0.0,
+            |_, _| false,
+        );
+        prop_assert_eq!(plain.settled(), hinted.settled());
+        for &v in plain.settled() {
+            prop_assert_eq!(plain.dist(v).to_bits(), hinted.dist(v).to_bits());
+            prop_assert_eq!(plain.parent(v), hinted.parent(v));
+        }
+        let named = named.into_inner();
+        for &v in &hinted.settled()[1..] {
+            prop_assert!(named[v as usize], "node {} settled without a prefetch", v);
+        }
+        Ok(())
+    }
+
     #[test]
     fn blocked_nodes_are_never_entered_and_reopen_on_reset() {
         let lists: Vec<Vec<Step>> = vec![vec![(1, 1.0, 0)], vec![(2, 1.0, 1)], vec![]];
