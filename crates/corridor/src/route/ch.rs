@@ -810,10 +810,14 @@ impl Hierarchy {
                 space.relaxed += up.len();
                 space.queued += up
                     .iter()
-                    .filter(|e| d + e.weight < side.dist(e.head))
+                    .filter(|e| d + e.weight < best && d + e.weight < side.dist(e.head))
                     .count();
             }
-            side.relax::<true>(s, d, steps(edges(self, s)), |_| 0.0);
+            // A state reached at `best` or more cannot improve the meeting, and only
+            // stalls states whose own edges all reach `best` or more: not queued (the
+            // loop could still settle such a state after an outdated entry).
+            let steps = steps(edges(self, s)).filter(|&(_, weight, _)| d + weight < best);
+            side.relax::<true>(s, d, steps, |_| 0.0);
         }
         meeting.map(|m| (best, m))
     }
