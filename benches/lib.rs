@@ -149,3 +149,32 @@ pub fn release_binary() -> PathBuf {
     );
     target.join("release").join("corridor")
 }
+
+/// The mean search space of `queries` on `hierarchy` (states settled and stalled, edges
+/// relaxed and queued, edges read for stalling), as one line: deterministic, so it tells
+/// contraction orders and query variants apart where timings on a shared host cannot.
+pub fn search_space_line(
+    hierarchy: &corridor::route::ch::Hierarchy,
+    graph: &corridor::Graph<'_>,
+    queries: &[corridor::route::Query],
+) -> String {
+    let mut memory = corridor::route::ch::ChQuery::new(hierarchy);
+    let mut total = corridor::route::ch::SearchSpace::default();
+    for q in queries {
+        let one = hierarchy.search_space(graph, &mut memory, q.from, q.to);
+        total.settled += one.settled;
+        total.stalled += one.stalled;
+        total.relaxed += one.relaxed;
+        total.queued += one.queued;
+        total.stall_reads += one.stall_reads;
+    }
+    let mean = |sum: usize| sum as f64 / queries.len().max(1) as f64;
+    format!(
+        "search space per query: {:.1} states settled ({:.1} stalled), {:.1} edges relaxed ({:.1} queued), {:.1} read for stalling",
+        mean(total.settled),
+        mean(total.stalled),
+        mean(total.relaxed),
+        mean(total.queued),
+        mean(total.stall_reads)
+    )
+}

@@ -7,9 +7,10 @@
 //! ```
 //!
 //! Arguments: places (10^5), queries (2,000), threads for the preprocessing (all).
-//! Prints the preprocessing time and shortcuts, the mean query time and what building
-//! the routes (`Route::from_legs`) takes of it, and checks the first 20 queries against
-//! plain Dijkstra.
+//! Prints the preprocessing time and shortcuts, the mean search space of a query (states
+//! settled, edges relaxed and read for stalling: deterministic), the mean query time and
+//! what building the routes (`Route::from_legs`) takes of it, and checks the first 20
+//! queries against plain Dijkstra.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -24,7 +25,7 @@ use corridor::route::ch::{ChQuery, Hierarchy};
 use corridor::route::{self, Query, Route};
 use corridor::synthetic::{Synthetic, generate};
 use corridor::{Graph, Objective, PlaceId, Profile};
-use corridor_benches::pairs;
+use corridor_benches::{pairs, search_space_line};
 
 fn main() {
     let args: Vec<usize> = std::env::args()
@@ -54,6 +55,7 @@ fn main() {
         .into_iter()
         .map(|(a, b)| Query::new(PlaceId(a), PlaceId(b)))
         .collect();
+    println!("{}", search_space_line(&hierarchy, &graph, &queries));
     let mut memory = ChQuery::new(&hierarchy);
     for q in queries.iter().take(20) {
         let fast = hierarchy.shortest(&graph, &mut memory, q).map(|r| r.weight);

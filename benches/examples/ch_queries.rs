@@ -8,8 +8,9 @@
 //!
 //! Arguments: places (10^6), order (`ordered` or `shuffled`), queries (2,000), the
 //! snapshot (with the hierarchy by time, written when missing, as `corridor build --ch`
-//! writes it). Prints the mean query time of three rounds, what `Route::from_legs` takes
-//! of it, and checks the first 20 queries against plain Dijkstra.
+//! writes it). Prints the mean search space of a query (deterministic), the mean query
+//! time of three rounds, what `Route::from_legs` takes of it, and checks the first 20
+//! queries against plain Dijkstra.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -26,7 +27,7 @@ use corridor::io::snapshot;
 use corridor::route::ch::{ChQuery, Hierarchy, HierarchyParts};
 use corridor::route::{self, Query, Route};
 use corridor::{Engine, Graph, Network, Objective, Profile};
-use corridor_benches::{Order, pairs, places_by_grid_index, synthetic_dir_in};
+use corridor_benches::{Order, pairs, places_by_grid_index, search_space_line, synthetic_dir_in};
 
 /// The network and the hierarchy's parts by time, from the snapshot at `path`, written
 /// first (`corridor build --ch` does the same) when missing.
@@ -90,6 +91,7 @@ fn main() {
         .into_iter()
         .map(|(a, b)| Query::new(grid[a as usize], grid[b as usize]))
         .collect();
+    println!("{}", search_space_line(&hierarchy, &graph, &queries));
     let mut memory = ChQuery::new(&hierarchy);
     for q in queries.iter().take(20) {
         let fast = hierarchy.shortest(&graph, &mut memory, q);

@@ -31,6 +31,30 @@ mod parts;
 pub use parts::{EdgeOrigin, HierarchyParts};
 #[cfg(feature = "internals")]
 pub use parts::{PartsError, weight_check};
+#[cfg(feature = "internals")]
+pub use space::SearchSpace;
+#[cfg(not(feature = "internals"))]
+use space::SearchSpace;
+
+/// What a query's searches did, counted for benchmarks (public with `internals`).
+mod space {
+    /// What the two upward searches of one query did ([`super::Hierarchy::search_space`]):
+    /// deterministic measures of a hierarchy's search space, unlike query times.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))] // counted for benches only
+    pub struct SearchSpace {
+        /// States taken from either queue, stalled ones included.
+        pub settled: usize,
+        /// Of those, states stalled (their upward edges not relaxed).
+        pub stalled: usize,
+        /// Upward edges relaxed (read).
+        pub relaxed: usize,
+        /// Of those, edges that improved their head and were queued.
+        pub queued: usize,
+        /// Edges into settled states read by stall-on-demand (up to the first that stalls).
+        pub stall_reads: usize,
+    }
+}
 
 use super::kernel::{Kernel, LazyHeap, ROOT};
 
@@ -705,14 +729,30 @@ impl Hierarchy {
         }));
     }
 
-    /// Runs the two upward searches; returns the best weight and the meeting state's
-    /// position.
-    fn meet(
+    /// What the two upward searches of a query from `from` to `to` do, counted (the
+    /// searches of [`Hierarchy::shortest`], for measuring hierarchies without timing).
+    #[cfg(feature = "internals")]
+    pub fn search_space(
         &self,
         graph: &Graph<'_>,
         memory: &mut ChQuery,
         from: PlaceId,
         to: PlaceId,
+    ) -> SearchSpace {
+        let mut space = SearchSpace::default();
+        self.meet::<true>(graph, memory, from, to, &mut space);
+        space
+    }
+
+    /// Runs the two upward searches; returns the best weight and the meeting state's
+    /// position. With `COUNT`, counts what they do in `space`.
+    fn meet<const COUNT: bool>(
+        &self,
+        graph: &Graph<'_>,
+        memory: &mut ChQuery,
+        from: PlaceId,
+        to: PlaceId,
+        space: &mut SearchSpace,
     ) -> Option<(f64, StateId)> {
         let (fw, bw) = (&mut memory.forward, &mut memory.backward);
         fw.reset();
@@ -751,10 +791,33 @@ impl Hierarchy {
                 best = total;
                 meeting = Some(s);
             }
+            if COUNT {
+                let into = stall(self, s);
+                space.settled += 1;
+                space.stall_reads += into
+                    .iter()
+                    .position(|e| side.dist(e.head) + e.weight < d)
+                    .map_or(into.len(), |i| i + 1);
+            }
             if stalled(side, stall(self, s), d) {
+                if COUNT {
+                    space.stalled += 1;
+                }
                 continue;
             }
-            side.relax::<true>(s, d, steps(edges(self, s)), |_| 0.0);
+            if COUNT {
+                let up = edges(self, s);
+                space.relaxed += up.len();
+                space.queued += up
+                    .iter()
+                    .filter(|e| d + e.weight < best && d + e.weight < side.dist(e.head))
+                    .count();
+            }
+            // A state reached at `best` or more cannot improve the meeting, and only
+            // stalls states whose own edges all reach `best` or more: not queued (the
+            // loop could still settle such a state after an outdated entry).
+            let steps = steps(edges(self, s)).filter(|&(_, weight, _)| d + weight < best);
+            side.relax::<true>(s, d, steps, |_| 0.0);
         }
         meeting.map(|m| (best, m))
     }
@@ -771,7 +834,8 @@ impl Hierarchy {
         if !query.via.is_empty() || query.from == query.to {
             return shortest(graph, query);
         }
-        let (_, meeting) = self.meet(graph, memory, query.from, query.to)?;
+        let (_, meeting) =
+            self.meet::<false>(graph, memory, query.from, query.to, &mut SearchSpace::default())?;
         // The route's edges in order: the forward half, from the meeting state back to
         // the origin's departure, reversed, then the backward half down to a target.
         let mut edges = Vec::new();
