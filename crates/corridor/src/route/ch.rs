@@ -690,6 +690,14 @@ impl Hierarchy {
         &self.up[self.up_start[s as usize] as usize..self.up_start[s as usize + 1] as usize]
     }
 
+    /// Asks the cache for the first upward and downward edges of the state at position
+    /// `s` (a hint: no effect on results).
+    #[inline]
+    fn prefetch_state(&self, s: u32) {
+        prefetch_index::prefetch_index(&self.up, self.up_start[s as usize] as usize);
+        prefetch_index::prefetch_index(&self.down, self.down_start[s as usize] as usize);
+    }
+
     /// The edges into the state at position `s` from higher ones.
     fn down(&self, s: u32) -> &[Edge] {
         &self.down[self.down_start[s as usize] as usize..self.down_start[s as usize + 1] as usize]
@@ -817,7 +825,13 @@ impl Hierarchy {
             // stalls states whose own edges all reach `best` or more: not queued (the
             // loop could still settle such a state after an outdated entry).
             let steps = steps(edges(self, s)).filter(|&(_, weight, _)| d + weight < best);
-            side.relax::<true>(s, d, steps, |_| 0.0);
+            // What settling a state reached now will read: its edges both ways and the
+            // other side's distance, asked for while the search goes on.
+            let prefetch = |h: u32| {
+                self.prefetch_state(h);
+                other.prefetch_dist(h);
+            };
+            side.relax_entering::<true>(s, d, steps, |_| 0.0, prefetch);
         }
         meeting.map(|m| (best, m))
     }

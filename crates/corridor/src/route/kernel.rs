@@ -291,6 +291,12 @@ impl<Q: Queue> Kernel<Q> {
         self.dist[node as usize]
     }
 
+    /// Asks the cache for `node`'s distance (a hint: no effect on results).
+    #[inline(always)]
+    pub(crate) fn prefetch_dist(&self, node: u32) {
+        prefetch_index::prefetch_index(&self.dist, node as usize);
+    }
+
     /// All distances, indexed by node.
     pub(crate) fn dists(&self) -> &[f64] {
         &self.dist
@@ -376,7 +382,7 @@ impl<Q: Queue> Kernel<Q> {
 
     /// [`Kernel::relax`], calling `entered(head)` for each head whose distance improved.
     #[inline]
-    fn relax_entering<const PARENTS: bool>(
+    pub(crate) fn relax_entering<const PARENTS: bool>(
         &mut self,
         tail: u32,
         dist: f64,
