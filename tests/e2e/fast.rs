@@ -430,6 +430,28 @@ fn through_csv(network: &Network, rename: impl Fn(&str) -> String) -> Network {
     .network
 }
 
+/// The place graph of a network whose legs all run both ways (a synthetic one), for
+/// petgraph: one node per place, two edges per leg weighted by `weight`.
+fn place_graph(
+    network: &Network,
+    weight: impl Fn(&corridor::Leg) -> f64,
+) -> petgraph::graph::DiGraph<(), f64> {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let mut graph = DiGraph::<(), f64>::new();
+    for _ in network.places() {
+        graph.add_node(());
+    }
+    for leg in network.legs() {
+        let (x, y) = (
+            NodeIndex::new(leg.from.index()),
+            NodeIndex::new(leg.to.index()),
+        );
+        graph.add_edge(x, y, weight(leg));
+        graph.add_edge(y, x, weight(leg));
+    }
+    graph
+}
+
 /// Searches on graphs larger than a core's L2 cache prefetch the arcs of the states they
 /// are about to settle (more than 2^16 arcs; smaller graphs run without): one-to-all
 /// weights and cells, matrix rows that stop at their last target, and routes on such a
@@ -438,7 +460,7 @@ fn through_csv(network: &Network, rename: impl Fn(&str) -> String) -> Network {
 #[test]
 fn issue_18_searches_on_large_graphs_match_petgraph() {
     use petgraph::algo::dijkstra;
-    use petgraph::graph::{DiGraph, NodeIndex};
+    use petgraph::graph::NodeIndex;
     let network = corridor::synthetic::shuffle(
         &generate(Synthetic {
             places: 24_000,
@@ -448,18 +470,7 @@ fn issue_18_searches_on_large_graphs_match_petgraph() {
     );
     let graph = Graph::new(&network, &Profile::new(Objective::Time));
     assert!(graph.arc_count() > 1 << 16, "{} arcs", graph.arc_count());
-    let mut reference = DiGraph::<(), f64>::new();
-    for _ in network.places() {
-        reference.add_node(());
-    }
-    for leg in network.legs() {
-        let (x, y) = (
-            NodeIndex::new(leg.from.index()),
-            NodeIndex::new(leg.to.index()),
-        );
-        reference.add_edge(x, y, leg.time_h);
-        reference.add_edge(y, x, leg.time_h);
-    }
+    let reference = place_graph(&network, |leg| leg.time_h);
     let n = network.places().len() as u32;
     let sources: Vec<PlaceId> = [0, n / 3, n / 2, n - 1].into_iter().map(PlaceId).collect();
     let targets: Vec<PlaceId> = (0..n).step_by(1_999).map(PlaceId).collect();
@@ -518,7 +529,7 @@ fn issue_18_searches_on_large_graphs_match_petgraph() {
 fn issue_18_shuffled_and_ordered_networks_give_the_same_answers() {
     use corridor::synthetic::shuffle;
     use petgraph::algo::dijkstra;
-    use petgraph::graph::{DiGraph, NodeIndex};
+    use petgraph::graph::NodeIndex;
     let ordered = through_csv(
         &generate(Synthetic {
             places: 3000,
@@ -562,18 +573,7 @@ fn issue_18_shuffled_and_ordered_networks_give_the_same_answers() {
             Objective::Cost => leg.cost_usd,
             _ => leg.distance_km,
         };
-        let mut reference = DiGraph::<(), f64>::new();
-        for _ in shuffled.places() {
-            reference.add_node(());
-        }
-        for leg in shuffled.legs() {
-            let (x, y) = (
-                NodeIndex::new(leg.from.index()),
-                NodeIndex::new(leg.to.index()),
-            );
-            reference.add_edge(x, y, weight(leg));
-            reference.add_edge(y, x, weight(leg));
-        }
+        let reference = place_graph(&shuffled, weight);
         for &from in &sample[..4] {
             let ours = route::one_to_all_weights(&a, from);
             let theirs = route::one_to_all_weights(&b, moved(from));
