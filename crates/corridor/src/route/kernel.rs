@@ -377,33 +377,10 @@ impl<Q: Queue> Kernel<Q> {
         arcs: impl IntoIterator<Item = Step>,
         h: impl Fn(u32) -> f64,
     ) {
-        if PARENTS {
-            self.allocate_parents();
-        }
-        // Fields apart, so each arc reads and writes its head's distance through one
-        // bounds-checked slot.
-        let Kernel {
-            dist: best,
-            parent,
-            heap,
-            ..
-        } = self;
-        for (head, weight, label) in arcs {
-            let next = dist + weight;
-            let slot = &mut best[head as usize];
-            if next < *slot && heap.push(next + h(head), head) {
-                *slot = next;
-                if PARENTS {
-                    parent[head as usize] = (tail, label);
-                }
-            }
-        }
+        self.relax_entering::<PARENTS>(tail, dist, arcs, h, |_| {});
     }
 
     /// [`Kernel::relax`], calling `entered(head)` for each head whose distance improved.
-    /// (A copy of its loop rather than what `relax` calls: with a closure that does
-    /// nothing, the searches on small graphs, which do not prefetch, ran 5 % slower in
-    /// the built-in sweep benchmark.)
     #[inline]
     pub(crate) fn relax_entering<const PARENTS: bool>(
         &mut self,
@@ -450,21 +427,14 @@ impl<Q: Queue> Kernel<Q> {
     /// potential. Returns the node it stopped at.
     pub(crate) fn run<const PARENTS: bool, I: IntoIterator<Item = Step>>(
         &mut self,
-        mut arcs: impl FnMut(u32) -> I,
+        arcs: impl FnMut(u32) -> I,
         h: impl Fn(u32) -> f64 + Copy,
-        mut stop: impl FnMut(u32, f64) -> bool,
+        stop: impl FnMut(u32, f64) -> bool,
     ) -> Option<u32> {
-        while let Some((node, dist)) = self.pop() {
-            if stop(node, dist) {
-                return Some(node);
-            }
-            self.relax::<PARENTS>(node, dist, arcs(node), h);
-        }
-        None
+        self.run_prefetching::<PARENTS, I>(arcs, |_| {}, h, stop)
     }
 
-    /// [`Kernel::run`] (its loop, copied for the reason given at
-    /// [`Kernel::relax_entering`]), calling `prefetch(node)` early for nodes it will settle: the
+    /// [`Kernel::run`], calling `prefetch(node)` early for nodes it will settle: the
     /// node on top of the queue (most often the next one settled) before the current
     /// node's arcs are relaxed, and every node whose distance those arcs improve. On
     /// graphs larger than the caches, a node's arcs are where a search waits most; a

@@ -304,21 +304,6 @@ fn search<const PARENTS: bool>(
     scratch: &mut Scratch,
     wanted: Option<usize>,
 ) {
-    // Decided once per search, so that each loop is compiled on its own.
-    if graph.worth_prefetching() {
-        search_in::<PARENTS, true>(graph, from, scratch, wanted);
-    } else {
-        search_in::<PARENTS, false>(graph, from, scratch, wanted);
-    }
-}
-
-/// [`search`], prefetching arcs ahead when `PREFETCH`.
-fn search_in<const PARENTS: bool, const PREFETCH: bool>(
-    graph: &Graph<'_>,
-    from: PlaceId,
-    scratch: &mut Scratch,
-    wanted: Option<usize>,
-) {
     let mut remaining = wanted.unwrap_or(usize::MAX);
     if remaining == 0 {
         return;
@@ -347,7 +332,7 @@ fn search_in<const PARENTS: bool, const PREFETCH: bool>(
         }
         false
     };
-    if PREFETCH {
+    if graph.worth_prefetching() {
         let prefetch = |state| graph.prefetch_arcs(state);
         kernel.run_prefetching::<PARENTS, _>(arcs, prefetch, |_| 0.0, stop);
     } else {
