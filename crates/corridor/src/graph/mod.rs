@@ -763,8 +763,17 @@ impl<'n> Graph<'n> {
     fn arc_metrics(&self, a: usize, place: PlaceId, arrival: Arrival, j: usize) -> Metrics {
         match self.arc_metrics.get(a) {
             Some(&metrics) => metrics,
-            None => self.charge(place, Some(arrival), j),
+            None => self.charge_unstored(place, arrival, j),
         }
+    }
+
+    /// [`Graph::charge`] for an arc whose metrics are not stored (graphs too large to
+    /// store them). Kept out of line: inlined, it made every caller of
+    /// [`Graph::arc_at`] save and restore more registers, which the built-in network's
+    /// sweeps (metrics stored, `arc_at` called for every relaxed arc) paid for.
+    #[inline(never)]
+    fn charge_unstored(&self, place: PlaceId, arrival: Arrival, j: usize) -> Metrics {
+        self.charge(place, Some(arrival), j)
     }
 
     /// The arcs leaving a state without their metrics, in the order of [`Graph::arcs`].

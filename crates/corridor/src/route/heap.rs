@@ -88,6 +88,13 @@ impl<const CLOSE: bool> IndexedHeap<CLOSE> {
 
     /// Removes and returns the state with the smallest weight, and closes it.
     pub(crate) fn pop(&mut self) -> Option<(f64, StateId)> {
+        self.pop_inline()
+    }
+
+    /// [`IndexedHeap::pop`], always inlined: the loops of searches on small graphs
+    /// (see [`crate::route::kernel::Queue::pop_inline`]).
+    #[inline(always)]
+    pub(crate) fn pop_inline(&mut self) -> Option<(f64, StateId)> {
         let (key, state) = *self.entries.first()?;
         self.position[state as usize] = if CLOSE { CLOSED } else { ABSENT };
         let last = self.entries.pop()?;

@@ -50,6 +50,14 @@ pub(crate) trait Queue {
     fn push(&mut self, key: f64, node: u32) -> bool;
     /// Removes the node with the smallest key and closes it.
     fn pop(&mut self) -> Option<u32>;
+    /// [`Queue::pop`], inlined into the caller where the queue can. Searches that do not
+    /// prefetch (graphs that fit the caches) pop this way: with the pop out of line,
+    /// the built-in network's searches ran 1–3 % more instructions; the prefetching
+    /// loops keep [`Queue::pop`], whose inlining slowed the large graphs' one-to-all.
+    #[inline(always)]
+    fn pop_inline(&mut self) -> Option<u32> {
+        self.pop()
+    }
     /// The node [`Queue::pop`] would return now, if the queue can tell cheaply (a hint
     /// for prefetching: lazy queues may answer a node already closed, or nothing).
     #[inline(always)]
@@ -78,6 +86,11 @@ impl<const CLOSE: bool> Queue for IndexedHeap<CLOSE> {
     #[inline]
     fn pop(&mut self) -> Option<u32> {
         IndexedHeap::pop(self).map(|(_, node)| node)
+    }
+
+    #[inline(always)]
+    fn pop_inline(&mut self) -> Option<u32> {
+        IndexedHeap::pop_inline(self).map(|(_, node)| node)
     }
 
     #[inline(always)]
@@ -422,16 +435,32 @@ impl<Q: Queue> Kernel<Q> {
         Some((node, self.dist[node as usize]))
     }
 
+    /// [`Kernel::pop`] through [`Queue::pop_inline`].
+    #[inline(always)]
+    fn pop_inline(&mut self) -> Option<(u32, f64)> {
+        let node = self.heap.pop_inline()?;
+        self.settled.push(node);
+        Some((node, self.dist[node as usize]))
+    }
+
     /// Settles nodes until `stop(node, dist)` says so (checked before the node's arcs
     /// are relaxed) or nothing is left; `arcs(node)` gives the arcs of a node, `h` its
     /// potential. Returns the node it stopped at.
+    /// Pops through [`Kernel::pop_inline`] (the loop of [`Kernel::run_prefetching`]
+    /// otherwise, without its prefetches).
     pub(crate) fn run<const PARENTS: bool, I: IntoIterator<Item = Step>>(
         &mut self,
-        arcs: impl FnMut(u32) -> I,
+        mut arcs: impl FnMut(u32) -> I,
         h: impl Fn(u32) -> f64 + Copy,
-        stop: impl FnMut(u32, f64) -> bool,
+        mut stop: impl FnMut(u32, f64) -> bool,
     ) -> Option<u32> {
-        self.run_prefetching::<PARENTS, I>(arcs, |_| {}, h, stop)
+        while let Some((node, dist)) = self.pop_inline() {
+            if stop(node, dist) {
+                return Some(node);
+            }
+            self.relax::<PARENTS>(node, dist, arcs(node), h);
+        }
+        None
     }
 
     /// [`Kernel::run`], calling `prefetch(node)` early for nodes it will settle: the
