@@ -15,11 +15,12 @@
 use std::hint::black_box;
 
 use corridor::capacity::{Instance, allocate, mcf};
+use corridor::graph::Criterion as Crit;
 use corridor::model::Demand;
 use corridor::route::ch::{ChQuery, Hierarchy};
 use corridor::route::{self, Query};
 use corridor::synthetic::{Synthetic, generate};
-use corridor::{Graph, Network, Objective, PlaceId, Profile, builtin};
+use corridor::{Graph, Network, Objective, PlaceId, Profile, builtin, scenario};
 
 #[inline(never)]
 fn phase_builtin_route(graph: &Graph<'_>, query: &Query) {
@@ -53,6 +54,34 @@ fn phase_builtin_flow(graph: &Graph<'_>, demands: &[Demand]) {
     for _ in 0..10 {
         black_box(allocate(graph, demands).unwrap());
     }
+}
+
+#[inline(never)]
+fn phase_builtin_compile(network: &Network, profile: &Profile) {
+    for _ in 0..100 {
+        black_box(Graph::new(network, profile));
+    }
+}
+
+#[inline(never)]
+fn phase_builtin_pareto(graph: &Graph<'_>, query: &Query) {
+    for _ in 0..20 {
+        black_box(route::pareto(graph, query, &[Crit::Time, Crit::Cost]).unwrap());
+    }
+}
+
+/// The criterion `sweep` bench's all-hub-pairs sweep, with 50 draws instead of 500.
+#[inline(never)]
+fn phase_builtin_sweep(applied: &scenario::Applied, profile: &Profile, hubs: &[PlaceId]) {
+    black_box(scenario::sweep_matrix(
+        &applied.network,
+        &applied.uncertain,
+        profile,
+        hubs,
+        50,
+        7,
+        &|| {},
+    ));
 }
 
 #[inline(never)]
@@ -97,7 +126,9 @@ fn main() {
     let graph = Graph::new(&network, &Profile::new(Objective::Time));
     let from = network.resolve("xian").unwrap();
     let to = network.resolve("duisburg").unwrap();
+    phase_builtin_compile(&network, &Profile::new(Objective::Time));
     phase_builtin_route(&graph, &Query::new(from, to));
+    phase_builtin_pareto(&graph, &Query::new(from, to));
     phase_builtin_one_to_all(&graph, from);
     let all: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
     phase_builtin_matrix(&graph, &all);
@@ -115,6 +146,18 @@ fn main() {
             pair("almaty", "baku", 30000.0),
         ],
     );
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../data/scenarios/uncertainty.toml"
+    );
+    let file = scenario::parse(path, &std::fs::read(path).unwrap()).unwrap();
+    let applied = scenario::apply(&network, &[file]).unwrap();
+    let hubs: Vec<PlaceId> = all
+        .iter()
+        .copied()
+        .filter(|&p| network.place(p).kind.is_hub())
+        .collect();
+    phase_builtin_sweep(&applied, &Profile::new(Objective::Time), &hubs);
 
     // A synthetic road network of 10^4 places, as benches/scale.rs uses it.
     let network: Network = generate(Synthetic {
