@@ -1,6 +1,7 @@
 //! Loading compiled snapshots (`corridor build`) against loading the same network from
 //! its CSV folder, in the same run, on the synthetic networks of `scale.rs` (seed 1;
-//! `CORRIDOR_BENCH_SIZES` to choose, default 10^4, 10^5 and 10^6 places): the network
+//! `CORRIDOR_BENCH_SIZES` to choose, default 10^4, 10^5 and 10^6 places; each as
+//! generated and shuffled, `CORRIDOR_BENCH_ORDER` to choose one): the network
 //! alone, the network and its graph compiled by time (against compiling it after
 //! loading), the network with a contraction hierarchy by time, and rebuilding that
 //! hierarchy from its stored parts (graph compiled, parts checked against it).
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use corridor::io::{self, snapshot};
 use corridor::route::ch::Hierarchy;
 use corridor::{Engine, Graph, Objective, Profile};
-use corridor_benches::{sizes, synthetic_dir};
+use corridor_benches::{Order, orders, sizes, synthetic_dir_in};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// What a benchmark snapshot holds besides the network.
@@ -28,10 +29,10 @@ enum Stored {
     Hierarchy,
 }
 
-/// The snapshot of the synthetic network of `places` places with `stored`, written once
-/// (named by the format version, so a newer format writes it again).
-fn snapshot_file(places: usize, stored: Stored) -> PathBuf {
-    let dir = synthetic_dir(places);
+/// The snapshot of the synthetic network of `places` places in `order` with `stored`,
+/// written once (named by the format version, so a newer format writes it again).
+fn snapshot_file(places: usize, order: Order, stored: Stored) -> PathBuf {
+    let dir = synthetic_dir_in(places, order);
     let kind = match stored {
         Stored::Nothing => "plain",
         Stored::Graph => "graph",
@@ -54,12 +55,19 @@ fn snapshot_file(places: usize, stored: Stored) -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    for n in sizes() {
-        let dir = synthetic_dir(n);
-        let plain = snapshot_file(n, Stored::Nothing);
-        let with_graph = snapshot_file(n, Stored::Graph);
-        let with_ch = snapshot_file(n, Stored::Hierarchy);
-        let mut group = c.benchmark_group(format!("snapshot-{n}"));
+    for (n, order) in sizes()
+        .into_iter()
+        .flat_map(|n| orders().into_iter().map(move |order| (n, order)))
+    {
+        let dir = synthetic_dir_in(n, order);
+        let plain = snapshot_file(n, order, Stored::Nothing);
+        let with_graph = snapshot_file(n, order, Stored::Graph);
+        let with_ch = snapshot_file(n, order, Stored::Hierarchy);
+        let suffix = match order {
+            Order::Ordered => "",
+            Order::Shuffled => "-shuffled",
+        };
+        let mut group = c.benchmark_group(format!("snapshot-{n}{suffix}"));
         group.sample_size(10);
         group.bench_function("baseline: load CSV folder -> Network", |b| {
             b.iter_with_large_drop(|| io::load_dir(black_box(&dir)).unwrap())
