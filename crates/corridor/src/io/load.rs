@@ -269,7 +269,6 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
         ends: Vec::with_capacity(end_capacity(hint)),
         refused: FxHashMap::default(),
     };
-    let default_transfers = Arc::new(meta.defaults.transfers);
     // Rows are parsed in parallel chunks; ids are checked for duplicates in file order.
     let spec = table::Spec {
         file: source.name,
@@ -287,12 +286,13 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
             lines: Vec::with_capacity(rows),
             bad_ids: Vec::new(),
             sources: Interner::default(),
+            default_transfers: Arc::new(meta.defaults.transfers),
         },
         |_, _| {},
         |chunk, row, diagnostics| match parse_node(
             row,
             meta,
-            &default_transfers,
+            &chunk.default_transfers,
             &mut chunk.sources,
             diagnostics,
         ) {
@@ -336,6 +336,10 @@ struct NodeChunk {
     lines: Vec<u64>,
     bad_ids: Vec<(u64, Box<str>)>,
     sources: Interner,
+    /// The network's default transfer rules, shared by the chunk's places that state
+    /// none: one copy per chunk, so that the parsing threads do not all count
+    /// references on one shared value (a cache line bouncing between the cores).
+    default_transfers: Arc<Transfers>,
 }
 
 /// Records a valid place; a second definition of its id is an error.

@@ -1415,6 +1415,49 @@ fn read_sources<'a>(r: &mut In<'a>, n: usize) -> Result<(Vec<Arc<str>>, Column<'
     Ok((sources, source_of))
 }
 
+/// The entries of a small table of shared values (transfer rules, sources) for one
+/// parallel job: its own copies when the table is small, so that threads building
+/// millions of places or legs do not all count references on the same few shared values
+/// (one cache line bouncing between the cores); the shared values themselves when the
+/// table is large (copying it per job would cost more).
+struct JobCopies<'a, T: ?Sized> {
+    shared: &'a [Arc<T>],
+    own: Vec<Arc<T>>,
+}
+
+/// Tables up to this size are copied per job.
+const JOB_COPIES_MAX: usize = 64;
+
+impl<'a, T: ?Sized> JobCopies<'a, T> {
+    fn new(shared: &'a [Arc<T>], copy: impl Fn(&T) -> Arc<T>) -> JobCopies<'a, T> {
+        let own = if shared.len() <= JOB_COPIES_MAX {
+            shared.iter().map(|value| copy(value)).collect()
+        } else {
+            Vec::new()
+        };
+        JobCopies { shared, own }
+    }
+
+    /// Entry `i`, if the table has one (`u32::MAX` stands for none).
+    fn get(&self, i: usize) -> Option<Arc<T>> {
+        let table = if self.own.is_empty() {
+            self.shared
+        } else {
+            &self.own
+        };
+        table.get(i).map(Arc::clone)
+    }
+
+    /// Entry `i`, which the table has (checked before).
+    fn at(&self, i: usize) -> Arc<T> {
+        Arc::clone(if self.own.is_empty() {
+            &self.shared[i]
+        } else {
+            &self.own[i]
+        })
+    }
+}
+
 fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
     let count_at = r.at;
     let n = r.len(4, "places")?;
@@ -1502,8 +1545,15 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
         IdIndex::from_slots(slots, n).map_err(|e| r.fail_at(at, format!("id index: {e}")))?;
     let places: Vec<Place> = (0..n)
         .into_par_iter()
-        .map(|i| {
-            let id: Arc<str> = Arc::from(ids.get(i));
+        .map_init(
+            || {
+                (
+                    JobCopies::new(&rules, |t| Arc::new(Transfers::clone(t))),
+                    JobCopies::new(&sources, |s: &str| Arc::from(s)),
+                )
+            },
+            |(rules, sources), i| {
+                let id: Arc<str> = Arc::from(ids.get(i));
             Place {
                 name: if name_is_id.get(i) == [1] {
                     Arc::clone(&id)
@@ -1522,11 +1572,9 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
                     lon: f64::from_le_bytes(lons.get(i)),
                     lat: f64::from_le_bytes(lats.get(i)),
                 },
-                transfers: Arc::clone(&rules[u32::from_le_bytes(rule_of.get(i)) as usize]),
+                transfers: rules.at(u32::from_le_bytes(rule_of.get(i)) as usize),
                 capacity_teu_per_year: opt(capacities.get(i)),
-                source: sources
-                    .get(u32::from_le_bytes(source_of.get(i)) as usize)
-                    .cloned(),
+                source: sources.get(u32::from_le_bytes(source_of.get(i)) as usize),
             }
         })
         .collect();
@@ -1623,7 +1671,9 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
     })?;
     let legs = (0..n)
         .into_par_iter()
-        .map(|i| {
+        .map_init(
+            || JobCopies::new(&sources, |s: &str| Arc::from(s)),
+            |sources, i| {
             let mode = Mode::ALL[modes.get(i)[0] as usize];
             let gauge = u16::from_le_bytes(gauges.get(i));
             Leg {
@@ -1643,9 +1693,7 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
                 one_way: one_way.get(i) == [1],
                 headway_h: opt(headway.get(i)),
                 co2_kg_per_teu_km: opt(co2.get(i)),
-                source: sources
-                    .get(u32::from_le_bytes(source_of.get(i)) as usize)
-                    .cloned(),
+                source: sources.get(u32::from_le_bytes(source_of.get(i)) as usize),
                 drawn_via: points.items[point_starts.range(i)]
                     .iter()
                     .map(|&b| {
