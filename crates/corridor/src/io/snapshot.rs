@@ -1554,29 +1554,30 @@ fn read_places(r: &mut In<'_>) -> Result<(Vec<Place>, IdIndex), Fail> {
             },
             |(rules, sources), i| {
                 let id: Arc<str> = Arc::from(ids.get(i));
-            Place {
-                name: if name_is_id.get(i) == [1] {
-                    Arc::clone(&id)
-                } else {
-                    Arc::from(names.get(i))
-                },
-                id,
-                aliases: aliases.get(i),
-                regions: regions.get(i),
-                country: match countries.get(i) {
-                    [0, 0] => None,
-                    code => std::str::from_utf8(&code).ok().and_then(Country::parse),
-                },
-                kind: PlaceKind::ALL[kinds.get(i)[0] as usize],
-                coord: crate::model::Coord {
-                    lon: f64::from_le_bytes(lons.get(i)),
-                    lat: f64::from_le_bytes(lats.get(i)),
-                },
-                transfers: rules.at(u32::from_le_bytes(rule_of.get(i)) as usize),
-                capacity_teu_per_year: opt(capacities.get(i)),
-                source: sources.get(u32::from_le_bytes(source_of.get(i)) as usize),
-            }
-        })
+                Place {
+                    name: if name_is_id.get(i) == [1] {
+                        Arc::clone(&id)
+                    } else {
+                        Arc::from(names.get(i))
+                    },
+                    id,
+                    aliases: aliases.get(i),
+                    regions: regions.get(i),
+                    country: match countries.get(i) {
+                        [0, 0] => None,
+                        code => std::str::from_utf8(&code).ok().and_then(Country::parse),
+                    },
+                    kind: PlaceKind::ALL[kinds.get(i)[0] as usize],
+                    coord: crate::model::Coord {
+                        lon: f64::from_le_bytes(lons.get(i)),
+                        lat: f64::from_le_bytes(lats.get(i)),
+                    },
+                    transfers: rules.at(u32::from_le_bytes(rule_of.get(i)) as usize),
+                    capacity_teu_per_year: opt(capacities.get(i)),
+                    source: sources.get(u32::from_le_bytes(source_of.get(i)) as usize),
+                }
+            },
+        )
         .collect();
     // Slots made with another hash function would miss: look some places up.
     let step = (n / 64).max(1);
@@ -1674,35 +1675,36 @@ fn read_legs(r: &mut In<'_>, places: usize, corridors: usize) -> Result<Vec<Leg>
         .map_init(
             || JobCopies::new(&sources, |s: &str| Arc::from(s)),
             |sources, i| {
-            let mode = Mode::ALL[modes.get(i)[0] as usize];
-            let gauge = u16::from_le_bytes(gauges.get(i));
-            Leg {
-                from: PlaceId(u32::from_le_bytes(from.get(i))),
-                to: PlaceId(u32::from_le_bytes(to.get(i))),
-                mode,
-                corridors: tags.items[starts.range(i)]
-                    .iter()
-                    .map(|b| CorridorId(u16::from_le_bytes(*b)))
-                    .collect(),
-                distance_km: f64::from_le_bytes(distance.get(i)),
-                time_h: f64::from_le_bytes(time.get(i)),
-                cost_usd: f64::from_le_bytes(cost.get(i)),
-                capacity_teu_per_year: opt(capacity.get(i)),
-                gauge_mm: (gauge != 0 && mode == Mode::Rail).then_some(gauge),
-                status: Status::ALL[statuses.get(i)[0] as usize],
-                one_way: one_way.get(i) == [1],
-                headway_h: opt(headway.get(i)),
-                co2_kg_per_teu_km: opt(co2.get(i)),
-                source: sources.get(u32::from_le_bytes(source_of.get(i)) as usize),
-                drawn_via: points.items[point_starts.range(i)]
-                    .iter()
-                    .map(|&b| {
-                        let (lon, lat) = point(b);
-                        Coord { lon, lat }
-                    })
-                    .collect(),
-            }
-        })
+                let mode = Mode::ALL[modes.get(i)[0] as usize];
+                let gauge = u16::from_le_bytes(gauges.get(i));
+                Leg {
+                    from: PlaceId(u32::from_le_bytes(from.get(i))),
+                    to: PlaceId(u32::from_le_bytes(to.get(i))),
+                    mode,
+                    corridors: tags.items[starts.range(i)]
+                        .iter()
+                        .map(|b| CorridorId(u16::from_le_bytes(*b)))
+                        .collect(),
+                    distance_km: f64::from_le_bytes(distance.get(i)),
+                    time_h: f64::from_le_bytes(time.get(i)),
+                    cost_usd: f64::from_le_bytes(cost.get(i)),
+                    capacity_teu_per_year: opt(capacity.get(i)),
+                    gauge_mm: (gauge != 0 && mode == Mode::Rail).then_some(gauge),
+                    status: Status::ALL[statuses.get(i)[0] as usize],
+                    one_way: one_way.get(i) == [1],
+                    headway_h: opt(headway.get(i)),
+                    co2_kg_per_teu_km: opt(co2.get(i)),
+                    source: sources.get(u32::from_le_bytes(source_of.get(i)) as usize),
+                    drawn_via: points.items[point_starts.range(i)]
+                        .iter()
+                        .map(|&b| {
+                            let (lon, lat) = point(b);
+                            Coord { lon, lat }
+                        })
+                        .collect(),
+                }
+            },
+        )
         .collect();
     Ok(legs)
 }
