@@ -1438,23 +1438,23 @@ impl<'a, T: ?Sized> JobCopies<'a, T> {
         JobCopies { shared, own }
     }
 
-    /// Entry `i`, if the table has one (`u32::MAX` stands for none).
-    fn get(&self, i: usize) -> Option<Arc<T>> {
-        let table = if self.own.is_empty() {
+    /// The job's copies if it made them, else the shared values.
+    fn table(&self) -> &[Arc<T>] {
+        if self.own.is_empty() {
             self.shared
         } else {
             &self.own
-        };
-        table.get(i).map(Arc::clone)
+        }
+    }
+
+    /// Entry `i`, if the table has one (`u32::MAX` stands for none).
+    fn get(&self, i: usize) -> Option<Arc<T>> {
+        self.table().get(i).map(Arc::clone)
     }
 
     /// Entry `i`, which the table has (checked before).
     fn at(&self, i: usize) -> Arc<T> {
-        Arc::clone(if self.own.is_empty() {
-            &self.shared[i]
-        } else {
-            &self.own[i]
-        })
+        Arc::clone(&self.table()[i])
     }
 }
 
