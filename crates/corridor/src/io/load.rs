@@ -283,6 +283,7 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
         diagnostics,
         |rows| NodeChunk {
             places: Vec::with_capacity(rows),
+            hashes: Vec::with_capacity(rows),
             lines: Vec::with_capacity(rows),
             bad_ids: Vec::new(),
             sources: Interner::default(),
@@ -297,6 +298,7 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
             diagnostics,
         ) {
             NodeRow::Valid(place) => {
+                chunk.hashes.push(IdIndex::hash(&place.id));
                 chunk.places.push(place);
                 chunk.lines.push(row.line);
             }
@@ -307,17 +309,24 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
             found.extend(chunk.diagnostics);
             let NodeChunk {
                 places,
+                hashes,
                 lines,
                 bad_ids,
                 ..
             } = chunk.value;
             // Places and ids of refused rows, merged back into line order.
             let mut bad = bad_ids.into_iter().peekable();
-            for (place, line) in places.into_iter().zip(lines) {
+            for (i, ((place, line), hash)) in places.into_iter().zip(lines).zip(&hashes).enumerate() {
+                if i % TOUCH_GROUP == 0 {
+                    // The index's slots for the next places, read together.
+                    let group = &hashes[i..hashes.len().min(i + TOUCH_GROUP)];
+                    let touched = group.iter().fold(0, |x, &h| x ^ nodes.ids.touch(h));
+                    std::hint::black_box(touched);
+                }
                 while let Some((bad_line, id)) = bad.next_if(|(l, _)| *l < line) {
                     register_refused(&mut nodes, &mut found, source.name, bad_line, id);
                 }
-                register(&mut nodes, &mut found, source.name, line, place);
+                register(&mut nodes, &mut found, source.name, line, place, *hash);
             }
             for (bad_line, id) in bad {
                 register_refused(&mut nodes, &mut found, source.name, bad_line, id);
@@ -333,6 +342,8 @@ fn read_nodes(source: Source<'_>, meta: &Meta, diagnostics: &mut Vec<Diagnostic>
 /// of rows refused for other reasons (so legs naming them are not also reported).
 struct NodeChunk {
     places: Vec<Place>,
+    /// The hash of each place's id ([`IdIndex::hash`]), computed on the parsing thread.
+    hashes: Vec<u64>,
     lines: Vec<u64>,
     bad_ids: Vec<(u64, Box<str>)>,
     sources: Interner,
@@ -342,13 +353,18 @@ struct NodeChunk {
     default_transfers: Arc<Transfers>,
 }
 
-/// Records a valid place; a second definition of its id is an error.
+/// Places whose id index slots [`read_nodes`] reads together before inserting them.
+const TOUCH_GROUP: usize = 32;
+
+/// Records a valid place (`hash`: of its id, [`IdIndex::hash`]); a second definition
+/// of its id is an error.
 fn register(
     nodes: &mut Nodes,
     diagnostics: &mut Vec<Diagnostic>,
     file: &str,
     line: u64,
     place: Place,
+    hash: u64,
 ) {
     if let Some(&first) = nodes.refused.get(&*place.id) {
         diagnostics.push(duplicate(file, line, first, &place.id));
@@ -361,7 +377,7 @@ fn register(
         ends: &nodes.ends,
         places: &nodes.places,
     };
-    if let Err(first) = nodes.ids.insert(&view, id) {
+    if let Err(first) = nodes.ids.insert_hashed(&view, id, hash) {
         nodes.ends.pop();
         if let Some(place) = nodes.places.pop() {
             diagnostics.push(duplicate(file, line, nodes.lines[first.index()], &place.id));

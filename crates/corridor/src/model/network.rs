@@ -378,8 +378,20 @@ enum Probe {
 }
 
 impl IdIndex {
-    fn hash(id: &str) -> u64 {
+    /// The hash an id is indexed by ([`IdIndex::insert_hashed`]).
+    pub(crate) fn hash(id: &str) -> u64 {
         FxBuildHasher.hash_one(id)
+    }
+
+    /// Reads the slot where the probe for an id with this hash starts, so that
+    /// inserting or finding that id next reads it from the cache: reads that do only
+    /// this do not wait for one another, so a group of them overlaps its cache misses
+    /// (the table of 10^6 places is 16 MB).
+    pub(crate) fn touch(&self, hash: u64) -> u64 {
+        self.slots
+            .get(hash as usize & self.slots.len().wrapping_sub(1))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// An empty index with room for `places` places.
@@ -514,11 +526,23 @@ impl IdIndex {
         places: &L,
         place: PlaceId,
     ) -> Result<(), PlaceId> {
+        let id = places.id(place.index()).unwrap_or_default();
+        self.insert_hashed(places, place, Self::hash(id))
+    }
+
+    /// [`IdIndex::insert`] with the hash of the place's id ([`IdIndex::hash`]) already
+    /// computed (by a parsing thread).
+    pub(crate) fn insert_hashed<L: IdList + ?Sized>(
+        &mut self,
+        places: &L,
+        place: PlaceId,
+        hash: u64,
+    ) -> Result<(), PlaceId> {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow(places);
         }
         let id = places.id(place.index()).unwrap_or_default();
-        let hash = Self::hash(id);
+        debug_assert_eq!(hash, Self::hash(id));
         match self.probe(places, id, hash) {
             Probe::Found(first) => Err(first),
             Probe::Empty(at) => {
