@@ -1157,7 +1157,15 @@ fn endpoint(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<PlaceId> {
     let id = row.required(col, diagnostics)?;
-    match finder.find_or_check(&nodes.view(), &nodes.ids, id, found) {
+    let place = match found {
+        // Found ahead for this very cell ([`LegEnds::look_ahead`] read the same text),
+        // and checked against it there.
+        Some(place) if row.plain_text(col).is_some_and(|text| std::ptr::eq(text, id)) => {
+            Some(finder.accept(id, place))
+        }
+        _ => finder.find_or_check(&nodes.view(), &nodes.ids, id, found),
+    };
+    match place {
         Some(place) => Some(place),
         None if nodes.refused.contains_key(id) => None,
         None => {

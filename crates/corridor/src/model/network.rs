@@ -317,6 +317,13 @@ impl PlaceFinder {
         }
     }
 
+    /// `found`, already checked to be the place with this id (by
+    /// [`IdIndex::get_all`]), learning where numbered ids sit from it.
+    pub(crate) fn accept(&mut self, id: &str, found: PlaceId) -> PlaceId {
+        self.learn(trailing_number(id), found);
+        found
+    }
+
     fn learn(&mut self, number: Option<i64>, found: PlaceId) {
         if let Some(number) = number {
             self.delta = Some(i64::from(found.0) - number);
