@@ -200,6 +200,11 @@ fn issue_13_drawn_via_points_are_read_and_checked() {
     );
     assert_eq!(d.value.as_deref(), Some("78 143"));
     assert!(d.to_string().contains("latitude"), "{d}");
+    assert_eq!(
+        d.expected.as_deref(),
+        Some("the latitude as a number from -90 to 90"),
+        "{d}"
+    );
     let d = assert_error(
         NODES,
         "from,to,mode,distance_km,time_h,drawn_via\na,b,sea,400,10,\"77.5,43.2\"\n",

@@ -1084,7 +1084,7 @@ fn drawn_via(row: &Row<'_, '_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Coord>
                     diagnostics.push(
                         row.error(kind, l::DRAWN_VIA, &format!("{what}: {message}"))
                             .value(item)
-                            .expected(format!("{what} {}", range.describe())),
+                            .expected(format!("the {what} as {}", range.describe())),
                     );
                 })
                 .ok()
