@@ -123,6 +123,7 @@ pub struct Transfer {
 /// the service there (border formalities are charged apart, by [`border_transfers`]).
 /// Events are emitted even when they cost nothing, so routes list every change they
 /// make.
+#[inline]
 pub(crate) fn departure_transfers(
     network: &Network,
     at: PlaceId,
@@ -186,6 +187,7 @@ pub(crate) fn departure_transfers(
 /// the exit at `from` and the entry at `to`, when their countries differ (a place without
 /// a country is international waters). Between two members of one customs union the
 /// union's factors apply.
+#[inline]
 pub(crate) fn border_transfers(
     network: &Network,
     from: PlaceId,

@@ -235,13 +235,16 @@ impl Route {
             // What `step_metrics` charges, summed in its order: the leg, the border
             // formalities (exit, entry), then the departure transfers.
             let mut step = metrics;
-            let (departures, exits) = route.transfers[departing..].split_at(exiting - departing);
-            for t in exits.iter().chain(&entry).chain(departures) {
-                step.time_h += t.transfer.time_h;
-                step.cost_usd += t.transfer.cost_usd;
+            if route.transfers.len() > departing || !entry.is_empty() {
+                let (departures, exits) =
+                    route.transfers[departing..].split_at(exiting - departing);
+                for t in exits.iter().chain(&entry).chain(departures) {
+                    step.time_h += t.transfer.time_h;
+                    step.cost_usd += t.transfer.cost_usd;
+                }
+                route.transfers.append(&mut entry);
             }
             debug_assert_eq!(step, step_metrics(network, arrival, booked, dir));
-            route.transfers.append(&mut entry);
             route.totals = route.totals + step;
             route.weight += graph
                 .profile()
