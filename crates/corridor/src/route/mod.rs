@@ -59,7 +59,7 @@ use crate::graph::{
     Arrival, DirLeg, Graph, Metrics, Objective, Transfer, TransferKind, border_transfers,
     departure_transfers, step_metrics,
 };
-use crate::model::{CorridorId, Country, Mode, Network, PlaceId};
+use crate::model::{CorridorId, Country, Leg, Mode, Network, PlaceId};
 
 /// A routing request: origin, destination and places to pass in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,30 +181,33 @@ impl Route {
         // whose loads do not wait on each other: the legs and places of a long route on
         // a large network are scattered in memory, and the main loop, which does much
         // per leg, would wait for each cache miss in turn.
-        let steps: Vec<(PlaceId, PlaceId, Metrics)> = legs
+        let steps: Vec<(&Leg, PlaceId, PlaceId, Metrics)> = legs
             .iter()
             .map(|&dir| {
                 let leg = network.leg(dir.leg());
-                let (tail, head) = dir.ends(network);
+                let (tail, head) = if dir.is_reverse() {
+                    (leg.to, leg.from)
+                } else {
+                    (leg.from, leg.to)
+                };
                 let metrics = Metrics {
                     distance_km: leg.distance_km,
                     time_h: leg.time_h,
                     cost_usd: leg.cost_usd,
                     co2_kg: network.leg_co2_kg(leg),
                 };
-                (tail, head, metrics)
+                (leg, tail, head, metrics)
             })
             .collect();
         let countries: Vec<Option<Country>> = steps
             .iter()
-            .map(|&(_, head, _)| network.place(head).country)
+            .map(|&(_, _, head, _)| network.place(head).country)
             .collect();
         let mut last_country = None;
         push_country(&mut route.countries, &mut last_country, network, query.from);
         let mut arrival: Option<Arrival> = None;
         let mut entry = Vec::new();
-        for (i, (&dir, &(tail, head, metrics))) in legs.iter().zip(&steps).enumerate() {
-            let leg = network.leg(dir.leg());
+        for (i, (&dir, &(leg, tail, head, metrics))) in legs.iter().zip(&steps).enumerate() {
             let departing = route.transfers.len();
             departure_transfers(network, tail, arrival, booked, leg, |transfer| {
                 route.transfers.push(RouteTransfer {
