@@ -458,3 +458,43 @@ fn china_europe_comparisons_hold() {
         "the Middle Corridor route does not wait for a Caspian sailing"
     );
 }
+
+/// Issue 13: `--via anzali` from the Caspian's ports and from Moscow sails into Bandar
+/// Anzali; it used to reach it by road from Rasht and come back (`Rasht → Bandar Anzali
+/// → Rasht`), the quickest way to touch the place but not what a planner means by
+/// passing through a port.
+#[test]
+fn via_anzali_sails_into_anzali() {
+    let network = network();
+    let anzali = id("anzali");
+    for from in ["Aktau", "Astrakhan", "Makhachkala", "Moscow"] {
+        for to in ["Rasht", "Tehran"] {
+            for by in [Objective::Time, Objective::Cost] {
+                let graph = Graph::new(network, &Profile::new(by));
+                let query = Query {
+                    from: id(from),
+                    to: id(to),
+                    via: vec![anzali],
+                };
+                let route = route::shortest(&graph, &query)
+                    .unwrap_or_else(|| panic!("{from} → {to} via Anzali: no route"));
+                let arrival = route
+                    .legs
+                    .iter()
+                    .find(|l| l.to == anzali)
+                    .unwrap_or_else(|| panic!("{from} → {to}: never reaches Anzali"));
+                assert!(
+                    matches!(network.leg(arrival.leg.leg()).mode, Mode::Sea | Mode::Ferry),
+                    "{from} → {to} by {by:?} reaches Anzali by {:?}",
+                    network.leg(arrival.leg.leg()).mode
+                );
+                let places = route.places();
+                assert_eq!(
+                    places.iter().filter(|&&p| p == anzali).count(),
+                    1,
+                    "{from} → {to} by {by:?} passes Anzali twice"
+                );
+            }
+        }
+    }
+}

@@ -56,6 +56,24 @@ fn usage_errors_exit_2() {
     assert_eq!(run(&["--help"]).exit, Exit::Ok);
 }
 
+/// A route via a place passes through it; where none can, the answer says that it goes
+/// there and back.
+#[test]
+fn route_via_a_dead_end_says_it_turns_back() {
+    let data = fixtures::dir("spur-port");
+    let data = data.to_str().unwrap();
+    let through = run_ok(&["--data", data, "route", "north", "inland", "--via", "port"]);
+    assert!(!through.contains("note:"), "{through}");
+    assert!(through.contains("North → Inland"), "{through}");
+    let spur = run_ok(&["--data", data, "route", "north", "inland", "--via", "quay"]);
+    assert!(
+        spur.contains(
+            "note: no route passes through Quay, so this one goes there from Port and back"
+        ),
+        "{spur}"
+    );
+}
+
 #[test]
 fn nodes_lists_and_filters() {
     let data = fixtures::dir("triangle");

@@ -189,6 +189,49 @@ pub fn walks(
     Some(out)
 }
 
+/// Whether `walk` passes through each via place (the engine's rule for via places): it
+/// leaves a via place it has just passed towards another place than the one it came
+/// from, and does not come back to it before the next via place.
+pub fn passes_through(network: &Network, walk: &Walk, from: PlaceId, via: &[PlaceId]) -> bool {
+    let advance = |mut stage: usize, place: PlaceId| {
+        while stage < via.len() && via[stage] == place {
+            stage += 1;
+        }
+        stage
+    };
+    let mut stage = advance(0, from);
+    let mut back: Option<PlaceId> = None;
+    for &step in &walk.steps {
+        let (a, b) = ends(network, step);
+        let next = advance(stage, b);
+        if back == Some(b) || (next == stage && stage > 0 && via[stage - 1] == b) {
+            return false;
+        }
+        back = (next > stage).then_some(a);
+        stage = next;
+    }
+    true
+}
+
+/// The walks a via query may answer with: those passing through the via places, or all
+/// of them when none does (the engine then allows turning back).
+pub fn via_walks<'w>(
+    network: &Network,
+    walks: &'w [Walk],
+    from: PlaceId,
+    via: &[PlaceId],
+) -> Vec<&'w Walk> {
+    let through: Vec<&Walk> = walks
+        .iter()
+        .filter(|w| passes_through(network, w, from, via))
+        .collect();
+    if through.is_empty() {
+        walks.iter().collect()
+    } else {
+        through
+    }
+}
+
 /// `a` is no worse than `b` in every criterion (with a relative tolerance).
 pub fn covers(a: &[f64], b: &[f64]) -> bool {
     a.iter()

@@ -170,7 +170,9 @@ proptest! {
         matches_brute_force(&corridor::synthetic::shuffle(&network, seed), objective, false)?;
     }
 
-    /// Via places: the best walk through them in order.
+    /// Via places: the best walk through them in order, passing through each (not
+    /// leaving it back to the place it came from, not coming back to it) unless no walk
+    /// does.
     #[test]
     fn via_matches_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec()), picks in prop::collection::vec(0usize..5, 3)) {
         let n = network.places().len();
@@ -179,6 +181,7 @@ proptest! {
         let graph = Graph::new(&network, &profile);
         let vot = profile.value_of_time(&network);
         let Some(all) = walks(&network, &operational, from, to, &[via], WALK_LIMIT) else { return Ok(()) };
+        let all = oracle::via_walks(&network, &all, from, &[via]);
         let best = all.iter().map(|w| oracle::weigh(objective, &walk_metrics(&network, &w.steps), vot)).min_by(f64::total_cmp);
         let query = Query { from, to, via: vec![via] };
         let found = route::shortest(&graph, &query);
@@ -370,6 +373,79 @@ fn changing_ship_at_a_port_is_a_transshipment() {
     assert_eq!(route.totals.time_h, 15.0 + 12.0 + 24.0 + 24.0);
     assert_eq!(route.totals.cost_usd, 30.0 + 150.0);
     check_route(&network, &route, &Profile::new(Objective::Time));
+}
+
+/// A route via a place passes through it: it does not go there and back along the spur
+/// (`North → City → Port → City`) but arrives by sea; nor does it go round a second
+/// spur to leave the place another way (`City → Port → Quay → Port → City`).
+#[test]
+fn a_route_passes_through_its_via_places() {
+    let network = fixtures::network("spur-port");
+    let ids = |route: &Route| -> Vec<String> {
+        route
+            .places()
+            .iter()
+            .map(|&p| network.place(p).id.to_string())
+            .collect()
+    };
+    let (north, port, inland) = (
+        place(&network, "north"),
+        place(&network, "port"),
+        place(&network, "inland"),
+    );
+    let query = Query {
+        from: north,
+        to: inland,
+        via: vec![port],
+    };
+    for objective in [Objective::Time, Objective::Cost] {
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        let route = route::shortest(&graph, &query).unwrap();
+        assert!(route.turns_back_at().is_empty());
+        assert_eq!(
+            ids(&route),
+            ["north", "port", "city", "inland"],
+            "{objective:?}"
+        );
+        check_route(&network, &route, &profile);
+        if objective == Objective::Time {
+            // Without the via place, the road is faster.
+            let plain = route::shortest(&graph, &Query::new(north, inland)).unwrap();
+            assert_eq!(ids(&plain), ["north", "city", "inland"]);
+        }
+        // The alternatives and the Pareto front keep to the same rule.
+        let alternatives = route::alternatives(&graph, &query, 3);
+        assert_eq!(ids(&alternatives[0]), ids(&route));
+        for alternative in &alternatives {
+            let places = ids(alternative);
+            let at: Vec<usize> = (0..places.len()).filter(|&i| places[i] == "port").collect();
+            assert_eq!(at.len(), 1, "{places:?}");
+            assert_ne!(places[at[0] - 1], places[at[0] + 1], "{places:?}");
+        }
+        let front = route::pareto(&graph, &query, &[Criterion::Time, Criterion::Cost]).unwrap();
+        assert!(!front.is_empty());
+        for route in &front {
+            assert_eq!(ids(route), ["north", "port", "city", "inland"]);
+        }
+    }
+    // A place reached only along a spur is turned back at: no route passes through it.
+    let quay = place(&network, "quay");
+    let graph = Graph::new(&network, &Profile::new(Objective::Time));
+    let dead_end = Query {
+        from: north,
+        to: inland,
+        via: vec![quay],
+    };
+    let route = route::shortest(&graph, &dead_end).unwrap();
+    assert_eq!(route.turns_back_at(), [(quay, place(&network, "port"))]);
+    assert_eq!(
+        ids(&route),
+        ["north", "city", "port", "quay", "port", "city", "inland"]
+    );
+    let front = route::pareto(&graph, &dead_end, &[Criterion::Time, Criterion::Cost]).unwrap();
+    assert!(front.iter().all(|r| r.places().contains(&quay)) && !front.is_empty());
+    assert!(!route::alternatives(&graph, &dead_end, 2).is_empty());
 }
 
 #[test]

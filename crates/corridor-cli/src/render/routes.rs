@@ -67,6 +67,14 @@ pub(crate) fn write_route(network: &Network, route: &Route, out: &mut dyn Write)
         }
     )?;
     writeln!(out, "bottleneck: {}", route.bottleneck_text(network))?;
+    for (via, side) in route.turns_back_at() {
+        writeln!(
+            out,
+            "note: no route passes through {}, so this one goes there from {} and back",
+            network.place(via).name,
+            network.place(side).name
+        )?;
+    }
     writeln!(out)?;
     let mut table = Table::new(&Route::STEP_COLUMNS);
     for row in route.step_rows(network) {

@@ -171,7 +171,8 @@ class Network:
 
     - ``by``: ``"distance"``, ``"time"`` (default), ``"cost"``, ``"co2"`` or
       ``"generalized"``;
-    - ``via``: places to pass, in order;
+    - ``via``: places to pass through, in order (a route does not go to one and back
+      the way it came unless no route passes through it);
     - ``avoid_countries``: ISO codes or names of countries not to enter;
     - ``avoid``: places not to pass;
     - ``modes``: modes allowed (``rail``, ``road``, ``sea``, ``ferry``);

@@ -31,7 +31,7 @@ pub struct RouteRequest {
     pub to: String,
     /// What to minimise; `None` is [`Objective::Time`].
     pub by: Option<Objective>,
-    /// Places to pass, in order.
+    /// Places to pass through, in order (see [`RouteRequest::via`]).
     pub via: Vec<String>,
     /// Countries not to enter.
     pub avoid_countries: Vec<String>,
@@ -72,7 +72,9 @@ impl RouteRequest {
         self
     }
 
-    /// Pass `place` (after the via places already given).
+    /// Pass through `place` (after the via places already given): the route leaves it
+    /// towards another place than the one it came from, unless no route can (see
+    /// [`crate::route::Route::turns_back_at`]).
     pub fn via(mut self, place: impl Into<String>) -> RouteRequest {
         self.via.push(place.into());
         self

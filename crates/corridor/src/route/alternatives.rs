@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::search::{Bans, Layered, Node, Start};
 use super::{Query, Route, shortest};
-use crate::graph::{DirLeg, Graph};
+use crate::graph::{DirLeg, Graph, Link};
 use crate::model::{Mode, PlaceId};
 
 /// Up to `k` best routes in order of the objective, each loopless per place: no place is
@@ -33,7 +33,14 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
     if first.legs.is_empty() {
         return vec![first];
     }
+    // The deviations keep to the rule the first route kept: passing through the via
+    // places, unless it had to turn back at one.
     let layered = Layered::new(graph, query);
+    let layered = if walk(&layered, &first.dir_legs()).is_some() {
+        layered
+    } else {
+        layered.allowing_turns()
+    };
     let budget = k.saturating_mul(20).saturating_add(100);
     let mut seen: HashSet<Vec<DirLeg>> = HashSet::new();
     let mut shapes: HashSet<Vec<(PlaceId, Option<Mode>)>> = HashSet::new();
@@ -68,8 +75,7 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
             for &(node, _) in &walk[..spur] {
                 let (stage, state) = layered.split(node);
                 let place = graph.state_place(state);
-                bans.nodes
-                    .extend(graph.states_of(place).map(|s| layered.node(stage, s)));
+                bans.nodes.extend(layered.nodes_at(stage, place));
             }
             let start = if spur == 0 {
                 Start::Origin
@@ -109,24 +115,30 @@ fn loopless(layered: &Layered<'_, '_>, walk: &[(Node, f64)]) -> bool {
         visited.insert((stage, graph.state_place(state)))
     })
 }
-/// The layered nodes reached after each leg of `legs`, with the cost so far.
+/// The layered nodes reached after each leg of `legs`, with the cost so far; `None` if
+/// the legs are not a path of the layered graph (one turns back at a via place where
+/// that is left out).
 fn walk(layered: &Layered<'_, '_>, legs: &[DirLeg]) -> Option<Vec<(Node, f64)>> {
     let graph = layered.graph;
     let mut out = Vec::with_capacity(legs.len());
     let mut stage = layered.origin_stage();
     let mut cost = 0.0;
-    let mut state = None;
+    let mut at: Option<Node> = None;
+    let mut tail = layered.query.from;
     for &leg in legs {
-        let arc = match state {
+        let link = match at {
             None => graph
                 .departures(layered.query.from)
+                .map(Link::from)
                 .find(|a| a.leg == leg)?,
-            Some(s) => graph.arcs(s).find(|a| a.leg == leg)?,
+            Some(node) => layered.links(node).find(|a| a.leg == leg)?,
         };
-        cost += arc.weight;
-        stage = layered.advance(stage, graph.state_place(arc.head));
-        state = Some(arc.head);
-        out.push((layered.node(stage, arc.head), cost));
+        cost += link.weight;
+        let node = layered.enter(stage, tail, link.head)?;
+        stage = layered.split(node).0;
+        tail = graph.state_place(link.head);
+        at = Some(node);
+        out.push((node, cost));
     }
     Some(out)
 }

@@ -346,6 +346,25 @@ impl Route {
             .collect()
     }
 
+    /// The via places this route goes to and comes back from along the way it came, each
+    /// with the place on either side: the search answers so only when no route passes
+    /// through the via places (a place at the end of a spur). Empty for routes that pass
+    /// through them.
+    pub fn turns_back_at(&self) -> Vec<(PlaceId, PlaceId)> {
+        let places = self.places();
+        let mut turns: Vec<(PlaceId, PlaceId)> = Vec::new();
+        for i in 1..places.len().saturating_sub(1) {
+            let turn = (places[i], places[i - 1]);
+            if places[i - 1] == places[i + 1]
+                && self.via.contains(&places[i])
+                && !turns.contains(&turn)
+            {
+                turns.push(turn);
+            }
+        }
+        turns
+    }
+
     /// The places visited in order, each with the mode of the leg that reached it (none at
     /// the origin): what tells two routes apart for a planner.
     pub fn stops(&self, network: &Network) -> Vec<(PlaceId, Option<Mode>)> {

@@ -6,6 +6,7 @@ use std::collections::{BinaryHeap, HashMap};
 use super::search::{Layered, Node};
 use super::{Query, Route};
 use crate::graph::{Arc, Criterion, DirLeg, Graph};
+use crate::model::PlaceId;
 
 /// Labels created before the search gives up (keeps memory bounded on huge networks).
 pub const MAX_LABELS: usize = 5_000_000;
@@ -61,8 +62,31 @@ pub fn pareto(
             .into_iter()
             .collect());
     }
+    // Through the via places if any route passes through them, else turning back where
+    // it must (as `shortest` does).
+    let layered = Layered::new(graph, query);
+    let through = layered.passes_through();
+    let routes = front(graph, query, layered, criteria)?;
+    if routes.is_empty() && through {
+        return front(
+            graph,
+            query,
+            Layered::new(graph, query).allowing_turns(),
+            criteria,
+        );
+    }
+    Ok(routes)
+}
+
+/// The Pareto front of `query` on `layered` (see [`pareto`]).
+fn front(
+    graph: &Graph<'_>,
+    query: &Query,
+    layered: Layered<'_, '_>,
+    criteria: &[Criterion],
+) -> Result<Vec<Route>, ParetoError> {
     let mut search = LabelSearch {
-        layered: Layered::new(graph, query),
+        layered,
         criteria,
         labels: Vec::new(),
         settled: HashMap::new(),
@@ -71,7 +95,7 @@ pub fn pareto(
     };
     let origin_stage = search.layered.origin_stage();
     for arc in graph.departures(query.from) {
-        search.extend(origin_stage, [0; 4], ROOT, arc)?;
+        search.extend(origin_stage, query.from, [0; 4], ROOT, arc)?;
     }
     while let Some(Entry { index, .. }) = search.heap.pop() {
         let label = &search.labels[index as usize];
@@ -85,8 +109,12 @@ pub fn pareto(
             search.results.push(index);
             continue;
         }
+        let tail = graph.state_place(state);
+        let back = search.layered.no_return(node);
         for arc in graph.arcs(state) {
-            search.extend(stage, values, index, arc)?;
+            if back.is_none_or(|b| graph.state_place(arc.head) != b) {
+                search.extend(stage, tail, values, index, arc)?;
+            }
         }
     }
     let labels = &search.labels;
@@ -127,10 +155,12 @@ impl LabelSearch<'_, '_, '_> {
         covered(&self.results) || self.settled.get(&node).is_some_and(|list| covered(list))
     }
 
-    /// Queues the label reached from `base` (in `stage`) along `arc`, unless dominated.
+    /// Queues the label reached from `base` (at `tail` in `stage`) along `arc`, unless
+    /// dominated.
     fn extend(
         &mut self,
         stage: usize,
+        tail: PlaceId,
         base: [i64; 4],
         parent: u32,
         arc: Arc,
@@ -139,13 +169,9 @@ impl LabelSearch<'_, '_, '_> {
         for (value, &criterion) in values.iter_mut().zip(self.criteria) {
             *value = value.saturating_add(micros(arc.metrics.get(criterion)));
         }
-        let graph = self.layered.graph;
-        let place = graph.state_place(arc.head);
-        let next_stage = self.layered.advance(stage, place);
-        if self.layered.is_origin(next_stage, place) {
+        let Some(node) = self.layered.enter(stage, tail, arc.head) else {
             return Ok(());
-        }
-        let node = self.layered.node(next_stage, arc.head);
+        };
         if self.dominated(node, &values) {
             return Ok(());
         }

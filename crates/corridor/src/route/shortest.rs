@@ -1,11 +1,12 @@
 //! The best route for one query.
 
-use super::search::{Bans, Layered, Start};
+use super::search::best_path;
 use super::{Query, Route};
 use crate::graph::Graph;
 
 /// The route minimising the profile's objective from `query.from` to `query.to` through
-/// `query.via` in order; `None` if there is none. From a place to itself the route is
+/// `query.via` in order; `None` if there is none. The route passes through each via
+/// place (it does not leave one back to the place it came from) unless no route does. From a place to itself the route is
 /// empty (except under a corridor restriction, which no empty route satisfies).
 ///
 /// A* on the state graph for the distance objective (a tight geodesic bound), Dijkstra
@@ -20,7 +21,7 @@ pub fn shortest(graph: &Graph<'_>, query: &Query) -> Option<Route> {
             .allows_place(query.from)
             .then(|| Route::from_legs(graph, query, &[]));
     }
-    let (_, legs) = Layered::new(graph, query).search(Start::Origin, &Bans::default())?;
+    let (_, legs) = best_path(graph, query)?;
     Some(Route::from_legs(graph, query, &legs))
 }
 
