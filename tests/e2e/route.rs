@@ -257,28 +257,84 @@ proptest! {
         let graph = Graph::new(&network, &profile);
         for (from, to) in pairs(&network).into_iter().take(6) {
             let Some(all) = walks(&network, &operational, from, to, &[], WALK_LIMIT) else { continue };
-            let points: Vec<Vec<f64>> = all.iter().map(|w| {
-                let m = walk_metrics(&network, &w.steps);
-                criteria.iter().map(|&c| oracle::criterion(&m, c)).collect()
-            }).collect();
-            let mut front: Vec<Vec<f64>> = Vec::new();
-            for p in &points {
-                let beaten = points.iter().any(|q| covers(q, p) && !covers(p, q));
-                if !beaten && !front.iter().any(|f| covers(f, p) && covers(p, f)) {
-                    front.push(p.clone());
-                }
-            }
             let found = route::pareto(&graph, &Query::new(from, to), &criteria).unwrap();
-            let got: Vec<Vec<f64>> = found.iter().map(|r| criteria.iter().map(|&c| oracle::criterion(&r.totals, c)).collect()).collect();
-            prop_assert_eq!(got.len(), front.len(), "pareto {:?} vs brute force {:?}", got, front);
-            for p in &front {
-                prop_assert!(got.iter().any(|g| covers(g, p) && covers(p, g)), "missing point {:?} in {:?}", p, got);
-            }
+            same_front(&network, all.iter(), &found, &criteria)?;
             for route in &found {
                 check_route(&network, route, &profile);
             }
         }
     }
+
+    /// Pareto through a via place: the non-dominated walks that pass through it (or all
+    /// walks through it when none passes through), as for the best route.
+    #[test]
+    fn pareto_via_matches_brute_force(network in random::network(MULTIMODAL), picks in prop::collection::vec(0usize..5, 3)) {
+        let n = network.places().len();
+        let (from, via, to) = (PlaceId((picks[0] % n) as u32), PlaceId((picks[1] % n) as u32), PlaceId((picks[2] % n) as u32));
+        if from == to && via == from {
+            return Ok(());
+        }
+        let criteria = [Criterion::Time, Criterion::Cost];
+        let profile = Profile::new(Objective::Time);
+        let graph = Graph::new(&network, &profile);
+        let Some(all) = walks(&network, &operational, from, to, &[via], WALK_LIMIT) else { return Ok(()) };
+        let all = oracle::via_walks(&network, &all, from, &[via]);
+        let query = Query { from, to, via: vec![via] };
+        let found = route::pareto(&graph, &query, &criteria).unwrap();
+        same_front(&network, all.iter().copied(), &found, &criteria)?;
+        for route in &found {
+            check_route(&network, route, &profile);
+            prop_assert!(route.places().contains(&via));
+        }
+    }
+}
+
+/// Checks that the points of `found` are exactly the non-dominated points of `walks` over
+/// `criteria`, one route per point.
+fn same_front<'w>(
+    network: &Network,
+    walks: impl Iterator<Item = &'w oracle::Walk>,
+    found: &[Route],
+    criteria: &[Criterion],
+) -> Result<(), TestCaseError> {
+    let points: Vec<Vec<f64>> = walks
+        .map(|w| {
+            let m = walk_metrics(network, &w.steps);
+            criteria.iter().map(|&c| oracle::criterion(&m, c)).collect()
+        })
+        .collect();
+    let mut front: Vec<Vec<f64>> = Vec::new();
+    for p in &points {
+        let beaten = points.iter().any(|q| covers(q, p) && !covers(p, q));
+        if !beaten && !front.iter().any(|f| covers(f, p) && covers(p, f)) {
+            front.push(p.clone());
+        }
+    }
+    let got: Vec<Vec<f64>> = found
+        .iter()
+        .map(|r| {
+            criteria
+                .iter()
+                .map(|&c| oracle::criterion(&r.totals, c))
+                .collect()
+        })
+        .collect();
+    prop_assert_eq!(
+        got.len(),
+        front.len(),
+        "pareto {:?} vs brute force {:?}",
+        got,
+        front
+    );
+    for p in &front {
+        prop_assert!(
+            got.iter().any(|g| covers(g, p) && covers(p, g)),
+            "missing point {:?} in {:?}",
+            p,
+            got
+        );
+    }
+    Ok(())
 }
 
 #[test]
