@@ -72,6 +72,18 @@ fn route_via_a_dead_end_says_it_turns_back() {
         ),
         "{spur}"
     );
+    // JSON names the turn; a route that passes through has no such field.
+    let json = |via: &str| -> serde_json::Value {
+        let text = run_ok(&[
+            "--data", data, "route", "north", "inland", "--via", via, "--format", "json",
+        ]);
+        serde_json::from_str(&text).unwrap()
+    };
+    assert_eq!(
+        json("quay")["turns_back_at"],
+        serde_json::json!([{"place": "quay", "from": "port"}])
+    );
+    assert!(json("port").get("turns_back_at").is_none());
 }
 
 #[test]

@@ -162,6 +162,20 @@ pub struct RouteView {
     /// The freight was booked on its first departure: the totals leave out the wait for
     /// the first service at the origin (`--booked`); `false` for door-to-door answers.
     pub booked_departure: bool,
+    /// Via places the route goes to and comes back from the way it came, because no
+    /// route passes through them (a place at the end of a spur); absent when the route
+    /// passes through every via place (see [`Route::turns_back_at`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turns_back_at: Vec<TurnView>,
+}
+
+/// A via place a route goes to and comes back from: `RouteView::turns_back_at`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TurnView {
+    /// The via place id.
+    pub place: String,
+    /// The place id the route comes from and goes back to.
+    pub from: String,
 }
 
 impl RouteView {
@@ -253,6 +267,14 @@ impl RouteView {
                 .collect(),
             untagged_km: round(route.untagged_km),
             booked_departure: route.booked_departure,
+            turns_back_at: route
+                .turns_back_at()
+                .into_iter()
+                .map(|(place, from)| TurnView {
+                    place: id(network, place),
+                    from: id(network, from),
+                })
+                .collect(),
         }
     }
 }
