@@ -249,6 +249,57 @@ proptest! {
         }
     }
 
+    /// Yen through a via place: the k best routes that pass through it (all routes
+    /// through it when none passes through), each visiting no place twice between via
+    /// places, one per sequence of places and modes.
+    #[test]
+    fn alternatives_via_match_brute_force(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec()), picks in prop::collection::vec(0usize..5, 3)) {
+        let n = network.places().len();
+        let (from, via, to) = (PlaceId((picks[0] % n) as u32), PlaceId((picks[1] % n) as u32), PlaceId((picks[2] % n) as u32));
+        if from == to || via == from || via == to {
+            return Ok(());
+        }
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        let vot = profile.value_of_time(&network);
+        let Some(all) = walks(&network, &operational, from, to, &[via], WALK_LIMIT) else { return Ok(()) };
+        let all = oracle::via_walks(&network, &all, from, &[via]);
+        // Loopless between via places: no (stage, place) twice.
+        let loopless = |steps: &[oracle::Step]| {
+            let mut stage = 0;
+            let mut seen = vec![(0, from)];
+            for &step in steps {
+                let place = oracle::ends(&network, step).1;
+                if place == via && stage == 0 {
+                    stage = 1;
+                }
+                if seen.contains(&(stage, place)) {
+                    return false;
+                }
+                seen.push((stage, place));
+            }
+            true
+        };
+        let mut best_of_shape: std::collections::HashMap<Vec<(PlaceId, Option<corridor::Mode>)>, f64> = Default::default();
+        for w in all.iter().filter(|w| loopless(&w.steps)) {
+            let weight = oracle::weigh(objective, &walk_metrics(&network, &w.steps), vot);
+            let entry = best_of_shape.entry(walk_shape(&network, from, &w.steps)).or_insert(f64::INFINITY);
+            *entry = entry.min(weight);
+        }
+        let mut expected: Vec<f64> = best_of_shape.into_values().collect();
+        expected.sort_by(f64::total_cmp);
+        let k = 4;
+        let query = Query { from, to, via: vec![via] };
+        let found = route::alternatives(&graph, &query, k);
+        prop_assert_eq!(found.len(), expected.len().min(k), "{:?} vs {:?}", found.iter().map(|r| r.weight).collect::<Vec<_>>(), expected);
+        for (route, want) in found.iter().zip(&expected) {
+            prop_assert!(close(route.weight, *want), "alternative via {} vs brute force {}", route.weight, want);
+            check_route(&network, route, &profile);
+            let steps: Vec<oracle::Step> = route.legs.iter().map(|l| (l.leg.leg(), l.leg.is_reverse())).collect();
+            prop_assert!(loopless(&steps), "alternative revisits a place");
+        }
+    }
+
     /// Pareto: exactly the non-dominated points of all walks, one route per point.
     #[test]
     fn pareto_matches_brute_force(network in random::network(MULTIMODAL), three in any::<bool>()) {
