@@ -352,12 +352,20 @@ impl Route {
     /// through them.
     pub fn turns_back_at(&self) -> Vec<(PlaceId, PlaceId)> {
         let places = self.places();
+        let passing = |mut stage: usize, place: PlaceId| {
+            while stage < self.via.len() && self.via[stage] == place {
+                stage += 1;
+            }
+            stage
+        };
+        let mut stage = passing(0, self.from);
         let mut turns: Vec<(PlaceId, PlaceId)> = Vec::new();
-        for i in 1..places.len().saturating_sub(1) {
+        for i in 1..places.len() {
+            let before = stage;
+            stage = passing(stage, places[i]);
+            // Where the route passes a via place, it leaves back to where it came from.
             let turn = (places[i], places[i - 1]);
-            if places[i - 1] == places[i + 1]
-                && self.via.contains(&places[i])
-                && !turns.contains(&turn)
+            if stage > before && places.get(i + 1) == Some(&places[i - 1]) && !turns.contains(&turn)
             {
                 turns.push(turn);
             }

@@ -52,23 +52,21 @@ pub(crate) enum Start {
     Node(Node, f64),
 }
 
-/// The best path of `query` from its origin, with the layered graph it was found on:
-/// passing through every via place if any route does, else turning back where it must
-/// (see the module's notes). `None` if the destination cannot be reached.
-pub(crate) fn best_path<'g, 'n>(
-    graph: &'g Graph<'n>,
-    query: &'g Query,
-) -> Option<(Layered<'g, 'n>, Vec<DirLeg>)> {
+/// The legs of the best path of `query` from its origin: passing through every via place
+/// if any route does, else turning back where it must (see the module's notes). `None`
+/// if the destination cannot be reached.
+pub(crate) fn best_path(graph: &Graph<'_>, query: &Query) -> Option<Vec<DirLeg>> {
     let layered = Layered::new(graph, query);
     if let Some((_, legs)) = layered.search(Start::Origin, &Bans::default()) {
-        return Some((layered, legs));
+        return Some(legs);
     }
     if !layered.passes_through() {
         return None;
     }
-    let layered = layered.allowing_turns();
-    let (_, legs) = layered.search(Start::Origin, &Bans::default())?;
-    Some((layered, legs))
+    let (_, legs) = layered
+        .allowing_turns()
+        .search(Start::Origin, &Bans::default())?;
+    Some(legs)
 }
 
 /// The layered view of a graph for one query.

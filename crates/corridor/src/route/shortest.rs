@@ -6,8 +6,9 @@ use crate::graph::Graph;
 
 /// The route minimising the profile's objective from `query.from` to `query.to` through
 /// `query.via` in order; `None` if there is none. The route passes through each via
-/// place (it does not leave one back to the place it came from) unless no route does. From a place to itself the route is
-/// empty (except under a corridor restriction, which no empty route satisfies).
+/// place (it does not leave one back to the place it came from) unless no route does.
+/// From a place to itself the route is empty (except under a corridor restriction, which
+/// no empty route satisfies).
 ///
 /// A* on the state graph for the distance objective (a tight geodesic bound), Dijkstra
 /// for the others, O((V + E) log V) per stage. Exact: transfers are charged on the arcs where they happen. Ties go to the
@@ -21,7 +22,7 @@ pub fn shortest(graph: &Graph<'_>, query: &Query) -> Option<Route> {
             .allows_place(query.from)
             .then(|| Route::from_legs(graph, query, &[]));
     }
-    let (_, legs) = best_path(graph, query)?;
+    let legs = best_path(graph, query)?;
     Some(Route::from_legs(graph, query, &legs))
 }
 
