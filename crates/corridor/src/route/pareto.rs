@@ -112,7 +112,7 @@ fn front(
         let tail = graph.state_place(state);
         let back = search.layered.no_return(node);
         for arc in graph.arcs(state) {
-            if back.is_none_or(|b| graph.state_place(arc.head) != b) {
+            if search.layered.may_leave(back, arc.head) {
                 search.extend(stage, tail, values, index, arc)?;
             }
         }
