@@ -4,7 +4,8 @@
 //! generated and shuffled, `CORRIDOR_BENCH_ORDER` to choose one): the network
 //! alone, the network and its graph compiled by time (against compiling it after
 //! loading), the network with a contraction hierarchy by time, and rebuilding that
-//! hierarchy from its stored parts (graph compiled, parts checked against it).
+//! hierarchy from its stored parts (graph compiled, parts checked against it), and
+//! point-to-point queries with the stored hierarchy.
 //!
 //! The snapshots are written once to the system temp directory beside the CSV folders
 //! (the hierarchy of 10^6 places takes tens of seconds to build the first time).
@@ -14,9 +15,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use corridor::io::{self, snapshot};
-use corridor::route::ch::Hierarchy;
+use corridor::route::ch::{ChQuery, Hierarchy};
+use corridor::route::{self, Query};
 use corridor::{Engine, Graph, Objective, Profile};
-use corridor_benches::{Order, orders, sizes, synthetic_dir_in};
+use corridor_benches::{Order, orders, pairs, places_by_grid_index, sizes, synthetic_dir_in};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// What a benchmark snapshot holds besides the network.
@@ -30,7 +32,8 @@ enum Stored {
 }
 
 /// The snapshot of the synthetic network of `places` places in `order` with `stored`,
-/// written once (named by the format version, so a newer format writes it again).
+/// written once (named by the format version, so a newer format writes it again), as
+/// `corridor build` writes it.
 fn snapshot_file(places: usize, order: Order, stored: Stored) -> PathBuf {
     let dir = synthetic_dir_in(places, order);
     let kind = match stored {
@@ -38,7 +41,12 @@ fn snapshot_file(places: usize, order: Order, stored: Stored) -> PathBuf {
         Stored::Graph => "graph",
         Stored::Hierarchy => "ch",
     };
-    let path = dir.with_extension(format!("{kind}.v{}.corridor", snapshot::FORMAT_VERSION));
+    // `local`: written in locality order (`Engine::snapshot` since issue 18's sixth
+    // session), so that files an older build wrote are not taken for these.
+    let path = dir.with_extension(format!(
+        "{kind}.local.v{}.corridor",
+        snapshot::FORMAT_VERSION
+    ));
     if !path.exists() {
         let engine = Engine::load(&dir).unwrap();
         let time = [Objective::Time];
@@ -109,6 +117,29 @@ fn bench(c: &mut Criterion) {
         let graph = Graph::new(&network, &profile);
         group.bench_function("CH from stored parts (graph compiled)", |b| {
             b.iter_with_large_drop(|| Hierarchy::from_parts(black_box(&graph), parts).unwrap())
+        });
+        // Queries as a server answers them from `corridor build --ch`: the pairs of
+        // `scale.rs`'s `point-to-point (CH)` (the same places in both orders), routes
+        // assembled, with plain Dijkstra on the same graph as the same-run baseline.
+        let hierarchy = Hierarchy::from_parts(&graph, parts).unwrap();
+        let grid = places_by_grid_index(&network, n);
+        let queries: Vec<Query> = pairs(network.places().len(), 64)
+            .into_iter()
+            .map(|(a, b)| Query::new(grid[a as usize], grid[b as usize]))
+            .collect();
+        let mut memory = ChQuery::new(&hierarchy);
+        let mut next = 0;
+        group.bench_function("point-to-point (CH, stored)", |b| {
+            b.iter(|| {
+                next = (next + 1) % queries.len();
+                hierarchy.shortest(&graph, &mut memory, &queries[next])
+            })
+        });
+        group.bench_function("point-to-point baseline: plain Dijkstra, ours", |b| {
+            b.iter(|| {
+                next = (next + 1) % queries.len();
+                route::shortest(&graph, &queries[next])
+            })
         });
         group.finish();
     }

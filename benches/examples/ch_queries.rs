@@ -6,11 +6,13 @@
 //! cargo run --release -p corridor-benches --example ch_queries -- 1000000 shuffled 2000 /tmp/ch-1m-shuffled.corridor
 //! ```
 //!
-//! Arguments: places (10^6), order (`ordered` or `shuffled`), queries (2,000), the
-//! snapshot (with the hierarchy by time, written when missing, as `corridor build --ch`
-//! writes it). Prints the mean search space of a query (deterministic), the mean query
-//! time of three rounds, what `Route::from_legs` takes of it, and checks the first 20
-//! queries against plain Dijkstra.
+//! Arguments: places (10^6), order (`ordered` or `shuffled`, stored as `corridor build`
+//! stores them, in locality order; `ordered-as-written` or `shuffled-as-written`, in
+//! the order of the files, as a CSV folder loads them), queries (2,000), the snapshot
+//! (with the hierarchy by time, written when missing). Prints the mean search space of
+//! a query (deterministic), the mean query time of three rounds, what
+//! `Route::from_legs` takes of it, and checks the first 20 queries against plain
+//! Dijkstra.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -31,11 +33,24 @@ use corridor_benches::{Order, pairs, places_by_grid_index, search_space_line, sy
 
 /// The network and the hierarchy's parts by time, from the snapshot at `path`, written
 /// first (`corridor build --ch` does the same) when missing.
-fn load(path: &Path, places: usize, order: Order) -> (Network, HierarchyParts) {
+fn load(path: &Path, places: usize, order: Order, as_written: bool) -> (Network, HierarchyParts) {
     if !path.exists() {
         let engine = Engine::load(synthetic_dir_in(places, order)).unwrap();
+        let bytes = if as_written {
+            // The network in the order of its files, as a CSV folder loads it.
+            let network = engine.network();
+            let graph = Graph::new(network, &Profile::new(Objective::Time));
+            let parts = Hierarchy::new(&graph).to_parts();
+            let hierarchy = snapshot::StoredHierarchy {
+                objective: Objective::Time,
+                parts,
+            };
+            snapshot::to_bytes(network, &[hierarchy])
+        } else {
+            engine.snapshot(&[], &[Objective::Time], &())
+        };
         let part = path.with_extension("part");
-        std::fs::write(&part, engine.snapshot(&[], &[Objective::Time], &())).unwrap();
+        std::fs::write(&part, bytes).unwrap();
         std::fs::rename(&part, path).unwrap();
     }
     let mut loaded = snapshot::read_file(path).unwrap();
@@ -65,16 +80,24 @@ fn cpu_seconds() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let places: usize = args.first().map_or(1_000_000, |a| a.parse().unwrap());
-    let order = match args.get(1).map(String::as_str) {
-        Some("shuffled") => Order::Shuffled,
+    let arg = args.get(1).map_or("ordered", String::as_str);
+    let (name, as_written) = match arg.strip_suffix("-as-written") {
+        Some(name) => (name, true),
+        None => (arg, false),
+    };
+    let order = match name {
+        "shuffled" => Order::Shuffled,
         _ => Order::Ordered,
     };
     let count: usize = args.get(2).map_or(2_000, |a| a.parse().unwrap());
     let cache: PathBuf = args.get(3).map_or_else(
-        || std::env::temp_dir().join(format!("corridor-ch-{places}-{order:?}.corridor")),
+        || {
+            let suffix = if as_written { "-as-written" } else { "" };
+            std::env::temp_dir().join(format!("corridor-ch-{places}-{order:?}{suffix}.corridor"))
+        },
         Into::into,
     );
-    let (network, parts) = load(&cache, places, order);
+    let (network, parts) = load(&cache, places, order, as_written);
     let grid = places_by_grid_index(&network, places);
     let graph = Graph::new(&network, &Profile::new(Objective::Time));
     let started = Instant::now();

@@ -51,14 +51,18 @@ fn places_at(network: &Network, coords: &[(f64, f64)]) -> Vec<PlaceId> {
 
 /// Phase timings of one order in one round, and what it answered (for the check).
 struct Round {
-    seconds: [f64; 4],
+    seconds: [f64; 5],
     one_to_all: Vec<u64>,
     matrix: Vec<Option<u64>>,
 }
 
 fn round(dir: &Path, coords: &[(f64, f64)]) -> Round {
     let (load, loaded) = timed(|| io::load_dir(dir).unwrap().network);
-    let network = loaded;
+    let (localize, network) = if std::env::var_os("ORDER_TIMING_LOCALIZE").is_some() {
+        timed(|| loaded.in_locality_order())
+    } else {
+        (0.0, loaded)
+    };
     let places = places_at(&network, coords);
     let profile = Profile::new(Objective::Cost);
     let (compile, graph) = timed(|| Graph::new(&network, &profile));
@@ -79,7 +83,7 @@ fn round(dir: &Path, coords: &[(f64, f64)]) -> Round {
     let (from, to) = places.split_at(4);
     let (matrix_s, matrix) = timed(|| route::matrix(&graph, from, to));
     Round {
-        seconds: [load, compile, one_to_all, matrix_s],
+        seconds: [load, localize, compile, one_to_all, matrix_s],
         one_to_all: by_coord.into_iter().map(|(_, w)| w).collect(),
         matrix: matrix
             .cells
@@ -106,8 +110,14 @@ fn main() -> Result<(), Box<dyn Error>> {
             })
             .collect()
     };
-    let phases = ["load", "compile (cost)", "one-to-all", "matrix 4x7 (cost)"];
-    let mut times: [[Vec<f64>; 2]; 4] = Default::default();
+    let phases = [
+        "load",
+        "locality order (ORDER_TIMING_LOCALIZE)",
+        "compile (cost)",
+        "one-to-all",
+        "matrix 4x7 (cost)",
+    ];
+    let mut times: [[Vec<f64>; 2]; 5] = Default::default();
     for r in 0..rounds {
         let order = if r % 2 == 0 { [0, 1] } else { [1, 0] };
         let mut answers = [None, None];

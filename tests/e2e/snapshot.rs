@@ -118,6 +118,121 @@ fn synthetic_networks_round_trip_in_both_orders() {
     }
 }
 
+/// Issue 18: a network put in locality order keeps every place and leg with its figures
+/// (found by id; only the indexes change) and gives the same answers.
+#[test]
+fn issue_18_locality_order_keeps_the_network_and_its_answers() {
+    let builtin = corridor::builtin::network().unwrap().network;
+    for network in [
+        synthetic::shuffle(
+            &synthetic::generate(Synthetic {
+                places: 2_000,
+                seed: 4,
+            }),
+            3,
+        ),
+        builtin,
+    ] {
+        let local = network.in_locality_order();
+        assert_eq!(local.places().len(), network.places().len());
+        assert_eq!(local.legs().len(), network.legs().len());
+        assert_eq!(local.meta(), network.meta());
+        assert_eq!(local.corridors(), network.corridors());
+        for place in network.places() {
+            let id = local.place_by_id(&place.id).expect("every place kept");
+            assert_eq!(local.place(id), place);
+        }
+        // Every leg, its ends named by id and its figures as they were: the same list.
+        let named = |n: &Network| {
+            let mut legs: Vec<String> = n
+                .legs()
+                .iter()
+                .map(|leg| {
+                    let (from, to) = (&n.place(leg.from).id, &n.place(leg.to).id);
+                    let mut figures = leg.clone();
+                    (figures.from, figures.to) = (PlaceId(0), PlaceId(0));
+                    format!("{from} {to} {figures:?}")
+                })
+                .collect();
+            legs.sort();
+            legs
+        };
+        assert_eq!(named(&local), named(&network));
+        let (before, after) = (Engine::new(network.clone()), Engine::new(local));
+        let n = network.places().len();
+        for (a, b) in [(0, n - 1), (n / 3, 2 * n / 3), (n / 7, n / 2)] {
+            let request = RouteRequest::new(&*network.places()[a].id, &*network.places()[b].id);
+            for by in [Objective::Time, Objective::Cost] {
+                let request = request.clone().by(by);
+                let (x, y) = (before.route(&request), after.route(&request));
+                match (x, y) {
+                    (Ok(x), Ok(y)) => {
+                        let (x, y) = (x.totals, y.totals);
+                        assert!((x.time_h - y.time_h).abs() <= 1e-9 * x.time_h.max(1.0));
+                        assert!((x.cost_usd - y.cost_usd).abs() <= 1e-9 * x.cost_usd.max(1.0));
+                    }
+                    (x, y) => assert_eq!(x.is_ok(), y.is_ok()),
+                }
+            }
+        }
+    }
+}
+
+/// Issue 18: a snapshot of a network of 16,384 places or more stores it in locality
+/// order, so the same network written in any order gives one snapshot (but for the ids
+/// `--shuffle` renames), whose compiled graph ranks each place at its index.
+#[test]
+fn issue_18_snapshots_of_both_orders_store_one_network() {
+    let ordered = synthetic::generate(Synthetic {
+        places: 20_000,
+        seed: 6,
+    });
+    let shuffled = synthetic::shuffle(&ordered, 8);
+    let stored = |network: &Network| {
+        let bytes = Engine::new(network.clone()).snapshot(&[Objective::Time], &[], &());
+        snapshot::read("x", &bytes).unwrap()
+    };
+    let (a, b) = (stored(&ordered), stored(&shuffled));
+    assert_ne!(
+        ordered.places()[..50],
+        a.network.places()[..50],
+        "reordered"
+    );
+    let (a, b) = (&a.network, &b.network);
+    assert_eq!(a.places().len(), ordered.places().len());
+    for (p, q) in a.places().iter().zip(b.places()) {
+        assert_eq!(
+            (p.coord, p.kind, &p.transfers),
+            (q.coord, q.kind, &q.transfers)
+        );
+    }
+    for (l, m) in a.legs().iter().zip(b.legs()) {
+        assert_eq!((l.from, l.to, l.mode), (m.from, m.to, m.mode));
+        assert_eq!(
+            (l.distance_km, l.time_h, l.cost_usd),
+            (m.distance_km, m.time_h, m.cost_usd)
+        );
+    }
+    // Built again from the snapshot: the same bytes.
+    let again = Engine::new(a.clone()).snapshot(&[], &[], &());
+    assert_eq!(again, snapshot::to_bytes(a, &[]));
+    // The same answers as from the network as written.
+    let (before, after) = (Engine::new(shuffled.clone()), Engine::new(b.clone()));
+    let ids: Vec<String> = [17, 4_321, 9_999, 19_000]
+        .iter()
+        .map(|&i| shuffled.places()[i].id.to_string())
+        .collect();
+    let request = MatrixRequest::new(ids.clone(), ids);
+    let (x, y) = (
+        before.matrix(&request).unwrap(),
+        after.matrix(&request).unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_string(&x).unwrap(),
+        serde_json::to_string(&y).unwrap()
+    );
+}
+
 /// A stored hierarchy gives the plain matrix (to rounding), and is used without being
 /// asked for.
 #[test]

@@ -1010,7 +1010,8 @@ impl Engine {
     pub const SNAPSHOT_FORMAT: u32 = snapshot::FORMAT_VERSION;
 
     /// The network compiled into a snapshot (the bytes of a `corridor build` file):
-    /// validated network, locality order, for each objective in `graphs` or
+    /// validated network in locality order ([`Network::in_locality_order`], for networks
+    /// of 16,384 places or more: smaller ones keep their order), for each objective in `graphs` or
     /// `hierarchies` the graph compiled for its default profile ([`Profile::new`]), so
     /// that requests by that objective need no compiling, and for each objective in
     /// `hierarchies` a contraction hierarchy (preprocessed here on the current rayon
@@ -1034,6 +1035,9 @@ impl Engine {
         hierarchies: &[Objective],
         progress: &dyn Progress,
     ) -> Vec<u8> {
+        if let Some(local) = self.network.localized(Network::LOCALITY_FROM_PLACES) {
+            return Engine::new(local).snapshot(graphs, hierarchies, progress);
+        }
         let mut compiled: Vec<Objective> = Vec::new();
         for &objective in graphs.iter().chain(hierarchies) {
             if !compiled.contains(&objective) {

@@ -124,7 +124,7 @@ pub(crate) struct HotArc {
 }
 
 /// Position of a coordinate on a Hilbert curve over a 2^16 × 2^16 grid of the globe.
-fn hilbert(lon: f64, lat: f64) -> u64 {
+pub(crate) fn hilbert(lon: f64, lat: f64) -> u64 {
     let side: u64 = 1 << 16;
     let mut x = (((lon + 180.0) / 360.0 * side as f64) as u64).min(side - 1);
     let mut y = (((lat + 90.0) / 180.0 * side as f64) as u64).min(side - 1);
@@ -148,7 +148,7 @@ fn hilbert(lon: f64, lat: f64) -> u64 {
 
 /// The places of `places` (as indices) in Hilbert-curve order of their coordinates, ties
 /// by index. O(n log n), sorted on all threads.
-fn hilbert_order(places: &[crate::model::Place]) -> Vec<u32> {
+pub(crate) fn hilbert_order(places: &[crate::model::Place]) -> Vec<u32> {
     use rayon::prelude::*;
     let mut keyed: Vec<(u64, u32)> = places
         .par_iter()
