@@ -7,6 +7,7 @@ use corridor::io::snapshot::{self, FORMAT_VERSION, MAGIC, StoredHierarchy};
 use corridor::route::ch::Hierarchy;
 use corridor::synthetic::{self, Synthetic};
 use corridor::{Engine, MatrixRequest, Network, Objective, PlaceId, Profile, RouteRequest};
+use corridor::view::grouped;
 use corridor_cli::Exit;
 use proptest::prelude::*;
 
@@ -231,6 +232,54 @@ fn issue_18_snapshots_of_both_orders_store_one_network() {
         serde_json::to_string(&x).unwrap(),
         serde_json::to_string(&y).unwrap()
     );
+}
+
+/// Issue 18, from the command line: `corridor build` of a shuffled 20,000-place network
+/// stores it in locality order, with the same answers as the folder.
+#[test]
+fn issue_18_cli_build_stores_a_shuffled_network_in_locality_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shuffled");
+    let file = dir.path().join("net.corridor");
+    let (folder, file) = (folder.to_str().unwrap(), file.to_str().unwrap());
+    run_ok(&[
+        "generate",
+        "--places",
+        "20000",
+        "--seed",
+        "3",
+        "--shuffle",
+        "--output",
+        folder,
+    ]);
+    let built = run(&["--data", folder, "build", "--output", file, "--by", "cost"]);
+    assert_eq!(built.exit, Exit::Ok, "{}", built.stderr);
+    let written = corridor::io::load_dir(std::path::Path::new(folder))
+        .unwrap()
+        .network;
+    let places = format!(": {} places", grouped(written.places().len() as f64));
+    assert!(built.stderr.contains(&places), "{}", built.stderr);
+    let stored = Engine::load(file).unwrap();
+    assert_eq!(*stored.network(), written.in_locality_order());
+    assert_ne!(stored.network().places()[..50], written.places()[..50]);
+    let some = "n1,n77,n4242,n19999";
+    for args in [
+        vec![
+            "matrix", "--from", some, "--to", some, "--by", "cost", "--format", "csv",
+        ],
+        vec!["route", "n5", "n15000", "--format", "json"],
+    ] {
+        let mut from_folder = vec!["--data", folder];
+        from_folder.extend(&args);
+        let mut from_file = vec!["--data", file];
+        from_file.extend(&args);
+        assert_eq!(
+            run_ok(&from_file),
+            run_ok(&from_folder),
+            "{}",
+            args.join(" ")
+        );
+    }
 }
 
 /// A stored hierarchy gives the plain matrix (to rounding), and is used without being

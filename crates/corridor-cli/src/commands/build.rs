@@ -8,13 +8,16 @@ use corridor::{Engine, Objective};
 
 use super::export::write_file;
 use super::routing::objective;
-use super::{Bar, Global, engine, parallel};
+use super::{Bar, Global, engine_to_free, parallel};
 use crate::args::{BuildArgs, By};
 use crate::{Exit, Failure};
 
 pub(crate) fn run(global: &Global, args: &BuildArgs, err: &mut dyn Write) -> Result<Exit, Failure> {
-    let engine = engine(global)?;
-    let network = engine.network();
+    let engine = engine_to_free(global)?;
+    let (places, legs) = (
+        engine.network().places().len(),
+        engine.network().legs().len(),
+    );
     let asked: Vec<By> = match (args.ch, args.by.is_empty()) {
         (true, true) => vec![By::Time],
         _ => args.by.clone(),
@@ -26,8 +29,10 @@ pub(crate) fn run(global: &Global, args: &BuildArgs, err: &mut dyn Write) -> Res
         }
     }
     let hierarchies = if args.ch { &objectives[..] } else { &[] };
-    let bar = Bar::new(network.places().len() >= 100_000);
-    let bytes = parallel(global, || engine.snapshot(&objectives, hierarchies, &bar))?;
+    let bar = Bar::new(places >= 100_000);
+    let bytes = parallel(global, || {
+        engine.into_snapshot(&objectives, hierarchies, &bar)
+    })?;
     drop(bar);
     write_file(&args.output, args.force, |file| file.write_all(&bytes))?;
     let by: Vec<&str> = objectives.iter().map(|o| o.as_str()).collect();
@@ -43,8 +48,8 @@ pub(crate) fn run(global: &Global, args: &BuildArgs, err: &mut dyn Write) -> Res
         err,
         "wrote {}: {} places, {} legs, {stored}; {} bytes (snapshot format {})",
         args.output.display(),
-        grouped(network.places().len() as f64),
-        grouped(network.legs().len() as f64),
+        grouped(places as f64),
+        grouped(legs as f64),
         grouped(bytes.len() as f64),
         Engine::SNAPSHOT_FORMAT,
     )?;

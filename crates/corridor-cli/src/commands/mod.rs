@@ -175,17 +175,24 @@ fn scenario_error(error: &LoadError) -> String {
 /// `--scenario` files applied (and a snapshot's contraction hierarchies when no scenario
 /// changes the network).
 pub(crate) fn engine(global: &Global) -> Result<Engine, Failure> {
+    let engine = engine_to_free(global)?;
+    if engine.network().places().len() >= KEEP_UNTIL_EXIT_PLACES {
+        // One reference never dropped: the network and its graphs are not freed piece by
+        // piece when the command ends, the process's exit returns the memory at once.
+        std::mem::forget(engine.clone());
+    }
+    Ok(engine)
+}
+
+/// [`engine`] for a command that frees the engine before it ends (`build`, which
+/// replaces a large network by the same network in locality order).
+pub(crate) fn engine_to_free(global: &Global) -> Result<Engine, Failure> {
     let files = scenario_files(global)?;
     let base = base_engine(global)?;
     let engine = base.with_scenarios(&files).map_err(|e| match e {
         Error::Data(e) => Failure::new(Exit::Data, format!("error: {}", scenario_error(&e))),
         e => data_failure(e),
     })?;
-    if engine.network().places().len() >= KEEP_UNTIL_EXIT_PLACES {
-        // One reference never dropped: the network and its graphs are not freed piece by
-        // piece when the command ends, the process's exit returns the memory at once.
-        std::mem::forget(engine.clone());
-    }
     Ok(engine)
 }
 

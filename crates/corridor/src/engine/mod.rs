@@ -1035,9 +1035,38 @@ impl Engine {
         hierarchies: &[Objective],
         progress: &dyn Progress,
     ) -> Vec<u8> {
-        if let Some(local) = self.network.localized(Network::LOCALITY_FROM_PLACES) {
-            return Engine::new(local).snapshot(graphs, hierarchies, progress);
+        match self.network.localized(Network::LOCALITY_FROM_PLACES) {
+            Some(local) => Engine::new(local).snapshot_as_is(graphs, hierarchies, progress),
+            None => self.snapshot_as_is(graphs, hierarchies, progress),
         }
+    }
+
+    /// [`Engine::snapshot`], freeing this engine (when no clone of it is left) before
+    /// the graphs and hierarchies are compiled where the snapshot stores the network in
+    /// another order: building the snapshot of a large network then holds one copy of
+    /// it while preprocessing, not two (`corridor build`).
+    pub fn into_snapshot(
+        self,
+        graphs: &[Objective],
+        hierarchies: &[Objective],
+        progress: &dyn Progress,
+    ) -> Vec<u8> {
+        match self.network.localized(Network::LOCALITY_FROM_PLACES) {
+            Some(local) => {
+                drop(self);
+                Engine::new(local).snapshot_as_is(graphs, hierarchies, progress)
+            }
+            None => self.snapshot_as_is(graphs, hierarchies, progress),
+        }
+    }
+
+    /// [`Engine::snapshot`] of the network in its own order.
+    fn snapshot_as_is(
+        &self,
+        graphs: &[Objective],
+        hierarchies: &[Objective],
+        progress: &dyn Progress,
+    ) -> Vec<u8> {
         let mut compiled: Vec<Objective> = Vec::new();
         for &objective in graphs.iter().chain(hierarchies) {
             if !compiled.contains(&objective) {
