@@ -6,8 +6,8 @@ use corridor::graph::{Graph, GraphParts};
 use corridor::io::snapshot::{self, FORMAT_VERSION, MAGIC, StoredHierarchy};
 use corridor::route::ch::Hierarchy;
 use corridor::synthetic::{self, Synthetic};
-use corridor::{Engine, MatrixRequest, Network, Objective, PlaceId, Profile, RouteRequest};
 use corridor::view::grouped;
+use corridor::{Engine, MatrixRequest, Network, Objective, PlaceId, Profile, RouteRequest};
 use corridor_cli::Exit;
 use proptest::prelude::*;
 
@@ -177,6 +177,109 @@ fn issue_18_locality_order_keeps_the_network_and_its_answers() {
             }
         }
     }
+}
+
+/// Issue 18: the same network written in two orders (ids renamed, places and legs
+/// shuffled) gives the same routes, leg for leg, bit for bit: compiled graphs rank places
+/// and order each place's legs whatever the order of the files, so even ties between
+/// equal routes (whole-dollar costs tie often) are broken the same way. The same for the
+/// network put in locality order, as a snapshot stores it.
+#[test]
+fn issue_18_both_orders_give_the_same_routes() {
+    // A lattice of equal legs, road and rail side by side, where every pair of places
+    // has many equal shortest routes, and the synthetic network.
+    let lattice = {
+        use corridor::{Coord, Mode, NetworkBuilder, NewLeg, NewPlace};
+        let side = 24;
+        let mut builder = NetworkBuilder::new(corridor::Meta::default());
+        let id = |i: usize, j: usize| format!("p{i}_{j}");
+        for i in 0..side {
+            for j in 0..side {
+                let coord = Coord {
+                    lat: 40.0 + i as f64 * 0.1,
+                    lon: 60.0 + j as f64 * 0.1,
+                };
+                builder.add_place(NewPlace::new(id(i, j), coord));
+            }
+        }
+        for i in 0..side {
+            for j in 0..side {
+                for (a, b) in [(i + 1, j), (i, j + 1)] {
+                    if a < side && b < side {
+                        for mode in [Mode::Road, Mode::Rail] {
+                            builder.add_leg(NewLeg::new(id(i, j), id(a, b), mode, 12.0));
+                        }
+                    }
+                }
+            }
+        }
+        builder.build().unwrap()
+    };
+    let synthetic = synthetic::generate(Synthetic {
+        places: 3_000,
+        seed: 4,
+    });
+    for ordered in [lattice, synthetic] {
+        same_routes_in_three_orders(&ordered);
+    }
+}
+
+fn same_routes_in_three_orders(ordered: &Network) {
+    let shuffled = synthetic::shuffle(ordered, 9);
+    let local = shuffled.in_locality_order();
+    let key = |network: &Network, id: PlaceId| {
+        let c = network.place(id).coord;
+        (c.lon.to_bits(), c.lat.to_bits())
+    };
+    let route_of = |network: &Network, route: &corridor::route::Route| {
+        let legs: Vec<_> = route
+            .legs
+            .iter()
+            .map(|leg| {
+                let mode = network.leg(leg.leg.leg()).mode;
+                (key(network, leg.from), key(network, leg.to), mode)
+            })
+            .collect();
+        let t = route.totals;
+        let totals = [t.distance_km, t.time_h, t.cost_usd, t.co2_kg].map(f64::to_bits);
+        (legs, totals, route.weight.to_bits())
+    };
+    let networks = [ordered, &shuffled, &local];
+    let engines: Vec<Engine> = networks.iter().map(|n| Engine::new((*n).clone())).collect();
+    let by_coord: Vec<std::collections::HashMap<(u64, u64), PlaceId>> = networks
+        .iter()
+        .map(|n| {
+            (0..n.places().len() as u32)
+                .map(|i| (key(n, PlaceId(i)), PlaceId(i)))
+                .collect()
+        })
+        .collect();
+    let n = ordered.places().len();
+    let mut compared = 0;
+    for k in 0..12 {
+        let (a, b) = (
+            PlaceId((k * 251 % n) as u32),
+            PlaceId(((k * 977 + 1_500) % n) as u32),
+        );
+        for objective in [Objective::Time, Objective::Cost, Objective::Generalized] {
+            let profile = Profile::new(objective);
+            let routes: Vec<_> = (0..3)
+                .map(|i| {
+                    let from = by_coord[i][&key(ordered, a)];
+                    let to = by_coord[i][&key(ordered, b)];
+                    let query = corridor::route::Query::new(from, to);
+                    engines[i]
+                        .shortest(&profile, &query)
+                        .ok()
+                        .map(|r| route_of(networks[i], &r))
+                })
+                .collect();
+            assert_eq!(routes[0], routes[1], "{objective} from {a:?} to {b:?}");
+            assert_eq!(routes[0], routes[2], "{objective} from {a:?} to {b:?}");
+            compared += usize::from(routes[0].is_some());
+        }
+    }
+    assert!(compared >= 30, "{compared} routes compared");
 }
 
 /// Issue 18: a snapshot of a network of 16,384 places or more stores it in locality

@@ -146,8 +146,10 @@ pub(crate) fn hilbert(lon: f64, lat: f64) -> u64 {
     d
 }
 
-/// The places of `places` (as indices) in Hilbert-curve order of their coordinates, ties
-/// by index. O(n log n), sorted on all threads.
+/// The places of `places` (as indices) in Hilbert-curve order of their coordinates;
+/// places in one cell of the curve by coordinate, then index, so that the same places
+/// listed in any order come out in one order (but for places at one coordinate).
+/// O(n log n), sorted on all threads.
 pub(crate) fn hilbert_order(places: &[crate::model::Place]) -> Vec<u32> {
     use rayon::prelude::*;
     let mut keyed: Vec<(u64, u32)> = places
@@ -156,6 +158,23 @@ pub(crate) fn hilbert_order(places: &[crate::model::Place]) -> Vec<u32> {
         .map(|(p, place)| (hilbert(place.coord.lon, place.coord.lat), p as u32))
         .collect();
     keyed.par_sort_unstable();
+    // Runs of one cell (few: a cell is about 600 × 300 m) sorted by coordinate.
+    let coord = |p: u32| {
+        let c = places[p as usize].coord;
+        (c.lon.to_bits(), c.lat.to_bits(), p)
+    };
+    let mut start = 0;
+    while start < keyed.len() {
+        let key = keyed[start].0;
+        let mut end = start + 1;
+        while keyed.get(end).is_some_and(|&(k, _)| k == key) {
+            end += 1;
+        }
+        if end - start > 1 {
+            keyed[start..end].sort_unstable_by_key(|&(_, p)| coord(p));
+        }
+        start = end;
+    }
     keyed.into_iter().map(|(_, p)| p).collect()
 }
 
@@ -361,6 +380,18 @@ impl<'n> Graph<'n> {
             }
         }
         drop((fill, leg_ends));
+        // Each place's directed legs in one order, whatever the order of the legs in the
+        // network: by the ranks of the leg's start and end, then mode, then leg (the
+        // order of [`Network::in_locality_order`]). The same network written in any
+        // order then compiles to the same graph, and searches break ties between equal
+        // routes the same way (issue 18).
+        canonical_out_order(
+            &out_start,
+            &mut out_leg,
+            &mut out_end,
+            &mut out_arrival,
+            &mut out_in_corridor,
+        );
 
         // States: the distinct arrival classes at each place, sorted; with a corridor
         // restriction, each class twice (corridor not yet used, used). The arrivals of
@@ -867,6 +898,116 @@ pub(crate) fn step_metrics(
     let mut metrics = base_metrics(network, dir);
     add_departure(network, dir.ends(network).0, arrival, booked, dir, &mut metrics);
     metrics
+}
+
+/// Puts the directed legs of each place (`out_start`, by rank) in the order described
+/// where [`Graph::new`] calls this, in place, on all threads; places whose legs are in
+/// that order already (a network in locality order) are only read.
+fn canonical_out_order(
+    out_start: &[u32],
+    out_leg: &mut [DirLeg],
+    out_end: &mut [u32],
+    out_arrival: &mut [Arrival],
+    out_in_corridor: &mut [bool],
+) {
+    use rayon::prelude::*;
+    /// Places per block: enough work to spread, few enough blocks to split cheaply.
+    const BLOCK: usize = 1 << 14;
+    let places = out_start.len() - 1;
+    let corridor = !out_in_corridor.is_empty();
+    let mut blocks = Vec::with_capacity(places.div_ceil(BLOCK));
+    let (mut legs, mut ends, mut arrivals, mut flags) =
+        (out_leg, out_end, out_arrival, out_in_corridor);
+    for first in (0..places).step_by(BLOCK) {
+        let last = (first + BLOCK).min(places);
+        let len = (out_start[last] - out_start[first]) as usize;
+        let (leg, rest) = legs.split_at_mut(len);
+        legs = rest;
+        let (end, rest) = ends.split_at_mut(len);
+        ends = rest;
+        let (arrival, rest) = arrivals.split_at_mut(len);
+        arrivals = rest;
+        let (flag, rest) = flags.split_at_mut(if corridor { len } else { 0 });
+        flags = rest;
+        blocks.push((first..last, leg, end, arrival, flag));
+    }
+    // The order wanted, in one integer: by the ranks of the leg's own start and end,
+    // then its mode. At the place of rank `tail` a leg is either backward from a place
+    // ranked lower (class 0), forward (1) or backward from a place ranked higher (2),
+    // and within a class the rank of the other end decides (bits 8–39), then the mode.
+    // The sorts below are stable and the fill put each place's directed legs in leg
+    // order, so legs with equal keys stay in leg order. A network in locality order
+    // lists its legs in this order already, so its places need no sorting.
+    let key = |tail: usize, end: u32, arrival: Arrival, dir: DirLeg| -> u64 {
+        let class: u64 = match (dir.is_reverse(), (end as usize) < tail) {
+            (false, _) => 1,
+            (true, true) => 0,
+            (true, false) => 2,
+        };
+        class << 40 | u64::from(end) << 8 | arrival.mode as u64
+    };
+    /// Places with more directed legs than this are sorted through a list of keys;
+    /// others by insertion in place.
+    const INSERTION: usize = 24;
+    blocks
+        .into_par_iter()
+        .for_each(|(ranks, leg, end, arrival, flag)| {
+            let base = out_start[ranks.start] as usize;
+            let mut scratch: Vec<(u64, DirLeg, u32, Arrival, bool)> = Vec::new();
+            for r in ranks {
+                let segment = out_start[r] as usize - base..out_start[r + 1] as usize - base;
+                if segment.len() > INSERTION {
+                    scratch.clear();
+                    scratch.extend(segment.clone().map(|j| {
+                        let k = key(r, end[j], arrival[j], leg[j]);
+                        (k, leg[j], end[j], arrival[j], corridor && flag[j])
+                    }));
+                    scratch.sort_by_key(|&(k, ..)| k);
+                    for (j, &(_, l, e, a, f)) in segment.zip(&scratch) {
+                        (leg[j], end[j], arrival[j]) = (l, e, a);
+                        if corridor {
+                            flag[j] = f;
+                        }
+                    }
+                    continue;
+                }
+                let mut keys = [0u64; INSERTION];
+                let mut sorted = true;
+                for (n, j) in segment.clone().enumerate() {
+                    keys[n] = key(r, end[j], arrival[j], leg[j]);
+                    sorted &= n == 0 || keys[n - 1] <= keys[n];
+                }
+                if sorted {
+                    continue;
+                }
+                let first = segment.start;
+                for i in 1..segment.len() {
+                    let k = keys[i];
+                    if keys[i - 1] <= k {
+                        continue;
+                    }
+                    let at = first + i;
+                    let (l, e, a) = (leg[at], end[at], arrival[at]);
+                    let f = corridor && flag[at];
+                    let mut n = i;
+                    while n > 0 && keys[n - 1] > k {
+                        keys[n] = keys[n - 1];
+                        let j = first + n;
+                        (leg[j], end[j], arrival[j]) = (leg[j - 1], end[j - 1], arrival[j - 1]);
+                        if corridor {
+                            flag[j] = flag[j - 1];
+                        }
+                        n -= 1;
+                    }
+                    keys[n] = k;
+                    let j = first + n;
+                    (leg[j], end[j], arrival[j]) = (l, e, a);
+                    if corridor {
+                        flag[j] = f;
+                    }
+                }
+            }
+        });
 }
 
 fn prefix_sums(counts: &[u32]) -> Vec<u32> {

@@ -5,7 +5,7 @@
 //! validating CSV: a network of 10^6 places loads four to ten times faster than from its
 //! folder (BENCHMARKS.md, *Snapshots*).
 //!
-//! # Format, version 3
+//! # Format, version 4
 //!
 //! Integers and floats are little-endian; `len` is a `u64` count. `GRPH` and `HIER`
 //! sections start with their objective and the place and leg counts of the network they
@@ -44,6 +44,14 @@
 //! none), the arcs' weights (`f64`). Each is checked against the network before use
 //! ([`GraphParts::check`]).
 //!
+//! Version 4 changed no layout but what is stored in it: [`crate::Engine::snapshot`]
+//! writes networks of 16,384 places or more in locality order
+//! ([`Network::in_locality_order`]), and a compiled graph lists each place's directed
+//! legs in one order whatever the order of the network's legs (places in one cell of the
+//! Hilbert curve ranked by coordinate). A version 3 file could hold a graph that breaks
+//! ties between equal routes otherwise than a graph compiled now, so it is refused like
+//! any other version: rebuild it.
+//!
 //! Nothing read is trusted: every length is checked against the bytes left before
 //! anything is allocated, every index against what it indexes, every number is
 //! finite and in range. Files are read a section at a time into one buffer, the
@@ -73,7 +81,7 @@ pub const MAGIC: [u8; 16] = *b"\x89CORRIDOR SNAP\r\n";
 
 /// The snapshot format this build writes and reads. Files of another version are refused
 /// (rebuild them with `corridor build`).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 const HEADER: usize = 40;
 

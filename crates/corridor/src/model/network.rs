@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxBuildHasher;
 
 use super::lookup::NameIndex;
-use super::{Coord, CorridorId, CorridorInfo, Leg, LegId, Meta, Mode, Place, PlaceId};
+use super::{CorridorId, CorridorInfo, Leg, LegId, Meta, Mode, Place, PlaceId};
 use crate::spatial::SpatialIndex;
 
 /// A validated multimodal network: places, legs, corridor tags and defaults.
@@ -272,21 +272,9 @@ impl Network {
         if self.places.len() < min_places {
             return None;
         }
-        // Hilbert order as compiled graphs rank places (so that a graph compiled from
-        // the result ranks each place at its index), places in one cell of the curve by
-        // their coordinates: the same places listed in any order come out the same.
-        let mut keyed: Vec<(u64, u64, u64, u32)> = self
-            .places
-            .par_iter()
-            .enumerate()
-            .map(|(p, place)| {
-                let Coord { lon, lat } = place.coord;
-                let key = crate::graph::hilbert(lon, lat);
-                (key, lon.to_bits(), lat.to_bits(), p as u32)
-            })
-            .collect();
-        keyed.par_sort_unstable();
-        let ranked: Vec<u32> = keyed.into_iter().map(|(.., p)| p).collect();
+        // The order compiled graphs rank places in, so that a graph compiled from the
+        // result ranks each place at its index.
+        let ranked = crate::graph::hilbert_order(&self.places);
         let in_order = ranked.iter().enumerate().all(|(r, &p)| r == p as usize)
             && self
                 .legs
