@@ -178,3 +178,29 @@ pub fn search_space_line(
         mean(total.stall_reads)
     )
 }
+
+/// Benchmarks point-to-point queries, cycled, in `group`: with the contraction
+/// `hierarchy` as `names[0]`, and plain Dijkstra on the same graph as `names[1]` (the
+/// same-run baseline).
+pub fn bench_point_to_point(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    graph: &corridor::Graph<'_>,
+    hierarchy: &corridor::route::ch::Hierarchy,
+    queries: &[corridor::route::Query],
+    names: [&str; 2],
+) {
+    let mut memory = corridor::route::ch::ChQuery::new(hierarchy);
+    let mut next = 0;
+    group.bench_function(names[0], |b| {
+        b.iter(|| {
+            next = (next + 1) % queries.len();
+            hierarchy.shortest(graph, &mut memory, &queries[next])
+        })
+    });
+    group.bench_function(names[1], |b| {
+        b.iter(|| {
+            next = (next + 1) % queries.len();
+            corridor::route::shortest(graph, &queries[next])
+        })
+    });
+}

@@ -24,11 +24,12 @@ use std::time::Instant;
 use corridor::capacity::{Instance, allocate, mcf};
 use corridor::graph::Criterion as Crit;
 use corridor::model::Demand;
-use corridor::route::ch::{self, ChQuery, Hierarchy};
+use corridor::route::ch::{self, Hierarchy};
 use corridor::route::{self, OneToAll, Query};
 use corridor::{Graph, Objective, PlaceId, Profile, io};
 use corridor_benches::{
-    Order, orders, pairs, petgraph_baseline, places_by_grid_index, sizes, synthetic_dir_in,
+    Order, bench_point_to_point, orders, pairs, petgraph_baseline, places_by_grid_index, sizes,
+    synthetic_dir_in,
 };
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use petgraph::algo::dijkstra;
@@ -106,20 +107,17 @@ fn bench_network(c: &mut Criterion, n: usize, order: Order) {
         .into_iter()
         .map(|(a, b)| Query::new(at(a as usize), at(b as usize)))
         .collect();
-    let mut memory = ChQuery::new(&hierarchy);
+    bench_point_to_point(
+        &mut group,
+        &graph,
+        &hierarchy,
+        &queries,
+        [
+            "point-to-point (CH)",
+            "point-to-point (plain Dijkstra, ours)",
+        ],
+    );
     let mut next = 0;
-    group.bench_function("point-to-point (CH)", |b| {
-        b.iter(|| {
-            next = (next + 1) % queries.len();
-            hierarchy.shortest(&graph, &mut memory, &queries[next])
-        })
-    });
-    group.bench_function("point-to-point (plain Dijkstra, ours)", |b| {
-        b.iter(|| {
-            next = (next + 1) % queries.len();
-            route::shortest(&graph, &queries[next])
-        })
-    });
     group.bench_function(
         "point-to-point baseline: petgraph dijkstra to the goal",
         |b| {

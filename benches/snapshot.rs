@@ -15,10 +15,12 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use corridor::io::{self, snapshot};
-use corridor::route::ch::{ChQuery, Hierarchy};
-use corridor::route::{self, Query};
+use corridor::route::Query;
+use corridor::route::ch::Hierarchy;
 use corridor::{Engine, Graph, Objective, Profile};
-use corridor_benches::{Order, orders, pairs, places_by_grid_index, sizes, synthetic_dir_in};
+use corridor_benches::{
+    Order, bench_point_to_point, orders, pairs, places_by_grid_index, sizes, synthetic_dir_in,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// What a benchmark snapshot holds besides the network.
@@ -127,20 +129,16 @@ fn bench(c: &mut Criterion) {
             .into_iter()
             .map(|(a, b)| Query::new(grid[a as usize], grid[b as usize]))
             .collect();
-        let mut memory = ChQuery::new(&hierarchy);
-        let mut next = 0;
-        group.bench_function("point-to-point (CH, stored)", |b| {
-            b.iter(|| {
-                next = (next + 1) % queries.len();
-                hierarchy.shortest(&graph, &mut memory, &queries[next])
-            })
-        });
-        group.bench_function("point-to-point baseline: plain Dijkstra, ours", |b| {
-            b.iter(|| {
-                next = (next + 1) % queries.len();
-                route::shortest(&graph, &queries[next])
-            })
-        });
+        bench_point_to_point(
+            &mut group,
+            &graph,
+            &hierarchy,
+            &queries,
+            [
+                "point-to-point (CH, stored)",
+                "point-to-point baseline: plain Dijkstra, ours",
+            ],
+        );
         group.finish();
     }
 }
