@@ -362,6 +362,13 @@ fn issue_18_cli_build_stores_a_shuffled_network_in_locality_order() {
         .network;
     let places = format!(": {} places", grouped(written.places().len() as f64));
     assert!(built.stderr.contains(&places), "{}", built.stderr);
+    assert!(
+        built
+            .stderr
+            .contains(" legs in locality order, compiled graphs by cost;"),
+        "{}",
+        built.stderr
+    );
     let stored = Engine::load(file).unwrap();
     assert_eq!(*stored.network(), written.in_locality_order());
     assert_ne!(stored.network().places()[..50], written.places()[..50]);
@@ -872,7 +879,7 @@ fn cli_build_writes_once_and_every_command_reads_it() {
     assert!(
         built
             .stderr
-            .contains("compiled graphs and contraction hierarchies by time, cost;"),
+            .contains(" legs, compiled graphs and contraction hierarchies by time, cost;"),
         "{}",
         built.stderr
     );

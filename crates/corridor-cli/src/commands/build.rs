@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use corridor::view::grouped;
-use corridor::{Engine, Objective};
+use corridor::{Engine, Network, Objective};
 
 use super::export::write_file;
 use super::routing::objective;
@@ -44,9 +44,15 @@ pub(crate) fn run(global: &Global, args: &BuildArgs, err: &mut dyn Write) -> Res
             by.join(", ")
         ),
     };
+    // What `Engine::snapshot` does with a network this large (README, Snapshots).
+    let order = if places >= Network::LOCALITY_FROM_PLACES {
+        " in locality order"
+    } else {
+        ""
+    };
     writeln!(
         err,
-        "wrote {}: {} places, {} legs, {stored}; {} bytes (snapshot format {})",
+        "wrote {}: {} places, {} legs{order}, {stored}; {} bytes (snapshot format {})",
         args.output.display(),
         grouped(places as f64),
         grouped(legs as f64),

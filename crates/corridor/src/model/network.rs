@@ -260,10 +260,10 @@ impl Network {
     }
 
     /// Networks with fewer places than this are stored in their own order by
-    /// [`crate::Engine::snapshot`]: their places and legs fit in a processor's caches
-    /// (about 2 and 4 MB at this size), so their order costs nothing, and listings and
-    /// exports keep the order the user wrote.
-    pub(crate) const LOCALITY_FROM_PLACES: usize = 1 << 14;
+    /// [`crate::Engine::snapshot`], larger ones in locality order: their places and legs
+    /// fit in a processor's caches (about 2 and 4 MB at this size), so their order costs
+    /// nothing, and listings and exports keep the order the user wrote.
+    pub const LOCALITY_FROM_PLACES: usize = 1 << 14;
 
     /// [`Network::in_locality_order`], or `None` when the network has fewer than
     /// `min_places` places or is in that order already.
