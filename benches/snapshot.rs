@@ -43,12 +43,7 @@ fn snapshot_file(places: usize, order: Order, stored: Stored) -> PathBuf {
         Stored::Graph => "graph",
         Stored::Hierarchy => "ch",
     };
-    // `local`: written in locality order (`Engine::snapshot` since issue 18's sixth
-    // session), so that files an older build wrote are not taken for these.
-    let path = dir.with_extension(format!(
-        "{kind}.local.v{}.corridor",
-        snapshot::FORMAT_VERSION
-    ));
+    let path = dir.with_extension(format!("{kind}.v{}.corridor", snapshot::FORMAT_VERSION));
     if !path.exists() {
         let engine = Engine::load(&dir).unwrap();
         let time = [Objective::Time];

@@ -1035,10 +1035,7 @@ impl Engine {
         hierarchies: &[Objective],
         progress: &dyn Progress,
     ) -> Vec<u8> {
-        match self.network.localized(Network::LOCALITY_FROM_PLACES) {
-            Some(local) => Engine::new(local).snapshot_as_is(graphs, hierarchies, progress),
-            None => self.snapshot_as_is(graphs, hierarchies, progress),
-        }
+        self.clone().into_snapshot(graphs, hierarchies, progress)
     }
 
     /// [`Engine::snapshot`], freeing this engine (when no clone of it is left) before

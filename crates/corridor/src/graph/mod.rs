@@ -957,6 +957,10 @@ fn canonical_out_order(
             for r in ranks {
                 let segment = out_start[r] as usize - base..out_start[r + 1] as usize - base;
                 if segment.len() > INSERTION {
+                    let at = |j: usize| key(r, end[j], arrival[j], leg[j]);
+                    if (segment.start + 1..segment.end).all(|j| at(j - 1) <= at(j)) {
+                        continue;
+                    }
                     scratch.clear();
                     scratch.extend(segment.clone().map(|j| {
                         let k = key(r, end[j], arrival[j], leg[j]);
