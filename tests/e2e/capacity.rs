@@ -74,7 +74,7 @@ fn path_lp(network: &Network, demands: &[Demand], objective: Objective) -> Optio
         for w in walks(network, &operational, d.from, d.to, &[], 20_000)? {
             paths.push(Path {
                 k,
-                weight: oracle::weigh(objective, &walk_metrics(network, &w.steps), vot),
+                weight: oracle::objective(objective, &walk_metrics(network, &w.steps), vot),
                 groups: path_groups(network, d.from, &w.steps),
             });
         }

@@ -70,6 +70,12 @@ fn check_pairs(
                 fast.weight,
                 plain.weight
             );
+            same_tie_break(
+                profile,
+                &plain.totals,
+                &fast.totals,
+                &format!("{from:?}->{to:?}"),
+            )?;
             check_route(network, &fast, profile);
         }
     }
@@ -94,6 +100,24 @@ fn matrices_agree(network: &Network, profile: &Profile) -> Result<(), TestCaseEr
     cells_agree(network, profile, &plain, &fast)
 }
 
+/// Two searches' answers of the same weight also have the same tie-break (USD by
+/// time, hours otherwise): the weight holds it at 10^-8, below what `close` tells apart,
+/// so it is compared on its own (to the 10^-2 that the rounding of the objective's sums
+/// leaves it on these networks).
+fn same_tie_break(
+    profile: &Profile,
+    a: &corridor::Metrics,
+    b: &corridor::Metrics,
+    what: &str,
+) -> Result<(), TestCaseError> {
+    let (x, y) = (
+        oracle::tie_break(profile.objective, a),
+        oracle::tie_break(profile.objective, b),
+    );
+    prop_assert!((x - y).abs() <= 1e-2, "{}: tie-break {} vs {}", what, x, y);
+    Ok(())
+}
+
 /// The CH matrix `fast` has the plain matrix's reachability and weights, and each of its
 /// cells' metrics give the cell's weight.
 fn cells_agree(
@@ -112,8 +136,10 @@ fn cells_agree(
                 p.weight,
                 f.weight
             );
-            // Equal-weight routes may differ in their other metrics; the CH cell's
-            // metrics must give its weight.
+            // Routes equal on the objective are told apart by the tie-break; beyond
+            // that, they may differ in their other metrics. The CH cell's metrics must
+            // give its weight.
+            same_tie_break(profile, &p.metrics, &f.metrics, &format!("cell {i}"))?;
             let vot = profile.value_of_time(network);
             prop_assert!(close(
                 oracle::weigh(profile.objective, &f.metrics, vot),
@@ -218,6 +244,17 @@ fn ch_matches_dijkstra_on_the_builtin_network() {
                 .map(move |&b| (a, b))
         });
         check_pairs(&network, &Profile::new(objective), pairs).unwrap();
+    }
+}
+
+/// The built-in network has many routes equal on cost or distance (whole dollars,
+/// legs of equal length by several modes): the CH matrix picks among them as the plain
+/// one does, the fastest, for every pair of places.
+#[test]
+fn ch_matrix_breaks_ties_as_the_plain_matrix_on_the_builtin_network() {
+    let network = corridor::builtin::network().unwrap().network;
+    for objective in [Objective::Cost, Objective::Distance] {
+        matrices_agree(&network, &Profile::new(objective)).unwrap();
     }
 }
 
@@ -430,6 +467,18 @@ fn through_csv(network: &Network, rename: impl Fn(&str) -> String) -> Network {
     .network
 }
 
+/// The weight searches give a leg of a network without transfers (a synthetic one): its
+/// objective figure plus 10^-8 × its tie-break (USD by time, hours otherwise), as
+/// `Profile::search_weight` documents.
+fn search_weight(objective: Objective, leg: &corridor::Leg) -> f64 {
+    match objective {
+        Objective::Time => leg.time_h + 1e-8 * leg.cost_usd,
+        Objective::Cost => leg.cost_usd + 1e-8 * leg.time_h,
+        Objective::Distance => leg.distance_km + 1e-8 * leg.time_h,
+        _ => unimplemented!("the tests weigh legs by time, cost or distance"),
+    }
+}
+
 /// The place graph of a network whose legs all run both ways (a synthetic one), for
 /// petgraph: one node per place, two edges per leg weighted by `weight`.
 fn place_graph(
@@ -470,7 +519,7 @@ fn issue_18_searches_on_large_graphs_match_petgraph() {
     );
     let graph = Graph::new(&network, &Profile::new(Objective::Time));
     assert!(graph.arc_count() > 1 << 16, "{} arcs", graph.arc_count());
-    let reference = place_graph(&network, |leg| leg.time_h);
+    let reference = place_graph(&network, |leg| search_weight(Objective::Time, leg));
     let n = network.places().len() as u32;
     let sources: Vec<PlaceId> = [0, n / 3, n / 2, n - 1].into_iter().map(PlaceId).collect();
     let targets: Vec<PlaceId> = (0..n).step_by(1_999).map(PlaceId).collect();
@@ -568,12 +617,7 @@ fn issue_18_shuffled_and_ordered_networks_give_the_same_answers() {
         assert_eq!(a.arc_count(), b.arc_count());
         // One-to-all: both orders, and petgraph on the shuffled place graph (no
         // transfers on a synthetic network, so the place graph has the same weights).
-        let weight = |leg: &corridor::Leg| match objective {
-            Objective::Time => leg.time_h,
-            Objective::Cost => leg.cost_usd,
-            _ => leg.distance_km,
-        };
-        let reference = place_graph(&shuffled, weight);
+        let reference = place_graph(&shuffled, |leg| search_weight(objective, leg));
         for &from in &sample[..4] {
             let ours = route::one_to_all_weights(&a, from);
             let theirs = route::one_to_all_weights(&b, moved(from));

@@ -98,8 +98,8 @@ pub fn walk_metrics_booked(network: &Network, steps: &[Step], booked: bool) -> M
     total
 }
 
-/// The objective value of metrics.
-pub fn weigh(objective: Objective, metrics: &Metrics, value_of_time: f64) -> f64 {
+/// The objective value of metrics, without the tie-break.
+pub fn objective(objective: Objective, metrics: &Metrics, value_of_time: f64) -> f64 {
     match objective {
         Objective::Distance => metrics.distance_km,
         Objective::Time => metrics.time_h,
@@ -107,6 +107,21 @@ pub fn weigh(objective: Objective, metrics: &Metrics, value_of_time: f64) -> f64
         Objective::Co2 => metrics.co2_kg,
         Objective::Generalized => metrics.cost_usd + value_of_time * metrics.time_h,
     }
+}
+
+/// What breaks ties between routes equal on the objective, as the documentation of
+/// `Profile::search_weight` states it: USD for routes by time, hours for every other.
+pub fn tie_break(objective: Objective, metrics: &Metrics) -> f64 {
+    if objective == Objective::Time {
+        metrics.cost_usd
+    } else {
+        metrics.time_h
+    }
+}
+
+/// The weight a route minimises: the objective value plus 10^-8 × the tie-break.
+pub fn weigh(objective: Objective, metrics: &Metrics, value_of_time: f64) -> f64 {
+    self::objective(objective, metrics, value_of_time) + 1e-8 * tie_break(objective, metrics)
 }
 
 /// The quantity of one criterion.

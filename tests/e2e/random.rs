@@ -150,16 +150,35 @@ fn leg(places: usize, plain: bool) -> impl Strategy<Value = LegSpec> {
 
 /// A random network of the given shape, with its value of time and wait factor varied.
 pub fn network(shape: Shape) -> impl Strategy<Value = Network> {
-    let plain = shape.plain;
-    (shape.places.clone(), shape.legs.clone())
-        .prop_flat_map(move |(n, m)| {
-            (
-                prop::collection::vec(place(plain), n),
-                prop::collection::vec(leg(n, plain), m),
-                (0.0f64..0.5, 0.0f64..1.0, 0.5f64..5.0),
-            )
-        })
+    specs(shape)
         .prop_map(|(places, legs, (dwell, fee, vot))| build(&places, &legs, dwell, fee, vot))
+}
+
+/// As [`network`], with legs of a few costs, times and detours only (USD 0, 100 or 200;
+/// 1 to 4 hours; 0 or 100 km beyond the great circle), so that different routes often
+/// tie on one figure and differ on another.
+pub fn network_with_ties(shape: Shape) -> impl Strategy<Value = Network> {
+    specs(shape).prop_map(|(places, mut legs, (dwell, fee, vot))| {
+        for leg in &mut legs {
+            leg.cost_usd = 100 * (leg.cost_usd % 3);
+            leg.time_h = 1 + leg.time_h % 4;
+            leg.extra_km = 100 * (leg.extra_km % 2);
+        }
+        build(&places, &legs, dwell, fee, vot)
+    })
+}
+
+type Specs = (Vec<PlaceSpec>, Vec<LegSpec>, (f64, f64, f64));
+
+fn specs(shape: Shape) -> impl Strategy<Value = Specs> {
+    let plain = shape.plain;
+    (shape.places.clone(), shape.legs.clone()).prop_flat_map(move |(n, m)| {
+        (
+            prop::collection::vec(place(plain), n),
+            prop::collection::vec(leg(n, plain), m),
+            (0.0f64..0.5, 0.0f64..1.0, 0.5f64..5.0),
+        )
+    })
 }
 
 fn haversine_km(a: &PlaceSpec, b: &PlaceSpec) -> f64 {

@@ -3,11 +3,13 @@
 //! and hand-computed fixture routes for each transfer kind.
 
 use corridor::graph::{Criterion, TransferKind};
+use corridor::route::ch::{ChQuery, Hierarchy};
 use corridor::route::{self, Blocker, Query};
 use corridor::{Graph, Leg, Metrics, Network, Objective, PlaceId, Profile, Route};
 use petgraph::algo::{bellman_ford, dijkstra};
 use petgraph::graph::{DiGraph, NodeIndex};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 
 use crate::fixtures;
 use crate::oracle::{self, close, covers, walk_metrics, walks};
@@ -168,6 +170,16 @@ proptest! {
     #[test]
     fn shuffled_networks_match_brute_force(network in random::network(MULTIMODAL), seed in any::<u64>(), objective in prop::sample::select(Objective::ALL.to_vec())) {
         matches_brute_force(&corridor::synthetic::shuffle(&network, seed), objective, false)?;
+    }
+
+    /// Routes equal on the objective are ranked by the tie-break the documentation
+    /// states (hours, or USD for routes by time), whatever the order of the network's
+    /// files: the route, the matrix cell and the CH route have the best objective of all
+    /// walks and, among the walks equal to it, the smallest tie-break.
+    #[test]
+    fn ties_go_to_the_faster_route(network in random::network_with_ties(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec()), seed in any::<u64>(), shuffled in any::<bool>()) {
+        let network = if shuffled { corridor::synthetic::shuffle(&network, seed) } else { network };
+        check_ties(&network, objective)?;
     }
 
     /// Via places: the best walk through them in order, passing through each (not
@@ -721,6 +733,122 @@ fn rayon_pool(threads: usize) -> rayon::ThreadPool {
         .num_threads(threads)
         .build()
         .unwrap()
+}
+
+/// How much the tie-break of a route may exceed the smallest among the walks equal to
+/// it on the objective: the search weighs the tie-break at 10^-8 of the objective, so
+/// it tells apart tie-breaks that differ by more than the rounding of the objective's
+/// sums (about 10^-12 of it) allows.
+const TIE_SLACK: f64 = 1e-3;
+
+/// [`ties_go_to_the_faster_route`]'s check for every pair of places; whether some pair
+/// had walks equal on the objective and apart on the tie-break (so the check meant
+/// something).
+fn check_ties(network: &Network, objective: Objective) -> Result<bool, TestCaseError> {
+    let profile = Profile::new(objective);
+    let graph = Graph::new(network, &profile);
+    let hierarchy = Hierarchy::new(&graph);
+    let mut memory = ChQuery::new(&hierarchy);
+    let vot = profile.value_of_time(network);
+    let places: Vec<PlaceId> = (0..network.places().len() as u32).map(PlaceId).collect();
+    let matrix = route::matrix(&graph, &places, &places);
+    let mut tied = false;
+    for (from, to) in pairs(network) {
+        let Some(all) = walks(network, &operational, from, to, &[], WALK_LIMIT) else {
+            continue;
+        };
+        let values: Vec<(f64, f64)> = all
+            .iter()
+            .map(|w| {
+                let metrics = walk_metrics(network, &w.steps);
+                (
+                    oracle::objective(objective, &metrics, vot),
+                    oracle::tie_break(objective, &metrics),
+                )
+            })
+            .collect();
+        let Some(best) = values.iter().map(|v| v.0).min_by(f64::total_cmp) else {
+            continue;
+        };
+        // Equal up to the rounding of sums in another order.
+        let equal = |value: f64| value - best <= 1e-12 * best.abs().max(1.0);
+        let least = values
+            .iter()
+            .filter(|v| equal(v.0))
+            .map(|v| v.1)
+            .min_by(f64::total_cmp)
+            .unwrap();
+        tied |= values.iter().any(|v| equal(v.0) && v.1 > least + TIE_SLACK);
+        let query = Query::new(from, to);
+        let found = [
+            (
+                "shortest",
+                route::shortest(&graph, &query).map(|r| r.totals),
+            ),
+            (
+                "matrix",
+                matrix.cell(from.index(), to.index()).map(|c| c.metrics),
+            ),
+            (
+                "CH",
+                hierarchy
+                    .shortest(&graph, &mut memory, &query)
+                    .map(|r| r.totals),
+            ),
+        ];
+        for (what, metrics) in found {
+            let Some(metrics) = metrics else {
+                return Err(TestCaseError::fail(format!(
+                    "{what}: no route {from:?} -> {to:?}"
+                )));
+            };
+            let value = oracle::objective(objective, &metrics, vot);
+            let tie = oracle::tie_break(objective, &metrics);
+            prop_assert!(
+                close(value, best),
+                "{} {:?} -> {:?}: objective {} where the best walk has {}",
+                what,
+                from,
+                to,
+                value,
+                best
+            );
+            prop_assert!(
+                tie <= least + TIE_SLACK,
+                "{} {:?} -> {:?}: tie-break {} where a walk as good on the objective has {}",
+                what,
+                from,
+                to,
+                tie,
+                least
+            );
+        }
+    }
+    Ok(tied)
+}
+
+/// The random networks `ties_go_to_the_faster_route` draws do hold walks equal on the
+/// objective and apart on the tie-break, so that test checks the tie-break and not only
+/// the objective.
+#[test]
+fn random_networks_hold_ties_on_the_objective() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (
+        random::network_with_ties(MULTIMODAL),
+        prop::sample::select(Objective::ALL.to_vec()),
+    );
+    let mut tied = Vec::new();
+    for _ in 0..100 {
+        let (network, objective) = strategy.new_tree(&mut runner).unwrap().current();
+        if check_ties(&network, objective).unwrap() {
+            tied.push(objective);
+        }
+    }
+    assert!(
+        tied.len() >= 10,
+        "only {} of 100 networks had ties",
+        tied.len()
+    );
 }
 
 /// Shortest routes and the matrix equal the best enumerated walk under the independent

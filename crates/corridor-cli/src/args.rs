@@ -268,7 +268,8 @@ pub enum By {
 /// Objective and constraints shared by the routing commands.
 #[derive(Debug, Args)]
 pub struct RoutingArgs {
-    /// What to minimise [default: time; cost for flow]
+    /// What to minimise [default: time; cost for flow]. Among routes equal on it, routes
+    /// take the fastest (by time: the cheapest)
     #[arg(long, value_enum)]
     pub by: Option<By>,
     /// Value of time in USD per TEU-hour for --by generalized [default: the network's]

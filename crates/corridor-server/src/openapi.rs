@@ -15,7 +15,7 @@ const ROUTING: &[Param] = &[
     (
         "by",
         "string",
-        "What to minimise: distance, time, cost, co2 or generalized.",
+        "What to minimise: distance, time, cost, co2 or generalized. Among routes equal on it, the fastest (by time: the cheapest).",
     ),
     (
         "via",

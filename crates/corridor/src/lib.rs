@@ -84,7 +84,9 @@ pub use engine::view;
 pub use engine::{
     DemandRow, Diff, Engine, Error, FlowRequest, MatrixRequest, Progress, RouteRequest,
 };
-pub use graph::{Criterion, DirLeg, Metrics, Objective, Profile, Transfer, TransferKind};
+pub use graph::{
+    Criterion, DirLeg, Metrics, Objective, Profile, TIE_BREAK, Transfer, TransferKind,
+};
 pub use io::{Diagnostic, DiagnosticKind, LoadError, OutputError, Severity, write_file};
 pub use map::Figure;
 pub use model::{

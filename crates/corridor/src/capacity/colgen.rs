@@ -477,7 +477,7 @@ fn price(
     for s in graph.states_of(from) {
         kernel.block(s);
     }
-    let departures = graph.departures(from).map(Link::from);
+    let departures = graph.objective_departures(from);
     kernel.relax::<true>(ROOT, 0.0, departures.map(step), |_| 0.0);
     while let Some((state, d)) = kernel.pop() {
         if graph.state_place(state) == to {
@@ -488,7 +488,7 @@ fn price(
             // Routes end at the destination.
             continue;
         }
-        kernel.relax::<true>(state, d, graph.links(state).map(step), |_| 0.0);
+        kernel.relax::<true>(state, d, graph.objective_links(state).map(step), |_| 0.0);
     }
     None
 }

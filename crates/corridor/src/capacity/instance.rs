@@ -219,7 +219,7 @@ fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<Sta
     let mut arcs: Vec<(Option<StateId>, Link)> = Vec::new();
     let mut seen = vec![false; graph.state_count()];
     let mut stack: Vec<StateId> = Vec::new();
-    for arc in graph.departures(from).map(Link::from) {
+    for arc in graph.objective_departures(from) {
         if graph.state_place(arc.head) == from {
             continue;
         }
@@ -232,7 +232,7 @@ fn useful_arcs(graph: &Graph<'_>, from: PlaceId, to: PlaceId) -> Vec<(Option<Sta
         if graph.state_place(state) == to {
             continue;
         }
-        for arc in graph.links(state) {
+        for arc in graph.objective_links(state) {
             if graph.state_place(arc.head) == from {
                 continue;
             }

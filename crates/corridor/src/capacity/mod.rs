@@ -169,7 +169,10 @@ pub struct Allocation {
     pub delivered_teu_per_year: f64,
     /// Total TEU per year that could not be delivered.
     pub unmet_teu_per_year: f64,
-    /// Σ over routes of volume × the route's objective weight per TEU.
+    /// Σ over routes of volume × the route's objective value per TEU
+    /// ([`Route::objective_value`]): what the allocation minimised. Flows weigh the
+    /// objective alone, without the routes' tie-break, so that their arithmetic stays
+    /// exact on whole numbers.
     pub total_objective: f64,
     /// Σ over routes of volume × the route's USD per TEU.
     pub total_cost_usd: f64,
@@ -348,7 +351,7 @@ pub fn allocate(graph: &Graph<'_>, demands: &[Demand]) -> Result<Allocation, Flo
                 .then_with(|| a.route.dir_legs().cmp(&b.route.dir_legs()))
         });
         for r in &routes {
-            total_objective += r.volume_teu_per_year * r.route.weight;
+            total_objective += r.volume_teu_per_year * r.route.objective_value();
             total_cost_usd += r.volume_teu_per_year * r.route.totals.cost_usd;
         }
         flows.push(PairFlow {

@@ -186,7 +186,7 @@ impl RouteView {
             to: id(network, route.to),
             via: route.via.iter().map(|&v| id(network, v)).collect(),
             objective: route.objective.as_str().to_owned(),
-            objective_value: round(route.weight),
+            objective_value: round(route.objective_value()),
             value_of_time_usd_per_teu_h: route.value_of_time_usd_per_teu_h,
             totals: Totals {
                 distance_km: round(route.totals.distance_km),

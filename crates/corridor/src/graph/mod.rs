@@ -26,7 +26,7 @@ mod profile;
 mod stored;
 mod transfer;
 
-pub use profile::{Criterion, Metrics, Objective, Profile};
+pub use profile::{Criterion, Metrics, Objective, Profile, TIE_BREAK};
 pub(crate) use transfer::{Arrival, border_transfers, departure_transfers};
 pub use stored::GraphParts;
 pub(crate) use stored::first_index;
@@ -185,7 +185,7 @@ pub struct Arc {
     pub head: StateId,
     /// The directed leg travelled.
     pub leg: DirLeg,
-    /// The objective weight (transfers + leg + borders).
+    /// The search weight ([`Profile::search_weight`]) of the transfers, leg and borders.
     pub weight: f64,
     /// The metrics of the same charges.
     pub metrics: Metrics,
@@ -584,7 +584,7 @@ impl<'n> Graph<'n> {
                     let charged = graph.charge(place, Some(graph.state_arrival[state]), j);
                     hot[a] = HotArc {
                         head: graph.head_state(j, graph.state_used[state]),
-                        weight: graph.profile.weigh(&charged, graph.value_of_time),
+                        weight: graph.profile.search_weight(&charged, graph.value_of_time),
                     };
                     if let Some(slot) = metrics.get_mut(a) {
                         *slot = charged;
@@ -633,7 +633,7 @@ impl<'n> Graph<'n> {
         metrics
     }
 
-    /// The smallest objective weight per great-circle km over all allowed legs, shrunk
+    /// The smallest search weight per great-circle km over all allowed legs, shrunk
     /// by 1e-9 against rounding: `ratio × great-circle km` never exceeds the weight of a
     /// path, so it is an admissible and consistent A* heuristic for every objective.
     fn lower_bound_ratio(&self) -> f64 {
@@ -648,7 +648,7 @@ impl<'n> Graph<'n> {
             if km > 0.0 {
                 let weight = self
                     .profile
-                    .weigh(&base_metrics(&self.network, dir), self.value_of_time);
+                    .search_weight(&base_metrics(&self.network, dir), self.value_of_time);
                 ratio = ratio.min(weight / km);
             }
         }
@@ -821,6 +821,25 @@ impl<'n> Graph<'n> {
         })
     }
 
+    /// [`Graph::links`] weighted by the objective alone ([`Profile::weigh`], without the
+    /// tie-break): for flows, whose arithmetic stays exact on whole numbers.
+    pub(crate) fn objective_links(&self, state: StateId) -> impl Iterator<Item = Link> + '_ {
+        self.arcs(state).map(|arc| self.objective_link(arc))
+    }
+
+    /// [`Graph::departures`] as [`Graph::objective_links`] weighs them.
+    pub(crate) fn objective_departures(&self, place: PlaceId) -> impl Iterator<Item = Link> + '_ {
+        self.departures(place).map(|arc| self.objective_link(arc))
+    }
+
+    fn objective_link(&self, arc: Arc) -> Link {
+        Link {
+            head: arc.head,
+            leg: arc.leg,
+            weight: self.profile.weigh(&arc.metrics, self.value_of_time),
+        }
+    }
+
     /// The arcs leaving `place` as an origin: no transfer is charged except waiting for a
     /// service. Empty if the profile excludes the place.
     pub fn departures(&self, place: PlaceId) -> impl Iterator<Item = Arc> + '_ {
@@ -834,7 +853,7 @@ impl<'n> Graph<'n> {
             Arc {
                 head: self.head_state(j, false),
                 leg: self.out_leg[j],
-                weight: self.profile.weigh(&metrics, self.value_of_time),
+                weight: self.profile.search_weight(&metrics, self.value_of_time),
                 metrics,
             }
         })

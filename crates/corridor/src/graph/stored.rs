@@ -328,7 +328,7 @@ impl GraphParts {
                 let mut metrics = base_metrics(network, dir);
                 let arrival = Some(self.state_arrival[s]);
                 add_departure(network, PlaceId(place), arrival, false, dir, &mut metrics);
-                let weight = profile.weigh(&metrics, value_of_time);
+                let weight = profile.search_weight(&metrics, value_of_time);
                 if weight.to_bits() != self.arc_weight[a].to_bits() {
                     return Err(format!(
                         "arc {a} (state {s}) weighs {} where this network and version give {weight}",

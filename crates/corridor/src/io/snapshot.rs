@@ -5,7 +5,7 @@
 //! validating CSV: a network of 10^6 places loads four to ten times faster than from its
 //! folder (BENCHMARKS.md, *Snapshots*).
 //!
-//! # Format, version 4
+//! # Format, version 5
 //!
 //! Integers and floats are little-endian; `len` is a `u64` count. `GRPH` and `HIER`
 //! sections start with their objective and the place and leg counts of the network they
@@ -52,6 +52,10 @@
 //! ties between equal routes otherwise than a graph compiled now, so it is refused like
 //! any other version: rebuild it.
 //!
+//! Version 5 changed no layout either: arc and shortcut weights now carry the
+//! tie-break ([`crate::Profile::search_weight`]), so the graphs and hierarchies of a
+//! version 4 file weigh otherwise than this build's and are refused the same way.
+//!
 //! Nothing read is trusted: every length is checked against the bytes left before
 //! anything is allocated, every index against what it indexes, every number is
 //! finite and in range. Files are read a section at a time into one buffer, the
@@ -81,7 +85,7 @@ pub const MAGIC: [u8; 16] = *b"\x89CORRIDOR SNAP\r\n";
 
 /// The snapshot format this build writes and reads. Files of another version are refused
 /// (rebuild them with `corridor build`).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 const HEADER: usize = 40;
 

@@ -9,7 +9,8 @@ use crate::model::PlaceId;
 /// The best route's objective weight and metrics between two places.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cell {
-    /// The minimised quantity.
+    /// The minimised search weight ([`crate::Profile::search_weight`]: the objective
+    /// plus the tie-break); the metrics give the objective alone.
     pub weight: f64,
     /// Totals of that route.
     pub metrics: Metrics,

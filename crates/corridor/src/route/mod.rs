@@ -118,8 +118,9 @@ pub struct Route {
     pub objective: Objective,
     /// The value of time used (USD per TEU-hour).
     pub value_of_time_usd_per_teu_h: f64,
-    /// The minimised quantity (in the objective's unit), summed step by step exactly as
-    /// the search sums it.
+    /// The weight the search minimised ([`crate::Profile::search_weight`]: the
+    /// objective plus the tie-break), summed step by step exactly as the search sums it.
+    /// [`Route::objective_value`] is the objective alone.
     pub weight: f64,
     /// Door-to-door totals: legs plus transfers (equal to their sums up to rounding).
     pub totals: Metrics,
@@ -147,6 +148,13 @@ pub struct Route {
 }
 
 impl Route {
+    /// The objective's value for the route's totals (USD for cost, hours for time, ...),
+    /// without the tie-break in [`Route::weight`].
+    pub fn objective_value(&self) -> f64 {
+        self.objective
+            .value(&self.totals, self.value_of_time_usd_per_teu_h)
+    }
+
     /// [`Route::from_legs`] for the repository's benchmarks, which time route assembly
     /// apart from the search.
     #[cfg(feature = "internals")]
@@ -251,7 +259,7 @@ impl Route {
             route.totals = route.totals + step;
             route.weight += graph
                 .profile()
-                .weigh(&step, route.value_of_time_usd_per_teu_h);
+                .search_weight(&step, route.value_of_time_usd_per_teu_h);
             for &corridor in &leg.corridors {
                 match route.corridors.iter().position(|&c| c == corridor) {
                     Some(i) => route.corridor_km[i] += leg.distance_km,
