@@ -211,6 +211,87 @@ fn route_json_follows_the_contract() {
     assert!((cost - value["totals"]["cost_usd"].as_f64().unwrap()).abs() < 0.01);
 }
 
+/// A planner's alternatives Xi'an → Duisburg: the k best loopless routes are all the
+/// Northern route with a detour through a neighbouring town; with `--max-shared 0.5`
+/// they go by other corridors, every two sharing at most half the kilometres of the
+/// shorter one (from the legs the JSON lists), the best route first.
+#[test]
+fn alternatives_that_differ_take_other_corridors() {
+    let corridor_of = |r: &serde_json::Value| r["corridors"][0].as_str().unwrap().to_owned();
+    let alike = json(&[
+        "alternatives",
+        "xian",
+        "duisburg",
+        "-k",
+        "5",
+        "--format",
+        "json",
+    ]);
+    let alike = alike["routes"].as_array().unwrap();
+    assert!(
+        alike.iter().all(|r| corridor_of(r) == "northern"),
+        "{alike:?}"
+    );
+    let apart = json(&[
+        "alternatives",
+        "xian",
+        "duisburg",
+        "-k",
+        "5",
+        "--max-shared",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    let apart = apart["routes"].as_array().unwrap();
+    assert_eq!(apart.len(), 5);
+    assert_eq!(
+        apart[0]["legs"], alike[0]["legs"],
+        "the best route comes first"
+    );
+    let mut corridors: Vec<String> = apart.iter().map(corridor_of).collect();
+    corridors.sort();
+    corridors.dedup();
+    assert!(corridors.len() >= 3, "{corridors:?}");
+    // Legs as unordered pairs of places with their mode and kilometres.
+    let legs = |r: &serde_json::Value| -> Vec<(String, String, String, f64)> {
+        r["legs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let (a, b) = (l["from"].as_str().unwrap(), l["to"].as_str().unwrap());
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                let mode = l["mode"].as_str().unwrap().to_owned();
+                (
+                    a.to_owned(),
+                    b.to_owned(),
+                    mode,
+                    l["distance_km"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    for (i, a) in apart.iter().enumerate() {
+        for b in &apart[..i] {
+            let theirs = legs(b);
+            let shared: f64 = legs(a)
+                .into_iter()
+                .filter(|l| theirs.contains(l))
+                .map(|l| l.3)
+                .sum();
+            let km = |r: &serde_json::Value| r["totals"]["distance_km"].as_f64().unwrap();
+            assert!(
+                shared <= 0.5 * km(a).min(km(b)) + 0.01,
+                "{shared} km shared between routes {i} and another"
+            );
+        }
+    }
+    let refused = run(&["alternatives", "xian", "duisburg", "--max-shared", "1.5"]);
+    assert_eq!(refused.exit, Exit::Usage);
+    assert!(refused.stderr.contains("1.5"), "{}", refused.stderr);
+}
+
 #[test]
 fn compare_alternatives_and_pareto_json_shapes() {
     let compare = json(&["compare", "xian", "duisburg", "--format", "json"]);

@@ -261,6 +261,53 @@ proptest! {
         }
     }
 
+    /// Distinct alternatives (the penalty method, a heuristic, so checked on what it
+    /// promises): the first is the best route; every route is valid, visits no place
+    /// twice and is listed once; every two share at most the share asked of the shorter
+    /// one's kilometres (each leg counted once, either direction); best first; at most k.
+    #[test]
+    fn distinct_alternatives_share_at_most_what_is_asked(network in random::network(MULTIMODAL), objective in prop::sample::select(Objective::ALL.to_vec()), share in prop_oneof![Just(0.0), 0.0f64..0.99], k in 1usize..6) {
+        let profile = Profile::new(objective);
+        let graph = Graph::new(&network, &profile);
+        for (from, to) in pairs(&network).into_iter().take(6) {
+            let query = Query::new(from, to);
+            let found = route::distinct_alternatives(&graph, &query, k, share);
+            let best = route::shortest(&graph, &query);
+            // Some route is found whenever a route that visits no place twice exists.
+            prop_assert_eq!(found.is_empty(), route::alternatives(&graph, &query, 1).is_empty());
+            let (Some(best), false) = (best, found.is_empty()) else { continue };
+            prop_assert!(found.len() <= k);
+            let visits_once = |route: &Route| {
+                let steps: Vec<oracle::Step> = route.legs.iter().map(|l| (l.leg.leg(), l.leg.is_reverse())).collect();
+                let shape = walk_shape(&network, from, &steps);
+                let mut places: Vec<PlaceId> = shape.iter().map(|s| s.0).collect();
+                places.sort();
+                places.dedup();
+                places.len() == shape.len()
+            };
+            if visits_once(&best) {
+                prop_assert!(close(found[0].weight, best.weight), "first {} vs best {}", found[0].weight, best.weight);
+            }
+            for route in &found {
+                check_route(&network, route, &profile);
+                prop_assert!(visits_once(route), "a distinct alternative revisits a place");
+            }
+            for pair in found.windows(2) {
+                prop_assert!(pair[0].weight <= pair[1].weight, "not best first");
+            }
+            for (i, a) in found.iter().enumerate() {
+                for b in &found[..i] {
+                    prop_assert!(a.dir_legs() != b.dir_legs(), "listed twice");
+                    let theirs: std::collections::HashSet<_> = b.legs.iter().map(|l| l.leg.leg()).collect();
+                    let mine: std::collections::HashSet<_> = a.legs.iter().map(|l| l.leg.leg()).collect();
+                    let shared: f64 = mine.intersection(&theirs).map(|&leg| network.leg(leg).distance_km).sum();
+                    let shorter = a.totals.distance_km.min(b.totals.distance_km);
+                    prop_assert!(shared <= share * shorter + 1e-9, "{} km shared of {} km (share {})", shared, shorter, share);
+                }
+            }
+        }
+    }
+
     /// Yen through a via place: the k best routes that pass through it (all routes
     /// through it when none passes through), each visiting no place twice between via
     /// places, one per sequence of places and modes.

@@ -214,6 +214,29 @@ fn get_route_is_the_cli_route() {
     }
 }
 
+/// `max_shared` gives the routes `corridor alternatives --max-shared` gives.
+#[test]
+fn distinct_alternatives_are_the_cli_ones() {
+    let server = server();
+    let cli = run_ok(&[
+        "alternatives",
+        "Xian",
+        "Duisburg",
+        "-k",
+        "4",
+        "--max-shared",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    let answer = get(
+        &server,
+        "/v1/alternatives?from=Xian&to=Duisburg&k=4&max_shared=0.5",
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    same_json(&cli, &answer.body, "GET /v1/alternatives?max_shared");
+}
+
 #[test]
 fn figures_and_csv_are_the_cli_outputs() {
     let server = server();
@@ -409,6 +432,14 @@ fn errors_are_json_with_the_right_status() {
         ),
         ("/v1/pareto?from=Xian&to=Baku&criteria=beauty", "criteria"),
         ("/v1/alternatives?from=Xian&to=Baku&k=0", "k"),
+        (
+            "/v1/alternatives?from=Xian&to=Baku&max_shared=1",
+            "max_shared",
+        ),
+        (
+            "/v1/alternatives?from=Xian&to=Baku&max_shared=half",
+            "max_shared",
+        ),
         ("/v1/matrix?from=Xian&to=Baku&engine=warp", "engine"),
         (
             "/v1/route?from=Xian&to=Baku&include_planned=maybe",

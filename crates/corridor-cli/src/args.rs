@@ -357,6 +357,12 @@ pub struct AlternativesArgs {
     /// How many routes
     #[arg(short, long, default_value_t = 3)]
     pub k: usize,
+    /// Routes that differ: every two share at most this share (0 to below 1) of the
+    /// kilometres of the shorter one, so they go by other crossings and corridors (found
+    /// by penalising the legs of each route found). Without it: the k best routes that
+    /// visit no place twice, however alike
+    #[arg(long, value_name = "SHARE")]
+    pub max_shared: Option<f64>,
 }
 
 /// `corridor pareto`.

@@ -205,11 +205,21 @@ impl PyEngine {
         json(&view)
     }
 
-    /// Up to `k` routes, as JSON text.
-    fn alternatives(&self, py: Python<'_>, request_json: &str, k: usize) -> PyResult<String> {
+    /// Up to `k` routes, as JSON text; with `max_shared`, routes that differ.
+    #[pyo3(signature = (request_json, k, max_shared=None))]
+    fn alternatives(
+        &self,
+        py: Python<'_>,
+        request_json: &str,
+        k: usize,
+        max_shared: Option<f64>,
+    ) -> PyResult<String> {
         let request: RouteRequest = request(request_json)?;
         let view = py
-            .detach(|| self.engine.alternatives(&request, k))
+            .detach(|| match max_shared {
+                Some(share) => self.engine.distinct_alternatives(&request, k, share),
+                None => self.engine.alternatives(&request, k),
+            })
             .map_err(|e| error(py, &e, "network data"))?;
         json(&view)
     }

@@ -84,6 +84,9 @@ def test_invalid_arguments(net):
     with pytest.raises(corridor.InvalidArgument) as caught:
         net.alternatives("Xian", "Duisburg", k=0)
     assert caught.value.field == "k" and isinstance(caught.value, ValueError)
+    with pytest.raises(corridor.InvalidArgument) as caught:
+        net.alternatives("Xian", "Duisburg", max_shared=1.5)
+    assert caught.value.field == "max_shared"
     with pytest.raises(corridor.InvalidArgument, match="samples"):
         net.sweep("Xian", "Duisburg", samples=0)
     with pytest.raises(corridor.InvalidArgument, match="criteria"):

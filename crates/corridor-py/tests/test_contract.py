@@ -53,6 +53,9 @@ def test_compare_as_frame(net):
 
 def test_alternatives_and_pareto_equal_cli(net, cli):
     assert net.alternatives("Tashkent", "Almaty", k=4) == cli("alternatives", "Tashkent", "Almaty", "-k", "4")
+    assert net.alternatives("Xian", "Duisburg", k=4, max_shared=0.5) == cli(
+        "alternatives", "Xian", "Duisburg", "-k", "4", "--max-shared", "0.5"
+    )
     assert net.pareto("Xian", "Duisburg") == cli("pareto", "Xian", "Duisburg")
     assert net.pareto("Xian", "Duisburg", criteria=["time", "co2"]) == cli(
         "pareto", "Xian", "Duisburg", "--criteria", "time,co2"

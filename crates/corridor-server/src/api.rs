@@ -311,6 +311,11 @@ fn route_like(
     let request = p.routing(true, Objective::Time)?;
     let format = format(&mut p, FIGURES)?;
     let scenario = scenario_param(&mut p)?;
+    let max_shared = if kind == Kind::Alternatives {
+        p.number::<f64>("max_shared", "a number from 0 to below 1")?
+    } else {
+        None
+    };
     let k = if kind == Kind::Alternatives {
         let k = p.number::<usize>("k", "a whole number")?.unwrap_or(3);
         if k == 0 {
@@ -355,7 +360,10 @@ fn route_like(
             }
         }
         Kind::Alternatives => {
-            let found = engine.alternative_routes(&profile, &query, k)?;
+            let found = match max_shared {
+                Some(share) => engine.distinct_alternative_routes(&profile, &query, k, share)?,
+                None => engine.alternative_routes(&profile, &query, k)?,
+            };
             match format {
                 Format::Json => Reply::json(&RoutesView::new(network, &found)),
                 f => figure(

@@ -133,11 +133,19 @@ fn endpoints() -> Vec<Endpoint> {
             path: "/v1/alternatives",
             get: true,
             post: true,
-            summary: "The k best loopless routes.",
+            summary: "The k best loopless routes, or with max_shared k routes that differ.",
             params: with(&[
                 ENDS,
                 ROUTING,
-                &[FIGURE, ("k", "integer", "How many routes (default 3).")],
+                &[
+                    FIGURE,
+                    ("k", "integer", "How many routes (default 3)."),
+                    (
+                        "max_shared",
+                        "number",
+                        "Routes that differ: every two share at most this share (0 to below 1) of the kilometres of the shorter one (found by penalising the legs of each route found). Without it: the k best routes that visit no place twice, however alike.",
+                    ),
+                ],
             ]),
             answer: reference("RoutesView"),
             media: &["application/geo+json", "image/svg+xml"],

@@ -118,9 +118,11 @@ pub(crate) fn run_alternatives(
     for note in request.region_notes(engine.network()) {
         writeln!(err, "note: {note}")?;
     }
-    let found = engine
-        .alternative_routes(&profile, &query, args.k)
-        .map_err(failure)?;
+    let found = match args.max_shared {
+        Some(share) => engine.distinct_alternative_routes(&profile, &query, args.k, share),
+        None => engine.alternative_routes(&profile, &query, args.k),
+    }
+    .map_err(failure)?;
     let drawn = Figure::alternatives(network, &found, profile.objective);
     write_routes(network, &found, args_route, &drawn, out)
 }

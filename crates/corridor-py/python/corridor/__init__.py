@@ -333,12 +333,23 @@ class Network:
         return pd.DataFrame(rows, columns=columns)
 
     def alternatives(
-        self, origin: str, destination: str, k: int = 3, *, by: str = "time", **constraints: Any
+        self,
+        origin: str,
+        destination: str,
+        k: int = 3,
+        *,
+        by: str = "time",
+        max_shared: float | None = None,
+        **constraints: Any,
     ) -> dict[str, Any]:
         """Up to ``k`` (1 to :data:`MAX_ALTERNATIVES`) best routes that never visit a
-        place twice: ``corridor alternatives -k K --format json`` (key ``routes``)."""
+        place twice: ``corridor alternatives -k K --format json`` (key ``routes``).
+
+        With ``max_shared`` (0 to below 1), routes that differ: every two share at most
+        that share of the kilometres of the shorter one, as ``--max-shared``."""
         request = _routing(origin, destination, by=by, **constraints)
-        return json.loads(self._engine.alternatives(json.dumps(request), int(k)))
+        share = None if max_shared is None else float(max_shared)
+        return json.loads(self._engine.alternatives(json.dumps(request), int(k), share))
 
     def pareto(
         self,

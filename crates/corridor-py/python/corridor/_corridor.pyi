@@ -37,8 +37,8 @@ class Engine:
         """``corridor route --format json``."""
     def compare(self, request_json: str) -> str:
         """``corridor compare --format json``."""
-    def alternatives(self, request_json: str, k: int) -> str:
-        """``corridor alternatives --format json``."""
+    def alternatives(self, request_json: str, k: int, max_shared: float | None = None) -> str:
+        """``corridor alternatives --format json`` (``--max-shared`` with ``max_shared``)."""
     def pareto(self, request_json: str, criteria: list[str]) -> str:
         """``corridor pareto --format json``."""
     def diff(self, request_json: str, scenarios: list[tuple[str, str]]) -> str:

@@ -405,6 +405,61 @@ impl Engine {
         Ok(found)
     }
 
+    /// Up to `k` (1 to [`Engine::MAX_ALTERNATIVES`]) routes that differ: every two share
+    /// at most `max_shared` (from 0 to below 1) of the kilometres of the shorter one, so
+    /// they go by other crossings and corridors rather than by a detour through a
+    /// neighbouring town. Found by penalising the legs of each route found (a heuristic:
+    /// see [`route::distinct_alternatives`](crate::route)); best first.
+    ///
+    /// ```
+    /// use corridor::{Engine, RouteRequest};
+    /// # fn main() -> Result<(), corridor::Error> {
+    /// let request = RouteRequest::new("Xian", "Duisburg");
+    /// let found = Engine::builtin().distinct_alternatives(&request, 3, 0.5)?;
+    /// assert_eq!(found.routes.len(), 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn distinct_alternatives(
+        &self,
+        request: &RouteRequest,
+        k: usize,
+        max_shared: f64,
+    ) -> Result<RoutesView, Error> {
+        let (profile, query) = self.resolve(request)?;
+        let found = self.distinct_alternative_routes(&profile, &query, k, max_shared)?;
+        Ok(RoutesView::new(&self.network, &found))
+    }
+
+    /// [`Engine::distinct_alternatives`] as the library's routes.
+    pub fn distinct_alternative_routes(
+        &self,
+        profile: &Profile,
+        query: &Query,
+        k: usize,
+        max_shared: f64,
+    ) -> Result<Vec<route::Route>, Error> {
+        if k == 0 || k > MAX_ALTERNATIVES {
+            return Err(Error::invalid(
+                "k",
+                format!("{k}: expected 1 to {MAX_ALTERNATIVES} routes"),
+            ));
+        }
+        if !(0.0..1.0).contains(&max_shared) {
+            return Err(Error::invalid(
+                "max_shared",
+                format!(
+                    "{max_shared}: expected a share from 0 to below 1 (0.5: two routes share at most half the kilometres of the shorter one)"
+                ),
+            ));
+        }
+        let found = route::distinct_alternatives(&self.compiled(profile), query, k, max_shared);
+        if found.is_empty() {
+            return Err(self.no_route(profile, query));
+        }
+        Ok(found)
+    }
+
     /// The routes not beaten on all of `criteria` at once (2 to 4 of distance, time,
     /// cost, CO2).
     ///

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::search::{Bans, Layered, Node, Start};
 use super::{Query, Route, shortest};
 use crate::graph::{DirLeg, Graph, Link};
-use crate::model::{Mode, PlaceId};
+use crate::model::{LegId, Mode, Network, PlaceId};
 
 /// Up to `k` best routes in order of the objective, each loopless per place: no place is
 /// visited twice (between two via places; a transfer at a place is not a second visit),
@@ -102,6 +102,110 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
         next = best.map(|i| candidates.swap_remove(i));
     }
     found
+}
+
+/// How much each use of a leg by a route found adds to the factor on its weight in the
+/// next searches of [`distinct_alternatives`].
+const PENALTY: f64 = 0.5;
+
+/// Up to `k` routes that differ: every two routes returned share at most `max_shared`
+/// (a share, 0 to 1) of the kilometres of the shorter of the two, legs travelled in
+/// either direction counting as shared. A planner's alternatives: other crossings and
+/// corridors, not the best route with a detour through a neighbouring town.
+///
+/// The penalty method: the first route is `shortest`'s when it visits no place twice;
+/// after each search, every leg of the path found weighs half its weight more in the
+/// next searches (penalties add up), and the path is kept if it visits no place twice
+/// (as in [`alternatives`]) and shares little enough with every route kept. At most `10 k + 20` searches are run. Routes are
+/// returned best first with their true figures (penalties only steer the searches). A
+/// heuristic: no route is promised to be the best one sharing so little, and fewer
+/// than `k` routes may be returned where the network offers no other way. When every
+/// path found visits a place twice, the answer is [`alternatives`]' first route.
+pub fn distinct_alternatives(
+    graph: &Graph<'_>,
+    query: &Query,
+    k: usize,
+    max_shared: f64,
+) -> Vec<Route> {
+    let mut found: Vec<Route> = Vec::new();
+    if k == 0 {
+        return found;
+    }
+    let Some(first) = shortest(graph, query) else {
+        return found;
+    };
+    if first.legs.is_empty() {
+        return vec![first];
+    }
+    let layered = Layered::new(graph, query);
+    let layered = if walk(&layered, &first.dir_legs()).is_some() {
+        layered
+    } else {
+        layered.allowing_turns()
+    };
+    let network = graph.network();
+    let mut factors = vec![1.0; network.legs().len()];
+    let mut seen: HashSet<Vec<DirLeg>> = HashSet::new();
+    let mut legs = first.dir_legs();
+    seen.insert(legs.clone());
+    if walk(&layered, &legs).is_some_and(|path| loopless(&layered, &path)) {
+        found.push(first);
+    }
+    let budget = k.saturating_mul(10).saturating_add(20);
+    for _ in 0..budget {
+        for leg in &legs {
+            factors[leg.leg().index()] += PENALTY;
+        }
+        if found.len() >= k {
+            break;
+        }
+        let Some((_, next)) = layered.search_penalised(Start::Origin, &Bans::default(), &factors)
+        else {
+            break;
+        };
+        legs = next;
+        if !seen.insert(legs.clone()) {
+            continue;
+        }
+        let Some(path) = walk(&layered, &legs) else {
+            continue;
+        };
+        if !loopless(&layered, &path) {
+            continue;
+        }
+        let route = Route::from_legs(graph, query, &legs);
+        let apart = |kept: &Route| {
+            let shorter = kept.totals.distance_km.min(route.totals.distance_km);
+            shared_km(network, kept, &route) <= max_shared * shorter
+        };
+        if found.iter().all(apart) {
+            found.push(route);
+        }
+    }
+    if found.is_empty() {
+        // Every path the searches found went through a place twice: the best route that
+        // does not, if there is one.
+        return alternatives(graph, query, 1);
+    }
+    found.sort_by(|a, b| {
+        a.weight
+            .total_cmp(&b.weight)
+            .then_with(|| a.dir_legs().cmp(&b.dir_legs()))
+    });
+    found
+}
+
+/// The kilometres of the legs two routes both travel (in either direction), each leg
+/// counted once.
+pub fn shared_km(network: &Network, a: &Route, b: &Route) -> f64 {
+    let theirs: HashSet<LegId> = b.legs.iter().map(|l| l.leg.leg()).collect();
+    let mut counted: HashSet<LegId> = HashSet::new();
+    a.legs
+        .iter()
+        .map(|l| l.leg.leg())
+        .filter(|&leg| theirs.contains(&leg) && counted.insert(leg))
+        .map(|leg| network.leg(leg).distance_km)
+        .sum()
 }
 
 /// Whether a path visits no place twice in the same stage (the origin counts as visited

@@ -329,17 +329,34 @@ impl<'g, 'n> Layered<'g, 'n> {
         // Two instances: without via places to pass through, the relaxations skip the
         // turn nodes' checks (and stay as small as they were before them).
         if self.through {
-            self.search_as::<true>(start, bans)
+            self.search_as::<true, false>(start, bans, &[])
         } else {
-            self.search_as::<false>(start, bans)
+            self.search_as::<false, false>(start, bans, &[])
         }
     }
 
-    /// [`Layered::search`], `THROUGH` when routes must pass through the via places.
-    fn search_as<const THROUGH: bool>(
+    /// [`Layered::search`] with the weight of every arc multiplied by its leg's factor
+    /// (at least 1, one per leg of the network): distinct alternatives' penalties.
+    pub(crate) fn search_penalised(
         &self,
         start: Start,
         bans: &Bans,
+        factors: &[f64],
+    ) -> Option<(f64, Vec<DirLeg>)> {
+        if self.through {
+            self.search_as::<true, true>(start, bans, factors)
+        } else {
+            self.search_as::<false, true>(start, bans, factors)
+        }
+    }
+
+    /// [`Layered::search`], `THROUGH` when routes must pass through the via places,
+    /// `FACTORS` when arcs weigh their leg's factor times more.
+    fn search_as<const THROUGH: bool, const FACTORS: bool>(
+        &self,
+        start: Start,
+        bans: &Bans,
+        factors: &[f64],
     ) -> Option<(f64, Vec<DirLeg>)> {
         // Closing settled nodes: the potential's rounding could reopen them otherwise.
         let mut kernel = Kernel::<IndexedHeap<true>>::with_queue(self.nodes());
@@ -359,7 +376,7 @@ impl<'g, 'n> Layered<'g, 'n> {
             .into_iter()
             .filter(|a| !bans.first_legs.contains(&a.leg));
         let place0 = self.start_place(start);
-        let first = first.filter_map(|arc| self.step::<THROUGH>(stage0, place0, arc, bans));
+        let first = first.filter_map(|arc| self.step::<THROUGH, FACTORS>(stage0, place0, arc, bans, factors));
         kernel.relax::<true>(ROOT, cost0, first, h);
         let arcs = |node| {
             let (stage, state) = split(node);
@@ -372,7 +389,7 @@ impl<'g, 'n> Layered<'g, 'n> {
                 if THROUGH && !self.may_leave(back, arc.head) {
                     return None;
                 }
-                self.step::<THROUGH>(stage, tail, arc, bans)
+                self.step::<THROUGH, FACTORS>(stage, tail, arc, bans, factors)
             })
         };
         let stop = |node, _| {
@@ -397,12 +414,13 @@ impl<'g, 'n> Layered<'g, 'n> {
     /// The arc `arc` out of a node at `tail` in `stage`, in the kernel's terms: `None`
     /// where it leads back to the origin or into a banned node.
     #[inline]
-    fn step<const THROUGH: bool>(
+    fn step<const THROUGH: bool, const FACTORS: bool>(
         &self,
         stage: usize,
         tail: PlaceId,
         arc: Link,
         bans: &Bans,
+        factors: &[f64],
     ) -> Option<Step> {
         // Without via places to pass through, only the origin rule of `enter`, written out:
         // calling `enter` (or a const-generic copy of it) here ran 2.8 % more
@@ -419,6 +437,10 @@ impl<'g, 'n> Layered<'g, 'n> {
         };
         if !bans.nodes.is_empty() && bans.nodes.contains(&node) {
             return None;
+        }
+        if FACTORS {
+            let weight = arc.weight * factors[arc.leg.leg().index()];
+            return Some((node, weight, arc.leg.0));
         }
         Some((node, arc.weight, arc.leg.0))
     }
