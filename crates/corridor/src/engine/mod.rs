@@ -61,6 +61,17 @@ pub const GRAPH_CACHE: usize = 64;
 /// every route found, so a very large k takes minutes.
 pub const MAX_ALTERNATIVES: usize = 100;
 
+/// Refuses a number of alternatives outside 1 to [`MAX_ALTERNATIVES`].
+fn check_k(k: usize) -> Result<(), Error> {
+    if k == 0 || k > MAX_ALTERNATIVES {
+        return Err(Error::invalid(
+            "k",
+            format!("{k}: expected 1 to {MAX_ALTERNATIVES} routes"),
+        ));
+    }
+    Ok(())
+}
+
 /// A network ready to answer routing requests. See the [crate docs](crate).
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -392,12 +403,7 @@ impl Engine {
         query: &Query,
         k: usize,
     ) -> Result<Vec<route::Route>, Error> {
-        if k == 0 || k > MAX_ALTERNATIVES {
-            return Err(Error::invalid(
-                "k",
-                format!("{k}: expected 1 to {MAX_ALTERNATIVES} routes"),
-            ));
-        }
+        check_k(k)?;
         let found = route::alternatives(&self.compiled(profile), query, k);
         if found.is_empty() {
             return Err(self.no_route(profile, query));
@@ -439,12 +445,7 @@ impl Engine {
         k: usize,
         max_shared: f64,
     ) -> Result<Vec<route::Route>, Error> {
-        if k == 0 || k > MAX_ALTERNATIVES {
-            return Err(Error::invalid(
-                "k",
-                format!("{k}: expected 1 to {MAX_ALTERNATIVES} routes"),
-            ));
-        }
+        check_k(k)?;
         if !(0.0..1.0).contains(&max_shared) {
             return Err(Error::invalid(
                 "max_shared",

@@ -23,24 +23,11 @@ use crate::model::{LegId, Mode, Network, PlaceId};
 /// route. Among equal-weight candidates the smaller sequence of leg ids comes first; the
 /// answer is deterministic.
 pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
+    let (first, layered) = match opening(graph, query, k) {
+        Ok(opening) => opening,
+        Err(answer) => return answer,
+    };
     let mut found: Vec<Route> = Vec::new();
-    if k == 0 {
-        return found;
-    }
-    let Some(first) = shortest(graph, query) else {
-        return found;
-    };
-    if first.legs.is_empty() {
-        return vec![first];
-    }
-    // The deviations keep to the rule the first route kept: passing through the via
-    // places, unless it had to turn back at one.
-    let layered = Layered::new(graph, query);
-    let layered = if walk(&layered, &first.dir_legs()).is_some() {
-        layered
-    } else {
-        layered.allowing_turns()
-    };
     let budget = k.saturating_mul(20).saturating_add(100);
     let mut seen: HashSet<Vec<DirLeg>> = HashSet::new();
     let mut shapes: HashSet<Vec<(PlaceId, Option<Mode>)>> = HashSet::new();
@@ -104,6 +91,31 @@ pub fn alternatives(graph: &Graph<'_>, query: &Query, k: usize) -> Vec<Route> {
     found
 }
 
+/// The best route and the layered graph the other routes are searched in, or the whole
+/// answer when it is known already (no route wanted, none at all, or origin =
+/// destination). The other routes keep to the rule the best one kept: passing through
+/// the via places, unless it had to turn back at one.
+fn opening<'g, 'n>(
+    graph: &'g Graph<'n>,
+    query: &'g Query,
+    k: usize,
+) -> Result<(Route, Layered<'g, 'n>), Vec<Route>> {
+    if k == 0 {
+        return Err(Vec::new());
+    }
+    let first = shortest(graph, query).ok_or_else(Vec::new)?;
+    if first.legs.is_empty() {
+        return Err(vec![first]);
+    }
+    let layered = Layered::new(graph, query);
+    let layered = if walk(&layered, &first.dir_legs()).is_some() {
+        layered
+    } else {
+        layered.allowing_turns()
+    };
+    Ok((first, layered))
+}
+
 /// How much each use of a leg by a route found adds to the factor on its weight in the
 /// next searches of [`distinct_alternatives`].
 const PENALTY: f64 = 0.5;
@@ -127,22 +139,11 @@ pub fn distinct_alternatives(
     k: usize,
     max_shared: f64,
 ) -> Vec<Route> {
+    let (first, layered) = match opening(graph, query, k) {
+        Ok(opening) => opening,
+        Err(answer) => return answer,
+    };
     let mut found: Vec<Route> = Vec::new();
-    if k == 0 {
-        return found;
-    }
-    let Some(first) = shortest(graph, query) else {
-        return found;
-    };
-    if first.legs.is_empty() {
-        return vec![first];
-    }
-    let layered = Layered::new(graph, query);
-    let layered = if walk(&layered, &first.dir_legs()).is_some() {
-        layered
-    } else {
-        layered.allowing_turns()
-    };
     let network = graph.network();
     let mut factors = vec![1.0; network.legs().len()];
     let mut seen: HashSet<Vec<DirLeg>> = HashSet::new();
