@@ -125,14 +125,15 @@ const PENALTY: f64 = 0.5;
 /// either direction counting as shared. A planner's alternatives: other crossings and
 /// corridors, not the best route with a detour through a neighbouring town.
 ///
-/// The penalty method: the first route is `shortest`'s when it visits no place twice;
-/// after each search, every leg of the path found weighs half its weight more in the
-/// next searches (penalties add up), and the path is kept if it visits no place twice
-/// (as in [`alternatives`]) and shares little enough with every route kept. At most `10 k + 20` searches are run. Routes are
-/// returned best first with their true figures (penalties only steer the searches). A
-/// heuristic: no route is promised to be the best one sharing so little, and fewer
-/// than `k` routes may be returned where the network offers no other way. When every
-/// path found visits a place twice, the answer is [`alternatives`]' first route.
+/// The penalty method: after the best route, `10 k + 20` searches run in which every leg
+/// of each path found before weighs half its weight more (penalties add up). Of the
+/// routes found that visit no place twice (as in [`alternatives`]), best first by their
+/// true weight, each is kept when it shares little enough with every better one kept,
+/// up to `k`: so the first is the best route when it visits no place twice, and each
+/// further one is the best route found that differs from those before it. A heuristic:
+/// the searches need not find the best route sharing so little, and fewer than `k`
+/// routes may be returned where the network offers no other way. When every path found
+/// visits a place twice, the answer is [`alternatives`]' first route.
 pub fn distinct_alternatives(
     graph: &Graph<'_>,
     query: &Query,
@@ -143,22 +144,19 @@ pub fn distinct_alternatives(
         Ok(opening) => opening,
         Err(answer) => return answer,
     };
-    let mut found: Vec<Route> = Vec::new();
     let network = graph.network();
     let mut factors = vec![1.0; network.legs().len()];
     let mut seen: HashSet<Vec<DirLeg>> = HashSet::new();
     let mut legs = first.dir_legs();
     seen.insert(legs.clone());
+    // Every route found that visits no place twice; chosen from below.
+    let mut candidates: Vec<Route> = Vec::new();
     if walk(&layered, &legs).is_some_and(|path| loopless(&layered, &path)) {
-        found.push(first);
+        candidates.push(first);
     }
-    let budget = k.saturating_mul(10).saturating_add(20);
-    for _ in 0..budget {
+    for _ in 0..distinct_searches(k) {
         for leg in &legs {
             factors[leg.leg().index()] += PENALTY;
-        }
-        if found.len() >= k {
-            break;
         }
         let Some((_, next)) = layered.search_penalised(Start::Origin, &Bans::default(), &factors)
         else {
@@ -168,32 +166,37 @@ pub fn distinct_alternatives(
         if !seen.insert(legs.clone()) {
             continue;
         }
-        let Some(path) = walk(&layered, &legs) else {
-            continue;
-        };
-        if !loopless(&layered, &path) {
-            continue;
-        }
-        let route = Route::from_legs(graph, query, &legs);
-        let apart = |kept: &Route| {
-            let shorter = kept.totals.distance_km.min(route.totals.distance_km);
-            shared_km(network, kept, &route) <= max_shared * shorter
-        };
-        if found.iter().all(apart) {
-            found.push(route);
+        if walk(&layered, &legs).is_some_and(|path| loopless(&layered, &path)) {
+            candidates.push(Route::from_legs(graph, query, &legs));
         }
     }
-    if found.is_empty() {
+    if candidates.is_empty() {
         // Every path the searches found went through a place twice: the best route that
         // does not, if there is one.
         return alternatives(graph, query, 1);
     }
-    found.sort_by(|a, b| {
+    // Best first, each kept when it shares little enough with every better one kept.
+    candidates.sort_by(|a, b| {
         a.weight
             .total_cmp(&b.weight)
             .then_with(|| a.dir_legs().cmp(&b.dir_legs()))
     });
+    let mut found: Vec<Route> = Vec::new();
+    for route in candidates {
+        let apart = |kept: &Route| {
+            let shorter = kept.totals.distance_km.min(route.totals.distance_km);
+            shared_km(network, kept, &route) <= max_shared * shorter
+        };
+        if found.len() < k && found.iter().all(apart) {
+            found.push(route);
+        }
+    }
     found
+}
+
+/// How many penalised searches [`distinct_alternatives`] runs for `k` routes.
+fn distinct_searches(k: usize) -> usize {
+    k.saturating_mul(10).saturating_add(20)
 }
 
 /// The kilometres of the legs two routes both travel (in either direction), each leg
