@@ -467,16 +467,16 @@ fn through_csv(network: &Network, rename: impl Fn(&str) -> String) -> Network {
     .network
 }
 
-/// The weight searches give a leg of a network without transfers (a synthetic one): its
-/// objective figure plus 10^-8 × its tie-break (USD by time, hours otherwise), as
-/// `Profile::search_weight` documents.
+/// The weight searches give a leg of a network without transfers (a synthetic one), by
+/// time, cost or distance: the independent cost model's weight of its figures.
 fn search_weight(objective: Objective, leg: &corridor::Leg) -> f64 {
-    match objective {
-        Objective::Time => leg.time_h + 1e-8 * leg.cost_usd,
-        Objective::Cost => leg.cost_usd + 1e-8 * leg.time_h,
-        Objective::Distance => leg.distance_km + 1e-8 * leg.time_h,
-        _ => unimplemented!("the tests weigh legs by time, cost or distance"),
-    }
+    let figures = corridor::Metrics {
+        distance_km: leg.distance_km,
+        time_h: leg.time_h,
+        cost_usd: leg.cost_usd,
+        co2_kg: 0.0,
+    };
+    oracle::weigh(objective, &figures, 0.0)
 }
 
 /// The place graph of a network whose legs all run both ways (a synthetic one), for

@@ -311,12 +311,8 @@ fn route_like(
     let request = p.routing(true, Objective::Time)?;
     let format = format(&mut p, FIGURES)?;
     let scenario = scenario_param(&mut p)?;
-    let max_shared = if kind == Kind::Alternatives {
-        p.number::<f64>("max_shared", "a number from 0 to below 1")?
-    } else {
-        None
-    };
-    let k = if kind == Kind::Alternatives {
+    let (k, max_shared) = if kind == Kind::Alternatives {
+        let max_shared = p.number::<f64>("max_shared", "a number from 0 to below 1")?;
         let k = p.number::<usize>("k", "a whole number")?.unwrap_or(3);
         if k == 0 {
             return Err(ApiError::bad_parameter("k", "must be at least 1"));
@@ -327,9 +323,9 @@ fn route_like(
                 format!("at most {} routes per request on this server", limits.k),
             ));
         }
-        k
+        (k, max_shared)
     } else {
-        0
+        (0, None)
     };
     let criteria = if kind == Kind::Pareto {
         p.criteria()?

@@ -6,8 +6,9 @@ use crate::model::{CorridorId, Country, Leg, Mode, Network, Place, PlaceId, Stat
 
 /// How much one unit of a route's tie-break quantity (hours, or USD for routes by time)
 /// weighs in the search against one unit of the objective: small enough to leave every
-/// reported figure as it is, large enough to be far above the rounding of sums of a
-/// few hundred legs. See [`Profile::search_weight`].
+/// reported figure as it is, large enough that tie-breaks differing by more than about
+/// a tenth of an hour (or of a dollar) stay apart after the rounding of sums of a few
+/// hundred legs. See [`Profile::search_weight`].
 pub const TIE_BREAK: f64 = 1e-8;
 
 /// The quantity a route minimises.

@@ -154,7 +154,7 @@ pub fn distinct_alternatives(
     if walk(&layered, &legs).is_some_and(|path| loopless(&layered, &path)) {
         candidates.push(first);
     }
-    for _ in 0..distinct_searches(k) {
+    for _ in 0..k.saturating_mul(10).saturating_add(20) {
         for leg in &legs {
             factors[leg.leg().index()] += PENALTY;
         }
@@ -194,14 +194,9 @@ pub fn distinct_alternatives(
     found
 }
 
-/// How many penalised searches [`distinct_alternatives`] runs for `k` routes.
-fn distinct_searches(k: usize) -> usize {
-    k.saturating_mul(10).saturating_add(20)
-}
-
 /// The kilometres of the legs two routes both travel (in either direction), each leg
 /// counted once.
-pub fn shared_km(network: &Network, a: &Route, b: &Route) -> f64 {
+fn shared_km(network: &Network, a: &Route, b: &Route) -> f64 {
     let theirs: HashSet<LegId> = b.legs.iter().map(|l| l.leg.leg()).collect();
     let mut counted: HashSet<LegId> = HashSet::new();
     a.legs

@@ -27,7 +27,7 @@ pub use matrix::{Cell, Matrix};
 /// and time them; embedders reach them through the engine.
 #[cfg(feature = "internals")]
 mod internals {
-    pub use super::alternatives::{alternatives, distinct_alternatives, shared_km};
+    pub use super::alternatives::{alternatives, distinct_alternatives};
     pub use super::compare::why_unserved;
     pub use super::diagnose::diagnose;
     pub use super::matrix::{
@@ -40,7 +40,7 @@ mod internals {
 #[cfg(not(feature = "internals"))]
 mod internals {
     #![allow(unused_imports)]
-    pub(crate) use super::alternatives::{alternatives, distinct_alternatives, shared_km};
+    pub(crate) use super::alternatives::{alternatives, distinct_alternatives};
     pub(crate) use super::compare::why_unserved;
     pub(crate) use super::diagnose::diagnose;
     pub(crate) use super::matrix::{
